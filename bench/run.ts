@@ -1,0 +1,18 @@
+// `npm run bench -- <name>...` runs the named benchmarks (all when none is named). Each compares Tarmac against a
+// baseline measured in the same run and writes bench/results/<name>.json.
+const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  hash: () => import('./hash.bench.js'),
+  csv: () => import('./csv.bench.js'),
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const names = wanted.length > 0 ? wanted : Object.keys(benchmarks);
+for (const name of names) {
+  const load = benchmarks[name];
+  if (!load) {
+    console.error(`Unknown benchmark "${name}". Known: ${Object.keys(benchmarks).join(', ')}`);
+    process.exit(2);
+  }
+  console.log(`\n== ${name}`);
+  await (await load()).run();
+}

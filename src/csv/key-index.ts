@@ -1,0 +1,96 @@
+// A compact set of identity keys → first line, for duplicate detection on files of any size.
+//
+// Storing the key strings themselves costs ~850 bytes per device (four keys of 20–70 characters each, plus Map
+// entries): 85 MB for 100,000 rows. This index keeps a 64-bit fingerprint of each key and a 32-bit value in typed
+// arrays (open addressing, load ≤ 0.5): ~24 bytes per key, ~10 MB for 100,000 devices. Two different keys share a
+// fingerprint with probability ~n²/2⁶⁵ (about 4·10⁻⁹ for 400,000 keys); that is the only way it can be wrong.
+
+// The last fingerprint (module scratch: no allocation per key).
+let fpA = 0;
+let fpB = 0;
+
+/** Two independent 32-bit lanes (cyrb53-style multiply/xor mixing with different seeds) = a 64-bit fingerprint. */
+function fingerprint(key: string): void {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  // 0/0 marks an empty slot: nudge the (astronomically unlikely) all-zero fingerprint.
+  if (h1 === 0 && h2 === 0) h1 = 1;
+  fpA = h1 >>> 0;
+  fpB = h2 >>> 0;
+}
+
+export class KeyIndex {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private values: Uint32Array;
+  private mask: number;
+  /** Keys stored. */
+  size = 0;
+
+  constructor(initialCapacity = 1 << 12) {
+    let cap = 16;
+    while (cap < initialCapacity) cap <<= 1;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.values = new Uint32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** The value stored for `key`, or -1. */
+  get(key: string): number {
+    fingerprint(key);
+    const a = fpA;
+    const b = fpB;
+    for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
+      const h = this.hi[i];
+      const l = this.lo[i];
+      if (h === 0 && l === 0) return -1;
+      if (h === a && l === b) return this.values[i];
+    }
+  }
+
+  /** Stores `value` for `key` unless the key is there already; returns the value now stored. */
+  setIfAbsent(key: string, value: number): number {
+    fingerprint(key);
+    const a = fpA;
+    const b = fpB;
+    for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
+      const h = this.hi[i];
+      const l = this.lo[i];
+      if (h === 0 && l === 0) {
+        this.hi[i] = a;
+        this.lo[i] = b;
+        this.values[i] = value;
+        if (++this.size * 2 > this.mask + 1) this.grow();
+        return value;
+      }
+      if (h === a && l === b) return this.values[i];
+    }
+  }
+
+  private grow(): void {
+    const { hi, lo, values } = this;
+    const cap = (this.mask + 1) * 2;
+    this.hi = new Uint32Array(cap);
+    this.lo = new Uint32Array(cap);
+    this.values = new Uint32Array(cap);
+    this.mask = cap - 1;
+    for (let j = 0; j < hi.length; j++) {
+      const a = hi[j];
+      const b = lo[j];
+      if (a === 0 && b === 0) continue;
+      let i = a & this.mask;
+      while (this.hi[i] !== 0 || this.lo[i] !== 0) i = (i + 1) & this.mask;
+      this.hi[i] = a;
+      this.lo[i] = b;
+      this.values[i] = values[j];
+    }
+  }
+}

@@ -1,0 +1,101 @@
+// The reader streams: a large generated file goes through with memory that does not grow with the file.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { readCsv, validateCsv } from '../../src/csv/index.js';
+import { H4, fakeDevice } from './fixtures.js';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const ROWS = 20_000;
+/** Distinct synthetic devices; rows cycle through them with a per-row serial prefix so each row is its own device. */
+const devices = Array.from({ length: 200 }, (_, i) => fakeDevice(50_000 + i));
+
+/** UTF-16LE with BOM, 200 rows per chunk, generated on the fly (never materialised as a whole). */
+function generate(rows: number, onChunk?: (bytes: number) => void): Readable {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    yield Buffer.from([0xff, 0xfe]);
+    yield Buffer.from(`${H4}\r\n`, 'utf16le');
+    for (let start = 0; start < rows; start += 200) {
+      let text = '';
+      for (let i = start; i < Math.min(rows, start + 200); i++) {
+        const d = devices[i % devices.length];
+        text += `${d.serial},,${d.hash},Batch${i}\r\n`;
+      }
+      const buf = Buffer.from(text, 'utf16le');
+      onChunk?.(buf.length);
+      yield buf;
+    }
+  }
+  return Readable.from(chunks());
+}
+
+describe('streaming', () => {
+  it(`validates ${ROWS.toLocaleString('en-US')} UTF-16 rows with flat memory`, async () => {
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    let fed = 0;
+    let peakRetained = 0;
+    let retainedAt2k = 0;
+    const reader = readCsv(
+      generate(ROWS, (n) => (fed += n)),
+      { detectDuplicates: false },
+    );
+    let count = 0;
+    for await (const record of reader) {
+      count++;
+      expect(record.line).toBe(count + 1);
+      if (count % 2000 === 0) {
+        gc();
+        const retained = process.memoryUsage().heapUsed - base;
+        peakRetained = Math.max(peakRetained, retained);
+        if (count === 2000) retainedAt2k = retained;
+      }
+    }
+    expect(count).toBe(ROWS);
+    expect(reader.rows).toBe(ROWS);
+    expect(reader.encoding).toEqual({ name: 'utf-16le', bom: true });
+    // The file is ~160 MB of UTF-16; what stays alive is a few chunks, whatever the row count.
+    expect(fed).toBeGreaterThan(150 * 2 ** 20);
+    expect(peakRetained).toBeLessThan(40 * 2 ** 20);
+    expect(peakRetained - retainedAt2k).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it('validateCsv keeps only identity keys: retained memory stays small with duplicate detection on', async () => {
+    gc();
+    const base = process.memoryUsage().heapUsed;
+    let peak = 0;
+    let seen = 0;
+    const source = generate(ROWS, () => {
+      if (++seen % 20 === 0) {
+        gc();
+        peak = Math.max(peak, process.memoryUsage().heapUsed - base);
+      }
+    });
+    const r = await validateCsv(source, { maxWarningsPerCode: 50 });
+    expect(r.rows).toBe(ROWS);
+    // 200 distinct devices cycled: every row after the first 200 is a duplicate, each reported (errors are never capped).
+    expect(r.errors).toBe(ROWS - devices.length);
+    expect(r.diagnostics.filter((d) => d.code === 'ZtdDeviceDuplicated')).toHaveLength(ROWS - devices.length);
+    expect(peak).toBeLessThan(60 * 2 ** 20);
+  });
+
+  it('the row iterator can stop early', async () => {
+    const reader = readCsv(generate(1000));
+    let n = 0;
+    for await (const record of reader) {
+      expect(record.valid).toBe(true);
+      if (++n === 10) break;
+    }
+    expect(n).toBe(10);
+    expect(reader.dialect?.name).toBe('intune-4');
+  });
+
+  it('a reader is single-use', async () => {
+    const reader = readCsv(Buffer.from(`${H4}\r\n`));
+    for await (const _ of reader) void _;
+    expect(() => reader[Symbol.asyncIterator]()).toThrow(/only once/);
+  });
+});

@@ -1,0 +1,145 @@
+// decodeHardwareHash / validateHardwareHash.
+//
+// Cost model: the floor any validator pays is base64 decoding plus one SHA-256 of the signed region. On top of it,
+// decode does one walk that checks every record without creating objects (container.ts), one more SHA-256 (the
+// EK check) and the identity, read straight from the few records it needs. Text input is decoded into a reused
+// scratch buffer, so a valid hash costs no byte allocation at all.
+//
+// What is costly and often unused is built on first read and then kept: `bytes` (re-decoded from the canonical
+// base64) and `inventory` (a hundred fields and a few dozen strings, about the floor's cost again on its own).
+// Both are getters that turn into plain own properties on first read (see LazyDecodedHash), so bulk validation
+// never pays for them.
+import { decodeBase64Hash } from './base64.js';
+import { asBuffer, guidOf, sha256Hex, u16 } from './bytes.js';
+import { listRecords, scanContainer, type ContainerScan } from './container.js';
+import { buildIdentity } from './identity.js';
+import { hasError } from './issues.js';
+import { readInventory } from './read-inventory.js';
+import { RECORD_HEADER_LENGTH } from './records.js';
+import type { DecodedHash, DeviceIdentity, HardwareInventory, HashIssue, HashValidation } from './types.js';
+
+/** Decodes and validates a hardware hash: base64 text (padded or not; whitespace and quotes around it are fine)
+ *  or the decoded bytes. Never throws on bad input: every problem is an issue. */
+export function decodeHardwareHash(input: string | Uint8Array): DecodedHash {
+  if (typeof input !== 'string') {
+    const bytes = asBuffer(input);
+    const issues: HashIssue[] = [];
+    const scan = scanContainer(bytes, bytes.length, issues);
+    const base64 = bytes.toString('base64');
+    if (scan === null) return { valid: false, issues, paddingFixed: false, base64, bytes, inventory: null, identity: null };
+    return new LazyDecodedHash(!hasError(issues), issues, false, base64, identityFromBytes(bytes, scan), scan, bytes);
+  }
+  const text = decodeBase64Hash(input);
+  const { scratch, base64, issues, paddingFixed } = text;
+  if (scratch === null || base64 === null) {
+    return { valid: false, issues, paddingFixed: false, base64: null, bytes: null, inventory: null, identity: null };
+  }
+  const scan = scanContainer(scratch, text.length, issues);
+  if (scan === null) {
+    return { valid: false, issues, paddingFixed, base64, bytes: Buffer.from(base64, 'base64'), inventory: null, identity: null };
+  }
+  return new LazyDecodedHash(!hasError(issues), issues, paddingFixed, base64, identityFromBytes(scratch, scan), scan, null);
+}
+
+/** The validity part of `decodeHardwareHash`: the same checks, without identity, inventory or bytes. */
+export function validateHardwareHash(input: string | Uint8Array): HashValidation {
+  if (typeof input !== 'string') {
+    const bytes = asBuffer(input);
+    const issues: HashIssue[] = [];
+    scanContainer(bytes, bytes.length, issues);
+    return { valid: !hasError(issues), issues, paddingFixed: false };
+  }
+  const text = decodeBase64Hash(input);
+  if (text.scratch !== null) scanContainer(text.scratch, text.length, text.issues);
+  return { valid: !hasError(text.issues), issues: text.issues, paddingFixed: text.paddingFixed };
+}
+
+/** A decode result whose `bytes` and `inventory` are built on first read. Each then becomes an own, enumerable data
+ *  property, so `{ ...result }` and deep equality see it; before the first read only the getter and `toJSON` do. */
+class LazyDecodedHash implements DecodedHash {
+  readonly #scan: ContainerScan;
+  #bytes: Buffer | null;
+
+  constructor(
+    public valid: boolean,
+    public issues: HashIssue[],
+    public paddingFixed: boolean,
+    public base64: string | null,
+    public identity: DeviceIdentity | null,
+    scan: ContainerScan,
+    bytes: Buffer | null,
+  ) {
+    this.#scan = scan;
+    this.#bytes = bytes;
+  }
+
+  get bytes(): Uint8Array | null {
+    const bytes = this.#materialBytes();
+    this.bytes = bytes;
+    return bytes;
+  }
+
+  set bytes(value: Uint8Array | null) {
+    Object.defineProperty(this, 'bytes', { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  get inventory(): HardwareInventory | null {
+    const bytes = this.#materialBytes();
+    const inventory = bytes === null ? null : readInventory(bytes, listRecords(bytes, this.#scan.walkEnd));
+    this.inventory = inventory;
+    return inventory;
+  }
+
+  set inventory(value: HardwareInventory | null) {
+    Object.defineProperty(this, 'inventory', { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  toJSON(): DecodedHash {
+    const { valid, issues, paddingFixed, base64, bytes, inventory, identity } = this;
+    return { valid, issues, paddingFixed, base64, bytes, inventory, identity };
+  }
+
+  /** The decoded bytes, re-decoded from the canonical base64 the first time (the scratch copy is long gone). */
+  #materialBytes(): Buffer | null {
+    if (this.#bytes === null && this.base64 !== null) this.#bytes = Buffer.from(this.base64, 'base64');
+    return this.#bytes;
+  }
+}
+
+/** The identity from the records the walk located: the same result as `deviceIdentity(inventory)` (a test holds
+ *  them equal), without building the inventory. */
+function identityFromBytes(b: Buffer, scan: ContainerScan): DeviceIdentity {
+  const { manufacturerAt, modelAt, serialNumberAt, productKeyIdAt, smbiosUuidAt, offlineIdAt, ekAt } = scan;
+  // The four strings usually sit close together (records 14-24): one latin1 decode of their span, then substrings.
+  let lo = 0x7fffffff;
+  let hi = 0;
+  for (let k = 0; k < 4; k++) {
+    const at = k === 0 ? manufacturerAt : k === 1 ? modelAt : k === 2 ? serialNumberAt : productKeyIdAt;
+    if (at < 0) continue;
+    const end = at + u16(b, at + 2);
+    if (at < lo) lo = at;
+    if (end > hi) hi = end;
+  }
+  const span = hi > lo ? b.toString('latin1', lo, hi) : '';
+  return buildIdentity(
+    cString(b, manufacturerAt, span, lo),
+    cString(b, modelAt, span, lo),
+    cString(b, serialNumberAt, span, lo),
+    smbiosUuidAt < 0 ? null : guidOf(b, smbiosUuidAt + RECORD_HEADER_LENGTH),
+    cString(b, productKeyIdAt, span, lo),
+    offlineIdAt < 0 ? -1 : u16(b, offlineIdAt + 8),
+    scan.offlineIdHash,
+    ekAt < 0 || u16(b, ekAt + 2) === RECORD_HEADER_LENGTH ? null : () => sha256Hex(b.subarray(ekAt + RECORD_HEADER_LENGTH, ekAt + u16(b, ekAt + 2))),
+  );
+}
+
+/** The NUL-terminated string of the record at `at`, read exactly as read-inventory.ts reads it. */
+function cString(b: Buffer, at: number, span: string, spanStart: number): string | null {
+  if (at < 0) return null;
+  const p = at + RECORD_HEADER_LENGTH;
+  const e = at + u16(b, at + 2);
+  let i = p;
+  let high = 0;
+  for (; i < e && b[i] !== 0; i++) high |= b[i];
+  return high < 0x80 ? span.slice(p - spanStart, i - spanStart) : b.toString('utf8', p, i);
+}

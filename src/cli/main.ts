@@ -95,6 +95,71 @@ Examples:
     )
     .action(run(async () => (await import('./commands/csv-merge.js')).csvMerge));
 
+  program
+    .command('serve')
+    .description('Run the Tarmac server: Graph-compatible API, token endpoint, API docs (Ctrl+C to stop)')
+    .option('-p, --port <port>', 'TCP port (default $PORT or 8080; 0 picks a free one)')
+    .option('--host <host>', 'interface to bind (default $TARMAC_HOST or 127.0.0.1; 0.0.0.0 for all)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or $TARMAC_TLS_CERT)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert (or $TARMAC_TLS_KEY)')
+    .addHelpText(
+      'after',
+      `
+Storage: SQLite in $TARMAC_DATA_DIR (default ./data), or PostgreSQL when $TARMAC_DATABASE_URL=postgres://… is set.
+
+Examples:
+  $ tarmac serve
+  $ PORT=9000 tarmac serve --host 0.0.0.0
+  $ TARMAC_DATABASE_URL=postgres://postgres@127.0.0.1/tarmac tarmac serve
+  $ tarmac serve --tls-cert cert.pem --tls-key key.pem     (Microsoft's Graph SDKs send tokens over https only)`,
+    )
+    .action(run(async () => (await import('./commands/serve.js')).serve));
+
+  const tenant = program.command('tenant').description('Tenants of the registry (works while the server runs)');
+  tenant
+    .command('create')
+    .description('Create a tenant and its first app; prints the app credentials once')
+    .requiredOption('--domain <domain>', 'initial domain, e.g. contoso.onmicrosoft.com')
+    .option('--name <name>', 'display name (default: from the domain)')
+    .option('--role <role...>', 'application permissions of the first app (default: the Autopilot set)')
+    .option('--json', 'print {tenantId, domain, displayName, clientId, clientSecret, roles, tokenEndpoint} as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tarmac tenant create --domain contoso.onmicrosoft.com --name Contoso
+  $ tarmac tenant create --domain fabrikam.onmicrosoft.com --json > fabrikam.json`,
+    )
+    .action(run(async () => (await import('./commands/tenant-create.js')).tenantCreate));
+  tenant
+    .command('list')
+    .description('List tenants and their apps')
+    .option('--json', 'print JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tarmac tenant list`,
+    )
+    .action(run(async () => (await import('./commands/tenant-list.js')).tenantList));
+
+  const app = program.command('app').description('App registrations: client ids and secrets for the token endpoint');
+  app
+    .command('create')
+    .description('Create an app in a tenant; prints its client id and secret once')
+    .requiredOption('--tenant <tenant>', 'tenant id or domain')
+    .option('--name <name>', 'display name (default: Tarmac automation)')
+    .option('--role <role...>', 'application permissions, e.g. DeviceManagementServiceConfig.ReadWrite.All (default: the Autopilot set)')
+    .option('--json', 'print {tenantId, domain, appId, displayName, clientId, clientSecret, roles, tokenEndpoint} as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tarmac app create --tenant contoso.onmicrosoft.com --name "Intune scripts"
+  $ tarmac app create --tenant contoso.onmicrosoft.com --role DeviceManagementServiceConfig.Read.All --json`,
+    )
+    .action(run(async () => (await import('./commands/app-create.js')).appCreate));
+
   try {
     await program.parseAsync(argv);
   } catch (err) {

@@ -1,0 +1,62 @@
+// The Fastify app. Plugins load in a fixed order, as in fastify/demo: external plugins, then Tarmac's decorators
+// and hooks (services, request ids, error handler, auth), then routes.
+import { randomUUID } from 'node:crypto';
+import type { Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TarmacConfig } from '../config.js';
+import type { Db } from '../store/index.js';
+import { auth } from './plugins/auth.js';
+import { errorHandler } from './plugins/error-handler.js';
+import { registerExternalPlugins } from './plugins/external.js';
+import { requestContext } from './plugins/request-context.js';
+import { services } from './plugins/services.js';
+import { organizationRoutes } from './routes/graph/organization.js';
+import { identityRoutes } from './routes/identity/index.js';
+import { serviceRoutes } from './routes/service.js';
+import type { TarmacApp } from './types.js';
+
+export interface BuildAppOptions {
+  /** A migrated database; the caller owns it (closing the app does not close it). */
+  db: Db;
+  config: TarmacConfig;
+  /** Fastify's logger option: false (tests), true, or pino options. */
+  logger?: FastifyServerOptions['logger'];
+  /** TLS key and certificate (PEM) to serve HTTPS. */
+  https?: { key: string | Buffer; cert: string | Buffer } | undefined;
+  /** The clock (tests move it). */
+  now?: () => Date;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
+  const tls = options.https;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    // HTTPS through a server factory, so that the app keeps one type whether or not TLS is on (an https.Server
+    // serves Fastify exactly as an http.Server does). Microsoft's Graph SDK sends tokens only over https.
+    ...(tls
+      ? {
+          serverFactory: (handler: Parameters<typeof createHttpsServer>[1]) =>
+            createHttpsServer({ key: tls.key, cert: tls.cert }, handler) as unknown as HttpServer,
+        }
+      : {}),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // 1. External plugins.
+  await registerExternalPlugins(app, options.config);
+  // 2. Tarmac's decorators and hooks, for the whole app.
+  await app.register(services, { db: options.db, config: options.config, now: options.now ?? (() => new Date()) });
+  await app.register(requestContext);
+  await app.register(errorHandler);
+  await app.register(auth);
+  // 3. Routes.
+  await app.register(serviceRoutes);
+  await app.register(identityRoutes);
+  await app.register(organizationRoutes);
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,55 @@
+// Third-party plugins, registered first: security headers, form bodies (the token endpoint), rate limiting (opt-in
+// per route), OpenAPI generation and its UI.
+import helmet from '@fastify/helmet';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TarmacConfig } from '../../config.js';
+import type { TarmacApp } from '../types.js';
+import { tarmacVersion } from '../version.js';
+
+export async function registerExternalPlugins(app: TarmacApp, config: TarmacConfig): Promise<void> {
+  await app.register(helmet, {
+    // HSTS only for a public https URL: on localhost it would pin every other local dev server to https.
+    hsts: config.publicBaseUrl?.startsWith('https://') ?? false,
+    // Tarmac is often reached over plain http on loopback; don't ask browsers to upgrade the docs page's requests.
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    // An API for tools on other origins (the console, scripts in browsers), like Graph.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  await app.register(formbody);
+  await app.register(rateLimit, { global: false });
+
+  await app.register(swagger, {
+    // Shared schemas appear under their $id (microsoft.graph.organization), not def-0.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Tarmac',
+        version: tarmacVersion(),
+        description:
+          'Windows Autopilot device registration service with Microsoft Graph-compatible endpoints. ' +
+          'Get a token from `POST /{tenant}/oauth2/v2.0/token` (client credentials, scope `https://graph.microsoft.com/.default`), ' +
+          'then send it as `Authorization: Bearer <token>`.',
+        license: { name: 'MIT' },
+      },
+      tags: [
+        { name: 'identity', description: 'Entra-compatible token endpoint, OIDC discovery and signing keys' },
+        { name: 'graph', description: 'Microsoft Graph-compatible API' },
+        { name: 'service', description: 'Health and API description' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true, persistAuthorization: true },
+    staticCSP: false,
+  });
+}

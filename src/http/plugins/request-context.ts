@@ -1,0 +1,19 @@
+// Every response carries Graph's correlation headers: `request-id` (ours) and `client-request-id` (the caller's,
+// echoed, or ours). Once the app is closing, responses also say `Connection: close`, so that a keep-alive client
+// whose request was in flight does not hold shutdown open until its connection times out.
+import { clientRequestId } from '../graph-errors.js';
+import { unencapsulated, type TarmacPlugin } from '../types.js';
+
+export const requestContext: TarmacPlugin = unencapsulated(async (app) => {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('request-id', request.id);
+    reply.header('client-request-id', clientRequestId(request));
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+}, 'tarmac-request-context');

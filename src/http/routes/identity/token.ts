@@ -1,0 +1,214 @@
+// The token endpoint, as Entra's: POST /{tenant}/oauth2/v2.0/token (and the v1 /{tenant}/oauth2/token with
+// `resource`), client credentials only, form body or HTTP Basic client authentication.
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import {
+  GRAPH_APP_ID,
+  GRAPH_RESOURCE,
+  authenticateClient,
+  isGuid,
+  issueAccessToken,
+  type App,
+  type Tenant,
+} from '../../../tenants/index.js';
+import type { TarmacApp, TarmacPlugin } from '../../types.js';
+import { EntraErrorSchema, entraErrors } from './entra-errors.js';
+import { resolveTenant } from './resolve-tenant.js';
+
+const TenantParams = Type.Object({
+  tenant: Type.String({ description: 'Tenant id (GUID) or one of its domains, e.g. contoso.onmicrosoft.com' }),
+});
+
+const TokenRequest = Type.Object(
+  {
+    grant_type: Type.Optional(Type.String({ examples: ['client_credentials'] })),
+    client_id: Type.Optional(Type.String({ description: 'Application (client) id' })),
+    client_secret: Type.Optional(Type.String({ description: 'Client secret (or send client_id:client_secret as HTTP Basic)' })),
+    scope: Type.Optional(Type.String({ examples: ['https://graph.microsoft.com/.default'] })),
+  },
+  { additionalProperties: true },
+);
+
+const TokenRequestV1 = Type.Object(
+  {
+    grant_type: Type.Optional(Type.String({ examples: ['client_credentials'] })),
+    client_id: Type.Optional(Type.String()),
+    client_secret: Type.Optional(Type.String()),
+    resource: Type.Optional(Type.String({ examples: ['https://graph.microsoft.com'] })),
+  },
+  { additionalProperties: true },
+);
+
+const TokenResponse = Type.Object({
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Seconds until the token expires' }),
+  ext_expires_in: Type.Integer(),
+  access_token: Type.String({ description: 'RS256 JWT for https://graph.microsoft.com' }),
+});
+
+const TokenResponseV1 = Type.Object({
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.String(),
+  ext_expires_in: Type.String(),
+  expires_on: Type.String(),
+  not_before: Type.String(),
+  resource: Type.String(),
+  access_token: Type.String(),
+});
+
+/** Resources a Graph token may be requested for, as written in scopes or `resource` (compared lowercase). */
+const GRAPH_RESOURCE_NAMES = new Set([GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, GRAPH_APP_ID]);
+
+const rateLimit = {
+  max: 300,
+  timeWindow: 60_000,
+  errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number }) => entraErrors.throttled(Math.ceil(context.ttl / 1000)),
+};
+
+const noStore = { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' };
+
+function field(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw entraErrors.invalidRequest(`The parameter '${name}' must be given once, as a string.`);
+  return value.trim() === '' ? undefined : value;
+}
+
+/** The form body, or an empty one when the request is not a form (Entra reads only forms). */
+function formOf(request: FastifyRequest): Record<string, unknown> {
+  const type = request.headers['content-type'] ?? '';
+  if (!type.toLowerCase().startsWith('application/x-www-form-urlencoded')) return {};
+  return typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+}
+
+/** RFC 6749 §2.3.1 form-encodes Basic credentials; a malformed escape is taken literally rather than failing. */
+function formDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/** client_id and client_secret from the body (client_secret_post) or an HTTP Basic header (client_secret_basic). */
+function clientCredentials(request: FastifyRequest, body: Record<string, unknown>): { clientId?: string; clientSecret?: string } {
+  let clientId = field(body, 'client_id');
+  let clientSecret = field(body, 'client_secret');
+  const header = request.headers.authorization;
+  const basic = header ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header) : null;
+  if (basic?.[1] && clientSecret === undefined) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      const id = formDecode(decoded.slice(0, colon));
+      if (clientId !== undefined && clientId.toLowerCase() !== id.toLowerCase()) {
+        throw entraErrors.invalidRequest('client_id in the body and in the Authorization header differ; send it once.');
+      }
+      clientId = id;
+      clientSecret = formDecode(decoded.slice(colon + 1));
+    }
+  }
+  return { clientId, clientSecret };
+}
+
+/** Checks the grant type and reads the client's credentials (throws the EntraError to answer with). */
+function grantAndClient(request: FastifyRequest, body: Record<string, unknown>): { clientId: string; clientSecret: string | undefined } {
+  const grant = field(body, 'grant_type');
+  if (grant === undefined) throw entraErrors.missingParameter('grant_type');
+  if (grant !== 'client_credentials') throw entraErrors.unsupportedGrant(grant);
+  const { clientId, clientSecret } = clientCredentials(request, body);
+  if (clientId === undefined) throw entraErrors.missingParameter('client_id');
+  if (!isGuid(clientId.trim())) throw entraErrors.invalidClientId(clientId);
+  return { clientId: clientId.trim().toLowerCase(), clientSecret };
+}
+
+/** The app these credentials authenticate (throws the EntraError to answer with). */
+async function checkSecret(app: TarmacApp, tenant: Tenant, clientId: string, clientSecret: string | undefined, tenantParam: string): Promise<App> {
+  if (clientSecret === undefined) throw entraErrors.missingSecret();
+  const result = await authenticateClient(app.tenantsStore, tenant, clientId, clientSecret, app.now());
+  if (!result.ok) {
+    if (result.reason === 'UnknownClient') throw entraErrors.unknownClient(clientId, tenantParam);
+    if (result.reason === 'ExpiredSecret') throw entraErrors.expiredSecret(clientId);
+    throw entraErrors.invalidSecret(clientId);
+  }
+  return result.app;
+}
+
+/** The resource of a client-credentials scope (`<resource>/.default`), checked to be Microsoft Graph. */
+function graphScope(scope: string | undefined, tenantParam: string): void {
+  if (scope === undefined) throw entraErrors.missingParameter('scope');
+  const scopes = scope.split(/\s+/).filter((s) => s !== '');
+  const only = scopes[0];
+  if (scopes.length !== 1 || only === undefined || !only.toLowerCase().endsWith('/.default')) throw entraErrors.invalidScope(scope);
+  const resource = only.slice(0, -'/.default'.length);
+  if (!GRAPH_RESOURCE_NAMES.has(resource.toLowerCase())) throw entraErrors.unknownResource(resource, tenantParam);
+}
+
+export const tokenRoutes: TarmacPlugin = async (app) => {
+  app.post(
+    '/:tenant/oauth2/v2.0/token',
+    {
+      config: { rateLimit },
+      schema: {
+        tags: ['identity'],
+        summary: 'Get an access token (client credentials), like Entra ID',
+        description:
+          'Form body: grant_type=client_credentials, client_id, client_secret, scope=https://graph.microsoft.com/.default. ' +
+          'Answers Entra-shaped errors (AADSTS codes).',
+        consumes: ['application/x-www-form-urlencoded'],
+        params: TenantParams,
+        body: TokenRequest,
+        response: { 200: TokenResponse, 400: EntraErrorSchema, 401: EntraErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await resolveTenant(app.tenantsStore, request.params.tenant);
+      const body = formOf(request);
+      const { clientId, clientSecret } = grantAndClient(request, body);
+      graphScope(field(body, 'scope'), request.params.tenant);
+      const client = await checkSecret(app, tenant, clientId, clientSecret, request.params.tenant);
+      const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now());
+      return reply.headers(noStore).send({
+        token_type: 'Bearer' as const,
+        expires_in: token.expiresIn,
+        ext_expires_in: token.expiresIn,
+        access_token: token.accessToken,
+      });
+    },
+  );
+
+  app.post(
+    '/:tenant/oauth2/token',
+    {
+      config: { rateLimit },
+      schema: {
+        tags: ['identity'],
+        summary: 'Get an access token with the v1 endpoint (resource instead of scope)',
+        description: 'Form body: grant_type=client_credentials, client_id, client_secret, resource=https://graph.microsoft.com.',
+        consumes: ['application/x-www-form-urlencoded'],
+        params: TenantParams,
+        body: TokenRequestV1,
+        response: { 200: TokenResponseV1, 400: EntraErrorSchema, 401: EntraErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const tenant = await resolveTenant(app.tenantsStore, request.params.tenant);
+      const body = formOf(request);
+      const { clientId, clientSecret } = grantAndClient(request, body);
+      const resource = field(body, 'resource');
+      if (resource === undefined) throw entraErrors.missingParameter('resource');
+      if (!GRAPH_RESOURCE_NAMES.has(resource.toLowerCase())) throw entraErrors.unknownResource(resource, request.params.tenant);
+      const client = await checkSecret(app, tenant, clientId, clientSecret, request.params.tenant);
+      const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now());
+      return reply.headers(noStore).send({
+        token_type: 'Bearer' as const,
+        expires_in: String(token.expiresIn),
+        ext_expires_in: String(token.expiresIn),
+        expires_on: String(token.expiresOn),
+        not_before: String(token.notBefore),
+        resource,
+        access_token: token.accessToken,
+      });
+    },
+  );
+};

@@ -1,0 +1,61 @@
+// The Fastify instance type Tarmac's plugins and routes share, and what the app decorates it with.
+import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, onRequestHookHandler, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TarmacConfig } from '../config.js';
+import type { Db } from '../store/index.js';
+import type { KeyRing, TenantsStore } from '../tenants/index.js';
+
+export type TarmacApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export type TarmacPlugin<Options extends Record<string, unknown> = Record<never, never>> = FastifyPluginAsync<
+  Options,
+  RawServerDefault,
+  TypeBoxTypeProvider
+>;
+
+/** Who is calling, from a verified access token. */
+export interface AuthContext {
+  tenantId: string;
+  /** The app's client id (`appid`). */
+  appId: string;
+  /** The app's object id (`oid`). */
+  objectId: string;
+  roles: string[];
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    tenantsStore: TenantsStore;
+    keyRing: KeyRing;
+    tarmacConfig: TarmacConfig;
+    /** The time, as the app sees it (tests move it). */
+    now(): Date;
+    /** The base URL clients use for this request: TARMAC_PUBLIC_URL, or scheme://Host of the request. */
+    baseUrl(request: FastifyRequest): string;
+    /**
+     * An onRequest hook for Graph routes: 401 without a valid token, 403 unless the token has one of `roles`
+     * (none given: any authenticated app). Sets request.auth.
+     */
+    requireRole(...roles: string[]): onRequestHookHandler;
+  }
+  interface FastifyRequest {
+    /** Set by requireRole; null on routes that do not authenticate. */
+    auth: AuthContext | null;
+  }
+}
+
+/**
+ * Marks a plugin as not encapsulated, so its decorators and hooks apply to the whole app (what the fastify-plugin
+ * package does, through Fastify's documented `skip-override` symbol).
+ */
+export function unencapsulated<Options extends Record<string, unknown>>(plugin: TarmacPlugin<Options>, name: string): TarmacPlugin<Options> {
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true, [Symbol.for('fastify.display-name')]: name });
+  return plugin;
+}

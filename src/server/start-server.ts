@@ -1,0 +1,87 @@
+// Starting Tarmac: open and migrate the database, make sure there is a signing key (and, on an empty database, a
+// demo tenant), then listen. Used by `tarmac serve` and by tests that want a real listening server.
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyServerOptions } from 'fastify';
+import { ConfigError, baseUrlFor, type TarmacConfig } from '../config.js';
+import { buildApp } from '../http/app.js';
+import type { TarmacApp } from '../http/types.js';
+import { createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
+import { createDemoTenantIfEmpty, type CreatedTenant } from '../tenants/index.js';
+
+export interface RunningServer {
+  app: TarmacApp;
+  /** Base URL to reach it (TARMAC_PUBLIC_URL, or the bound address with the real port). */
+  url: string;
+  port: number;
+  /** The demo tenant, when this start created it (the only time its secret is known). */
+  demo: CreatedTenant | undefined;
+  /** Stops listening (in-flight requests finish), then closes the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Create the demo tenant on an empty database (default true). */
+  demo?: boolean;
+}
+
+/** Thrown when the port is taken, with a message that says what to do. */
+export class ListenError extends Error {
+  override readonly name = 'ListenError';
+}
+
+function readTls(config: TarmacConfig): { key: Buffer; cert: Buffer } | undefined {
+  if (!config.tls) return undefined;
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`Cannot read the TLS ${what} ${file}: ${(err as Error).message}.`);
+    }
+  };
+  return { cert: read(config.tls.certFile, 'certificate'), key: read(config.tls.keyFile, 'key') };
+}
+
+export async function startServer(config: TarmacConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const https = readTls(config);
+  const db: Db = await openDatabase(config);
+  let app: TarmacApp | undefined;
+  try {
+    await migrateToLatest(db);
+    const demo = options.demo === false ? undefined : await createDemoTenantIfEmpty(createTenantsStore(db));
+    app = await buildApp({ db, config, logger: options.logger, https });
+    await app.keyRing.ensure();
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') {
+        throw new ListenError(`Port ${config.port} on ${config.host} is in use. Stop the other server, or pass --port (0 picks a free port).`);
+      }
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+        throw new ListenError(`Cannot listen on ${config.host}: no such local address. Pass --host 127.0.0.1 (or 0.0.0.0 for all interfaces).`);
+      }
+      if (code === 'EACCES') {
+        throw new ListenError(`Not allowed to listen on port ${config.port}. Use a port above 1023, e.g. --port 8080.`);
+      }
+      throw err;
+    }
+    const port = (app.server.address() as AddressInfo).port;
+    const running = app;
+    return {
+      app: running,
+      url: baseUrlFor(config, port),
+      port,
+      demo,
+      async close() {
+        await running.close();
+        await db.destroy();
+      },
+    };
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await db.destroy().catch(() => undefined);
+    throw err;
+  }
+}

@@ -1,0 +1,136 @@
+// Opening the database: SQLite (better-sqlite3, a file in the data directory) by default, PostgreSQL (pg Pool) when a
+// postgres:// URL is configured. Both give the same Kysely<DatabaseSchema>.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
+import type { DatabaseSchema } from './schema.js';
+
+export type Db = Kysely<DatabaseSchema>;
+
+export interface DatabaseSettings {
+  /** Directory holding `tarmac.db` when SQLite is used. Created if missing. */
+  dataDir: string;
+  /** postgres:// URL; when set, PostgreSQL is used and dataDir is ignored. */
+  databaseUrl?: string | undefined;
+}
+
+export const SQLITE_FILE_NAME = 'tarmac.db';
+
+/**
+ * How long a writer waits for another process (the CLI beside the server) to finish its write, in ms. Writes are
+ * short, so a few seconds means "never fails in practice" while a stuck lock still surfaces as an error.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/** A database that could not be opened; the message says which one and why. */
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+}
+
+/**
+ * Opens the configured database and checks that it answers. The caller owns the instance: `await db.destroy()`.
+ * Does not migrate (see migrate.ts), so that tools can inspect a database without changing it.
+ */
+export async function openDatabase(settings: DatabaseSettings): Promise<Db> {
+  const db = settings.databaseUrl ? openPostgres(settings.databaseUrl) : openSqlite(join(settings.dataDir, SQLITE_FILE_NAME), settings.dataDir);
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    const where = settings.databaseUrl ? `PostgreSQL at ${redactUrl(settings.databaseUrl)}` : `SQLite in ${settings.dataDir}`;
+    throw new DatabaseOpenError(`Cannot open ${where}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return db;
+}
+
+function openSqlite(file: string, dir: string): Db {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    throw new DatabaseOpenError(`Cannot create the data directory ${dir}: ${(err as Error).message}. Set TARMAC_DATA_DIR to a writable directory.`, {
+      cause: err,
+    });
+  }
+  return new Kysely<DatabaseSchema>({
+    dialect: new TarmacSqliteDialect({
+      database: async () => {
+        const conn = new SqliteDatabase(file);
+        // WAL: readers never block the writer and the CLI can write while the server runs; NORMAL sync is
+        // durable across application crashes in WAL mode. Busy timeout: wait for the other process's write.
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+        return conn;
+      },
+    }),
+  });
+}
+
+function openPostgres(url: string): Db {
+  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'tarmac' });
+  // An idle client losing its connection must not crash the process; the next query gets a fresh one.
+  pool.on('error', () => undefined);
+  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+/**
+ * Kysely's SQLite dialect with two changes that make SQLite safe to share between processes:
+ * - transactions start with BEGIN IMMEDIATE, taking the write lock up front (waiting up to the busy timeout).
+ *   A deferred BEGIN that reads and then writes fails at once with SQLITE_BUSY if another process wrote
+ *   in between, busy timeout or not;
+ * - DDL is transactional (it is in SQLite), so each migration runs in one transaction: two processes migrating the
+ *   same fresh file serialise, and a failed migration leaves nothing half-done.
+ */
+class TarmacSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}

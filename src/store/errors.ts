@@ -1,0 +1,37 @@
+// Engine-neutral recognition of constraint violations, so repositories can turn them into domain errors.
+
+interface CodedError {
+  code?: unknown;
+  constraint?: unknown;
+}
+
+function codeOf(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as CodedError).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** A UNIQUE or PRIMARY KEY violation (PostgreSQL 23505; SQLite SQLITE_CONSTRAINT_UNIQUE/PRIMARYKEY). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = codeOf(err);
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** A FOREIGN KEY violation (PostgreSQL 23503; SQLite SQLITE_CONSTRAINT_FOREIGNKEY). */
+export function isForeignKeyViolation(err: unknown): boolean {
+  const code = codeOf(err);
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/**
+ * Which table/constraint a unique violation hit, when the engine says so: PostgreSQL gives the constraint name,
+ * SQLite the columns in its message ("UNIQUE constraint failed: apps.client_id").
+ */
+export function violatedConstraint(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const constraint = (err as CodedError).constraint;
+  if (typeof constraint === 'string') return constraint;
+  const message = err instanceof Error ? err.message : '';
+  const m = /constraint failed: (.+)$/.exec(message);
+  return m?.[1];
+}

@@ -1,0 +1,55 @@
+// Bringing a database to the latest schema. Safe to run from several processes at once: PostgreSQL takes Kysely's
+// advisory lock, SQLite runs each migration inside BEGIN IMMEDIATE (see database.ts).
+import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
+import { engineOf } from './engine.js';
+import { migrations } from './migrations/index.js';
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/**
+ * On PostgreSQL, Tarmac lives in the connection's current schema (`public`, or the first of a search_path given
+ * with `?options=-c search_path=…` in TARMAC_DATABASE_URL), and so does its migration bookkeeping: Kysely would
+ * otherwise see another schema's migration table and think this one is migrated.
+ */
+async function migrator(db: Kysely<unknown>): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (engineOf(db) === 'postgres') {
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema;
+    if (!schema) {
+      throw new MigrationError(
+        'The PostgreSQL search_path names no existing schema; create the schema first (create schema <name>) or drop the search_path option.',
+      );
+    }
+    migrationTableSchema = schema;
+  }
+  return new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...migrations }) },
+    migrationTableName: 'tarmac_migrations',
+    migrationLockTableName: 'tarmac_migrations_lock',
+    migrationTableSchema,
+  });
+}
+
+/** Runs every pending migration; returns the names it ran (empty when already up to date). */
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+  const { error, results } = await (await migrator(db as Kysely<unknown>)).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName;
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(
+      failed ? `Migration ${failed} failed: ${cause}` : `Cannot migrate the database: ${cause}`,
+      { cause: error },
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of all migrations with whether they ran; for diagnostics and tests. */
+export async function migrationStatus<T>(db: Kysely<T>): Promise<{ name: string; executedAt: Date | undefined }[]> {
+  const list = await (await migrator(db as Kysely<unknown>)).getMigrations();
+  return list.map((m) => ({ name: m.name, executedAt: m.executedAt }));
+}

@@ -1,0 +1,8 @@
+// All migrations, in code (not files found on disk at run time, which break once compiled to dist/).
+// Names sort in the order they run; never rename or edit one that has shipped — add the next one.
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.js';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_initial': initial,
+};

@@ -1,0 +1,180 @@
+// The typed shape of Tarmac's database, identical on SQLite and PostgreSQL (migrations/ creates it).
+//
+// Engine-neutral choices, made once here:
+// - ids (GUIDs) are lowercase `text`, never PostgreSQL `uuid`: a malformed id in a URL is then simply "not found"
+//   on both engines instead of a PostgreSQL cast error;
+// - timestamps are ISO 8601 UTC `text` written by `Date.toISOString()` (fixed width, so they sort and compare as
+//   text on both engines, and round-trip to the millisecond);
+// - booleans are `integer` 0/1 (SQLite has no boolean type);
+// - binary values (hardware hashes) are `blob` / `bytea`, read back as Buffer.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export interface TenantsTable {
+  id: string;
+  display_name: string;
+  created_at: string;
+}
+
+/** Domains of a tenant; a domain belongs to at most one tenant (primary key), like in Entra. */
+export interface TenantDomainsTable {
+  name: string;
+  tenant_id: string;
+  is_initial: number;
+  is_default: number;
+  created_at: string;
+}
+
+/** App registrations (with their service principal: Tarmac keeps one object for both). */
+export interface AppsTable {
+  /** Object id; also the service principal id (`oid` in tokens). */
+  id: string;
+  tenant_id: string;
+  /** Application (client) id; globally unique. */
+  client_id: string;
+  display_name: string;
+  /** JSON array of granted application permissions (app roles), e.g. ["DeviceManagementServiceConfig.ReadWrite.All"]. */
+  roles: string;
+  created_at: string;
+}
+
+export interface AppSecretsTable {
+  /** keyId of the password credential. */
+  id: string;
+  app_id: string;
+  /** First three characters of the secret (Entra's `hint`), to tell secrets apart and pick candidates quickly. */
+  hint: string;
+  /** `scrypt$N,r,p$salt$hash`; the secret itself is never stored. */
+  secret_hash: string;
+  created_at: string;
+  expires_at: Generated<string | null>;
+}
+
+/** Token signing keys Tarmac generated. The private key stays in the database (PKCS#8 PEM). */
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  /** Public JWK as JSON. */
+  public_jwk: string;
+  private_pkcs8: string;
+  created_at: string;
+  /** After this, the key no longer signs (it stays published until tokens it signed have expired). */
+  retired_at: Generated<string | null>;
+}
+
+/** windowsAutopilotDeviceIdentity. String properties that Intune returns as "" when unset are NOT NULL DEFAULT ''. */
+export interface AutopilotDevicesTable {
+  id: string;
+  tenant_id: string;
+  serial_number: Generated<string>;
+  product_key: Generated<string>;
+  manufacturer: Generated<string>;
+  model: Generated<string>;
+  group_tag: Generated<string>;
+  purchase_order_identifier: Generated<string>;
+  /** windowsAutopilotEnrollmentState: unknown, enrolled, pendingReset, failed, notContacted, blocked. */
+  enrollment_state: Generated<string>;
+  last_contacted_at: string | null;
+  addressable_user_name: Generated<string>;
+  user_principal_name: Generated<string>;
+  display_name: Generated<string>;
+  resource_name: Generated<string>;
+  sku_number: Generated<string>;
+  system_family: Generated<string>;
+  /** deviceId of the Entra device object (azureActiveDirectoryDeviceId / azureAdDeviceId). */
+  azure_ad_device_id: string | null;
+  managed_device_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The last hardware hash registered for a device, kept apart so that device scans never read 4 KB rows. */
+export interface AutopilotDeviceHashesTable {
+  device_id: string;
+  hardware_hash: Buffer;
+}
+
+/**
+ * The global registry: one row per stable identity key of a registered device, across all tenants (primary key
+ * (kind, value)). A second registration of a key fails: same tenant → 806, other tenant → 808.
+ */
+export interface DeviceIdentityKeysTable {
+  /** Which key: e.g. 'tuple', 'smbiosUuid', 'productKeyId', 'tpmEkPubHash' (defined by the registry/hash codec). */
+  kind: string;
+  /** The normalised key value. */
+  value: string;
+  tenant_id: string;
+  device_id: string;
+  created_at: string;
+}
+
+/** importedWindowsAutopilotDeviceIdentity, with the durable state the worker moves forward. */
+export interface ImportedDeviceIdentitiesTable {
+  id: string;
+  tenant_id: string;
+  import_id: Generated<string>;
+  group_tag: Generated<string>;
+  serial_number: Generated<string>;
+  product_key: Generated<string>;
+  hardware_identifier: Buffer | null;
+  assigned_user_principal_name: Generated<string>;
+  /** deviceImportStatus: unknown, pending, partial, complete, error. */
+  import_status: Generated<string>;
+  device_registration_id: string | null;
+  device_error_code: Generated<number>;
+  device_error_name: Generated<string>;
+  /** Worker bookkeeping: a claim expires at lease_until, so a crashed worker's rows are picked up again. */
+  lease_until: string | null;
+  attempts: Generated<number>;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Entra device objects (the one Autopilot registration creates, and later joined devices). */
+export interface EntraDevicesTable {
+  /** Object id. */
+  id: string;
+  tenant_id: string;
+  /** deviceId (a different GUID from the object id); globally unique. */
+  device_id: string;
+  display_name: string;
+  operating_system: Generated<string>;
+  operating_system_version: Generated<string>;
+  account_enabled: Generated<number>;
+  /** AzureAd, ServerAd, Workplace, or null before join. */
+  trust_type: string | null;
+  /** RegisteredDevice, SecureVM, Printer, Shared, IoT. */
+  profile_type: string | null;
+  enrollment_profile_name: string | null;
+  autopilot_device_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** physicalIds of an Entra device: `[ZTDID]:<id>`, `[OrderID]:<groupTag>`, `[PurchaseOrderId]:<po>`, `[GID]:…`. */
+export interface EntraDevicePhysicalIdsTable {
+  entra_device_id: string;
+  tenant_id: string;
+  value: string;
+}
+
+export interface DatabaseSchema {
+  tenants: TenantsTable;
+  tenant_domains: TenantDomainsTable;
+  apps: AppsTable;
+  app_secrets: AppSecretsTable;
+  signing_keys: SigningKeysTable;
+  autopilot_devices: AutopilotDevicesTable;
+  autopilot_device_hashes: AutopilotDeviceHashesTable;
+  device_identity_keys: DeviceIdentityKeysTable;
+  imported_device_identities: ImportedDeviceIdentitiesTable;
+  entra_devices: EntraDevicesTable;
+  entra_device_physical_ids: EntraDevicePhysicalIdsTable;
+}
+
+export type TenantRow = Selectable<TenantsTable>;
+export type AppRow = Selectable<AppsTable>;
+export type AppSecretRow = Selectable<AppSecretsTable>;
+export type SigningKeyRow = Selectable<SigningKeysTable>;
+export type NewAutopilotDevice = Insertable<AutopilotDevicesTable>;
+export type AutopilotDeviceUpdate = Updateable<AutopilotDevicesTable>;
+

@@ -1,0 +1,130 @@
+// Access tokens for Microsoft Graph, shaped like the ones Entra issues to an app for Graph with client credentials:
+// a v1.0 token (`iss: https://sts.windows.net/<tid>/`, `appid`, `ver: "1.0"`), `aud: https://graph.microsoft.com`,
+// RS256, valid for one hour.
+//
+// Issuer: Tarmac uses Entra's own issuer string, `https://sts.windows.net/<tid>/`, not its base URL. Graph tokens
+// carry exactly that, so clients and scripts that decode tokens (to read `tid`, or check `iss` against the tenant)
+// behave as with Microsoft, and the issuer does not change when the server moves or is reached by another name.
+// Tokens are trusted by signature (keys in Tarmac's own database), never by issuer, so a real Entra token is still
+// rejected. Tarmac's OIDC discovery documents announce this same issuer.
+import { randomBytes } from 'node:crypto';
+import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { App, Tenant } from './ports.js';
+import { SIGNING_ALG, type KeyRing } from './signing-keys.js';
+
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
+/** Microsoft Graph's well-known application id, also accepted as the audience and in scopes. */
+export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
+/** Clock skew tolerated when checking exp/nbf (Microsoft.IdentityModel's default). */
+export const CLOCK_SKEW_SECONDS = 300;
+
+export function issuerFor(tenantId: string): string {
+  return `https://sts.windows.net/${tenantId}/`;
+}
+
+export interface IssuedToken {
+  accessToken: string;
+  /** Seconds from now until it expires. */
+  expiresIn: number;
+  /** Unix seconds. */
+  expiresOn: number;
+  notBefore: number;
+}
+
+export async function issueAccessToken(
+  keyRing: KeyRing,
+  subject: { tenant: Tenant; app: App },
+  now: Date = new Date(),
+): Promise<IssuedToken> {
+  const { kid, privateKey } = await keyRing.signingKey();
+  const iat = Math.floor(now.getTime() / 1000);
+  const exp = iat + ACCESS_TOKEN_LIFETIME_SECONDS;
+  const iss = issuerFor(subject.tenant.id);
+  const claims: JWTPayload & Record<string, unknown> = {
+    aud: GRAPH_RESOURCE,
+    iss,
+    iat,
+    nbf: iat,
+    exp,
+    app_displayname: subject.app.displayName,
+    appid: subject.app.clientId,
+    appidacr: '1',
+    idp: iss,
+    idtyp: 'app',
+    oid: subject.app.id,
+    sub: subject.app.id,
+    tid: subject.tenant.id,
+    uti: randomBytes(16).toString('base64url'),
+    ver: '1.0',
+  };
+  // Entra leaves `roles` out when the app has no application permissions.
+  if (subject.app.roles.length > 0) claims.roles = [...subject.app.roles];
+  const accessToken = await new SignJWT(claims).setProtectedHeader({ typ: 'JWT', alg: SIGNING_ALG, kid }).sign(privateKey);
+  return { accessToken, expiresIn: ACCESS_TOKEN_LIFETIME_SECONDS, expiresOn: exp, notBefore: iat };
+}
+
+/** Who called: what Graph routes authorise on. */
+export interface AccessTokenClaims {
+  tenantId: string;
+  /** The app's client id (`appid`). */
+  appId: string;
+  /** Object id of the app's service principal (`oid`). */
+  objectId: string;
+  roles: string[];
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+export type TokenRejection = 'Malformed' | 'Expired' | 'NotYetValid' | 'InvalidSignature' | 'InvalidAudience' | 'InvalidIssuer';
+
+export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenRejection };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export async function verifyAccessToken(keyRing: KeyRing, token: string, now: Date = new Date()): Promise<TokenCheck> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const key = await keyRing.verificationKey(header.kid);
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return key;
+      },
+      {
+        algorithms: [SIGNING_ALG],
+        audience: [GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, GRAPH_APP_ID],
+        clockTolerance: CLOCK_SKEW_SECONDS,
+        currentDate: now,
+        requiredClaims: ['exp', 'tid', 'appid'],
+      },
+    ));
+  } catch (err) {
+    return { ok: false, reason: rejectionFor(err) };
+  }
+  const { tid, appid, oid, roles, iss, exp } = payload as Record<string, unknown>;
+  if (typeof tid !== 'string' || !GUID.test(tid) || typeof appid !== 'string' || typeof exp !== 'number') {
+    return { ok: false, reason: 'Malformed' };
+  }
+  if (iss !== issuerFor(tid)) return { ok: false, reason: 'InvalidIssuer' };
+  const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+  return {
+    ok: true,
+    claims: { tenantId: tid, appId: appid, objectId: typeof oid === 'string' ? oid : '', roles: roleList, expiresAt: exp },
+  };
+}
+
+function rejectionFor(err: unknown): TokenRejection {
+  if (err instanceof errors.JWTExpired) return 'Expired';
+  if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf' || err.claim === 'iat') return 'NotYetValid';
+    if (err.claim === 'aud') return 'InvalidAudience';
+    if (err.claim === 'iss') return 'InvalidIssuer';
+    return 'Malformed';
+  }
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JOSEAlgNotAllowed) {
+    return 'InvalidSignature';
+  }
+  return 'Malformed';
+}

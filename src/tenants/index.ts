@@ -1,0 +1,25 @@
+// The tenants domain: tenants and their domains, apps and secrets, signing keys, access tokens.
+export * from './ports.js';
+export { TenantsError, type TenantsErrorCode } from './errors.js';
+export { normalizeDomain, isGuid } from './domain-names.js';
+export { GRAPH_APP_ROLES, DEFAULT_APP_ROLES, normalizeRoles, type GraphAppRole } from './roles.js';
+export { generateClientSecret, hashClientSecret, verifyClientSecret, secretHint } from './secrets.js';
+export { findTenant } from './find-tenant.js';
+export { createTenant, defaultDisplayName, type CreateTenantInput, type CreatedTenant } from './create-tenant.js';
+export { createDemoTenantIfEmpty, DEMO_DOMAIN, DEMO_DISPLAY_NAME } from './create-demo-tenant.js';
+export { createApp, addApp, DEFAULT_APP_NAME, type CreateAppInput, type CreatedApp } from './create-app.js';
+export { authenticateClient, type ClientAuthFailure, type ClientAuthResult } from './authenticate-client.js';
+export { KeyRing, generateSigningKey, SIGNING_ALG, type PublishedJwk } from './signing-keys.js';
+export {
+  issueAccessToken,
+  verifyAccessToken,
+  issuerFor,
+  GRAPH_RESOURCE,
+  GRAPH_APP_ID,
+  ACCESS_TOKEN_LIFETIME_SECONDS,
+  CLOCK_SKEW_SECONDS,
+  type IssuedToken,
+  type AccessTokenClaims,
+  type TokenCheck,
+  type TokenRejection,
+} from './access-tokens.js';

@@ -1,0 +1,144 @@
+// Access tokens and signing keys: claims, lifetime, verification outcomes, keys kept in the database.
+import { SignJWT, decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
+import {
+  KeyRing,
+  createApp,
+  createTenant,
+  generateSigningKey,
+  issueAccessToken,
+  verifyAccessToken,
+  type CreatedTenant,
+  type TenantsStore,
+} from '../../src/tenants/index.js';
+import { createSqliteTestDatabase, type TestDatabase } from '../store/test-databases.js';
+
+let tdb: TestDatabase;
+let store: TenantsStore;
+let keyRing: KeyRing;
+let contoso: CreatedTenant;
+beforeEach(async () => {
+  tdb = await createSqliteTestDatabase();
+  await migrateToLatest(tdb.db);
+  store = createTenantsStore(tdb.db);
+  keyRing = new KeyRing(store.signingKeys);
+  contoso = await createTenant(store, { domain: 'contoso.onmicrosoft.com', roles: ['DeviceManagementServiceConfig.ReadWrite.All', 'Organization.Read.All'] });
+});
+afterEach(async () => {
+  await tdb.cleanup();
+});
+
+const NOW = new Date('2025-03-01T12:00:00Z');
+
+describe('issueAccessToken', () => {
+  it('issues an RS256 JWT with Graph’s audience, the tenant, the app, its roles and a one-hour life', async () => {
+    const token = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW);
+    const iat = NOW.getTime() / 1000;
+    expect(token).toMatchObject({ expiresIn: 3600, expiresOn: iat + 3600, notBefore: iat });
+    const [key] = await store.signingKeys.list();
+    expect(decodeProtectedHeader(token.accessToken)).toEqual({ typ: 'JWT', alg: 'RS256', kid: key?.kid });
+    expect(decodeJwt(token.accessToken)).toEqual({
+      aud: 'https://graph.microsoft.com',
+      iss: `https://sts.windows.net/${contoso.tenant.id}/`,
+      iat,
+      nbf: iat,
+      exp: iat + 3600,
+      app_displayname: contoso.app.displayName,
+      appid: contoso.app.clientId,
+      appidacr: '1',
+      idp: `https://sts.windows.net/${contoso.tenant.id}/`,
+      idtyp: 'app',
+      oid: contoso.app.id,
+      sub: contoso.app.id,
+      tid: contoso.tenant.id,
+      uti: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+      ver: '1.0',
+      roles: ['DeviceManagementServiceConfig.ReadWrite.All', 'Organization.Read.All'],
+    });
+  });
+
+  it('leaves `roles` out for an app without application permissions, as Entra does', async () => {
+    const bare = await createApp(store, { tenant: contoso.tenant.id, roles: [] });
+    const token = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: bare.app }, NOW);
+    expect(decodeJwt(token.accessToken)).not.toHaveProperty('roles');
+    const check = await verifyAccessToken(keyRing, token.accessToken, NOW);
+    expect(check).toMatchObject({ ok: true, claims: { roles: [] } });
+  });
+});
+
+describe('verifyAccessToken', () => {
+  it('accepts a fresh token and returns who called', async () => {
+    const { accessToken } = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW);
+    expect(await verifyAccessToken(keyRing, accessToken, new Date(NOW.getTime() + 30 * 60_000))).toEqual({
+      ok: true,
+      claims: {
+        tenantId: contoso.tenant.id,
+        appId: contoso.app.clientId,
+        objectId: contoso.app.id,
+        roles: ['DeviceManagementServiceConfig.ReadWrite.All', 'Organization.Read.All'],
+        expiresAt: NOW.getTime() / 1000 + 3600,
+      },
+    });
+  });
+
+  it('tolerates five minutes of clock skew, not more', async () => {
+    const { accessToken } = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW);
+    const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000);
+    expect((await verifyAccessToken(keyRing, accessToken, at(64))).ok).toBe(true);
+    expect(await verifyAccessToken(keyRing, accessToken, at(66))).toEqual({ ok: false, reason: 'Expired' });
+    expect((await verifyAccessToken(keyRing, accessToken, at(-4))).ok).toBe(true);
+    expect(await verifyAccessToken(keyRing, accessToken, at(-6))).toEqual({ ok: false, reason: 'NotYetValid' });
+  });
+
+  it('rejects garbage, foreign keys and tampering', async () => {
+    expect(await verifyAccessToken(keyRing, 'garbage', NOW)).toEqual({ ok: false, reason: 'Malformed' });
+    const { accessToken } = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW);
+    const [h, p] = accessToken.split('.');
+    expect(await verifyAccessToken(keyRing, `${h}.${p}.AAAA`, NOW)).toEqual({ ok: false, reason: 'InvalidSignature' });
+    const other = await generateSigningKey();
+    const foreign = await new SignJWT(decodeJwt(accessToken)).setProtectedHeader({ alg: 'RS256', kid: other.kid }).sign(await importPKCS8(other.privatePkcs8, 'RS256'));
+    expect(await verifyAccessToken(keyRing, foreign, NOW)).toEqual({ ok: false, reason: 'InvalidSignature' });
+  });
+
+  it('rejects another audience, an issuer that is not the tenant’s, and a token without tid', async () => {
+    const [key] = (await keyRing.ensure(), await store.signingKeys.list());
+    const sign = async (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key?.kid ?? '' }).sign(await importPKCS8(key?.privatePkcs8 ?? '', 'RS256'));
+    const iat = NOW.getTime() / 1000;
+    const good = { aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${contoso.tenant.id}/`, iat, exp: iat + 3600, tid: contoso.tenant.id, appid: contoso.app.clientId };
+    expect((await verifyAccessToken(keyRing, await sign(good), NOW)).ok).toBe(true);
+    expect(await verifyAccessToken(keyRing, await sign({ ...good, aud: 'api://other' }), NOW)).toEqual({ ok: false, reason: 'InvalidAudience' });
+    expect(await verifyAccessToken(keyRing, await sign({ ...good, iss: 'https://evil.example/' }), NOW)).toEqual({ ok: false, reason: 'InvalidIssuer' });
+    const { tid: _tid, ...noTenant } = good;
+    expect(await verifyAccessToken(keyRing, await sign(noTenant), NOW)).toEqual({ ok: false, reason: 'Malformed' });
+  });
+});
+
+describe('KeyRing', () => {
+  it('generates one key, keeps it in the database and reuses it after a restart', async () => {
+    const [a, b] = await Promise.all([keyRing.ensure(), keyRing.ensure()]);
+    expect(a).toBe(b);
+    expect(await store.signingKeys.list()).toHaveLength(1);
+    const { accessToken } = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW);
+    // A new process: a new KeyRing on the same database.
+    const restarted = new KeyRing(createTenantsStore(tdb.db).signingKeys);
+    expect(await restarted.ensure()).toBe(a);
+    expect((await verifyAccessToken(restarted, accessToken, NOW)).ok).toBe(true);
+    expect((await restarted.jwks()).keys.map((k) => k.kid)).toEqual([a]);
+  });
+
+  it('verifies tokens signed by a key another process added later', async () => {
+    await keyRing.ensure();
+    const otherProcess = new KeyRing(store.signingKeys);
+    const newer = await generateSigningKey(new Date(Date.now() + 1000));
+    await store.signingKeys.insert(newer);
+    const token = await new SignJWT({ aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${contoso.tenant.id}/`, tid: contoso.tenant.id, appid: contoso.app.clientId, exp: Math.floor(Date.now() / 1000) + 600 })
+      .setProtectedHeader({ alg: 'RS256', kid: newer.kid })
+      .sign(await importPKCS8(newer.privatePkcs8, 'RS256'));
+    expect((await verifyAccessToken(keyRing, token)).ok).toBe(true);
+    expect((await verifyAccessToken(otherProcess, token)).ok).toBe(true);
+    // The newest key signs from now on.
+    expect((await otherProcess.signingKey()).kid).toBe(newer.kid);
+  });
+});

@@ -1,12 +1,9 @@
 // End to end: the real `tarmac serve` process on a fresh data directory, driven as a user would — read the printed
 // demo credentials, get a token over real HTTP, call Graph (with Microsoft's own SDK over HTTPS), create tenants and
-// apps with the CLI while the server runs, stop it with SIGTERM, start it again.
-//
-// Which executable: `node bin/tarmac.js` when dist/ has the server commands wired (npm run build after main.ts
-// wires them); until then the same commander wiring run from source (fixtures/tarmac-cli.ts). TARMAC_E2E_ENTRY=bin
-// or =source forces one.
+// apps with the CLI while the server runs, stop it with SIGTERM, start it again. The executable is `node
+// bin/tarmac.js`, which runs dist/ (built from the current source by test/global-setup.ts).
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,16 +12,8 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPostgresScratch } from '../store/test-databases.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const FIXTURE_CLI = join(ROOT, 'test/http/fixtures/tarmac-cli.ts');
 const SDK_CLIENT = join(ROOT, 'test/http/fixtures/graph-sdk-client.ts');
-
-function binIsWired(): boolean {
-  const main = join(ROOT, 'dist/cli/main.js');
-  return existsSync(main) && existsSync(join(ROOT, 'dist/cli/commands/serve.js')) && readFileSync(main, 'utf8').includes('commands/serve.js');
-}
-
-const ENTRY = process.env.TARMAC_E2E_ENTRY ?? (binIsWired() ? 'bin' : 'source');
-const CLI_ARGS = ENTRY === 'bin' ? [join(ROOT, 'bin/tarmac.js')] : ['--import', 'tsx', FIXTURE_CLI];
+const CLI_ARGS = [join(ROOT, 'bin/tarmac.js')];
 
 const E2E_TIMEOUT = 120_000;
 
@@ -144,7 +133,7 @@ async function organization(url: string, token: string): Promise<{ status: numbe
   return { status: res.status, body: (await res.json()) as { value?: { displayName: string }[] } };
 }
 
-describe(`tarmac serve, end to end (${ENTRY === 'bin' ? 'bin/tarmac.js' : 'source via tsx'})`, () => {
+describe('tarmac serve, end to end (bin/tarmac.js)', () => {
   it(
     'prints the demo tenant once; its credentials, the printed curl and CLI-made tenants work against the running server; stops on SIGTERM',
     async () => {

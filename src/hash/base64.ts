@@ -8,7 +8,8 @@
 //
 // The bytes go into a reused scratch buffer (`buf.write` skips Buffer.from's length pre-scan and allocation, about a
 // third of the decode floor). The caller must finish with them before the next call; decode.ts keeps the canonical
-// base64 and rebuilds fresh bytes from it only when someone asks for them.
+// base64 and, when someone asks for the bytes, copies them from the scratch if no call has reused it since
+// (`scratchGeneration`), else rebuilds them from the base64.
 import { RECOLLECT, error, warning } from './issues.js';
 import type { HashIssue } from './types.js';
 
@@ -25,6 +26,13 @@ export interface Base64Decoded {
 
 const MAX_SCRATCH = 64 * 1024;
 let scratch = Buffer.allocUnsafe(4096);
+/** Bumped by every call, so a holder of scratch bytes can tell whether they were overwritten since. */
+let generation = 0;
+
+/** The current scratch generation: a result's scratch bytes are intact while this is unchanged. */
+export function scratchGeneration(): number {
+  return generation;
+}
 
 function isTrimmable(c: number): boolean {
   // whitespace, NBSP, BOM, and the quotes a spreadsheet or a CSV writer may leave around a cell
@@ -54,6 +62,7 @@ function firstInvalid(text: string, dataEnd: number): number {
 }
 
 export function decodeBase64Hash(input: string): Base64Decoded {
+  generation++;
   let start = 0;
   let end = input.length;
   while (start < end && isTrimmable(input.charCodeAt(start))) start++;

@@ -5,11 +5,11 @@
 // EK check) and the identity, read straight from the few records it needs. Text input is decoded into a reused
 // scratch buffer, so a valid hash costs no byte allocation at all.
 //
-// What is costly and often unused is built on first read and then kept: `bytes` (re-decoded from the canonical
-// base64) and `inventory` (a hundred fields and a few dozen strings, about the floor's cost again on its own).
-// Both are getters that turn into plain own properties on first read (see LazyDecodedHash), so bulk validation
-// never pays for them.
-import { decodeBase64Hash } from './base64.js';
+// What is costly and often unused is built on first read and then kept: `bytes` (copied from the scratch buffer if
+// no decode reused it since, else re-decoded from the canonical base64) and `inventory` (a hundred fields and a few
+// dozen strings). Both are getters that turn into plain own properties on first read (see LazyDecodedHash), so bulk
+// validation never pays for them.
+import { decodeBase64Hash, scratchGeneration } from './base64.js';
 import { asBuffer, guidOf, sha256Hex, u16 } from './bytes.js';
 import { listRecords, scanContainer, type ContainerScan } from './container.js';
 import { buildIdentity } from './identity.js';
@@ -27,9 +27,10 @@ export function decodeHardwareHash(input: string | Uint8Array): DecodedHash {
     const scan = scanContainer(bytes, bytes.length, issues);
     const base64 = bytes.toString('base64');
     if (scan === null) return { valid: false, issues, paddingFixed: false, base64, bytes, inventory: null, identity: null };
-    return new LazyDecodedHash(!hasError(issues), issues, false, base64, identityFromBytes(bytes, scan), scan, bytes);
+    return new LazyDecodedHash(!hasError(issues), issues, false, base64, identityFromBytes(bytes, scan), scan, bytes, 0, -1);
   }
   const text = decodeBase64Hash(input);
+  const generation = scratchGeneration();
   const { scratch, base64, issues, paddingFixed } = text;
   if (scratch === null || base64 === null) {
     return { valid: false, issues, paddingFixed: false, base64: null, bytes: null, inventory: null, identity: null };
@@ -38,7 +39,8 @@ export function decodeHardwareHash(input: string | Uint8Array): DecodedHash {
   if (scan === null) {
     return { valid: false, issues, paddingFixed, base64, bytes: Buffer.from(base64, 'base64'), inventory: null, identity: null };
   }
-  return new LazyDecodedHash(!hasError(issues), issues, paddingFixed, base64, identityFromBytes(scratch, scan), scan, null);
+  const identity = identityFromBytes(scratch, scan);
+  return new LazyDecodedHash(!hasError(issues), issues, paddingFixed, base64, identity, scan, scratch, text.length, generation);
 }
 
 /** The validity part of `decodeHardwareHash`: the same checks, without identity, inventory or bytes. */
@@ -58,7 +60,11 @@ export function validateHardwareHash(input: string | Uint8Array): HashValidation
  *  property, so `{ ...result }` and deep equality see it; before the first read only the getter and `toJSON` do. */
 class LazyDecodedHash implements DecodedHash {
   readonly #scan: ContainerScan;
+  /** Our own bytes once made; before that, possibly the shared scratch buffer (see #materialBytes). */
   #bytes: Buffer | null;
+  #length: number;
+  /** The scratch generation `#bytes` belongs to; -1 when `#bytes` is our own. */
+  #generation: number;
 
   constructor(
     public valid: boolean,
@@ -67,10 +73,14 @@ class LazyDecodedHash implements DecodedHash {
     public base64: string | null,
     public identity: DeviceIdentity | null,
     scan: ContainerScan,
-    bytes: Buffer | null,
+    bytes: Buffer,
+    length: number,
+    generation: number,
   ) {
     this.#scan = scan;
     this.#bytes = bytes;
+    this.#length = length;
+    this.#generation = generation;
   }
 
   get bytes(): Uint8Array | null {
@@ -84,8 +94,11 @@ class LazyDecodedHash implements DecodedHash {
   }
 
   get inventory(): HardwareInventory | null {
-    const bytes = this.#materialBytes();
-    const inventory = bytes === null ? null : readInventory(bytes, listRecords(bytes, this.#scan.walkEnd));
+    // The inventory keeps no reference to the bytes it is read from: while the scratch buffer still holds ours, it
+    // is read in place, without the copy (a fresh 3 KB Buffer costs about as much as the base64 decode).
+    const bytes = this.#generation >= 0 && this.#generation === scratchGeneration() ? this.#bytes : this.#materialBytes();
+    const scan = this.#scan;
+    const inventory = bytes === null ? null : readInventory(bytes, listRecords(bytes, scan.walkEnd), scan.offlineIdHash);
     this.inventory = inventory;
     return inventory;
   }
@@ -99,9 +112,19 @@ class LazyDecodedHash implements DecodedHash {
     return { valid, issues, paddingFixed, base64, bytes, inventory, identity };
   }
 
-  /** The decoded bytes, re-decoded from the canonical base64 the first time (the scratch copy is long gone). */
+  /** Our own copy of the decoded bytes, made on first need: copied from the scratch buffer when no decode has
+   *  reused it since (the common decode-then-read case), else re-decoded from the canonical base64. */
   #materialBytes(): Buffer | null {
-    if (this.#bytes === null && this.base64 !== null) this.#bytes = Buffer.from(this.base64, 'base64');
+    if (this.#generation >= 0) {
+      const scratch = this.#bytes as Buffer;
+      if (this.#generation === scratchGeneration()) {
+        this.#bytes = Buffer.allocUnsafe(this.#length);
+        scratch.copy(this.#bytes, 0, 0, this.#length);
+      } else {
+        this.#bytes = this.base64 === null ? null : Buffer.from(this.base64, 'base64');
+      }
+      this.#generation = -1;
+    }
     return this.#bytes;
   }
 }

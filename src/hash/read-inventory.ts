@@ -10,7 +10,7 @@
 // Whenever the decoded fields could not re-create a record byte for byte (trimmed spaces, extra NULs, non-zero
 // reserved bytes, a repeat of a single-value record, an unreadable payload), the record's entry keeps its payload
 // in `preserved`, so that re-encoding an unedited inventory gives back the original bytes.
-import { buildOf, guidOf, hexOf, isoFromSeconds2000, macOf, u16, u32, u64 } from './bytes.js';
+import { buildOf, guidOf, isoFromSeconds2000, macOf, u16, u32, u64 } from './bytes.js';
 import {
   architectureName,
   chassisTypeName,
@@ -66,25 +66,29 @@ function emptyInventory(): HardwareInventory {
 }
 
 /** Reads `records` (in bounds, as listed by the container walk) into an inventory; entries gain `preserved` where
- *  the fields cannot re-create them. */
-export function readInventory(b: Buffer, records: RecordEntry[]): HardwareInventory {
-  return new InventoryReader(b, records).read();
+ *  the fields cannot re-create them. `offlineIdHash` is the walk's hex of the record-11 hash (ContainerScan), if
+ *  it built one: the same string, not built twice. */
+export function readInventory(b: Buffer, records: RecordEntry[], offlineIdHash: string | null = null): HardwareInventory {
+  return new InventoryReader(b, records, offlineIdHash).read();
 }
 
 const MAX_SAFE_HIGH_WORD = 0x200000; // a u64 whose high word is below this is exact as a JS number
+
+const SEEN = new Uint8Array(64);
 
 class InventoryReader {
   private readonly inv: HardwareInventory = emptyInventory();
   /** latin1 view of the walked bytes: string fields are substrings of it. */
   private readonly text: string;
-  /** Which single-value record types were already read. */
-  private readonly seen = new Uint8Array(64);
+  /** Which single-value record types were already read (shared scratch, cleared per read: reads never overlap). */
+  private readonly seen = SEEN.fill(0);
   /** Where the last `scan` stopped: the first NUL, or the end of the payload. */
   private nulAt = 0;
 
   constructor(
     private readonly b: Buffer,
     private readonly records: RecordEntry[],
+    private readonly offlineIdHash: string | null,
   ) {
     const last = records.length > 0 ? records[records.length - 1] : null;
     this.text = last === null ? '' : b.toString('latin1', 0, last.offset + last.length);
@@ -200,7 +204,7 @@ class InventoryReader {
           const hashLength = u16(b, p + 6);
           if (u32(b, p) !== 0 || u16(b, p + 8) !== 0 || p + 10 + hashLength !== e) this.preserve(rec);
           const idType = u16(b, p + 4);
-          inv.tpm.offlineDeviceId = { idType, idTypeName: offlineIdTypeName(idType), hash: hexOf(b, p + 10, p + 10 + hashLength) };
+          inv.tpm.offlineDeviceId = { idType, idTypeName: offlineIdTypeName(idType), hash: this.offlineIdHash ?? hex(b, p + 10, p + 10 + hashLength) };
           break;
         }
         case Rec.SmbiosUuid:
@@ -397,13 +401,14 @@ class InventoryReader {
 }
 
 function hex(b: Buffer, start: number, end: number): string {
-  // Native hex wins for long runs (EK modulus); the table loop wins for short ones.
-  return end - start > 48 ? b.toString('hex', start, end) : hexOf(b, start, end);
+  return b.toString('hex', start, end);
 }
 
 /** UTF-16LE code units as a string (lossless: lone surrogates stay as they are). */
 function utf16(b: Buffer, start: number, end: number): string {
-  if (end - start > 64) return b.toString('utf16le', start, end);
+  // Below 13 characters V8 builds concatenations as flat strings, and the loop beats a native call; above, the
+  // native decoder wins clearly (concatenation leaves a cons string that is flattened again on first use).
+  if (end - start > 24) return b.toString('utf16le', start, end);
   let s = '';
   for (let i = start; i + 1 < end; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));
   return s;

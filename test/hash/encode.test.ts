@@ -6,6 +6,7 @@ import {
   HashEncodeError,
   recordLayout,
   syntheticInventory,
+  validateHardwareHash,
   type HardwareInventory,
 } from '../../src/hash/index.js';
 import { sha256Hex } from './helpers.js';
@@ -184,5 +185,26 @@ describe('the decode result', () => {
     expect(a.inventory).toEqual(base);
     expect(b.inventory?.system.serialNumber).toBe(syntheticInventory(22).system.serialNumber);
     expect(a.identity?.serialNumber).toBe(base.system.serialNumber);
+  });
+
+  it('gives the same bytes and inventory whether read at once (from the scratch) or after other decodes', () => {
+    const other = encodeHardwareHash(syntheticInventory(23)).base64;
+    const expectedBytes = Buffer.from(base64, 'base64');
+    const now = decodeHardwareHash(base64);
+    const nowInventory = now.inventory; // read from the intact scratch
+    const nowBytes = now.bytes; // copied from the intact scratch
+    const later = decodeHardwareHash(base64);
+    decodeHardwareHash(other);
+    validateHardwareHash(other); // reuses the scratch too
+    expect(later.bytes).toEqual(expectedBytes); // re-decoded from the base64
+    expect(later.inventory).toEqual(nowInventory);
+    expect(nowInventory).toEqual(base);
+    // A copy of our own: later decodes do not show through.
+    decodeHardwareHash(other);
+    expect(nowBytes).toEqual(expectedBytes);
+    const bytesFirst = decodeHardwareHash(base64);
+    expect(bytesFirst.bytes).toEqual(expectedBytes);
+    decodeHardwareHash(other);
+    expect(bytesFirst.inventory).toEqual(base); // read from its own copy once the scratch moved on
   });
 });

@@ -27,6 +27,20 @@ export interface TarmacConfig {
   tls: TlsFiles | undefined;
   /** pino level: fatal, error, warn, info, debug, trace, silent. `TARMAC_LOG_LEVEL`, default info. */
   logLevel: LogLevel;
+  /** Minimum time between two manual Autopilot syncs of a tenant. `TARMAC_SYNC_INTERVAL_SECONDS`, default 600. */
+  syncIntervalSeconds: number;
+  /**
+   * How long the import worker's claim on a batch lasts; rows of a crashed worker are taken up again after it.
+   * `TARMAC_IMPORT_LEASE_SECONDS`, default 30.
+   */
+  importLeaseSeconds: number;
+  /**
+   * Graph requests each (tenant, app) may make per window; beyond it, 429 with Retry-After. `$batch` sub-requests
+   * count one each. `TARMAC_GRAPH_RATE_LIMIT`, default 10000; 0 turns throttling off.
+   */
+  graphRateLimit: number;
+  /** The throttling window. `TARMAC_GRAPH_RATE_WINDOW_SECONDS`, default 60. */
+  graphRateWindowSeconds: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -99,7 +113,29 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     publicBaseUrl,
     tls,
     logLevel: level as LogLevel,
+    syncIntervalSeconds: parseSeconds(nonEmpty(env.TARMAC_SYNC_INTERVAL_SECONDS), 'TARMAC_SYNC_INTERVAL_SECONDS', 600),
+    importLeaseSeconds: parseSeconds(nonEmpty(env.TARMAC_IMPORT_LEASE_SECONDS), 'TARMAC_IMPORT_LEASE_SECONDS', 30, 1),
+    graphRateLimit: parseCount(nonEmpty(env.TARMAC_GRAPH_RATE_LIMIT), 'TARMAC_GRAPH_RATE_LIMIT', 10_000),
+    graphRateWindowSeconds: parseSeconds(nonEmpty(env.TARMAC_GRAPH_RATE_WINDOW_SECONDS), 'TARMAC_GRAPH_RATE_WINDOW_SECONDS', 60, 1),
   };
+}
+
+function parseSeconds(value: string | undefined, name: string, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > 86_400) {
+    throw new ConfigError(`${name} must be a whole number of seconds from ${min} to 86400; got '${value}'.`);
+  }
+  return n;
+}
+
+function parseCount(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 1_000_000_000) {
+    throw new ConfigError(`${name} must be a whole number (0 turns the limit off); got '${value}'.`);
+  }
+  return n;
 }
 
 function parsePort(value: string | number | undefined, source: string): number {

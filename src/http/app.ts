@@ -12,7 +12,15 @@ import { errorHandler } from './plugins/error-handler.js';
 import { registerExternalPlugins } from './plugins/external.js';
 import { requestContext } from './plugins/request-context.js';
 import { services } from './plugins/services.js';
+import { throttle } from './plugins/throttle.js';
 import { organizationRoutes } from './routes/graph/organization.js';
+import { batchRoutes } from './routes/graph/batch.js';
+import { autopilotDeviceRoutes } from './routes/graph/autopilot-devices.js';
+import { autopilotSettingsRoutes } from './routes/graph/autopilot-settings.js';
+import { deviceRoutes } from './routes/graph/devices.js';
+import { importedAutopilotDeviceRoutes } from './routes/graph/imported-autopilot-devices.js';
+import { registryContext } from './routes/graph/registry-context.js';
+import type { ImportWorkerOptions } from '../registry/index.js';
 import { identityRoutes } from './routes/identity/index.js';
 import { serviceRoutes } from './routes/service.js';
 import type { TarmacApp } from './types.js';
@@ -27,6 +35,8 @@ export interface BuildAppOptions {
   https?: { key: string | Buffer; cert: string | Buffer } | undefined;
   /** The clock (tests move it). */
   now?: () => Date;
+  /** The import worker: false runs none (imports stay `unknown`); default on, with these options. */
+  importWorker?: false | ImportWorkerOptions;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
@@ -52,10 +62,17 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(requestContext);
   await app.register(errorHandler);
   await app.register(auth);
+  await app.register(throttle);
+  await app.register(registryContext, { importWorker: options.importWorker ?? {} });
   // 3. Routes.
   await app.register(serviceRoutes);
   await app.register(identityRoutes);
   await app.register(organizationRoutes);
+  await app.register(importedAutopilotDeviceRoutes);
+  await app.register(autopilotDeviceRoutes);
+  await app.register(autopilotSettingsRoutes);
+  await app.register(deviceRoutes);
+  await app.register(batchRoutes);
 
   await app.ready();
   return app;

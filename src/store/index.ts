@@ -4,4 +4,5 @@ export { migrateToLatest, migrationStatus, MigrationError } from './migrate.js';
 export { engineOf, type Engine } from './engine.js';
 export { isUniqueViolation, isForeignKeyViolation, violatedConstraint } from './errors.js';
 export { createTenantsStore } from './tenants-store.js';
+export { createRegistryStore, toDevice as autopilotDeviceFromRow, toImported as importedDeviceFromRow, toEntraDevices } from './registry-store.js';
 export type { DatabaseSchema } from './schema.js';

@@ -85,6 +85,8 @@ export interface AutopilotDevicesTable {
   managed_device_id: string | null;
   created_at: string;
   updated_at: string;
+  /** beta userlessEnrollmentStatus: unknown, allowed, blocked (0002). */
+  userless_enrollment_status: Generated<string>;
 }
 
 /** The last hardware hash registered for a device, kept apart so that device scans never read 4 KB rows. */
@@ -124,6 +126,8 @@ export interface ImportedDeviceIdentitiesTable {
   device_error_name: Generated<string>;
   /** Worker bookkeeping: a claim expires at lease_until, so a crashed worker's rows are picked up again. */
   lease_until: string | null;
+  /** Random token of the claim holding the lease (0002). */
+  lease_owner: Generated<string | null>;
   attempts: Generated<number>;
   created_at: string;
   updated_at: string;
@@ -157,6 +161,15 @@ export interface EntraDevicePhysicalIdsTable {
   value: string;
 }
 
+/** windowsAutopilotSettings (beta), one row per tenant once it first syncs (0002). */
+export interface AutopilotSettingsTable {
+  tenant_id: string;
+  /** windowsAutopilotSyncStatus: unknown, inProgress, completed, failed. */
+  sync_status: Generated<string>;
+  last_sync_at: string | null;
+  last_manual_sync_trigger_at: string | null;
+}
+
 export interface DatabaseSchema {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -169,6 +182,7 @@ export interface DatabaseSchema {
   imported_device_identities: ImportedDeviceIdentitiesTable;
   entra_devices: EntraDevicesTable;
   entra_device_physical_ids: EntraDevicePhysicalIdsTable;
+  autopilot_settings: AutopilotSettingsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -13,6 +13,10 @@ describe('loadConfig', () => {
       publicBaseUrl: undefined,
       tls: undefined,
       logLevel: 'info',
+      syncIntervalSeconds: 600,
+      importLeaseSeconds: 30,
+      graphRateLimit: 10_000,
+      graphRateWindowSeconds: 60,
     });
   });
 
@@ -35,6 +39,10 @@ describe('loadConfig', () => {
       publicBaseUrl: 'https://tarmac.example.com',
       tls: { certFile: resolve('c.pem'), keyFile: resolve('k.pem') },
       logLevel: 'warn',
+      syncIntervalSeconds: 600,
+      importLeaseSeconds: 30,
+      graphRateLimit: 10_000,
+      graphRateWindowSeconds: 60,
     });
     expect(loadConfig(env, { port: '0', host: '::1' })).toMatchObject({ port: 0, host: '::1' });
   });

@@ -2,7 +2,11 @@
 // Names sort in the order they run; never rename or edit one that has shipped — add the next one.
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { registry } from './0002-registry.js';
+import { search } from './0003-search.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
+  '0002_registry': registry,
+  '0003_search': search,
 };

@@ -1,0 +1,37 @@
+// The OData model of windowsAutopilotDeviceIdentity over the autopilot_devices table (see store/schema.ts).
+import type { EntityModel, SubstringIndex } from './model.js';
+
+/** The FTS5 trigram index that migration 0003 builds for serial numbers on SQLite. */
+export const SERIAL_NUMBER_INDEX: SubstringIndex = {
+  sqlite: { ftsTable: 'autopilot_device_search_fts', linkTable: 'autopilot_device_search', linkRowid: 'search_id', linkKey: 'device_id' },
+};
+
+export const ENROLLMENT_STATES = ['unknown', 'enrolled', 'pendingReset', 'failed', 'notContacted', 'blocked'] as const;
+
+const text = { type: 'string', sortable: true } as const;
+
+export const autopilotDeviceModel: EntityModel = {
+  name: 'windowsAutopilotDeviceIdentity',
+  table: 'autopilot_devices',
+  key: { property: 'id', column: 'id' },
+  properties: {
+    id: { column: 'id', type: 'string', storedLowercase: true, sortable: true, indexed: true },
+    serialNumber: { ...text, column: 'serial_number', indexed: true, searchable: SERIAL_NUMBER_INDEX },
+    groupTag: { ...text, column: 'group_tag' },
+    purchaseOrderIdentifier: { ...text, column: 'purchase_order_identifier' },
+    productKey: { ...text, column: 'product_key' },
+    manufacturer: { ...text, column: 'manufacturer' },
+    model: { ...text, column: 'model' },
+    enrollmentState: { column: 'enrollment_state', type: 'enum', enumValues: ENROLLMENT_STATES, sortable: true },
+    lastContactedDateTime: { column: 'last_contacted_at', type: 'dateTime', nullable: true, sortable: true },
+    addressableUserName: { ...text, column: 'addressable_user_name' },
+    userPrincipalName: { ...text, column: 'user_principal_name' },
+    displayName: { ...text, column: 'display_name' },
+    resourceName: { ...text, column: 'resource_name' },
+    skuNumber: { ...text, column: 'sku_number' },
+    systemFamily: { ...text, column: 'system_family' },
+    azureActiveDirectoryDeviceId: { column: 'azure_ad_device_id', type: 'string', nullable: true, storedLowercase: true },
+    azureAdDeviceId: { column: 'azure_ad_device_id', type: 'string', nullable: true, storedLowercase: true },
+    managedDeviceId: { column: 'managed_device_id', type: 'string', nullable: true, storedLowercase: true },
+  },
+};

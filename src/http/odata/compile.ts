@@ -1,0 +1,259 @@
+// From a parsed list query to SQL (Kysely), the same on SQLite and PostgreSQL except for substring search.
+//
+// Semantics (see README.md): string comparisons and functions are case-insensitive (lower() on both sides);
+// enums compare with their canonical member name; every predicate is two-valued (NULL-safe), so `not` means what
+// it says; sort keys coalesce NULL so that keyset comparisons stay total.
+import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import type { Engine } from '../../store/engine.js';
+import type { FilterNode, FilterValue, StringFunction } from './filter.js';
+import { resolveProperty, type EntityModel, type ResolvedProperty } from './model.js';
+import type { OrderByItem, ParsedListQuery } from './query.js';
+import { encodeSkipToken, type KeysetPosition, type SortValue } from './skip-token.js';
+
+/** Below this many characters a trigram index cannot help; SQLite then scans with LIKE. */
+export const MIN_INDEXED_NEEDLE = 3;
+
+export function compileFilter(node: FilterNode, model: EntityModel, engine: Engine): RawBuilder<SqlBool> {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return sql<SqlBool>`(${compileFilter(node.left, model, engine)} ${sql.raw(node.kind)} ${compileFilter(node.right, model, engine)})`;
+    case 'not':
+      return sql<SqlBool>`(not ${compileFilter(node.operand, model, engine)})`;
+    case 'compare':
+      return compileCompare(node.op, property(model, node.property), node.value, model);
+    case 'function':
+      return compileFunction(node.fn, property(model, node.property), node.value, model, engine);
+  }
+}
+
+function property(model: EntityModel, name: string): ResolvedProperty {
+  const p = resolveProperty(model, name);
+  if (!p) throw new Error(`Property ${name} is not in the ${model.name} model`);
+  return p;
+}
+
+function column(model: EntityModel, p: { column: string }): RawBuilder<unknown> {
+  return sql.ref(`${model.table}.${p.column}`);
+}
+
+const SQL_OP = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as const;
+
+function compileCompare(op: keyof typeof SQL_OP, p: ResolvedProperty, value: FilterValue, model: EntityModel): RawBuilder<SqlBool> {
+  const col = column(model, p);
+  if (value === null) return op === 'eq' ? sql<SqlBool>`(${col} is null)` : sql<SqlBool>`(${col} is not null)`;
+  let predicate: RawBuilder<SqlBool>;
+  const o = sql.raw(SQL_OP[op]);
+  if (p.type === 'string') {
+    predicate = p.storedLowercase
+      ? sql<SqlBool>`${col} ${o} lower(cast(${value} as text))`
+      : sql<SqlBool>`lower(${col}) ${o} lower(cast(${value} as text))`;
+  } else if (p.type === 'boolean') {
+    predicate = sql<SqlBool>`${col} ${o} ${value ? 1 : 0}`;
+  } else {
+    predicate = sql<SqlBool>`${col} ${o} ${value}`;
+  }
+  return nullSafe(p, col, predicate, op === 'ne');
+}
+
+/** On a nullable column, `x op v` is false (true for ne) when x is NULL, instead of SQL's unknown. */
+function nullSafe(p: ResolvedProperty, col: RawBuilder<unknown>, predicate: RawBuilder<SqlBool>, trueOnNull: boolean): RawBuilder<SqlBool> {
+  if (!p.nullable) return predicate;
+  return trueOnNull ? sql<SqlBool>`(${col} is null or ${predicate})` : sql<SqlBool>`(${col} is not null and ${predicate})`;
+}
+
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function compileFunction(fn: StringFunction, p: ResolvedProperty, needle: string, model: EntityModel, engine: Engine): RawBuilder<SqlBool> {
+  const col = column(model, p);
+  const escaped = escapeLike(needle);
+  const pattern = fn === 'contains' ? `%${escaped}%` : fn === 'startswith' ? `${escaped}%` : `%${escaped}`;
+  // PostgreSQL: a pg_trgm GIN index on lower(column) serves this directly.
+  const like = sql<SqlBool>`lower(${col}) like lower(cast(${pattern} as text)) escape '\\'`;
+  const fts = p.searchable?.sqlite;
+  if (engine === 'sqlite' && fts && [...needle].length >= MIN_INDEXED_NEEDLE) {
+    // FTS5 trigram phrase query = case-insensitive substring match, answered from the index.
+    const phrase = `"${needle.replace(/"/g, '""')}"`;
+    const hit = sql<SqlBool>`${column(model, model.key)} in (select ${sql.ref(`${fts.linkTable}.${fts.linkKey}`)} from ${sql.table(fts.linkTable)} where ${sql.ref(`${fts.linkTable}.${fts.linkRowid}`)} in (select rowid from ${sql.table(fts.ftsTable)} where ${sql.table(fts.ftsTable)} match ${phrase}))`;
+    return fn === 'contains' ? hit : sql<SqlBool>`(${hit} and ${like})`;
+  }
+  return nullSafe(p, col, like, false);
+}
+
+/** The expression a sort key is ordered and compared by (NULLs coalesced so that comparisons stay total). */
+function sortExpression(model: EntityModel, item: OrderByItem): RawBuilder<unknown> {
+  const col = column(model, item);
+  if (!item.nullable) return col;
+  return sql`coalesce(${col}, ${nullSortValue(item)})`;
+}
+
+function nullSortValue(item: OrderByItem): SortValue {
+  return item.type === 'int' || item.type === 'boolean' ? Number.MIN_SAFE_INTEGER : '';
+}
+
+function keysetCondition(model: EntityModel, orderBy: OrderByItem[], position: KeysetPosition): RawBuilder<SqlBool> {
+  const keys: { expr: RawBuilder<unknown>; dir: 'asc' | 'desc'; value: SortValue }[] = [
+    ...orderBy.map((o, i) => ({ expr: sortExpression(model, o), dir: o.direction, value: position.values[i] })),
+    { expr: column(model, model.key), dir: 'asc' as const, value: position.key },
+  ];
+  if (keys.every((k) => k.dir === 'asc')) {
+    // Row-value comparison: one range condition, which both engines can answer from an index.
+    if (keys.length === 1) return sql<SqlBool>`${keys[0].expr} > ${keys[0].value}`;
+    return sql<SqlBool>`(${sql.join(keys.map((k) => k.expr))}) > (${sql.join(keys.map((k) => sql`${k.value}`))})`;
+  }
+  const terms = keys.map((k, i) => {
+    const equal = keys.slice(0, i).map((e) => sql<SqlBool>`${e.expr} = ${e.value}`);
+    const after = sql<SqlBool>`${k.expr} ${sql.raw(k.dir === 'asc' ? '>' : '<')} ${k.value}`;
+    return sql<SqlBool>`(${sql.join([...equal, after], sql` and `)})`;
+  });
+  return sql<SqlBool>`(${sql.join(terms, sql` or `)})`;
+}
+
+/** True when every row the filter can match has an indexed property equal to a value (eq on an `indexed` property in every branch). */
+export function pinsIndexedProperty(node: FilterNode, model: EntityModel): boolean {
+  switch (node.kind) {
+    case 'and':
+      return pinsIndexedProperty(node.left, model) || pinsIndexedProperty(node.right, model);
+    case 'or':
+      return pinsIndexedProperty(node.left, model) && pinsIndexedProperty(node.right, model);
+    case 'compare':
+      return node.op === 'eq' && node.value !== null && resolveProperty(model, node.property)?.indexed === true;
+    default:
+      return false;
+  }
+}
+
+/** Applies $filter only (for counts, or callers that shape the query themselves). */
+export function applyFilter<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  parsed: ParsedListQuery,
+  engine: Engine,
+): SelectQueryBuilder<DB, TB, O> {
+  return parsed.filter ? qb.where(compileFilter(parsed.filter, parsed.model, engine) as Expression<SqlBool>) : qb;
+}
+
+/**
+ * Applies $filter, the keyset position of $skiptoken (or $skip), $orderby (+ key tiebreaker) and a limit of
+ * top + 1 (the extra row only tells whether there is a next page; fetchPage drops it). The caller's builder
+ * brings the FROM, the selection and its own conditions (the tenant).
+ */
+export function applyListQuery<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  parsed: ParsedListQuery,
+  engine: Engine,
+): SelectQueryBuilder<DB, TB, O> {
+  const { model } = parsed;
+  let q = applyFilter(qb, parsed, engine);
+  if (parsed.skipToken) q = q.where(keysetCondition(model, parsed.orderBy, parsed.skipToken) as Expression<SqlBool>);
+  // SQLite without ANALYZE statistics (the usual case) prefers walking the (tenant, key) index in ORDER BY order
+  // over a selective equality index, scanning the whole tenant to find one serial number. When the filter pins an
+  // indexed property, a unary + (SQLite's documented way to disqualify an index for a term; a no-op on values)
+  // makes it use the equality index and sort the few matches.
+  const plus = engine === 'sqlite' && parsed.filter !== undefined && pinsIndexedProperty(parsed.filter, model);
+  const ordered = (e: RawBuilder<unknown>) => (plus ? sql`+${e}` : e);
+  for (const item of parsed.orderBy) q = q.orderBy(ordered(sortExpression(model, item)), item.direction);
+  q = q.orderBy(ordered(column(model, model.key)), 'asc');
+  q = q.limit(parsed.top + 1);
+  if (parsed.skip > 0 && !parsed.skipToken) q = q.offset(parsed.skip);
+  return q;
+}
+
+/** `select count(*)` over the caller's builder with $filter applied (ignores paging); for `@odata.count`. */
+export async function countRows<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  parsed: ParsedListQuery,
+  engine: Engine,
+): Promise<number> {
+  const row = (await applyFilter(qb, parsed, engine)
+    .clearSelect()
+    .clearOrderBy()
+    .select(sql<number | string | bigint>`count(*)`.as('odata_count'))
+    .executeTakeFirst()) as { odata_count: number | string | bigint } | undefined;
+  return Number(row?.odata_count ?? 0);
+}
+
+export interface Page<Row> {
+  /** At most `top` rows. */
+  rows: Row[];
+  /** There is at least one more row after these. */
+  hasMore: boolean;
+  /** When hasMore: the query string value for $skiptoken of the next page (buildNextLink puts it in a URL). */
+  skipToken: string | undefined;
+}
+
+/** Runs applyListQuery and splits off the look-ahead row. Rows must carry the key and $orderby columns. */
+export async function fetchPage<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  parsed: ParsedListQuery,
+  engine: Engine,
+): Promise<Page<O>> {
+  if (parsed.top === 0) return { rows: [], hasMore: false, skipToken: undefined };
+  const rows = await applyListQuery(qb, parsed, engine).execute();
+  const hasMore = rows.length > parsed.top;
+  const page = hasMore ? rows.slice(0, parsed.top) : rows;
+  return { rows: page, hasMore, skipToken: hasMore ? nextSkipToken(parsed, page[page.length - 1] as Record<string, unknown>) : undefined };
+}
+
+/** The $skiptoken that continues after `lastRow` (a row as the database returned it, with column names). */
+export function nextSkipToken(parsed: ParsedListQuery, lastRow: Record<string, unknown>): string {
+  const { model } = parsed;
+  const values = parsed.orderBy.map((item) => {
+    if (!(item.column in lastRow)) throw new Error(`nextSkipToken: the row has no column ${item.column} (select it to sort by ${item.property})`);
+    const v = lastRow[item.column];
+    if (v === null || v === undefined) return nullSortValue(item);
+    if (typeof v === 'string' || typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    throw new Error(`nextSkipToken: column ${item.column} holds a ${typeof v}, which cannot be a sort key`);
+  });
+  const key = lastRow[model.key.column];
+  if (typeof key !== 'string') throw new Error(`nextSkipToken: the row has no string key column ${model.key.column}`);
+  return encodeSkipToken(parsed.fingerprint, { values, key });
+}
+
+/**
+ * `@odata.nextLink`: the request URL (absolute) with every parameter kept as the client wrote it, except $skip and
+ * any previous $skiptoken, plus `$skiptoken=<token>`. Pass the last row of the page (or a token from fetchPage).
+ */
+export function buildNextLink(requestUrl: string | URL, parsed: ParsedListQuery, lastRowOrToken: Record<string, unknown> | string): string {
+  const token = typeof lastRowOrToken === 'string' ? lastRowOrToken : nextSkipToken(parsed, lastRowOrToken);
+  const url = String(requestUrl);
+  const q = url.indexOf('?');
+  const base = q < 0 ? url : url.slice(0, q);
+  const kept = (q < 0 ? '' : url.slice(q + 1))
+    .split('&')
+    .filter((pair) => {
+      if (pair === '') return false;
+      const rawKey = pair.split('=')[0];
+      let key: string;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, ' ')).toLowerCase();
+      } catch {
+        key = rawKey.toLowerCase();
+      }
+      return key !== '$skiptoken' && key !== '$skip';
+    });
+  kept.push(`$skiptoken=${token}`);
+  return `${base}?${kept.join('&')}`;
+}
+
+/**
+ * $select for response objects: only the selected properties (in $select order), plus the key and any
+ * `@odata.*` annotations. `select` undefined returns the object unchanged.
+ */
+export function projectSelect<T extends Record<string, unknown>>(entity: T, parsed: Pick<ParsedListQuery, 'select' | 'model'>): Partial<T> {
+  if (!parsed.select) return entity;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(entity)) if (k.startsWith('@odata.')) out[k] = v;
+  const key = parsed.model.key.property;
+  if (key in entity) out[key] = entity[key];
+  for (const name of parsed.select) if (name in entity) out[name] = entity[name];
+  return out as Partial<T>;
+}
+
+/** Graph's context suffix for $select: `(id,serialNumber)`, or '' without $select. */
+export function selectContextSuffix(parsed: Pick<ParsedListQuery, 'select'>): string {
+  return parsed.select ? `(${parsed.select.join(',')})` : '';
+}

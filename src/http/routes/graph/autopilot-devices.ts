@@ -1,0 +1,203 @@
+// /{v1.0,beta}/deviceManagement/windowsAutopilotDeviceIdentities: list, get, delete, and the actions
+// updateDeviceProperties, assignUserToDevice, unassignUserFromDevice; beta adds deleteDevices (by serial number)
+// and allowNextEnrollment. Another tenant's device is 404, exactly like one that does not exist.
+import { Type } from '@sinclair/typebox';
+import {
+  allowNextEnrollment,
+  deregisterBySerialNumbers,
+  deregisterDevice,
+  findDevice,
+  updateDevice,
+  type DevicePatch,
+} from '../../../registry/index.js';
+import { GraphError } from '../../graph-errors.js';
+import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { authOf } from '../../plugins/auth.js';
+import type { TarmacPlugin } from '../../types.js';
+import { toGraphAutopilotDevice } from './autopilot-shapes.js';
+import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext } from './graph-support.js';
+import { listAutopilotDevices } from './list-queries.js';
+
+const SET = 'deviceManagement/windowsAutopilotDeviceIdentities';
+
+const IdParams = Type.Object({ id: Type.String({ description: 'The windowsAutopilotDeviceIdentity id (ZTDID)' }) });
+const OptionalText = Type.Optional(Type.Union([Type.String(), Type.Null()]));
+
+const UpdateBody = Type.Object(
+  { userPrincipalName: OptionalText, addressableUserName: OptionalText, groupTag: OptionalText, displayName: OptionalText },
+  { additionalProperties: true },
+);
+const AssignBody = Type.Object({ userPrincipalName: Type.String(), addressableUserName: OptionalText }, { additionalProperties: true });
+const DeleteDevicesBody = Type.Object({ serialNumbers: Type.Array(Type.String(), { maxItems: 10_000 }) }, { additionalProperties: true });
+
+/** Body fields that are present (null means "clear"). */
+function patchOf(body: Record<string, string | null | undefined>, fields: (keyof DevicePatch & string)[]): DevicePatch {
+  const patch: Record<string, string> = {};
+  for (const field of fields) {
+    const value = body[field];
+    if (value !== undefined) patch[field] = (value ?? '').trim();
+  }
+  return patch as DevicePatch;
+}
+
+/** The action path, and its namespace-qualified alias (both are valid OData). */
+function actionPaths(base: string, action: string): string[] {
+  return [`${base}/${action}`, `${base}/microsoft.graph.${action}`];
+}
+
+export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
+  mapRegistryErrors(app);
+
+  for (const version of GRAPH_VERSIONS) {
+    const base = `/${version}/${SET}`;
+    const read = app.requireRole(...SERVICE_CONFIG_READ);
+    const write = app.requireRole(...SERVICE_CONFIG_WRITE);
+
+    app.get(
+      base,
+      {
+        onRequest: read,
+        schema: {
+          tags: ['graph'],
+          summary: `List windowsAutopilotDeviceIdentities (${version})`,
+          description:
+            "Supports $filter (eq, ne, contains, startswith, endswith, and, or, not — e.g. contains(serialNumber,'5CG')), $orderby, $select, $top (≤1000), $count and @odata.nextLink paging.",
+          security: [{ bearerAuth: [] }],
+        },
+      },
+      async (request) => {
+        const list = await listAutopilotDevices(app, request, authOf(request).tenantId);
+        return {
+          '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
+          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
+          value: list.items.map((d) => projectSelect(toGraphAutopilotDevice(d, version), list.parsed)),
+          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
+        };
+      },
+    );
+
+    app.get(
+      `${base}/:id`,
+      {
+        onRequest: read,
+        schema: { tags: ['graph'], summary: `Get windowsAutopilotDeviceIdentity (${version})`, security: [{ bearerAuth: [] }], params: IdParams },
+      },
+      async (request) => {
+        const device = await findDevice(app.registry.store, authOf(request).tenantId, request.params.id);
+        return { '@odata.context': odataContext(app, request, version, `${SET}/$entity`), ...toGraphAutopilotDevice(device, version) };
+      },
+    );
+
+    app.delete(
+      `${base}/:id`,
+      {
+        onRequest: write,
+        schema: {
+          tags: ['graph'],
+          summary: `Delete windowsAutopilotDeviceIdentity (${version})`,
+          description: 'Deregisters the device: its hardware can then be imported again, by this tenant or another.',
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+        },
+      },
+      async (request, reply) => {
+        await deregisterDevice(app.registry.store, authOf(request).tenantId, request.params.id, app.now());
+        return reply.code(204).send();
+      },
+    );
+
+    for (const path of actionPaths(`${base}/:id`, 'updateDeviceProperties')) {
+      app.post(
+        path,
+        {
+          onRequest: write,
+          schema: {
+            tags: ['graph'],
+            summary: `updateDeviceProperties (${version})`,
+            description: 'Sets groupTag, displayName, userPrincipalName, addressableUserName. A new group tag also moves [OrderID] on the Entra device.',
+            security: [{ bearerAuth: [] }],
+            params: IdParams,
+            body: UpdateBody,
+            hide: path.includes('microsoft.graph.'),
+          },
+        },
+        async (request, reply) => {
+          const patch = patchOf(request.body, ['groupTag', 'displayName', 'userPrincipalName', 'addressableUserName']);
+          await updateDevice(app.registry.store, authOf(request).tenantId, request.params.id, patch, app.now());
+          return reply.code(204).send();
+        },
+      );
+    }
+
+    for (const path of actionPaths(`${base}/:id`, 'assignUserToDevice')) {
+      app.post(
+        path,
+        {
+          onRequest: write,
+          schema: { tags: ['graph'], summary: `assignUserToDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, body: AssignBody, hide: path.includes('microsoft.graph.') },
+        },
+        async (request, reply) => {
+          const userPrincipalName = request.body.userPrincipalName.trim();
+          if (userPrincipalName === '') throw new GraphError(400, 'BadRequest', 'userPrincipalName is empty; to remove the user, call unassignUserFromDevice.');
+          const patch: DevicePatch = { userPrincipalName, addressableUserName: (request.body.addressableUserName ?? '').trim() };
+          await updateDevice(app.registry.store, authOf(request).tenantId, request.params.id, patch, app.now());
+          return reply.code(204).send();
+        },
+      );
+    }
+
+    for (const path of actionPaths(`${base}/:id`, 'unassignUserFromDevice')) {
+      app.post(
+        path,
+        {
+          onRequest: write,
+          schema: { tags: ['graph'], summary: `unassignUserFromDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, hide: path.includes('microsoft.graph.') },
+        },
+        async (request, reply) => {
+          await updateDevice(app.registry.store, authOf(request).tenantId, request.params.id, { userPrincipalName: '', addressableUserName: '' }, app.now());
+          return reply.code(204).send();
+        },
+      );
+    }
+
+    if (version !== 'beta') continue;
+
+    for (const path of actionPaths(`${base}/:id`, 'allowNextEnrollment')) {
+      app.post(
+        path,
+        {
+          onRequest: write,
+          schema: { tags: ['graph'], summary: 'allowNextEnrollment (beta)', security: [{ bearerAuth: [] }], params: IdParams, hide: path.includes('microsoft.graph.') },
+        },
+        async (request, reply) => {
+          await allowNextEnrollment(app.registry.store, authOf(request).tenantId, request.params.id, app.now());
+          return reply.code(204).send();
+        },
+      );
+    }
+
+    for (const path of actionPaths(base, 'deleteDevices')) {
+      app.post(
+        path,
+        {
+          onRequest: write,
+          schema: {
+            tags: ['graph'],
+            summary: 'deleteDevices (beta): deregister by serial number',
+            description: 'One deletedWindowsAutopilotDeviceState per serial number (per device when several share one): accepted, failed (not found) or error.',
+            security: [{ bearerAuth: [] }],
+            body: DeleteDevicesBody,
+            hide: path.includes('microsoft.graph.'),
+          },
+        },
+        async (request) => {
+          const states = await deregisterBySerialNumbers(app.registry.store, authOf(request).tenantId, request.body.serialNumbers, app.now());
+          return {
+            '@odata.context': odataContext(app, request, version, 'Collection(microsoft.graph.deletedWindowsAutopilotDeviceState)'),
+            value: states.map((s) => ({ '@odata.type': '#microsoft.graph.deletedWindowsAutopilotDeviceState', ...s })),
+          };
+        },
+      );
+    }
+  }
+};

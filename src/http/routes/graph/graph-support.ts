@@ -1,0 +1,59 @@
+// What the registry's Graph routes share: permissions, the mapping of registry errors to Graph errors, timestamps.
+import type { FastifyRequest } from 'fastify';
+import { RegistryError } from '../../../registry/index.js';
+import { GraphError } from '../../graph-errors.js';
+import type { TarmacApp } from '../../types.js';
+
+/** Reading Autopilot devices and imports (least privileged first), as in Graph. */
+export const SERVICE_CONFIG_READ = ['DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'];
+export const SERVICE_CONFIG_WRITE = ['DeviceManagementServiceConfig.ReadWrite.All'];
+/** Beta sync also accepts DeviceManagementConfiguration.ReadWrite.All. */
+export const SYNC_ROLES = ['DeviceManagementServiceConfig.ReadWrite.All', 'DeviceManagementConfiguration.ReadWrite.All'];
+/** Reading Entra devices. */
+export const DEVICE_READ = ['Device.Read.All', 'Device.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
+
+export const GRAPH_VERSIONS = ['v1.0', 'beta'] as const;
+export type GraphVersion = (typeof GRAPH_VERSIONS)[number];
+
+/** Intune's value for a date that never happened (e.g. lastContactedDateTime of a device that never enrolled). */
+export const NEVER = '0001-01-01T00:00:00Z';
+/** Intune's value for an absent GUID (managedDeviceId of a device not enrolled). */
+export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
+
+/** A registry error as the Graph error a client expects. Other errors pass through unchanged. */
+export function toGraphError(err: unknown): unknown {
+  if (!(err instanceof RegistryError)) return err;
+  switch (err.code) {
+    case 'NotFound':
+      return new GraphError(404, 'ResourceNotFound', err.message);
+    case 'InvalidInput':
+      return new GraphError(400, 'BadRequest', err.message);
+    case 'SyncInProgress':
+      return new GraphError(409, 'Conflict', err.message);
+    case 'SyncTooSoon':
+      return new GraphError(429, 'TooManyRequests', err.message, { 'retry-after': String(err.retryAfterSeconds ?? 60) });
+    case 'DeviceBusy':
+      return new GraphError(409, 'Conflict', err.message);
+  }
+}
+
+/** Routes registered inside this plugin answer registry errors in Graph's envelope (via the app's error handler). */
+export function mapRegistryErrors(app: TarmacApp): void {
+  app.setErrorHandler((err) => {
+    throw toGraphError(err);
+  });
+}
+
+/** `https://host/v1.0/$metadata#<fragment>` with Tarmac's own base URL (TARMAC_PUBLIC_URL or the request's host). */
+export function odataContext(app: TarmacApp, request: FastifyRequest, version: GraphVersion, fragment: string): string {
+  return `${app.baseUrl(request)}/${version}/$metadata#${fragment}`;
+}
+
+/** The absolute URL of this request, for @odata.nextLink. */
+export function requestUrl(app: TarmacApp, request: FastifyRequest): string {
+  return `${app.baseUrl(request)}${request.url}`;
+}
+
+export function notFound(what: string, id: string): GraphError {
+  return new GraphError(404, 'ResourceNotFound', `No ${what} with id '${id}' in this tenant.`);
+}

@@ -1,0 +1,157 @@
+// /{v1.0,beta}/deviceManagement/importedWindowsAutopilotDeviceIdentities: list, get, create, delete and the `import`
+// action. Rows are stored `unknown` and registered by the import worker; clients poll `state.deviceImportStatus`
+// until it is `complete` (then `state.deviceRegistrationId` is the windowsAutopilotDeviceIdentity id) or `error`.
+import { Type } from '@sinclair/typebox';
+import { importDevices } from '../../../registry/index.js';
+import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { authOf } from '../../plugins/auth.js';
+import type { TarmacPlugin } from '../../types.js';
+import { toGraphImportedDevice } from './autopilot-shapes.js';
+import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, notFound, odataContext } from './graph-support.js';
+import { listImportedDevices } from './list-queries.js';
+
+const SET = 'deviceManagement/importedWindowsAutopilotDeviceIdentities';
+const ENTITY = 'importedWindowsAutopilotDeviceIdentity';
+
+const OptionalText = Type.Optional(Type.Union([Type.String({ maxLength: 1024 }), Type.Null()]));
+
+/** What clients send: Get-WindowsAutopilotInfo adds @odata.type, a `state` with "pending" and empty strings. */
+const ImportItem = Type.Object(
+  {
+    '@odata.type': Type.Optional(Type.String()),
+    id: OptionalText,
+    importId: OptionalText,
+    groupTag: OptionalText,
+    serialNumber: OptionalText,
+    productKey: OptionalText,
+    hardwareIdentifier: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+    assignedUserPrincipalName: OptionalText,
+    state: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()])),
+  },
+  { additionalProperties: true },
+);
+
+const ImportBody = Type.Object(
+  { importedWindowsAutopilotDeviceIdentities: Type.Array(ImportItem, { description: 'The devices to import' }) },
+  { additionalProperties: true },
+);
+
+const IdParams = Type.Object({ id: Type.String({ description: 'The importedWindowsAutopilotDeviceIdentity id' }) });
+
+/** Bodies of thousands of 4 KB hashes exceed Fastify's 1 MiB default. */
+const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
+
+export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
+  mapRegistryErrors(app);
+
+  for (const version of GRAPH_VERSIONS) {
+    const base = `/${version}/${SET}`;
+
+    app.get(
+      base,
+      {
+        onRequest: app.requireRole(...SERVICE_CONFIG_READ),
+        schema: {
+          tags: ['graph'],
+          summary: `List importedWindowsAutopilotDeviceIdentities (${version})`,
+          description: 'Supports $filter, $orderby, $select, $top, $count and @odata.nextLink paging.',
+          security: [{ bearerAuth: [] }],
+        },
+      },
+      async (request) => {
+        const { tenantId } = authOf(request);
+        const list = await listImportedDevices(app, request, tenantId);
+        return {
+          '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
+          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
+          value: list.items.map((r) => projectSelect(toGraphImportedDevice(r), list.parsed)),
+          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
+        };
+      },
+    );
+
+    app.get(
+      `${base}/:id`,
+      {
+        onRequest: app.requireRole(...SERVICE_CONFIG_READ),
+        schema: { tags: ['graph'], summary: `Get importedWindowsAutopilotDeviceIdentity (${version})`, security: [{ bearerAuth: [] }], params: IdParams },
+      },
+      async (request) => {
+        const row = await app.registry.store.imports.find(authOf(request).tenantId, request.params.id.toLowerCase());
+        if (!row) throw notFound(ENTITY, request.params.id);
+        return { '@odata.context': odataContext(app, request, version, `${SET}/$entity`), ...toGraphImportedDevice(row) };
+      },
+    );
+
+    app.post(
+      base,
+      {
+        onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
+        bodyLimit: IMPORT_BODY_LIMIT,
+        schema: {
+          tags: ['graph'],
+          summary: `Create importedWindowsAutopilotDeviceIdentity (${version})`,
+          description: 'Stores the device as deviceImportStatus "unknown"; the import worker registers it within moments.',
+          security: [{ bearerAuth: [] }],
+          body: ImportItem,
+        },
+      },
+      async (request, reply) => {
+        const [row] = await importDevices(app.registry.store, {
+          tenantId: authOf(request).tenantId,
+          items: [request.body],
+          now: app.now(),
+          itemName: () => 'importedWindowsAutopilotDeviceIdentity',
+        });
+        app.registry.notifyImports();
+        return reply.code(201).send({ '@odata.context': odataContext(app, request, version, `${SET}/$entity`), ...toGraphImportedDevice(row) });
+      },
+    );
+
+    for (const action of ['import', 'microsoft.graph.import']) {
+      app.post(
+        `${base}/${action}`,
+        {
+          onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
+          bodyLimit: IMPORT_BODY_LIMIT,
+          schema: {
+            tags: ['graph'],
+            summary: `Import importedWindowsAutopilotDeviceIdentities (${version})`,
+            description:
+              'Stores every device as "unknown" and returns them; the worker registers them. Devices that share an identity ' +
+              '(serial + make + model, SMBIOS UUID, product key ID or TPM EK) within the request: the first is processed, the rest end ZtdDeviceDuplicated.',
+            security: [{ bearerAuth: [] }],
+            body: ImportBody,
+            hide: action !== 'import',
+          },
+        },
+        async (request) => {
+          const rows = await importDevices(app.registry.store, {
+            tenantId: authOf(request).tenantId,
+            items: request.body.importedWindowsAutopilotDeviceIdentities,
+            now: app.now(),
+            itemName: (i) => `importedWindowsAutopilotDeviceIdentities[${i}]`,
+          });
+          app.registry.notifyImports();
+          return {
+            '@odata.context': odataContext(app, request, version, `Collection(microsoft.graph.${ENTITY})`),
+            value: rows.map(toGraphImportedDevice),
+          };
+        },
+      );
+    }
+
+    app.delete(
+      `${base}/:id`,
+      {
+        onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
+        schema: { tags: ['graph'], summary: `Delete importedWindowsAutopilotDeviceIdentity (${version})`, security: [{ bearerAuth: [] }], params: IdParams },
+      },
+      async (request, reply) => {
+        const deleted = await app.registry.store.imports.delete(authOf(request).tenantId, request.params.id.toLowerCase());
+        if (!deleted) throw notFound(ENTITY, request.params.id);
+        return reply.code(204).send();
+      },
+    );
+  }
+};

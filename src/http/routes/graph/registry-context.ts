@@ -1,0 +1,48 @@
+// The registry on the app: its store, the import worker (started when the app is ready, stopped before it closes)
+// and the sync interval. Not encapsulated, so every route sees `app.registry`.
+import { createRegistryStore } from '../../../store/index.js';
+import { ImportWorker, type ImportWorkerOptions, type RegistryStore } from '../../../registry/index.js';
+import { unencapsulated, type TarmacPlugin } from '../../types.js';
+
+export interface RegistryContext {
+  store: RegistryStore;
+  /** Undefined when the app runs without a worker (importWorker: false): imports then stay `unknown`. */
+  worker: ImportWorker | undefined;
+  syncIntervalSeconds: number;
+  /** Tells the worker that rows arrived. */
+  notifyImports(): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registry: RegistryContext;
+  }
+}
+
+export interface RegistryContextOptions extends Record<string, unknown> {
+  /** false: no worker in this app; otherwise options for it (the lease defaults to the config's). */
+  importWorker: false | ImportWorkerOptions;
+}
+
+export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsulated(async (app, { importWorker }) => {
+  const store = createRegistryStore(app.db);
+  const worker =
+    importWorker === false
+      ? undefined
+      : new ImportWorker(store, {
+          leaseSeconds: app.tarmacConfig.importLeaseSeconds,
+          onError: (err) => app.log.error({ err }, 'import worker: batch failed; its rows are retried when their lease lapses'),
+          onBatch: (result) => app.log.debug({ settled: result.settled }, 'import worker: batch settled'),
+          ...importWorker,
+        });
+  app.decorate('registry', {
+    store,
+    worker,
+    syncIntervalSeconds: app.tarmacConfig.syncIntervalSeconds,
+    notifyImports: () => worker?.notify(),
+  });
+  app.addHook('onReady', async () => worker?.start());
+  app.addHook('preClose', async () => {
+    await worker?.stop();
+  });
+}, 'tarmac-registry');

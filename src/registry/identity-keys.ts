@@ -1,0 +1,32 @@
+// How a decoded hash becomes registry keys, and which Entra physicalIds an Autopilot device carries.
+import { isPlaceholder, normalizeKeyPart, type DeviceIdentity } from '../hash/index.js';
+import type { AutopilotDevice, IdentityKey } from './ports.js';
+
+/**
+ * The registry keys of a device: the codec's identity keys (`tuple`, `uuid`, `pkid`, `ek`), split into kind and
+ * value. A hash whose SMBIOS holds none of them (placeholders everywhere) falls back to the imported row's serial
+ * number (`serial`), so that it can still be registered once and only once.
+ */
+export function registryKeys(identity: DeviceIdentity, rowSerialNumber: string): IdentityKey[] {
+  const keys = identity.keys.map((key) => {
+    const colon = key.indexOf(':');
+    return { kind: key.slice(0, colon), value: key.slice(colon + 1) };
+  });
+  if (keys.length === 0 && !isPlaceholder(rowSerialNumber)) keys.push({ kind: 'serial', value: normalizeKeyPart(rowSerialNumber) });
+  return keys;
+}
+
+export function keyString(key: IdentityKey): string {
+  return `${key.kind}:${key.value}`;
+}
+
+/** physicalIds prefixes the registry owns on an Entra device (others, like [HWID] or [GID], belong to join). */
+export const AUTOPILOT_PHYSICAL_ID_PREFIXES = ['[ZTDID]:', '[OrderID]:', '[PurchaseOrderId]:'];
+
+/** `[ZTDID]:<id>`, `[OrderID]:<groupTag>` and `[PurchaseOrderId]:<po>` (the last two only when set). */
+export function autopilotPhysicalIds(device: Pick<AutopilotDevice, 'id' | 'groupTag' | 'purchaseOrderIdentifier'>): string[] {
+  const ids = [`[ZTDID]:${device.id}`];
+  if (device.groupTag !== '') ids.push(`[OrderID]:${device.groupTag}`);
+  if (device.purchaseOrderIdentifier !== '') ids.push(`[PurchaseOrderId]:${device.purchaseOrderIdentifier}`);
+  return ids;
+}

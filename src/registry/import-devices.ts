@@ -1,0 +1,76 @@
+// Accepting imported device identities (Graph create and `import`): store them as `unknown`, for the worker to
+// register. Devices that share an identity key within one request are settled here: the first is processed, the
+// rest get ZtdDeviceDuplicated (judged by the device's identity, not by the text of its hash).
+import { randomUUID } from 'node:crypto';
+import { decodeHardwareHash } from '../hash/index.js';
+import { RegistryError, ZTD_ERRORS } from './errors.js';
+import { keyString, registryKeys } from './identity-keys.js';
+import type { ImportedDevice, RegistryStore } from './ports.js';
+
+/** Most devices one request may import (Intune's CSV limit is 500 a file; Graph documents none). */
+export const MAX_IMPORT_ITEMS = 10_000;
+
+export interface ImportItem {
+  importId?: string | null | undefined;
+  groupTag?: string | null | undefined;
+  serialNumber?: string | null | undefined;
+  productKey?: string | null | undefined;
+  /** Base64 hardware hash (Edm.Binary); empty or missing means none. */
+  hardwareIdentifier?: string | null | undefined;
+  assignedUserPrincipalName?: string | null | undefined;
+}
+
+export interface ImportDevicesInput {
+  tenantId: string;
+  items: ImportItem[];
+  now: Date;
+  /** How to name item `i` in error messages, e.g. `importedWindowsAutopilotDeviceIdentities[3]`. */
+  itemName: (index: number) => string;
+}
+
+export async function importDevices(store: RegistryStore, input: ImportDevicesInput): Promise<ImportedDevice[]> {
+  if (input.items.length > MAX_IMPORT_ITEMS) {
+    throw new RegistryError('InvalidInput', `One request imports at most ${MAX_IMPORT_ITEMS} devices (got ${input.items.length}); split the list.`);
+  }
+  const now = input.now.toISOString();
+  const seen = new Set<string>();
+  const rows = input.items.map((item, i): ImportedDevice => {
+    const text = (item.hardwareIdentifier ?? '').trim();
+    let bytes: Buffer | null = null;
+    let duplicated = false;
+    const serialNumber = (item.serialNumber ?? '').trim();
+    if (text !== '') {
+      const decoded = decodeHardwareHash(text);
+      if (decoded.bytes === null) {
+        throw new RegistryError(
+          'InvalidInput',
+          `${input.itemName(i)}.hardwareIdentifier is not base64 (Edm.Binary): ${decoded.issues[0]?.message ?? 'unreadable'}. Send the "Hardware Hash" column of the CSV as is.`,
+        );
+      }
+      bytes = Buffer.from(decoded.bytes);
+      if (decoded.valid && decoded.identity) {
+        const keys = registryKeys(decoded.identity, serialNumber).map(keyString);
+        duplicated = keys.some((k) => seen.has(k));
+        for (const k of keys) seen.add(k);
+      }
+    }
+    return {
+      id: randomUUID(),
+      tenantId: input.tenantId,
+      importId: (item.importId ?? '').trim(),
+      groupTag: (item.groupTag ?? '').trim(),
+      serialNumber,
+      productKey: (item.productKey ?? '').trim(),
+      hardwareIdentifier: bytes,
+      assignedUserPrincipalName: (item.assignedUserPrincipalName ?? '').trim(),
+      status: duplicated ? 'error' : 'unknown',
+      deviceRegistrationId: null,
+      deviceErrorCode: duplicated ? ZTD_ERRORS.ZtdDeviceDuplicated : 0,
+      deviceErrorName: duplicated ? 'ZtdDeviceDuplicated' : '',
+      createdAt: now,
+      updatedAt: now,
+    };
+  });
+  if (rows.length > 0) await store.imports.insertMany(rows);
+  return rows;
+}

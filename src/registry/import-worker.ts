@@ -1,0 +1,106 @@
+// The import worker: processes imported device identities as soon as they arrive (notify(), called in-process on
+// insert) and polls for rows other processes inserted (the CLI) or left behind (a crash: their leases lapse).
+// Several workers, in one process or many, share the queue safely through leases.
+import { randomUUID } from 'node:crypto';
+import { processImportBatch, type BatchResult } from './process-imports.js';
+import type { RegistryStore } from './ports.js';
+import { completeSyncs } from './sync.js';
+
+export interface ImportWorkerOptions {
+  /** Rows per transaction (default 500). */
+  batchSize?: number;
+  /** How long a claim lasts before another worker may take the rows over (default 30 s). */
+  leaseSeconds?: number;
+  /** How often to look for work nobody announced (default 1000 ms). */
+  pollIntervalMs?: number;
+  /** Leases a row may take before it is given up as StorageError (default 5). */
+  maxAttempts?: number;
+  now?: () => Date;
+  /** Where failures of a run go (they are retried: the rows stay leased until the lease lapses). */
+  onError?: (err: unknown) => void;
+  /** Called after each settled batch. */
+  onBatch?: (result: BatchResult) => void;
+}
+
+export class ImportWorker {
+  readonly #store: RegistryStore;
+  readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch'>> & Pick<ImportWorkerOptions, 'onBatch'>;
+  readonly #owner = randomUUID();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #again = false;
+  #stopped = true;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(store: RegistryStore, options: ImportWorkerOptions = {}) {
+    this.#store = store;
+    this.#options = {
+      batchSize: options.batchSize ?? 500,
+      leaseSeconds: options.leaseSeconds ?? 30,
+      pollIntervalMs: options.pollIntervalMs ?? 1000,
+      maxAttempts: options.maxAttempts ?? 5,
+      now: options.now ?? (() => new Date()),
+      onError: options.onError ?? (() => undefined),
+      onBatch: options.onBatch,
+    };
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#timer = setInterval(() => this.notify(), this.#options.pollIntervalMs);
+    this.#timer.unref();
+    this.notify();
+  }
+
+  /** There may be work: run now (or right after the current run). */
+  notify(): void {
+    if (this.#stopped) return;
+    this.#again = true;
+    this.#running ??= this.#run().finally(() => {
+      this.#running = undefined;
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves when the worker has nothing left to do right now (tests, CLI). */
+  async idle(): Promise<void> {
+    this.notify();
+    while (this.#running) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Stops polling and waits for the batch in hand to settle. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#again && !this.#stopped) {
+      this.#again = false;
+      try {
+        const result = await processImportBatch(this.#store, {
+          owner: this.#owner,
+          batchSize: this.#options.batchSize,
+          leaseMs: this.#options.leaseSeconds * 1000,
+          maxAttempts: this.#options.maxAttempts,
+          now: this.#options.now,
+        });
+        if (result.settled > 0) {
+          this.#again = true;
+          this.#options.onBatch?.(result);
+          // Let requests in between batches: with an embedded (synchronous) SQLite a long import would otherwise
+          // hold the event loop until its last batch.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        } else {
+          await completeSyncs(this.#store, this.#options.now());
+        }
+      } catch (err) {
+        // Leave the rows leased; the poll (or the lease lapsing) brings them back.
+        this.#options.onError(err);
+      }
+    }
+  }
+}

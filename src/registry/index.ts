@@ -1,0 +1,11 @@
+// The registry domain: import (accept, then register asynchronously), devices (update, deregister), sync.
+// No SQL (storage is ports.ts, implemented by src/store/registry-store.ts) and no HTTP.
+export * from './ports.js';
+export { ZTD_ERRORS, RegistryError, type ZtdErrorName, type RegistryErrorCode } from './errors.js';
+export { registryKeys, autopilotPhysicalIds, AUTOPILOT_PHYSICAL_ID_PREFIXES } from './identity-keys.js';
+export { importDevices, MAX_IMPORT_ITEMS, type ImportItem, type ImportDevicesInput } from './import-devices.js';
+export { processImportBatch, type ProcessImportsOptions, type BatchResult } from './process-imports.js';
+export { ImportWorker, type ImportWorkerOptions } from './import-worker.js';
+export { findDevice, updateDevice, allowNextEnrollment, deviceNotFound } from './update-device.js';
+export { deregisterDevice, deregisterBySerialNumbers, type DeletedDeviceState } from './deregister-device.js';
+export { getAutopilotSettings, requestSync, completeSyncs, DEFAULT_SYNC_INTERVAL_SECONDS } from './sync.js';

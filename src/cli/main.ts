@@ -160,6 +160,92 @@ Examples:
     )
     .action(run(async () => (await import('./commands/app-create.js')).appCreate));
 
+  // Online commands: they call a running Tarmac's Graph API with an app's client credentials.
+  const online = (cmd: Command): Command =>
+    cmd
+      .option('--server <url>', 'Tarmac base URL (or $TARMAC_SERVER; default http://127.0.0.1:8080)')
+      .option('--tenant <tenant>', 'tenant id or domain (or $TARMAC_TENANT)')
+      .option('--client-id <id>', "the app's client id (or $TARMAC_CLIENT_ID)")
+      .option('--client-secret <secret>', "the app's client secret (or $TARMAC_CLIENT_SECRET, which stays out of the process list)");
+  const onlineHelp = `
+Connection: --server, --tenant, --client-id, --client-secret, or TARMAC_SERVER, TARMAC_TENANT, TARMAC_CLIENT_ID,
+TARMAC_CLIENT_SECRET (\`tarmac serve\` prints the demo tenant's on first start). Exit 2 when Tarmac cannot be reached
+or refuses the credentials.`;
+
+  online(program.command('import'))
+    .description('Import an Autopilot CSV through the Graph API; one result per CSV line. Exit 1 if any row failed')
+    .argument('<csv>', 'the CSV (any dialect or encoding `tarmac csv validate` reads), or - for stdin')
+    .option('--group-tag <tag>', "set this group tag on every device (instead of the CSV's Group Tag column)")
+    .option('--keep', 'keep the importedWindowsAutopilotDeviceIdentity records (deleted by default once processed)')
+    .option('--timeout <seconds>', 'stop waiting for processing after this long (default 900)')
+    .option('--json', 'print {summary, rows: [{line, serialNumber, status, deviceErrorCode, deviceErrorName, deviceRegistrationId}]} as JSON')
+    .addHelpText(
+      'after',
+      `
+Rows with errors in the CSV are reported at their line and not sent. Devices are sent 500 per request.
+${onlineHelp}
+
+Examples:
+  $ export TARMAC_TENANT=demo.onmicrosoft.com TARMAC_CLIENT_ID=… TARMAC_CLIENT_SECRET=…
+  $ tarmac import AutopilotHWID.csv
+  $ tarmac import --group-tag Sales --json AutopilotHWID.csv | jq '.rows[] | select(.status != "complete")'`,
+    )
+    .action(run(async () => (await import('./commands/import.js')).importCsv));
+
+  const devices = program.command('devices').description('Autopilot devices of a tenant, through the Graph API (online)');
+  online(devices.command('list'))
+    .description('List Autopilot devices (every page)')
+    .option('--filter <odata>', "an OData $filter, e.g. \"contains(serialNumber,'5CG')\" or \"groupTag eq 'Sales'\"")
+    .option('--top <n>', 'at most this many devices')
+    .option('--json', 'print a JSON array of windowsAutopilotDeviceIdentity objects')
+    .addHelpText(
+      'after',
+      `${onlineHelp}
+
+Examples:
+  $ tarmac devices list
+  $ tarmac devices list --filter "contains(serialNumber,'5CG')" --json`,
+    )
+    .action(run(async () => (await import('./commands/devices.js')).devicesList));
+  online(devices.command('get'))
+    .description('Show one Autopilot device, by id or serial number')
+    .argument('<id|serial>', 'the device id (ZTDID) or its serial number')
+    .option('--json', 'print the windowsAutopilotDeviceIdentity as JSON')
+    .addHelpText(
+      'after',
+      `${onlineHelp}
+
+Examples:
+  $ tarmac devices get 5CG1234XYZ
+  $ tarmac devices get 8f0c6a1e-5a43-4c1e-9d0b-3c3e3b0f6f51 --json`,
+    )
+    .action(run(async () => (await import('./commands/devices.js')).devicesGet));
+  online(devices.command('delete'))
+    .description('Deregister Autopilot devices, by id or serial number. Exit 1 if any could not be deleted')
+    .argument('<id|serial...>', 'device ids (ZTDID) or serial numbers')
+    .option('--json', 'print [{target, id, serialNumber, status, message}] as JSON')
+    .addHelpText(
+      'after',
+      `${onlineHelp}
+
+Examples:
+  $ tarmac devices delete 5CG1234XYZ 5CG1234XZA
+  $ tarmac devices list --json | jq -r '.[].id' | xargs tarmac devices delete`,
+    )
+    .action(run(async () => (await import('./commands/devices.js')).devicesDelete));
+
+  online(program.command('sync'))
+    .description("Sync Autopilot devices (the portal's Sync button). Exit 1 when a sync runs or the last was too recent")
+    .option('--json', 'print {status, settings} as JSON')
+    .addHelpText(
+      'after',
+      `${onlineHelp}
+
+Examples:
+  $ tarmac sync`,
+    )
+    .action(run(async () => (await import('./commands/sync.js')).sync));
+
   try {
     await program.parseAsync(argv);
   } catch (err) {

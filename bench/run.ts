@@ -4,6 +4,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   hash: () => import('./hash.bench.js'),
   csv: () => import('./csv.bench.js'),
   query: () => import('./query.bench.js'),
+  import: () => import('./import.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -12,7 +12,7 @@
 import { decodeBase64Hash, scratchGeneration } from './base64.js';
 import { asBuffer, guidOf, sha256Hex, u16 } from './bytes.js';
 import { listRecords, scanContainer, type ContainerScan } from './container.js';
-import { buildIdentity } from './identity.js';
+import { buildIdentity, identityFromRecords } from './identity.js';
 import { hasError } from './issues.js';
 import { readInventory } from './read-inventory.js';
 import { RECORD_HEADER_LENGTH } from './records.js';
@@ -129,9 +129,12 @@ class LazyDecodedHash implements DecodedHash {
   }
 }
 
-/** The identity from the records the walk located: the same result as `deviceIdentity(inventory)` (a test holds
- *  them equal), without building the inventory. */
+/** The identity from the records the walk located: the same result as `deviceIdentity(inventory)` (tests hold
+ *  them equal), without building the inventory. ASCII values (the usual case) are normalised straight from the
+ *  bytes (identityFromRecords); anything else reads the strings and goes through buildIdentity. */
 function identityFromBytes(b: Buffer, scan: ContainerScan): DeviceIdentity {
+  const fast = identityFromRecords(b, scan);
+  if (fast !== null) return fast;
   const { manufacturerAt, modelAt, serialNumberAt, productKeyIdAt, smbiosUuidAt, offlineIdAt, ekAt } = scan;
   // The four strings usually sit close together (records 14-24): one latin1 decode of their span, then substrings.
   let lo = 0x7fffffff;

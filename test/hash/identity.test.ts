@@ -157,6 +157,33 @@ describe('normalisation', () => {
   });
 });
 
+describe('identity read from the bytes (decode) equals deviceIdentity(inventory)', () => {
+  const values = [
+    'HP', 'hp', ' Dell   Inc. ', 'Latitude\t5550', '\tabc1234\n', 'a\u000bb\u000cc', 'x\u0001y', 'Ünïcode', '\u00a0HP\u00a0', 'ß',
+    'to be filled by o.e.m.', ' Default   string ', 'n/a', 'Na', '0000-0000', 'ffff ffff', 'F', '', '   ', 'NONESUCH', '0A',
+    'System Product Name', 'smbios_string_index_0', 'O.E.M.', 'x'.repeat(700), ' ' + 'y'.repeat(300) + ' ',
+  ];
+  const uuids = [
+    '00000000-0000-0000-0000-000000000000', 'ffffffff-ffff-ffff-ffff-ffffffffffff', '03000200-0400-0500-0006-000700080009',
+    '0f0ff0ff-00ff-f00f-0000-ffffffff0f0f', '0f0ff0ff-00ff-f00f-0000-ffffffff0f0e', '4c4c4544-0000-1010-8000-b0c04f000000', null,
+  ];
+  const pkids = ['3305063324918', ' 3305063324918 ', '0000000000000', '330506332491', '33050633249x8', '3305 063324918', '\u00a03305063324918', '', null];
+  it('for whitespace, case, placeholders, non-ASCII and long values', () => {
+    let n = 0;
+    for (const manufacturer of [...values, null]) {
+      const model = values[n % values.length];
+      const serialNumber = values[(n * 7 + 3) % values.length];
+      const inv = withSystem(20 + (n % 5), { manufacturer, model, serialNumber, smbiosUuid: uuids[n % uuids.length] });
+      inv.productKey.productKeyId = pkids[n % pkids.length];
+      if (n % 3 === 1) inv.tpm.offlineDeviceId = null;
+      n++;
+      const d = decodeHardwareHash(encodeHardwareHash(inv).base64);
+      expect(d.valid).toBe(true);
+      expect(d.identity).toEqual(deviceIdentity(d.inventory ?? inv));
+    }
+  });
+});
+
 describe('sameDevice', () => {
   it('a recapture (new time, new ToolVersion, other disks) is the same device', () => {
     const first = syntheticInventory(42, { build: { toolVersion: 8 } });

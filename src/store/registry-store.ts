@@ -31,6 +31,7 @@ import {
 } from '../registry/ports.js';
 import { engineOf } from './engine.js';
 import { isUniqueViolation } from './errors.js';
+import { WAITING_IMPORT_PREDICATE } from './migrations/0004-import-queue.js';
 import type { AutopilotDevicesTable, DatabaseSchema, EntraDevicesTable, ImportedDeviceIdentitiesTable } from './schema.js';
 
 type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -175,7 +176,9 @@ class KyselyImportRepository implements ImportRepository {
     let candidates = this.db
       .selectFrom('imported_device_identities')
       .select('id')
-      .where('import_status', 'in', UNPROCESSED)
+      // Literal, not bound parameters: the partial index imported_device_identities_waiting (migration 0004) covers
+      // this predicate only when the planner can see the same constants.
+      .where(sql<boolean>`${sql.raw(WAITING_IMPORT_PREDICATE)}`)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
       .orderBy('created_at')
       .orderBy('id')

@@ -2,131 +2,19 @@
 // demo credentials, get a token over real HTTP, call Graph (with Microsoft's own SDK over HTTPS), create tenants and
 // apps with the CLI while the server runs, stop it with SIGTERM, start it again. The executable is `node
 // bin/tarmac.js`, which runs dist/ (built from the current source by test/global-setup.ts).
-import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPostgresScratch } from '../store/test-databases.js';
+import { ROOT, childEnv, cli, demoOf, getToken, killAll, removeTemps, serve, stop, tempDir } from '../e2e/serve-process.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SDK_CLIENT = join(ROOT, 'test/http/fixtures/graph-sdk-client.ts');
-const CLI_ARGS = [join(ROOT, 'bin/tarmac.js')];
 
 const E2E_TIMEOUT = 120_000;
 
-interface Served {
-  child: ChildProcessByStdio<null, Readable, Readable>;
-  url: string;
-  stdout: () => string;
-  exited: Promise<number | null>;
-}
-
-const running = new Set<Served>();
-const temps: string[] = [];
-
-afterEach(async () => {
-  for (const s of running) {
-    s.child.kill('SIGKILL');
-    await s.exited;
-  }
-  running.clear();
-});
-
-afterAll(() => {
-  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tarmac-e2e-'));
-  temps.push(dir);
-  return dir;
-}
-
-/** Environment for a child: this process's, minus Tarmac settings that would leak in, plus `env`. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TARMAC_') && k !== 'PORT') base[k] = v;
-  return { ...base, TARMAC_LOG_LEVEL: 'warn', NO_COLOR: '1', ...env };
-}
-
-/** Starts `tarmac serve --port 0 …` and resolves once its banner is complete. */
-async function serve(env: Record<string, string>, args: string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [...CLI_ARGS, 'serve', '--port', '0', '--host', '127.0.0.1', ...args], {
-    cwd: ROOT,
-    env: childEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const served: Served = { child, url: '', stdout: () => out, exited };
-  running.add(served);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start in time.\nstdout:\n${out}\nstderr:\n${err}`)), 60_000);
-    const check = (): void => {
-      if (out.includes('Press Ctrl+C to stop.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before it was ready.\nstdout:\n${out}\nstderr:\n${err}`));
-    });
-  });
-  const m = /is listening on (\S+)/.exec(out);
-  if (!m?.[1]) throw new Error(`no URL in:\n${out}`);
-  served.url = m[1];
-  return served;
-}
-
-async function stop(s: Served): Promise<number | null> {
-  s.child.kill('SIGTERM');
-  const code = await s.exited;
-  running.delete(s);
-  return code;
-}
-
-interface Demo {
-  tenant: string;
-  clientId: string;
-  clientSecret: string;
-}
-
-function demoOf(stdout: string): Demo {
-  const field = (label: string): string => {
-    const m = new RegExp(`^\\s+${label}\\s+(\\S+)`, 'm').exec(stdout);
-    if (!m?.[1]) throw new Error(`no ${label} in:\n${stdout}`);
-    return m[1];
-  };
-  return { tenant: field('tenant'), clientId: field('client id'), clientSecret: field('client secret') };
-}
-
-/** Runs a CLI command to completion. */
-function cli(env: Record<string, string>, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...CLI_ARGS, ...args], { cwd: ROOT, env: childEnv(env), timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 2) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function getToken(url: string, tenant: string, clientId: string, clientSecret: string): Promise<string> {
-  const res = await fetch(`${url}/${tenant}/oauth2/v2.0/token`, {
-    method: 'POST',
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-  });
-  const body = (await res.json()) as { access_token?: string };
-  if (res.status !== 200 || !body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.access_token;
-}
+afterEach(killAll);
+afterAll(removeTemps);
 
 async function organization(url: string, token: string): Promise<{ status: number; body: { value?: { displayName: string }[]; error?: { code: string } } }> {
   const res = await fetch(`${url}/v1.0/organization`, { headers: { authorization: `Bearer ${token}` } });

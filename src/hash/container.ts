@@ -20,24 +20,16 @@ import {
   RECORD_HEADER_LENGTH,
   recordName,
 } from './records.js';
+import type { IdentityRecords } from './identity.js';
 import type { HashIssue, RecordEntry } from './types.js';
 
-export interface ContainerScan {
+/** The walk's result, with the offsets of the records the identity needs (-1 when absent), so decode.ts can build
+ *  the identity without building the inventory. */
+export interface ContainerScan extends IdentityRecords {
   /** The header length: where the signed region ends and the checksum record starts. */
   total: number;
   /** Where the walk stopped: `total` when every record was sound; records before it are all walkable. */
   walkEnd: number;
-  // Offsets (-1 when absent) of the first readable record of each type the identity needs, so decode.ts can build
-  // the identity without building the inventory.
-  manufacturerAt: number;
-  modelAt: number;
-  serialNumberAt: number;
-  smbiosUuidAt: number;
-  productKeyIdAt: number;
-  offlineIdAt: number;
-  ekAt: number;
-  /** Record 11's hash as lower-case hex when its ID type is TPM EK, else null. */
-  offlineIdHash: string | null;
 }
 
 // Scratch state of the walk, reused across calls (decoding is synchronous, so calls never overlap).

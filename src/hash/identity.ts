@@ -296,6 +296,7 @@ export interface IdentityRecords {
   productKeyIdAt: number;
   offlineIdAt: number;
   ekAt: number;
+  /** Record 11's hash as lower-case hex when its ID type is TPM EK, else null. */
   offlineIdHash: string | null;
 }
 

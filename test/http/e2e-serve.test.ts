@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPostgresScratch } from '../store/test-databases.js';
-import { ROOT, childEnv, cli, demoOf, getToken, killAll, removeTemps, serve, stop, tempDir } from '../e2e/serve-process.js';
+import { ROOT, childEnv, cli, demoOf, getToken, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from '../e2e/serve-process.js';
 
 const SDK_CLIENT = join(ROOT, 'test/http/fixtures/graph-sdk-client.ts');
 
@@ -91,15 +91,7 @@ describe('tarmac serve, end to end (bin/tarmac.js)', () => {
     'serves HTTPS that Microsoft’s Graph SDK talks to: token, /organization, errors as GraphError',
     async () => {
       const dir = tempDir();
-      const cert = join(dir, 'cert.pem');
-      const key = join(dir, 'key.pem');
-      await new Promise<void>((resolve, reject) =>
-        execFile(
-          'openssl',
-          ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-          (err) => (err ? reject(err) : resolve()),
-        ),
-      );
+      const { cert, key } = await selfSignedCert(dir);
       const served = await serve({ TARMAC_DATA_DIR: join(dir, 'data') }, ['--tls-cert', cert, '--tls-key', key]);
       expect(served.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const demo = demoOf(served.stdout());

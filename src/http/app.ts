@@ -19,6 +19,11 @@ import { autopilotDeviceRoutes } from './routes/graph/autopilot-devices.js';
 import { autopilotSettingsRoutes } from './routes/graph/autopilot-settings.js';
 import { deviceRoutes } from './routes/graph/devices.js';
 import { importedAutopilotDeviceRoutes } from './routes/graph/imported-autopilot-devices.js';
+import { autopilotOffboardRoutes } from './routes/graph/autopilot-offboard.js';
+import { deploymentProfileRoutes } from './routes/graph/deployment-profiles.js';
+import { groupRoutes } from './routes/graph/groups.js';
+import { managedDeviceRoutes } from './routes/graph/managed-devices.js';
+import { oobeRoutes } from './routes/oobe.js';
 import { registryContext } from './routes/graph/registry-context.js';
 import type { ImportWorkerOptions } from '../registry/index.js';
 import { identityRoutes } from './routes/identity/index.js';
@@ -72,6 +77,11 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(autopilotDeviceRoutes);
   await app.register(autopilotSettingsRoutes);
   await app.register(deviceRoutes);
+  await app.register(groupRoutes);
+  await app.register(deploymentProfileRoutes);
+  await app.register(managedDeviceRoutes);
+  await app.register(autopilotOffboardRoutes);
+  await app.register(oobeRoutes);
   await app.register(batchRoutes);
 
   await app.ready();

@@ -1,5 +1,9 @@
 // What the registry needs from storage. src/store/registry-store.ts implements it on SQLite and PostgreSQL; nothing
 // here knows SQL or HTTP.
+import type { DirectoryRepository } from '../directory/ports.js';
+import type { IntuneRepository } from '../intune/ports.js';
+import type { ProfileRepository } from '../profiles/ports.js';
+
 
 /** deviceImportStatus of an importedWindowsAutopilotDeviceIdentity. */
 export type ImportStatus = 'unknown' | 'pending' | 'partial' | 'complete' | 'error';
@@ -54,9 +58,32 @@ export interface AutopilotDevice {
   azureAdDeviceId: string | null;
   managedDeviceId: string | null;
   userlessEnrollmentStatus: UserlessEnrollmentStatus;
+  /** The deployment profile in effect (beta `deploymentProfile`), resolved from group assignments. */
+  deploymentProfileId: string | null;
+  /** The profile resolution says the device should get (beta `intendedDeploymentProfile`). */
+  intendedDeploymentProfileId: string | null;
+  deploymentProfileAssignmentStatus: ProfileAssignmentStatus;
+  deploymentProfileAssignedAt: string | null;
+  /** The profile last sent to the device at OOBE (enrolling under another one means pendingReset). */
+  deliveredProfileId: string | null;
+  remediationState: RemediationState;
+  remediationStateModifiedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** windowsAutopilotProfileAssignmentStatus (beta; the misspelling is Graph's). */
+export type ProfileAssignmentStatus =
+  | 'unknown'
+  | 'assignedInSync'
+  | 'assignedOutOfSync'
+  | 'assignedUnkownSyncState'
+  | 'notAssigned'
+  | 'pending'
+  | 'failed';
+
+/** windowsAutopilotDeviceRemediationState (beta). */
+export type RemediationState = 'unknown' | 'noRemediationRequired' | 'automaticRemediationRequired' | 'manualRemediationRequired';
 
 /** An Entra device object (only what the registry creates and reads). */
 export interface EntraDevice {
@@ -74,8 +101,30 @@ export interface EntraDevice {
   enrollmentProfileName: string | null;
   autopilotDeviceId: string | null;
   physicalIds: string[];
+  /** Company | Personal | '' (Graph deviceOwnership). */
+  deviceOwnership: string;
+  isManaged: boolean;
+  /** 'MDM' when Intune manages it. */
+  managementType: string | null;
+  mdmAppId: string | null;
+  approximateLastSignInAt: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Entra device properties that join, enrollment and PATCH /devices change. */
+export interface EntraDevicePatch {
+  displayName?: string;
+  accountEnabled?: boolean;
+  operatingSystemVersion?: string;
+  trustType?: string | null;
+  profileType?: string | null;
+  enrollmentProfileName?: string | null;
+  deviceOwnership?: string;
+  isManaged?: boolean;
+  managementType?: string | null;
+  mdmAppId?: string | null;
+  approximateLastSignInAt?: string | null;
 }
 
 /** One stable identity key of a device, as the global registry stores it: kind ('tuple', 'uuid', 'pkid', 'ek', 'serial') and value. */
@@ -136,6 +185,15 @@ export interface DevicePatch {
   addressableUserName?: string;
   enrollmentState?: EnrollmentState;
   userlessEnrollmentStatus?: UserlessEnrollmentStatus;
+  lastContactedAt?: string | null;
+  managedDeviceId?: string | null;
+  deploymentProfileId?: string | null;
+  intendedDeploymentProfileId?: string | null;
+  deploymentProfileAssignmentStatus?: ProfileAssignmentStatus;
+  deploymentProfileAssignedAt?: string | null;
+  deliveredProfileId?: string | null;
+  remediationState?: RemediationState;
+  remediationStateModifiedAt?: string | null;
 }
 
 export interface ImportRepository {
@@ -168,6 +226,8 @@ export interface DeviceRepository {
   /** Devices of the tenant with one of these serial numbers (exact match). */
   findBySerials(tenantId: string, serials: string[]): Promise<AutopilotDevice[]>;
   update(tenantId: string, id: string, patch: DevicePatch, now: string): Promise<void>;
+  /** The hardware hash registered for the device (the last one, after a remediation). */
+  hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined>;
   /** Deletes the device with its hash and identity keys. False when there was none. */
   delete(tenantId: string, id: string): Promise<boolean>;
 }
@@ -181,6 +241,9 @@ export interface EntraDeviceRepository {
   find(tenantId: string, id: string): Promise<EntraDevice | undefined>;
   findByAutopilotDevice(tenantId: string, autopilotDeviceId: string): Promise<EntraDevice | undefined>;
   list(tenantId: string, page: PageRequest): Promise<Page<EntraDevice>>;
+  /** Inserts an Entra device with its physicalIds (not through registration: workplace join, POST /devices). */
+  create(device: EntraDevice): Promise<void>;
+  update(tenantId: string, id: string, patch: EntraDevicePatch, now: string): Promise<void>;
   /** Replaces the physicalIds that start with one of `prefixes` by `values` (others stay). */
   replacePhysicalIds(tenantId: string, id: string, prefixes: string[], values: string[], now: string): Promise<void>;
   delete(tenantId: string, id: string): Promise<void>;
@@ -206,6 +269,12 @@ export interface RegistryStore {
   readonly identityKeys: IdentityKeyRepository;
   readonly entra: EntraDeviceRepository;
   readonly settings: SettingsRepository;
+  /** Groups, memberships and Entra device writes beyond registration (src/directory). */
+  readonly directory: DirectoryRepository;
+  /** Deployment profiles, assignments and each device's resolved profile (src/profiles). */
+  readonly profiles: ProfileRepository;
+  /** Intune managed devices and the hardware keys of objects made from a hash (src/intune). */
+  readonly intune: IntuneRepository;
   /** Runs `work` atomically; nested calls join the outer transaction. */
   transaction<T>(work: (store: RegistryStore) => Promise<T>): Promise<T>;
 }

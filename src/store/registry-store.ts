@@ -4,7 +4,7 @@
 // On PostgreSQL the worker's claim skips rows another worker has locked, `leased()` locks the rows it returns, and a
 // unique violation on an identity key (a concurrent registration of the same hardware) becomes KeyTakenError so the
 // domain retries and then sees the owner.
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import {
   KeyTakenError,
   type AutopilotDevice,
@@ -13,6 +13,7 @@ import {
   type DeviceRepository,
   type EnrollmentState,
   type EntraDevice,
+  type EntraDevicePatch,
   type EntraDeviceRepository,
   type IdentityKey,
   type IdentityKeyRepository,
@@ -23,18 +24,24 @@ import {
   type KeyOwner,
   type Page,
   type PageRequest,
+  type ProfileAssignmentStatus,
+  type RemediationState,
   type Registration,
   type RegistryStore,
   type SettingsRepository,
   type SyncStatus,
   type UserlessEnrollmentStatus,
 } from '../registry/ports.js';
+import { KyselyDirectoryRepository } from './directory-store.js';
 import { engineOf } from './engine.js';
+import { KyselyIntuneRepository } from './intune-store.js';
+import { KyselyProfileRepository } from './profile-store.js';
 import { isUniqueViolation } from './errors.js';
 import { WAITING_IMPORT_PREDICATE } from './migrations/0004-import-queue.js';
 import type { AutopilotDevicesTable, DatabaseSchema, EntraDevicesTable, ImportedDeviceIdentitiesTable } from './schema.js';
 
-type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+/** The database or an open transaction on it: every repository runs on either. */
+export type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
 
 const UNPROCESSED: ImportStatus[] = ['unknown', 'pending'];
 
@@ -54,6 +61,9 @@ function storeOn(executor: Executor, postgres: boolean): RegistryStore {
     identityKeys: new KyselyIdentityKeyRepository(executor),
     entra: new KyselyEntraDeviceRepository(executor),
     settings: new KyselySettingsRepository(executor, postgres),
+    directory: new KyselyDirectoryRepository(executor, postgres),
+    profiles: new KyselyProfileRepository(executor, postgres),
+    intune: new KyselyIntuneRepository(executor, postgres),
     async transaction<T>(work: (s: RegistryStore) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);
       return executor.transaction().execute((trx) => work(storeOn(trx, postgres)));
@@ -286,6 +296,13 @@ export function toDevice(row: DeviceRow): AutopilotDevice {
     azureAdDeviceId: row.azure_ad_device_id,
     managedDeviceId: row.managed_device_id,
     userlessEnrollmentStatus: row.userless_enrollment_status as UserlessEnrollmentStatus,
+    deploymentProfileId: row.deployment_profile_id,
+    intendedDeploymentProfileId: row.intended_deployment_profile_id,
+    deploymentProfileAssignmentStatus: row.deployment_profile_assignment_status as ProfileAssignmentStatus,
+    deploymentProfileAssignedAt: row.deployment_profile_assigned_at,
+    deliveredProfileId: row.delivered_profile_id,
+    remediationState: row.remediation_state as RemediationState,
+    remediationStateModifiedAt: row.remediation_state_modified_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -342,23 +359,7 @@ class KyselyDeviceRepository implements DeviceRepository {
         }
         await trx
           .insertInto('entra_devices')
-          .values(
-            part.map(({ entra: e }) => ({
-              id: e.id,
-              tenant_id: e.tenantId,
-              device_id: e.deviceId,
-              display_name: e.displayName,
-              operating_system: e.operatingSystem,
-              operating_system_version: e.operatingSystemVersion,
-              account_enabled: e.accountEnabled ? 1 : 0,
-              trust_type: e.trustType,
-              profile_type: e.profileType,
-              enrollment_profile_name: e.enrollmentProfileName,
-              autopilot_device_id: e.autopilotDeviceId,
-              created_at: e.createdAt,
-              updated_at: e.updatedAt,
-            })),
-          )
+          .values(part.map(({ entra }) => entraRowOf(entra)))
           .execute();
         const physical = part.flatMap(({ entra: e }) => e.physicalIds.map((value) => ({ entra_device_id: e.id, tenant_id: e.tenantId, value })));
         for (const p of chunks(physical, INSERT_CHUNK)) await trx.insertInto('entra_device_physical_ids').values(p).execute();
@@ -411,11 +412,31 @@ class KyselyDeviceRepository implements DeviceRepository {
         ...(patch.addressableUserName !== undefined ? { addressable_user_name: patch.addressableUserName } : {}),
         ...(patch.enrollmentState !== undefined ? { enrollment_state: patch.enrollmentState } : {}),
         ...(patch.userlessEnrollmentStatus !== undefined ? { userless_enrollment_status: patch.userlessEnrollmentStatus } : {}),
+        ...(patch.lastContactedAt !== undefined ? { last_contacted_at: patch.lastContactedAt } : {}),
+        ...(patch.managedDeviceId !== undefined ? { managed_device_id: patch.managedDeviceId } : {}),
+        ...(patch.deploymentProfileId !== undefined ? { deployment_profile_id: patch.deploymentProfileId } : {}),
+        ...(patch.intendedDeploymentProfileId !== undefined ? { intended_deployment_profile_id: patch.intendedDeploymentProfileId } : {}),
+        ...(patch.deploymentProfileAssignmentStatus !== undefined ? { deployment_profile_assignment_status: patch.deploymentProfileAssignmentStatus } : {}),
+        ...(patch.deploymentProfileAssignedAt !== undefined ? { deployment_profile_assigned_at: patch.deploymentProfileAssignedAt } : {}),
+        ...(patch.deliveredProfileId !== undefined ? { delivered_profile_id: patch.deliveredProfileId } : {}),
+        ...(patch.remediationState !== undefined ? { remediation_state: patch.remediationState } : {}),
+        ...(patch.remediationStateModifiedAt !== undefined ? { remediation_state_modified_at: patch.remediationStateModifiedAt } : {}),
         updated_at: now,
       })
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .execute();
+  }
+
+  async hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined> {
+    const row = await this.db
+      .selectFrom('autopilot_device_hashes')
+      .innerJoin('autopilot_devices', 'autopilot_devices.id', 'autopilot_device_hashes.device_id')
+      .select('autopilot_device_hashes.hardware_hash')
+      .where('autopilot_devices.tenant_id', '=', tenantId)
+      .where('autopilot_devices.id', '=', id)
+      .executeTakeFirst();
+    return row ? (asBuffer(row.hardware_hash) ?? undefined) : undefined;
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
@@ -455,8 +476,63 @@ export function toEntraDevices(db: Kysely<DatabaseSchema>, rows: EntraRow[]): Pr
   return new KyselyEntraDeviceRepository(db).withPhysicalIds(rows);
 }
 
+function entraRowOf(e: EntraDevice): Insertable<EntraDevicesTable> {
+  return {
+    id: e.id,
+    tenant_id: e.tenantId,
+    device_id: e.deviceId,
+    display_name: e.displayName,
+    operating_system: e.operatingSystem,
+    operating_system_version: e.operatingSystemVersion,
+    account_enabled: e.accountEnabled ? 1 : 0,
+    trust_type: e.trustType,
+    profile_type: e.profileType,
+    enrollment_profile_name: e.enrollmentProfileName,
+    autopilot_device_id: e.autopilotDeviceId,
+    device_ownership: e.deviceOwnership,
+    is_managed: e.isManaged ? 1 : 0,
+    management_type: e.managementType,
+    mdm_app_id: e.mdmAppId,
+    approximate_last_sign_in_at: e.approximateLastSignInAt,
+    created_at: e.createdAt,
+    updated_at: e.updatedAt,
+  };
+}
+
 class KyselyEntraDeviceRepository implements EntraDeviceRepository {
   constructor(private readonly db: Executor) {}
+
+  async create(device: EntraDevice): Promise<void> {
+    await this.db.insertInto('entra_devices').values(entraRowOf(device)).execute();
+    if (device.physicalIds.length > 0) {
+      await this.db
+        .insertInto('entra_device_physical_ids')
+        .values(device.physicalIds.map((value) => ({ entra_device_id: device.id, tenant_id: device.tenantId, value })))
+        .execute();
+    }
+  }
+
+  async update(tenantId: string, id: string, patch: EntraDevicePatch, now: string): Promise<void> {
+    await this.db
+      .updateTable('entra_devices')
+      .set({
+        ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+        ...(patch.accountEnabled !== undefined ? { account_enabled: patch.accountEnabled ? 1 : 0 } : {}),
+        ...(patch.operatingSystemVersion !== undefined ? { operating_system_version: patch.operatingSystemVersion } : {}),
+        ...(patch.trustType !== undefined ? { trust_type: patch.trustType } : {}),
+        ...(patch.profileType !== undefined ? { profile_type: patch.profileType } : {}),
+        ...(patch.enrollmentProfileName !== undefined ? { enrollment_profile_name: patch.enrollmentProfileName } : {}),
+        ...(patch.deviceOwnership !== undefined ? { device_ownership: patch.deviceOwnership } : {}),
+        ...(patch.isManaged !== undefined ? { is_managed: patch.isManaged ? 1 : 0 } : {}),
+        ...(patch.managementType !== undefined ? { management_type: patch.managementType } : {}),
+        ...(patch.mdmAppId !== undefined ? { mdm_app_id: patch.mdmAppId } : {}),
+        ...(patch.approximateLastSignInAt !== undefined ? { approximate_last_sign_in_at: patch.approximateLastSignInAt } : {}),
+        updated_at: now,
+      })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .execute();
+  }
 
   async withPhysicalIds(rows: EntraRow[]): Promise<EntraDevice[]> {
     const byDevice = new Map<string, string[]>();
@@ -485,6 +561,11 @@ class KyselyEntraDeviceRepository implements EntraDeviceRepository {
       enrollmentProfileName: r.enrollment_profile_name,
       autopilotDeviceId: r.autopilot_device_id,
       physicalIds: sortPhysicalIds(byDevice.get(r.id) ?? []),
+      deviceOwnership: r.device_ownership,
+      isManaged: Number(r.is_managed) === 1,
+      managementType: r.management_type,
+      mdmAppId: r.mdm_app_id,
+      approximateLastSignInAt: r.approximate_last_sign_in_at,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     }));

@@ -87,6 +87,18 @@ export interface AutopilotDevicesTable {
   updated_at: string;
   /** beta userlessEnrollmentStatus: unknown, allowed, blocked (0002). */
   userless_enrollment_status: Generated<string>;
+  /** The deployment profile in effect (beta deploymentProfile), resolved from group assignments (0005). */
+  deployment_profile_id: Generated<string | null>;
+  /** The profile resolution says the device should get (beta intendedDeploymentProfile) (0005). */
+  intended_deployment_profile_id: Generated<string | null>;
+  /** windowsAutopilotProfileAssignmentStatus (0005). */
+  deployment_profile_assignment_status: Generated<string>;
+  deployment_profile_assigned_at: Generated<string | null>;
+  /** The profile last sent to the device at OOBE (0005): enrolling under another one means pendingReset. */
+  delivered_profile_id: Generated<string | null>;
+  /** windowsAutopilotDeviceRemediationState (0005). */
+  remediation_state: Generated<string>;
+  remediation_state_modified_at: Generated<string | null>;
 }
 
 /** The last hardware hash registered for a device, kept apart so that device scans never read 4 KB rows. */
@@ -152,6 +164,13 @@ export interface EntraDevicesTable {
   autopilot_device_id: string | null;
   created_at: string;
   updated_at: string;
+  /** Company | Personal | '' (0005). */
+  device_ownership: Generated<string>;
+  is_managed: Generated<number>;
+  /** 'MDM' when Intune manages it (0005). */
+  management_type: Generated<string | null>;
+  mdm_app_id: Generated<string | null>;
+  approximate_last_sign_in_at: Generated<string | null>;
 }
 
 /** physicalIds of an Entra device: `[ZTDID]:<id>`, `[OrderID]:<groupTag>`, `[PurchaseOrderId]:<po>`, `[GID]:…`. */
@@ -170,6 +189,102 @@ export interface AutopilotSettingsTable {
   last_manual_sync_trigger_at: string | null;
 }
 
+/** Intune managedDevice (0005). */
+export interface ManagedDevicesTable {
+  id: string;
+  tenant_id: string;
+  device_name: Generated<string>;
+  /** unknown | company | personal */
+  managed_device_owner_type: Generated<string>;
+  /** deviceEnrollmentType, e.g. windowsAzureADJoin, windowsAutoEnrollment, userEnrollment. */
+  device_enrollment_type: Generated<string>;
+  /** azureADJoined | azureADRegistered | hybridAzureADJoined | unknown */
+  join_type: Generated<string>;
+  management_agent: Generated<string>;
+  operating_system: Generated<string>;
+  os_version: Generated<string>;
+  serial_number: Generated<string>;
+  manufacturer: Generated<string>;
+  model: Generated<string>;
+  /** deviceId of the Entra device. */
+  azure_ad_device_id: string | null;
+  user_principal_name: Generated<string>;
+  enrollment_profile_name: Generated<string>;
+  compliance_state: Generated<string>;
+  autopilot_enrolled: Generated<number>;
+  autopilot_device_id: string | null;
+  enrolled_at: string;
+  last_sync_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Identity keys of an Entra device or managed device created from a hardware hash (0005). */
+export interface NeighbourHardwareKeysTable {
+  /** entraDevice | managedDevice */
+  object_type: string;
+  object_id: string;
+  tenant_id: string;
+  kind: string;
+  value: string;
+  created_at: string;
+}
+
+/** Entra groups (0005); dynamic device groups carry a membership rule. */
+export interface GroupsTable {
+  id: string;
+  tenant_id: string;
+  display_name: string;
+  description: Generated<string>;
+  mail_nickname: Generated<string>;
+  mail_enabled: Generated<number>;
+  security_enabled: Generated<number>;
+  /** JSON array, e.g. ["DynamicMembership"]. */
+  group_types: Generated<string>;
+  membership_rule: string | null;
+  /** On | Paused */
+  membership_rule_processing_state: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  tenant_id: string;
+  /** Entra device object id. */
+  member_id: string;
+  created_at: string;
+}
+
+/** windowsAutopilotDeploymentProfile (beta) (0005). */
+export interface DeploymentProfilesTable {
+  id: string;
+  tenant_id: string;
+  odata_type: string;
+  display_name: string;
+  description: Generated<string>;
+  /** The rest of the resource as JSON. */
+  settings: Generated<string>;
+  created_at: string;
+  last_modified_at: string;
+}
+
+/** windowsAutopilotDeploymentProfileAssignment (0005). */
+export interface DeploymentProfileAssignmentsTable {
+  /** `<profileId>_<groupId>` */
+  id: string;
+  tenant_id: string;
+  profile_id: string;
+  /** group | allDevices | exclusionGroup */
+  target_type: string;
+  group_id: string | null;
+  /** Graph target object (JSON). */
+  target: string;
+  source: Generated<string>;
+  source_id: Generated<string>;
+  created_at: string;
+}
+
 export interface DatabaseSchema {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -183,6 +298,12 @@ export interface DatabaseSchema {
   entra_devices: EntraDevicesTable;
   entra_device_physical_ids: EntraDevicePhysicalIdsTable;
   autopilot_settings: AutopilotSettingsTable;
+  managed_devices: ManagedDevicesTable;
+  neighbour_hardware_keys: NeighbourHardwareKeysTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  deployment_profiles: DeploymentProfilesTable;
+  deployment_profile_assignments: DeploymentProfileAssignmentsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -5,10 +5,12 @@ import { initial } from './0001-initial.js';
 import { registry } from './0002-registry.js';
 import { search } from './0003-search.js';
 import { importQueue } from './0004-import-queue.js';
+import { lifecycle } from './0005-lifecycle.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
   '0002_registry': registry,
   '0003_search': search,
   '0004_import_queue': importQueue,
+  '0005_lifecycle': lifecycle,
 };

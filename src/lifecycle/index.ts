@@ -1,0 +1,29 @@
+// What follows a change, in order: the directory re-evaluates dynamic groups, then profiles are resolved again for
+// the devices whose groups changed. Every writer of devices, groups or assignments calls one of these inside its
+// transaction, so that an Autopilot device's profile is always in step with its group tag and the groups' rules.
+import { refreshDeviceMemberships, refreshGroupMembership } from '../directory/membership.js';
+import { resolveDeploymentProfiles } from '../profiles/resolve.js';
+import type { RegistryStore } from '../registry/ports.js';
+
+/** Entra devices were created, deleted, or changed physicalIds/properties (registration, group tag, join, enrollment). */
+export async function afterDevicesChanged(tx: RegistryStore, tenantId: string, entraDeviceIds: string[], now: string): Promise<void> {
+  if (entraDeviceIds.length === 0) return;
+  await refreshDeviceMemberships(tx, tenantId, entraDeviceIds, now);
+  await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds }, now);
+}
+
+/** A group was created, its rule changed, or it was deleted (pass its id; members are then gone). */
+export async function afterGroupChanged(tx: RegistryStore, tenantId: string, groupId: string, now: string): Promise<void> {
+  const changed = await refreshGroupMembership(tx, tenantId, groupId, now);
+  if (changed.length > 0) await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds: changed }, now);
+}
+
+/** Profiles were assigned, unassigned, created or deleted: every device of the tenant may resolve differently. */
+export async function afterAssignmentsChanged(tx: RegistryStore, tenantId: string, now: string): Promise<void> {
+  await resolveDeploymentProfiles(tx, tenantId, 'all', now);
+}
+
+/** A group was deleted (read its members first) or static members were added/removed: re-resolve those devices. */
+export async function afterMembershipChanged(tx: RegistryStore, tenantId: string, formerMemberIds: string[], now: string): Promise<void> {
+  if (formerMemberIds.length > 0) await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds: formerMemberIds }, now);
+}

@@ -41,6 +41,11 @@ export interface TarmacConfig {
   graphRateLimit: number;
   /** The throttling window. `TARMAC_GRAPH_RATE_WINDOW_SECONDS`, default 60. */
   graphRateWindowSeconds: number;
+  /**
+   * Device-side (/oobe/v1) requests each client address may make per minute; beyond it, 429 with Retry-After.
+   * `TARMAC_OOBE_RATE_LIMIT`, default 120; 0 turns the limit off.
+   */
+  oobeRateLimit: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -117,6 +122,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     importLeaseSeconds: parseSeconds(nonEmpty(env.TARMAC_IMPORT_LEASE_SECONDS), 'TARMAC_IMPORT_LEASE_SECONDS', 30, 1),
     graphRateLimit: parseCount(nonEmpty(env.TARMAC_GRAPH_RATE_LIMIT), 'TARMAC_GRAPH_RATE_LIMIT', 10_000),
     graphRateWindowSeconds: parseSeconds(nonEmpty(env.TARMAC_GRAPH_RATE_WINDOW_SECONDS), 'TARMAC_GRAPH_RATE_WINDOW_SECONDS', 60, 1),
+    oobeRateLimit: parseCount(nonEmpty(env.TARMAC_OOBE_RATE_LIMIT), 'TARMAC_OOBE_RATE_LIMIT', 120),
   };
 }
 

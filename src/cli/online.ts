@@ -21,6 +21,22 @@ export async function runOnline(opts: OnlineOptions, body: (client: GraphClient,
   }
 }
 
+/**
+ * Every item of a filtered collection, or exit code 2 after printing Graph's message when the query is refused (a
+ * bad --filter is the user's mistake, said as Graph says it, not a stack of request details).
+ */
+export async function listForCommand<T>(client: GraphClient, out: Output, path: string, limit?: number): Promise<T[] | ExitCode> {
+  try {
+    return await client.list<T>(path, limit);
+  } catch (err) {
+    if (err instanceof GraphRequestError && err.status === 400) {
+      out.error(`${out.color.red('error')}: ${err.detail}`);
+      return 2;
+    }
+    throw err;
+  }
+}
+
 /** Known DDS error names, explained in one line. */
 export const IMPORT_ERROR_HELP: Record<string, string> = {
   ZtdDeviceAlreadyAssigned: 'already registered in this tenant (806); nothing to do, or delete it first to import it again',
@@ -29,4 +45,7 @@ export const IMPORT_ERROR_HELP: Record<string, string> = {
   InvalidZtdHardwareHash: 'the hardware hash is not valid (802); capture it again with Get-WindowsAutopilotInfo',
   MissingZtdSerialNumberAndProductKey: 'the hash holds neither a serial number nor a product key ID (803)',
   StorageError: 'the registry could not store the row (898); run the import again',
+  ZtdDeviceAlreadyAadRegistered:
+    'Entra registered (814: workplace joined, a personal device): remove it from Intune and Entra ID first, then register it',
+  ZtdDeviceIsMdmOnlyEnrolled: 'enrolled in Intune as a personal MDM-only device (897): remove it from Intune and Entra ID first, then register it',
 };

@@ -1,22 +1,73 @@
 // Dynamic group membership: evaluating groups' membership rules over Entra devices and keeping group_members in step.
 import type { RegistryStore } from '../registry/ports.js';
+import type { Group, Membership } from './ports.js';
+import { evaluateRule, parseMembershipRule, type RuleNode } from './rule.js';
+
+/** Devices read per step when one group is evaluated over a whole tenant. */
+const DEVICE_CHUNK = 1000;
+
+/** A dynamic group whose rule processing is On (rules were validated when stored; a bad one matches nothing). */
+function compiledRule(group: Group): RuleNode | undefined {
+  if (!isDynamic(group) || group.membershipRuleProcessingState !== 'On' || !group.membershipRule) return undefined;
+  try {
+    return parseMembershipRule(group.membershipRule);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isDynamic(group: Pick<Group, 'groupTypes'>): boolean {
+  return group.groupTypes.some((t) => t.toLowerCase() === 'dynamicmembership');
+}
 
 /**
  * Re-evaluates these Entra devices (object ids) against every dynamic group of the tenant (rule processing On),
  * adding and removing memberships. Devices that no longer exist are dropped from every group.
  */
 export async function refreshDeviceMemberships(store: RegistryStore, tenantId: string, entraDeviceIds: string[], now: string): Promise<void> {
-  void store;
-  void tenantId;
-  void entraDeviceIds;
-  void now;
+  if (entraDeviceIds.length === 0) return;
+  const rules = (await store.directory.activeDynamicGroups(tenantId))
+    .map((group) => ({ group, rule: compiledRule(group) }))
+    .filter((g): g is { group: Group; rule: RuleNode } => g.rule !== undefined);
+  const devices = await store.directory.entraDevices(tenantId, entraDeviceIds);
+  const present = new Set(devices.map((d) => d.id));
+  const current = await store.directory.membershipsOf(tenantId, entraDeviceIds);
+  const has = new Set(current.map((m) => `${m.groupId}|${m.memberId}`));
+  const dynamicIds = new Set(rules.map((r) => r.group.id));
+
+  const add: Membership[] = [];
+  const wanted = new Set<string>();
+  for (const device of devices) {
+    for (const { group, rule } of rules) {
+      if (!evaluateRule(rule, device)) continue;
+      const key = `${group.id}|${device.id}`;
+      wanted.add(key);
+      if (!has.has(key)) add.push({ groupId: group.id, memberId: device.id });
+    }
+  }
+  // Leave static and paused groups alone; drop a vanished device from every group.
+  const remove = current.filter((m) => !present.has(m.memberId) || (dynamicIds.has(m.groupId) && !wanted.has(`${m.groupId}|${m.memberId}`)));
+  if (remove.length > 0) await store.directory.removeMemberships(tenantId, remove);
+  if (add.length > 0) await store.directory.addMemberships(tenantId, add, now);
 }
 
 /** Re-evaluates one group's rule over every Entra device of the tenant; returns the device ids whose membership changed. */
 export async function refreshGroupMembership(store: RegistryStore, tenantId: string, groupId: string, now: string): Promise<string[]> {
-  void store;
-  void tenantId;
-  void groupId;
-  void now;
-  return [];
+  const group = await store.directory.findGroup(tenantId, groupId);
+  if (!group || !isDynamic(group) || group.membershipRuleProcessingState !== 'On') return [];
+  const rule = compiledRule(group);
+  const before = new Set(await store.directory.memberIds(groupId));
+  const after = new Set<string>();
+  let afterId: string | undefined;
+  for (;;) {
+    const page = await store.entra.list(tenantId, { top: DEVICE_CHUNK, afterId });
+    for (const device of page.items) if (rule && evaluateRule(rule, device)) after.add(device.id);
+    if (page.nextAfterId === undefined) break;
+    afterId = page.nextAfterId;
+  }
+  const added = [...after].filter((id) => !before.has(id));
+  const removed = [...before].filter((id) => !after.has(id));
+  if (removed.length > 0) await store.directory.removeMemberships(tenantId, removed.map((memberId) => ({ groupId, memberId })));
+  if (added.length > 0) await store.directory.addMemberships(tenantId, added.map((memberId) => ({ groupId, memberId })), now);
+  return [...added, ...removed];
 }

@@ -1,14 +1,118 @@
 // Profile resolution: which deployment profile each Autopilot device gets, from the assignments of the groups its
 // Entra object is in (the oldest-created assigned profile wins; a profile assigned to all devices is the default).
-import type { RegistryStore } from '../registry/ports.js';
+//
+// A profile is a candidate for a device when it is assigned to one of the device's groups and not excluded by one
+// of them, or when it is assigned to all devices (Intune does not support exclusions on an all-devices assignment,
+// so they do not remove that candidacy). Among the candidates the oldest created one wins (ties: the smaller id).
+import type { ProfileAssignmentStatus, RegistryStore } from '../registry/ports.js';
+import type { AssignmentForResolution, ResolutionDevice, ResolvedProfile } from './ports.js';
 
 /** Which devices to resolve: those behind these Entra device object ids, or every Autopilot device of the tenant. */
 export type ResolutionScope = { entraDeviceIds: string[] } | 'all';
 
+/** Devices read and written per round when the whole tenant is resolved. */
+const PAGE_SIZE = 500;
+
 /** Recomputes and stores deploymentProfile, intendedDeploymentProfile, the assignment status and date for the scope. */
 export async function resolveDeploymentProfiles(store: RegistryStore, tenantId: string, scope: ResolutionScope, now: string): Promise<void> {
-  void store;
-  void tenantId;
-  void scope;
-  void now;
+  const assignments = await store.profiles.assignmentsForResolution(tenantId);
+  const rules = resolutionRules(assignments);
+  if (scope === 'all') {
+    let afterId: string | null = null;
+    for (;;) {
+      const devices = await store.profiles.resolutionDevicePage(tenantId, afterId, PAGE_SIZE);
+      if (devices.length === 0) break;
+      await resolveDevices(store, tenantId, devices, rules, now);
+      if (devices.length < PAGE_SIZE) break;
+      afterId = devices[devices.length - 1]?.autopilotDeviceId ?? null;
+    }
+    return;
+  }
+  const autopilotIds = await store.profiles.autopilotDevicesBehind(tenantId, scope.entraDeviceIds);
+  if (autopilotIds.length === 0) return;
+  const devices = await store.profiles.resolutionDevices(tenantId, autopilotIds);
+  await resolveDevices(store, tenantId, devices, rules, now);
+}
+
+interface ResolutionRules {
+  /** The profile assigned to all devices that wins among those (null: none). */
+  allDevicesProfile: Candidate | null;
+  /** Profiles by group for group targets and for exclusions. */
+  includedBy: Map<string, Candidate[]>;
+  excludedBy: Map<string, Set<string>>;
+  /** Every group id that matters (for the membership query). */
+  groupIds: string[];
+}
+
+interface Candidate {
+  profileId: string;
+  createdAt: string;
+}
+
+/** Older first; equal times by id, so the outcome never depends on row order. */
+function older(a: Candidate, b: Candidate): boolean {
+  if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt;
+  return a.profileId < b.profileId;
+}
+
+function resolutionRules(assignments: AssignmentForResolution[]): ResolutionRules {
+  const rules: ResolutionRules = { allDevicesProfile: null, includedBy: new Map(), excludedBy: new Map(), groupIds: [] };
+  const groups = new Set<string>();
+  for (const assignment of assignments) {
+    const candidate = { profileId: assignment.profileId, createdAt: assignment.profileCreatedAt };
+    const target = assignment.target;
+    if (target.kind === 'allDevices') {
+      if (!rules.allDevicesProfile || older(candidate, rules.allDevicesProfile)) rules.allDevicesProfile = candidate;
+    } else if (target.kind === 'group') {
+      groups.add(target.groupId);
+      rules.includedBy.set(target.groupId, [...(rules.includedBy.get(target.groupId) ?? []), candidate]);
+    } else {
+      groups.add(target.groupId);
+      const excluded = rules.excludedBy.get(target.groupId) ?? new Set<string>();
+      excluded.add(assignment.profileId);
+      rules.excludedBy.set(target.groupId, excluded);
+    }
+  }
+  rules.groupIds = [...groups];
+  return rules;
+}
+
+async function resolveDevices(store: RegistryStore, tenantId: string, devices: ResolutionDevice[], rules: ResolutionRules, now: string): Promise<void> {
+  const objectIds = devices.flatMap((device) => device.entraObjectIds);
+  const memberships = await store.profiles.memberships(tenantId, objectIds, rules.groupIds);
+  const changes: ResolvedProfile[] = [];
+  for (const device of devices) {
+    const groups = device.entraObjectIds.flatMap((objectId) => memberships.get(objectId) ?? []);
+    const winner = winningProfile(groups, rules);
+    const status = assignmentStatus(winner, device.deliveredProfileId);
+    const profileChanged = winner !== device.deploymentProfileId || winner !== device.intendedDeploymentProfileId;
+    // The assigned time moves when the profile changes, and is empty while none is assigned.
+    const assignedAt = winner === null ? null : profileChanged || device.deploymentProfileAssignedAt === null ? now : undefined;
+    const unchanged =
+      !profileChanged &&
+      status === device.deploymentProfileAssignmentStatus &&
+      (assignedAt === undefined || assignedAt === device.deploymentProfileAssignedAt);
+    if (!unchanged) changes.push({ autopilotDeviceId: device.autopilotDeviceId, profileId: winner, status, assignedAt });
+  }
+  if (changes.length > 0) await store.profiles.writeResolutions(tenantId, changes, now);
+}
+
+function winningProfile(groupIds: string[], rules: ResolutionRules): string | null {
+  const excluded = new Set<string>();
+  for (const groupId of groupIds) for (const profileId of rules.excludedBy.get(groupId) ?? []) excluded.add(profileId);
+  let best: Candidate | null = rules.allDevicesProfile;
+  for (const groupId of groupIds) {
+    for (const candidate of rules.includedBy.get(groupId) ?? []) {
+      if (excluded.has(candidate.profileId)) continue;
+      if (!best || older(candidate, best)) best = candidate;
+    }
+  }
+  return best?.profileId ?? null;
+}
+
+/** windowsAutopilotProfileAssignmentStatus for a resolved profile and what the device last downloaded. */
+export function assignmentStatus(profileId: string | null, deliveredProfileId: string | null): ProfileAssignmentStatus {
+  if (profileId === null) return 'notAssigned';
+  if (deliveredProfileId === null) return 'assignedUnkownSyncState';
+  return deliveredProfileId === profileId ? 'assignedInSync' : 'assignedOutOfSync';
 }

@@ -7,6 +7,14 @@ export const ZTD_ERRORS = {
   MissingZtdSerialNumberAndProductKey: 803,
   ZtdDeviceAlreadyAssigned: 806,
   ZtdDeviceAssignedToOtherTenant: 808,
+  /** The hardware is an Entra *registered* (workplace-joined, trustType Workplace) device of the tenant (reference §7). */
+  ZtdDeviceAlreadyAadRegistered: 814,
+  /**
+   * Tarmac's own: the hardware is enrolled in the tenant's Intune as a personal (MDM-only) device. Microsoft documents
+   * no code for it (whether Intune refuses it up front is not documented, §7/§8); 897 sits outside DDS's 801–815
+   * like 898/899, so that `deviceErrorCode != 0` still means "failed".
+   */
+  ZtdDeviceIsMdmOnlyEnrolled: 897,
   /**
    * Microsoft documents no number for this one (Intune de-duplicates a batch before DDS sees it). Tarmac reports
    * 899, outside DDS's 801–815, so that `deviceErrorCode != 0` still means "failed" to scripts that test it.

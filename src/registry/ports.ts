@@ -230,6 +230,11 @@ export interface DeviceRepository {
   hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined>;
   /** Deletes the device with its hash and identity keys. False when there was none. */
   delete(tenantId: string, id: string): Promise<boolean>;
+  /**
+   * Replaces the device's hash and identity keys (hardware-change remediation). A key another device holds rejects
+   * with KeyTakenError.
+   */
+  replaceHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], now: string): Promise<void>;
 }
 
 export interface IdentityKeyRepository {

@@ -1,9 +1,13 @@
 // The worker's unit of work: lease a batch of unprocessed import rows, then — in ONE transaction — register each
 // device (Autopilot device, hash, identity keys, Entra object) and record every row's outcome. A crash before the
 // commit leaves the rows leased but unprocessed; once the lease lapses another run takes them again. A crash after
-// it leaves them settled. Either way no device is half-registered and none is registered twice.
+// it leaves them settled. Either way no device is half-registered and none is registered twice. Before registering,
+// the guardrails refuse Entra-registered and MDM-only devices of the same tenant (814, 897); after it, the lifecycle
+// hooks put the new Entra objects into their dynamic groups and resolve their profiles.
 import { randomUUID } from 'node:crypto';
 import { decodeHardwareHash, isPlaceholder } from '../hash/index.js';
+import type { NeighbourKeyHolder } from '../intune/ports.js';
+import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, keyString, registryKeys } from './identity-keys.js';
 import {
@@ -16,6 +20,7 @@ import {
   type Registration,
   type RegistryStore,
 } from './ports.js';
+import { replaceRegisteredHardware } from './replace-hardware.js';
 
 export interface ProcessImportsOptions {
   /** This worker's claim token. */
@@ -82,11 +87,25 @@ async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): 
   if (candidates.length > 0) {
     for (const owner of await tx.identityKeys.owners(candidates.flatMap((c) => c.keys))) owners.set(keyString(owner), owner);
   }
+  const fresh = candidates.filter((c) => !c.keys.some((k) => owners.has(keyString(k))));
+  const refusals = await guardrailRefusals(tx, fresh);
   const registrations: Registration[] = [];
   for (const c of candidates) {
     const taken = c.keys.map((k) => owners.get(keyString(k))).filter((o): o is KeyOwner => o !== undefined);
     if (taken.length > 0) {
-      outcomes.push(failure(c.row, taken.some((o) => o.tenantId !== c.row.tenantId) ? 'ZtdDeviceAssignedToOtherTenant' : 'ZtdDeviceAlreadyAssigned'));
+      const sameTenant = !taken.some((o) => o.tenantId !== c.row.tenantId);
+      const remediated = sameTenant ? await remediateByImport(tx, c, taken, now) : undefined;
+      if (remediated !== undefined) {
+        outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: remediated, deviceErrorCode: 0, deviceErrorName: '' });
+        for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: remediated });
+        continue;
+      }
+      outcomes.push(failure(c.row, sameTenant ? 'ZtdDeviceAlreadyAssigned' : 'ZtdDeviceAssignedToOtherTenant'));
+      continue;
+    }
+    const refusal = refusals.get(c.row.id);
+    if (refusal !== undefined) {
+      outcomes.push(failure(c.row, refusal));
       continue;
     }
     const registration = registrationOf(c, now);
@@ -94,9 +113,55 @@ async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): 
     for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: registration.device.id });
     outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: registration.device.id, deviceErrorCode: 0, deviceErrorName: '' });
   }
-  if (registrations.length > 0) await tx.devices.register(registrations);
+  if (registrations.length > 0) {
+    await tx.devices.register(registrations);
+    // Dynamic groups and profiles follow the new Entra objects, per tenant, in the same transaction.
+    const byTenant = new Map<string, string[]>();
+    for (const r of registrations) byTenant.set(r.device.tenantId, [...(byTenant.get(r.device.tenantId) ?? []), r.entra.id]);
+    for (const [tenantId, entraIds] of byTenant) await afterDevicesChanged(tx, tenantId, entraIds, now);
+  }
   await tx.imports.settle(outcomes, now);
   return { settled: outcomes.length, tenants: [...new Set(rows.map((r) => r.tenantId))] };
+}
+
+/**
+ * The registration guardrails (reference §7): Entra *registered* devices and Intune MDM-only (personal) devices
+ * must not become Autopilot devices. One query for the whole batch looks the candidates' identity keys up among the
+ * objects of their tenants made from a hash (workplace join, enrollment): an Entra object with trustType Workplace
+ * gives 814 ZtdDeviceAlreadyAadRegistered, else a personal managed device gives 897 ZtdDeviceIsMdmOnlyEnrolled.
+ * Removing those objects (DELETE managedDevices/{id}, DELETE devices/{id}) removes their keys, and the device registers.
+ */
+async function guardrailRefusals(tx: RegistryStore, candidates: Candidate[]): Promise<Map<string, ZtdErrorName>> {
+  const refusals = new Map<string, ZtdErrorName>();
+  if (candidates.length === 0) return refusals;
+  const holders = await tx.intune.keyHolders(
+    candidates.map((c) => c.row.tenantId),
+    candidates.flatMap((c) => c.keys),
+  );
+  if (holders.length === 0) return refusals;
+  const byKey = new Map<string, NeighbourKeyHolder[]>();
+  for (const h of holders) {
+    const key = `${h.tenantId}\u0000${keyString(h)}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), h]);
+  }
+  for (const c of candidates) {
+    const held = c.keys.flatMap((k) => byKey.get(`${c.row.tenantId}\u0000${keyString(k)}`) ?? []);
+    if (held.some((h) => h.objectType === 'entraDevice' && h.trustType === 'Workplace')) refusals.set(c.row.id, 'ZtdDeviceAlreadyAadRegistered');
+    else if (held.some((h) => h.objectType === 'managedDevice' && h.ownerType === 'personal')) refusals.set(c.row.id, 'ZtdDeviceIsMdmOnlyEnrolled');
+  }
+  return refusals;
+}
+
+/**
+ * Manual hardware-change remediation: re-importing the new hash of a device flagged manualRemediationRequired (in the
+ * same tenant) replaces its registered hash and keys instead of failing with 806. Returns the device id when it did.
+ */
+async function remediateByImport(tx: RegistryStore, c: Candidate, taken: KeyOwner[], now: string): Promise<string | undefined> {
+  const deviceIds = new Set(taken.map((o) => o.deviceId));
+  if (deviceIds.size !== 1) return undefined;
+  const device = await tx.devices.find(c.row.tenantId, taken[0].deviceId);
+  if (device?.remediationState !== 'manualRemediationRequired') return undefined;
+  return (await replaceRegisteredHardware(tx, device, c.hash, c.keys, now)) ? device.id : undefined;
 }
 
 function failure(row: ImportedDevice, name: ZtdErrorName): ImportOutcome {

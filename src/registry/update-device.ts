@@ -1,6 +1,7 @@
 // Changing a registered device: updateDeviceProperties, assignUserToDevice, unassignUserFromDevice and (beta)
 // allowNextEnrollment. The group tag lives twice — on the Autopilot device and as `[OrderID]:<tag>` on its Entra
 // object — and both change in one transaction.
+import { afterDevicesChanged } from '../lifecycle/index.js';
 import { RegistryError } from './errors.js';
 import { AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds } from './identity-keys.js';
 import type { AutopilotDevice, DevicePatch, RegistryStore } from './ports.js';
@@ -40,7 +41,11 @@ export async function updateDevice(store: RegistryStore, tenantId: string, id: s
     const updated: AutopilotDevice = { ...device, ...definedOnly(patch), updatedAt: stamp };
     if (patch.groupTag !== undefined && patch.groupTag !== device.groupTag) {
       const entra = await tx.entra.findByAutopilotDevice(tenantId, device.id);
-      if (entra) await tx.entra.replacePhysicalIds(tenantId, entra.id, AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds(updated), stamp);
+      if (entra) {
+        await tx.entra.replacePhysicalIds(tenantId, entra.id, AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds(updated), stamp);
+        // [OrderID] feeds dynamic group rules, and groups feed the profile.
+        await afterDevicesChanged(tx, tenantId, [entra.id], stamp);
+      }
     }
     return updated;
   });
@@ -50,14 +55,19 @@ function definedOnly(patch: DevicePatch): DevicePatch {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as DevicePatch;
 }
 
-/** beta allowNextEnrollment: unblocks the next Autopilot enrollment. */
+/**
+ * beta allowNextEnrollment: unblocks the next Autopilot enrollment. A blocked device gets back the state it had
+ * (enrolled when it still has its Intune record, notContacted otherwise), and userlessEnrollmentStatus `allowed`
+ * lets exactly one more enrollment through (the enrollment sets it back).
+ */
 export async function allowNextEnrollment(store: RegistryStore, tenantId: string, id: string, now: Date): Promise<void> {
   const device = await findDevice(store, tenantId, id);
+  const restored = device.managedDeviceId !== null ? ('enrolled' as const) : ('notContacted' as const);
   await updateDevice(
     store,
     tenantId,
     device.id,
-    { userlessEnrollmentStatus: 'allowed', ...(device.enrollmentState === 'blocked' ? { enrollmentState: 'notContacted' as const } : {}) },
+    { userlessEnrollmentStatus: 'allowed', ...(device.enrollmentState === 'blocked' ? { enrollmentState: restored } : {}) },
     now,
   );
 }

@@ -1,10 +1,162 @@
 // The intune domain's storage (src/intune/ports.ts) on Kysely, for SQLite and PostgreSQL.
-import type { IntuneRepository } from '../intune/ports.js';
+import { sql, type Selectable } from 'kysely';
+import type { IntuneRepository, ManagedDevice, ManagedDeviceJoinType, ManagedDeviceOwnerType, NeighbourKeyHolder, NeighbourObjectType } from '../intune/ports.js';
+import type { IdentityKey } from '../registry/ports.js';
 import type { Executor } from './registry-store.js';
+import type { ManagedDevicesTable } from './schema.js';
+
+/** Values per IN (…) list. */
+const IN_CHUNK = 1000;
+
+type ManagedDeviceRow = Selectable<ManagedDevicesTable>;
+
+/** A managed_devices row as the domain's ManagedDevice (for list queries built elsewhere). */
+export function toManagedDevice(row: ManagedDeviceRow): ManagedDevice {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    deviceName: row.device_name,
+    managedDeviceOwnerType: row.managed_device_owner_type as ManagedDeviceOwnerType,
+    deviceEnrollmentType: row.device_enrollment_type,
+    joinType: row.join_type as ManagedDeviceJoinType,
+    managementAgent: row.management_agent,
+    operatingSystem: row.operating_system,
+    osVersion: row.os_version,
+    serialNumber: row.serial_number,
+    manufacturer: row.manufacturer,
+    model: row.model,
+    azureAdDeviceId: row.azure_ad_device_id,
+    userPrincipalName: row.user_principal_name,
+    enrollmentProfileName: row.enrollment_profile_name,
+    complianceState: row.compliance_state,
+    autopilotEnrolled: Number(row.autopilot_enrolled) === 1,
+    autopilotDeviceId: row.autopilot_device_id,
+    enrolledAt: row.enrolled_at,
+    lastSyncAt: row.last_sync_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
 
 export class KyselyIntuneRepository implements IntuneRepository {
   constructor(
     private readonly db: Executor,
     private readonly postgres: boolean,
   ) {}
+
+  async create(d: ManagedDevice): Promise<void> {
+    await this.db
+      .insertInto('managed_devices')
+      .values({
+        id: d.id,
+        tenant_id: d.tenantId,
+        device_name: d.deviceName,
+        managed_device_owner_type: d.managedDeviceOwnerType,
+        device_enrollment_type: d.deviceEnrollmentType,
+        join_type: d.joinType,
+        management_agent: d.managementAgent,
+        operating_system: d.operatingSystem,
+        os_version: d.osVersion,
+        serial_number: d.serialNumber,
+        manufacturer: d.manufacturer,
+        model: d.model,
+        azure_ad_device_id: d.azureAdDeviceId,
+        user_principal_name: d.userPrincipalName,
+        enrollment_profile_name: d.enrollmentProfileName,
+        compliance_state: d.complianceState,
+        autopilot_enrolled: d.autopilotEnrolled ? 1 : 0,
+        autopilot_device_id: d.autopilotDeviceId,
+        enrolled_at: d.enrolledAt,
+        last_sync_at: d.lastSyncAt,
+        created_at: d.createdAt,
+        updated_at: d.updatedAt,
+      })
+      .execute();
+  }
+
+  async find(tenantId: string, id: string): Promise<ManagedDevice | undefined> {
+    const row = await this.db.selectFrom('managed_devices').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? toManagedDevice(row) : undefined;
+  }
+
+  async touch(tenantId: string, id: string, now: string): Promise<void> {
+    await this.db.updateTable('managed_devices').set({ last_sync_at: now, updated_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('managed_devices').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) return false;
+    await this.deleteHardwareKeys('managedDevice', id);
+    return true;
+  }
+
+  async entraObjectIdByDeviceId(tenantId: string, deviceId: string): Promise<string | undefined> {
+    const row = await this.db
+      .selectFrom('entra_devices')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('device_id', '=', deviceId.toLowerCase())
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  async setHardwareKeys(objectType: NeighbourObjectType, objectId: string, tenantId: string, keys: IdentityKey[], now: string): Promise<void> {
+    await this.deleteHardwareKeys(objectType, objectId);
+    // One row per kind (the primary key): a hash holds at most one key of each kind.
+    const byKind = new Map(keys.map((k) => [k.kind, k.value]));
+    if (byKind.size === 0) return;
+    await this.db
+      .insertInto('neighbour_hardware_keys')
+      .values([...byKind].map(([kind, value]) => ({ object_type: objectType, object_id: objectId, tenant_id: tenantId, kind, value, created_at: now })))
+      .execute();
+  }
+
+  async deleteHardwareKeys(objectType: NeighbourObjectType, objectId: string): Promise<void> {
+    await this.db.deleteFrom('neighbour_hardware_keys').where('object_type', '=', objectType).where('object_id', '=', objectId).execute();
+  }
+
+  async keyHolders(tenantIds: string[], keys: IdentityKey[]): Promise<NeighbourKeyHolder[]> {
+    if (tenantIds.length === 0 || keys.length === 0) return [];
+    const wanted = new Set(keys.map((k) => `${k.kind}:${k.value}`));
+    const values = [...new Set(keys.map((k) => k.value))];
+    const tenants = [...new Set(tenantIds)];
+    const out: NeighbourKeyHolder[] = [];
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      // The holder's name and kind come along (left joins on the object type), so the guardrail needs no second query.
+      const rows = await this.db
+        .selectFrom('neighbour_hardware_keys as k')
+        .leftJoin('entra_devices as e', (j) => j.onRef('e.id', '=', 'k.object_id').on('k.object_type', '=', 'entraDevice'))
+        .leftJoin('managed_devices as m', (j) => j.onRef('m.id', '=', 'k.object_id').on('k.object_type', '=', 'managedDevice'))
+        .select([
+          'k.object_type',
+          'k.object_id',
+          'k.tenant_id',
+          'k.kind',
+          'k.value',
+          'e.display_name',
+          'e.trust_type',
+          'm.device_name',
+          'm.managed_device_owner_type',
+        ])
+        .where('k.value', 'in', values.slice(i, i + IN_CHUNK))
+        .where('k.tenant_id', 'in', tenants)
+        .orderBy(sql`k.object_type`)
+        .orderBy('k.object_id')
+        .execute();
+      for (const r of rows) {
+        if (!wanted.has(`${r.kind}:${r.value}`)) continue;
+        out.push({
+          kind: r.kind,
+          value: r.value,
+          objectType: r.object_type as NeighbourObjectType,
+          objectId: r.object_id,
+          tenantId: r.tenant_id,
+          name: (r.object_type === 'entraDevice' ? r.display_name : r.device_name) ?? '',
+          trustType: r.trust_type ?? null,
+          ownerType: (r.managed_device_owner_type as ManagedDeviceOwnerType | null) ?? null,
+        });
+      }
+    }
+    return out;
+  }
 }

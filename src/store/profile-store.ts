@@ -1,10 +1,406 @@
 // The profiles domain's storage (src/profiles/ports.ts) on Kysely, for SQLite and PostgreSQL.
-import type { ProfileRepository } from '../profiles/ports.js';
-import type { Executor } from './registry-store.js';
+// A profile is one row: the columns Graph sorts on, and the rest of the resource as JSON in `settings`.
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type {
+  AssignmentForResolution,
+  AssignmentTarget,
+  AutopilotDeviceType,
+  DeploymentProfile,
+  EnrollmentStatusScreenSettings,
+  OutOfBoxExperienceSetting,
+  ProfileAssignment,
+  ProfileList,
+  ProfileListQuery,
+  ProfileRepository,
+  ResolutionDevice,
+  ResolvedProfile,
+} from '../profiles/ports.js';
+import type { AutopilotDevice } from '../registry/ports.js';
+import { toDevice, type Executor } from './registry-store.js';
+import type { DeploymentProfileAssignmentsTable, DeploymentProfilesTable } from './schema.js';
+
+const AZURE_AD_TYPE = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
+const ACTIVE_DIRECTORY_TYPE = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
+
+/** Values per IN (…) list. */
+const IN_CHUNK = 1000;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** What `settings` holds. */
+interface StoredSettings {
+  locale: string;
+  deviceNameTemplate: string;
+  deviceType: AutopilotDeviceType;
+  outOfBoxExperienceSetting: OutOfBoxExperienceSetting;
+  hardwareHashExtractionEnabled: boolean;
+  preprovisioningAllowed: boolean;
+  hybridAzureADJoinSkipConnectivityCheck: boolean;
+  roleScopeTagIds: string[];
+  managementServiceAppId: string | null;
+  enrollmentStatusScreenSettings?: EnrollmentStatusScreenSettings | null;
+}
+
+export function deploymentProfileFromRow(row: Selectable<DeploymentProfilesTable>): DeploymentProfile {
+  const settings = JSON.parse(row.settings) as StoredSettings;
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    kind: row.odata_type === ACTIVE_DIRECTORY_TYPE ? 'activeDirectory' : 'azureAD',
+    displayName: row.display_name,
+    description: row.description,
+    locale: settings.locale,
+    deviceNameTemplate: settings.deviceNameTemplate,
+    deviceType: settings.deviceType,
+    outOfBoxExperienceSetting: settings.outOfBoxExperienceSetting,
+    hardwareHashExtractionEnabled: settings.hardwareHashExtractionEnabled,
+    preprovisioningAllowed: settings.preprovisioningAllowed,
+    hybridAzureADJoinSkipConnectivityCheck: settings.hybridAzureADJoinSkipConnectivityCheck,
+    roleScopeTagIds: settings.roleScopeTagIds,
+    managementServiceAppId: settings.managementServiceAppId,
+    ...(settings.enrollmentStatusScreenSettings !== undefined ? { enrollmentStatusScreenSettings: settings.enrollmentStatusScreenSettings } : {}),
+    createdAt: row.created_at,
+    lastModifiedAt: row.last_modified_at,
+  };
+}
+
+function rowOf(profile: DeploymentProfile): Insertable<DeploymentProfilesTable> & { description: string; settings: string } {
+  const settings: StoredSettings = {
+    locale: profile.locale,
+    deviceNameTemplate: profile.deviceNameTemplate,
+    deviceType: profile.deviceType,
+    outOfBoxExperienceSetting: profile.outOfBoxExperienceSetting,
+    hardwareHashExtractionEnabled: profile.hardwareHashExtractionEnabled,
+    preprovisioningAllowed: profile.preprovisioningAllowed,
+    hybridAzureADJoinSkipConnectivityCheck: profile.hybridAzureADJoinSkipConnectivityCheck,
+    roleScopeTagIds: profile.roleScopeTagIds,
+    managementServiceAppId: profile.managementServiceAppId,
+    ...(profile.enrollmentStatusScreenSettings !== undefined ? { enrollmentStatusScreenSettings: profile.enrollmentStatusScreenSettings } : {}),
+  };
+  return {
+    id: profile.id,
+    tenant_id: profile.tenantId,
+    odata_type: profile.kind === 'activeDirectory' ? ACTIVE_DIRECTORY_TYPE : AZURE_AD_TYPE,
+    display_name: profile.displayName,
+    description: profile.description,
+    settings: JSON.stringify(settings),
+    created_at: profile.createdAt,
+    last_modified_at: profile.lastModifiedAt,
+  };
+}
+
+function targetOf(row: Pick<Selectable<DeploymentProfileAssignmentsTable>, 'target_type' | 'group_id'>): AssignmentTarget {
+  if (row.target_type === 'allDevices') return { kind: 'allDevices' };
+  if (row.target_type === 'exclusionGroup') return { kind: 'exclusionGroup', groupId: row.group_id ?? '' };
+  return { kind: 'group', groupId: row.group_id ?? '' };
+}
+
+function toAssignment(row: Selectable<DeploymentProfileAssignmentsTable>): ProfileAssignment {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    profileId: row.profile_id,
+    target: targetOf(row),
+    source: row.source,
+    sourceId: row.source_id,
+    createdAt: row.created_at,
+  };
+}
 
 export class KyselyProfileRepository implements ProfileRepository {
   constructor(
     private readonly db: Executor,
     private readonly postgres: boolean,
   ) {}
+
+  async find(tenantId: string, id: string): Promise<DeploymentProfile | null> {
+    const row = await this.db.selectFrom('deployment_profiles').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return row ? deploymentProfileFromRow(row) : null;
+  }
+
+  async findMany(tenantId: string, ids: string[]): Promise<DeploymentProfile[]> {
+    const out: DeploymentProfile[] = [];
+    for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
+      const rows = await this.db.selectFrom('deployment_profiles').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', part).execute();
+      out.push(...rows.map(deploymentProfileFromRow));
+    }
+    return out;
+  }
+
+  async findByName(tenantId: string, displayName: string): Promise<DeploymentProfile[]> {
+    const rows = await this.db
+      .selectFrom('deployment_profiles')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where(sql<string>`lower(display_name)`, '=', displayName.toLowerCase())
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(deploymentProfileFromRow);
+  }
+
+  async list(tenantId: string, query: ProfileListQuery): Promise<ProfileList> {
+    const column = {
+      displayName: 'display_name',
+      createdDateTime: 'created_at',
+      lastModifiedDateTime: 'last_modified_at',
+      id: 'id',
+    } as const;
+    const order = query.orderBy ?? { field: 'createdDateTime', descending: false };
+    const direction = order.descending ? 'desc' : 'asc';
+    const rows = await this.db
+      .selectFrom('deployment_profiles')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .orderBy(column[order.field], direction)
+      .orderBy('id', direction)
+      .limit(query.top + 1)
+      .offset(query.skip)
+      .execute();
+    const count = query.count ? await this.count(tenantId) : undefined;
+    return { items: rows.slice(0, query.top).map(deploymentProfileFromRow), more: rows.length > query.top, count };
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('deployment_profiles')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insert(profile: DeploymentProfile): Promise<void> {
+    await this.db.insertInto('deployment_profiles').values(rowOf(profile)).execute();
+  }
+
+  async replace(profile: DeploymentProfile): Promise<void> {
+    const { id, tenant_id, created_at, ...rest } = rowOf(profile);
+    void created_at;
+    await this.db.updateTable('deployment_profiles').set(rest).where('tenant_id', '=', tenant_id).where('id', '=', id).execute();
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('deployment_profiles').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async assignments(tenantId: string, profileId: string): Promise<ProfileAssignment[]> {
+    const rows = await this.db
+      .selectFrom('deployment_profile_assignments')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('profile_id', '=', profileId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toAssignment);
+  }
+
+  async findAssignment(tenantId: string, profileId: string, assignmentId: string): Promise<ProfileAssignment | null> {
+    const row = await this.db
+      .selectFrom('deployment_profile_assignments')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('profile_id', '=', profileId)
+      .where('id', '=', assignmentId)
+      .executeTakeFirst();
+    return row ? toAssignment(row) : null;
+  }
+
+  async insertAssignment(assignment: ProfileAssignment): Promise<void> {
+    const target = assignment.target;
+    await this.db
+      .insertInto('deployment_profile_assignments')
+      .values({
+        id: assignment.id,
+        tenant_id: assignment.tenantId,
+        profile_id: assignment.profileId,
+        target_type: target.kind,
+        group_id: target.kind === 'allDevices' ? null : target.groupId,
+        target: JSON.stringify(target),
+        source: assignment.source,
+        source_id: assignment.sourceId,
+        created_at: assignment.createdAt,
+      })
+      .execute();
+  }
+
+  async deleteAssignment(tenantId: string, profileId: string, assignmentId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('deployment_profile_assignments')
+      .where('tenant_id', '=', tenantId)
+      .where('profile_id', '=', profileId)
+      .where('id', '=', assignmentId)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async groupExists(tenantId: string, groupId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('groups').select('id').where('tenant_id', '=', tenantId).where('id', '=', groupId).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async assignmentsForResolution(tenantId: string): Promise<AssignmentForResolution[]> {
+    const rows = await this.db
+      .selectFrom('deployment_profile_assignments as a')
+      .innerJoin('deployment_profiles as p', 'p.id', 'a.profile_id')
+      .select(['a.profile_id', 'a.target_type', 'a.group_id', 'p.created_at'])
+      .where('a.tenant_id', '=', tenantId)
+      .execute();
+    return rows.map((row) => ({ profileId: row.profile_id, profileCreatedAt: row.created_at, target: targetOf(row) }));
+  }
+
+  async autopilotDevicesBehind(tenantId: string, entraObjectIds: string[]): Promise<string[]> {
+    const out = new Set<string>();
+    for (const part of chunks([...new Set(entraObjectIds)], IN_CHUNK)) {
+      const rows = await this.db
+        .selectFrom('entra_devices')
+        .select('autopilot_device_id')
+        .where('tenant_id', '=', tenantId)
+        .where('id', 'in', part)
+        .where('autopilot_device_id', 'is not', null)
+        .execute();
+      for (const row of rows) if (row.autopilot_device_id) out.add(row.autopilot_device_id);
+    }
+    return [...out].sort();
+  }
+
+  async resolutionDevices(tenantId: string, autopilotDeviceIds: string[]): Promise<ResolutionDevice[]> {
+    const out: ResolutionDevice[] = [];
+    for (const part of chunks([...new Set(autopilotDeviceIds)], IN_CHUNK)) {
+      const rows = await this.resolutionColumns(tenantId).where('id', 'in', part).orderBy('id').execute();
+      out.push(...(await this.withEntraObjects(tenantId, rows)));
+    }
+    return out;
+  }
+
+  async resolutionDevicePage(tenantId: string, afterId: string | null, limit: number): Promise<ResolutionDevice[]> {
+    let query = this.resolutionColumns(tenantId);
+    if (afterId !== null) query = query.where('id', '>', afterId);
+    const rows = await query.orderBy('id').limit(limit).execute();
+    return this.withEntraObjects(tenantId, rows);
+  }
+
+  private resolutionColumns(tenantId: string) {
+    return this.db
+      .selectFrom('autopilot_devices')
+      .select([
+        'id',
+        'deployment_profile_id',
+        'intended_deployment_profile_id',
+        'deployment_profile_assignment_status',
+        'deployment_profile_assigned_at',
+        'delivered_profile_id',
+      ])
+      .where('tenant_id', '=', tenantId);
+  }
+
+  private async withEntraObjects(
+    tenantId: string,
+    rows: {
+      id: string;
+      deployment_profile_id: string | null;
+      intended_deployment_profile_id: string | null;
+      deployment_profile_assignment_status: string;
+      deployment_profile_assigned_at: string | null;
+      delivered_profile_id: string | null;
+    }[],
+  ): Promise<ResolutionDevice[]> {
+    if (rows.length === 0) return [];
+    const entra = await this.db
+      .selectFrom('entra_devices')
+      .select(['id', 'autopilot_device_id'])
+      .where('tenant_id', '=', tenantId)
+      .where(
+        'autopilot_device_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .execute();
+    const objectsOf = new Map<string, string[]>();
+    for (const object of entra) {
+      if (!object.autopilot_device_id) continue;
+      const list = objectsOf.get(object.autopilot_device_id) ?? [];
+      list.push(object.id);
+      objectsOf.set(object.autopilot_device_id, list);
+    }
+    return rows.map((row) => ({
+      autopilotDeviceId: row.id,
+      entraObjectIds: objectsOf.get(row.id) ?? [],
+      deploymentProfileId: row.deployment_profile_id,
+      intendedDeploymentProfileId: row.intended_deployment_profile_id,
+      deploymentProfileAssignmentStatus: row.deployment_profile_assignment_status,
+      deploymentProfileAssignedAt: row.deployment_profile_assigned_at,
+      deliveredProfileId: row.delivered_profile_id,
+    }));
+  }
+
+  async memberships(tenantId: string, entraObjectIds: string[], groupIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (entraObjectIds.length === 0 || groupIds.length === 0) return out;
+    const groups = [...new Set(groupIds)];
+    for (const part of chunks([...new Set(entraObjectIds)], IN_CHUNK)) {
+      for (const groupPart of chunks(groups, IN_CHUNK)) {
+        const rows = await this.db
+          .selectFrom('group_members')
+          .select(['member_id', 'group_id'])
+          .where('tenant_id', '=', tenantId)
+          .where('member_id', 'in', part)
+          .where('group_id', 'in', groupPart)
+          .execute();
+        for (const row of rows) {
+          const list = out.get(row.member_id) ?? [];
+          list.push(row.group_id);
+          out.set(row.member_id, list);
+        }
+      }
+    }
+    return out;
+  }
+
+  async writeResolutions(tenantId: string, resolutions: ResolvedProfile[], now: string): Promise<void> {
+    // Devices that resolve alike are written with one UPDATE: after a change, most devices of a batch share the
+    // same profile, status and assigned time.
+    const alike = new Map<string, { resolution: ResolvedProfile; ids: string[] }>();
+    for (const resolution of resolutions) {
+      const key = JSON.stringify([resolution.profileId, resolution.status, resolution.assignedAt === undefined ? '<keep>' : resolution.assignedAt]);
+      const entry = alike.get(key) ?? { resolution, ids: [] };
+      entry.ids.push(resolution.autopilotDeviceId);
+      alike.set(key, entry);
+    }
+    for (const { resolution, ids } of alike.values()) {
+      for (const part of chunks(ids, IN_CHUNK)) {
+        await this.db
+          .updateTable('autopilot_devices')
+          .set({
+            deployment_profile_id: resolution.profileId,
+            intended_deployment_profile_id: resolution.profileId,
+            deployment_profile_assignment_status: resolution.status,
+            ...(resolution.assignedAt !== undefined ? { deployment_profile_assigned_at: resolution.assignedAt } : {}),
+            updated_at: now,
+          })
+          .where('tenant_id', '=', tenantId)
+          .where('id', 'in', part)
+          .execute();
+      }
+    }
+  }
+
+  async assignedDevices(tenantId: string, profileId: string, top: number, skip: number): Promise<{ items: AutopilotDevice[]; more: boolean }> {
+    const rows = await this.db
+      .selectFrom('autopilot_devices')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('deployment_profile_id', '=', profileId)
+      .orderBy('id')
+      .limit(top + 1)
+      .offset(skip)
+      .execute();
+    return { items: rows.slice(0, top).map(toDevice), more: rows.length > top };
+  }
 }

@@ -439,6 +439,21 @@ class KyselyDeviceRepository implements DeviceRepository {
     return row ? (asBuffer(row.hardware_hash) ?? undefined) : undefined;
   }
 
+  async replaceHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], now: string): Promise<void> {
+    await this.db.updateTable('autopilot_device_hashes').set({ hardware_hash: hardwareHash }).where('device_id', '=', id).execute();
+    await this.db.deleteFrom('device_identity_keys').where('tenant_id', '=', tenantId).where('device_id', '=', id).execute();
+    if (keys.length === 0) return;
+    try {
+      await this.db
+        .insertInto('device_identity_keys')
+        .values(keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })))
+        .execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new KeyTakenError('An identity key of the new hardware is registered to another device', { cause: err });
+      throw err;
+    }
+  }
+
   async delete(tenantId: string, id: string): Promise<boolean> {
     // Hash and identity keys go by ON DELETE CASCADE; the Entra object's link by ON DELETE SET NULL.
     const result = await this.db.deleteFrom('autopilot_devices').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       importLeaseSeconds: 30,
       graphRateLimit: 10_000,
       graphRateWindowSeconds: 60,
+      oobeRateLimit: 120,
     });
   });
 
@@ -43,6 +44,7 @@ describe('loadConfig', () => {
       importLeaseSeconds: 30,
       graphRateLimit: 10_000,
       graphRateWindowSeconds: 60,
+      oobeRateLimit: 120,
     });
     expect(loadConfig(env, { port: '0', host: '::1' })).toMatchObject({ port: 0, host: '::1' });
   });

@@ -37,6 +37,13 @@ const TABLES = [
   'imported_device_identities',
   'entra_devices',
   'entra_device_physical_ids',
+  'autopilot_settings',
+  'managed_devices',
+  'neighbour_hardware_keys',
+  'groups',
+  'group_members',
+  'deployment_profiles',
+  'deployment_profile_assignments',
 ];
 
 function tenant(domain: string, createdAt = new Date().toISOString(), extraDomains: string[] = []): Tenant {

@@ -3,7 +3,7 @@
 // as WindowsAutopilotIntune's Get-AutopilotDevice -serial does).
 import { CliUsageError, GraphRequestError, odataString, type GraphClient, type OnlineOptions } from '../graph-client.js';
 import type { ExitCode } from '../main.js';
-import { runOnline } from '../online.js';
+import { listForCommand, runOnline } from '../online.js';
 
 const DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,16 +36,8 @@ export async function devicesList(opts: ListOptions): Promise<ExitCode> {
     const query = new URLSearchParams();
     if (opts.filter) query.set('$filter', opts.filter);
     query.set('$top', String(Math.min(limit, 1000)));
-    let devices: AutopilotDeviceJson[];
-    try {
-      devices = await client.list<AutopilotDeviceJson>(`${DEVICES}?${query.toString()}`, limit);
-    } catch (err) {
-      if (err instanceof GraphRequestError && err.status === 400) {
-        out.error(`${out.color.red('error')}: ${err.detail}`);
-        return 2;
-      }
-      throw err;
-    }
+    const devices = await listForCommand<AutopilotDeviceJson>(client, out, `${DEVICES}?${query.toString()}`, limit);
+    if (typeof devices === 'number') return devices;
     if (opts.json) {
       out.json(devices);
       return 0;

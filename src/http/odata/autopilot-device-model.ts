@@ -8,6 +8,18 @@ export const SERIAL_NUMBER_INDEX: SubstringIndex = {
 
 export const ENROLLMENT_STATES = ['unknown', 'enrolled', 'pendingReset', 'failed', 'notContacted', 'blocked'] as const;
 
+export const PROFILE_ASSIGNMENT_STATUSES = [
+  'unknown',
+  'assignedInSync',
+  'assignedOutOfSync',
+  'assignedUnkownSyncState',
+  'notAssigned',
+  'pending',
+  'failed',
+] as const;
+
+export const REMEDIATION_STATES = ['unknown', 'noRemediationRequired', 'automaticRemediationRequired', 'manualRemediationRequired'] as const;
+
 const text = { type: 'string', sortable: true } as const;
 
 export const autopilotDeviceModel: EntityModel = {
@@ -33,5 +45,10 @@ export const autopilotDeviceModel: EntityModel = {
     azureActiveDirectoryDeviceId: { column: 'azure_ad_device_id', type: 'string', nullable: true, storedLowercase: true },
     azureAdDeviceId: { column: 'azure_ad_device_id', type: 'string', nullable: true, storedLowercase: true },
     managedDeviceId: { column: 'managed_device_id', type: 'string', nullable: true, storedLowercase: true },
+    // Beta properties (profile resolution and hardware-change remediation).
+    deploymentProfileAssignmentStatus: { column: 'deployment_profile_assignment_status', type: 'enum', enumValues: PROFILE_ASSIGNMENT_STATUSES, sortable: true },
+    deploymentProfileAssignedDateTime: { column: 'deployment_profile_assigned_at', type: 'dateTime', nullable: true, sortable: true },
+    remediationState: { column: 'remediation_state', type: 'enum', enumValues: REMEDIATION_STATES, sortable: true },
+    remediationStateLastModifiedDateTime: { column: 'remediation_state_modified_at', type: 'dateTime', nullable: true, sortable: true },
   },
 };

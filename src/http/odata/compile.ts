@@ -5,7 +5,7 @@
 // it says; sort keys coalesce NULL so that keyset comparisons stay total.
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type { Engine } from '../../store/engine.js';
-import type { FilterNode, FilterValue, StringFunction } from './filter.js';
+import { LAMBDA_ELEMENT, type FilterNode, type FilterValue, type StringFunction } from './filter.js';
 import { resolveProperty, type EntityModel, type ResolvedProperty } from './model.js';
 import type { OrderByItem, ParsedListQuery } from './query.js';
 import { encodeSkipToken, type KeysetPosition, type SortValue } from './skip-token.js';
@@ -24,7 +24,33 @@ export function compileFilter(node: FilterNode, model: EntityModel, engine: Engi
       return compileCompare(node.op, property(model, node.property), node.value, model);
     case 'function':
       return compileFunction(node.fn, property(model, node.property), node.value, model, engine);
+    case 'lambda':
+      return compileLambda(node, model, engine);
   }
+}
+
+/**
+ * `coll/any(p: pred)` → EXISTS (an element row of this entity satisfying pred); `coll/all(p: pred)` → NOT EXISTS (an
+ * element row not satisfying it), true for an empty collection as OData says. The element rows are found by the
+ * entity key (the element table's primary key starts with it).
+ */
+function compileLambda(node: Extract<FilterNode, { kind: 'lambda' }>, model: EntityModel, engine: Engine): RawBuilder<SqlBool> {
+  const p = property(model, node.property);
+  const source = p.collection;
+  if (!source) throw new Error(`Property ${node.property} of ${model.name} has no collection source`);
+  const alias = `${source.table}_element`;
+  const element: EntityModel = {
+    name: `${model.name}.${node.property}`,
+    table: alias,
+    key: { property: LAMBDA_ELEMENT, column: source.valueColumn },
+    properties: { [LAMBDA_ELEMENT]: { column: source.valueColumn, type: 'string' } },
+  };
+  const rows = sql`select 1 from ${sql.table(source.table)} as ${sql.id(alias)} where ${sql.ref(`${alias}.${source.foreignKey}`)} = ${column(model, model.key)}`;
+  if (!node.predicate) return node.quantifier === 'any' ? sql<SqlBool>`exists (${rows})` : sql<SqlBool>`(1 = 1)`;
+  const predicate = compileFilter(node.predicate, element, engine);
+  return node.quantifier === 'any'
+    ? sql<SqlBool>`exists (${rows} and ${predicate})`
+    : sql<SqlBool>`(not exists (${rows} and not ${predicate}))`;
 }
 
 function property(model: EntityModel, name: string): ResolvedProperty {

@@ -12,7 +12,15 @@ export type FilterNode =
   | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
   | { kind: 'not'; operand: FilterNode }
   | { kind: 'compare'; op: CompareOp; property: string; value: FilterValue }
-  | { kind: 'function'; fn: StringFunction; property: string; value: string };
+  | { kind: 'function'; fn: StringFunction; property: string; value: string }
+  /**
+   * `physicalIds/any(p: <predicate>)` / `all(…)` over a stringCollection property. Inside the predicate, compare and
+   * function nodes name the element as LAMBDA_ELEMENT (whatever the variable was called); `any()` has no predicate.
+   */
+  | { kind: 'lambda'; quantifier: 'any' | 'all'; property: string; predicate: FilterNode | undefined };
+
+/** The property name lambda predicates use for the collection element. */
+export const LAMBDA_ELEMENT = '$element';
 
 const COMPARE: Record<string, CompareOp> = {
   EqualsExpression: 'eq',
@@ -35,8 +43,6 @@ const OPERATOR_NAMES: Record<string, string> = {
   NegateExpression: '-',
   IsOfExpression: 'isof',
   CastExpression: 'cast',
-  AnyExpression: 'any',
-  AllExpression: 'all',
 };
 const MAX_FILTER_LENGTH = 4096;
 
@@ -115,6 +121,15 @@ function flattenBoolean(token: Token, out: BoolItem[]): void {
   }
 }
 
+/** While validating a lambda's predicate: the variable, and the collection property it ranges over. */
+interface LambdaScope {
+  quantifier: 'any' | 'all';
+  variable: string;
+  collection: ResolvedProperty;
+  /** The element as a string property (named after the variable, for messages). */
+  element: ResolvedProperty;
+}
+
 interface Operand {
   kind: 'property' | 'literal';
   position: number;
@@ -129,7 +144,13 @@ class Validator {
   constructor(
     private readonly text: string,
     private readonly model: EntityModel,
+    private readonly lambda?: LambdaScope,
   ) {}
+
+  /** The property name a node records: the model's, or LAMBDA_ELEMENT for a lambda's variable. */
+  private nodeProperty(property: ResolvedProperty): string {
+    return this.lambda && property === this.lambda.element ? LAMBDA_ELEMENT : property.name;
+  }
 
   /**
    * The parser groups `not` wrongly (`not A and B` comes back as not(A and B), and an `or` after it is swallowed
@@ -180,13 +201,55 @@ class Validator {
         return this.primary(token.value);
       case 'MethodCallExpression':
         return this.method(token);
-      default:
-        if (token.type in COMPARE) return this.compare(token, COMPARE[token.type]);
-        if (token.type in OPERATOR_NAMES) {
-          throw filterError(token.position, `operator '${OPERATOR_NAMES[token.type]}' is not supported (supported: eq, ne, gt, ge, lt, le, and, or, not, contains, startswith, endswith)`);
-        }
-        throw filterError(token.position, `'${token.raw}' is not a condition (compare a property with a value, e.g. serialNumber eq 'X')`);
+      case 'FirstMemberExpression':
+      case 'MemberExpression': {
+        const lambda = lambdaPath(token);
+        if (lambda) return this.lambdaExpression(lambda.property, lambda.lambda);
+        break;
+      }
     }
+    if (token.type in COMPARE) return this.compare(token, COMPARE[token.type]);
+    if (token.type in OPERATOR_NAMES) {
+      throw filterError(token.position, `operator '${OPERATOR_NAMES[token.type]}' is not supported (supported: eq, ne, gt, ge, lt, le, and, or, not, contains, startswith, endswith, any, all)`);
+    }
+    throw filterError(token.position, `'${token.raw}' is not a condition (compare a property with a value, e.g. serialNumber eq 'X')`);
+  }
+
+  /** `physicalIds/any(p: startswith(p, '[ZTDID]'))`: the collection must be a string collection of the model. */
+  private lambdaExpression(propertyToken: Token, lambda: Token): FilterNode {
+    const quantifier = lambda.type === 'AnyExpression' ? 'any' : 'all';
+    const name = String(propertyToken.value?.name ?? propertyToken.raw);
+    if (this.lambda) throw filterError(propertyToken.position, `${quantifier}() cannot be nested inside another lambda`);
+    const property = resolveProperty(this.model, name);
+    if (!property) throw filterError(propertyToken.position, unknownPropertyMessage(this.model, name, (s) => s.type === 'stringCollection'));
+    if (property.type !== 'stringCollection' || !property.collection) {
+      const collections = Object.entries(this.model.properties).filter(([, s]) => s.type === 'stringCollection').map(([n]) => n);
+      throw filterError(
+        lambda.position,
+        `${quantifier}() applies to collection properties${collections.length ? ` (${collections.join(', ')})` : ''}; '${property.name}' is ${article(property.type)}`,
+      );
+    }
+    if (property.filterable === false) throw filterError(propertyToken.position, `property '${property.name}' cannot be filtered on`);
+    const variable = lambda.value?.variable as Token | undefined;
+    const predicate = lambda.value?.predicate as Token | undefined;
+    if (!variable || !predicate) {
+      if (quantifier === 'any' && !variable) return { kind: 'lambda', quantifier, property: property.name, predicate: undefined };
+      throw filterError(lambda.position, `${quantifier}() takes a variable and a condition, e.g. ${property.name}/${quantifier}(p: startswith(p, 'X'))`);
+    }
+    const variableName = String(variable.value?.name ?? variable.raw);
+    const element: ResolvedProperty = { name: variableName, column: property.collection.valueColumn, type: 'string' };
+    const inner = new Validator(this.text, this.model, { quantifier, variable: variableName, collection: property, element });
+    const body = predicate.type === 'LambdaPredicateExpression' ? (predicate.value as Token) : predicate;
+    return { kind: 'lambda', quantifier, property: property.name, predicate: inner.boolean(body) };
+  }
+
+  private notTheVariable(position: number, raw: string): Error {
+    const scope = this.lambda;
+    if (!scope) return filterError(position, `'${raw}' is not a property of ${this.model.name}`);
+    return filterError(
+      position,
+      `inside ${scope.collection.name}/${scope.quantifier}(…) only the lambda variable '${scope.variable}' can be used (e.g. startswith(${scope.variable}, 'X')), not '${raw}'`,
+    );
   }
 
   private method(token: Token): FilterNode {
@@ -209,7 +272,7 @@ class Validator {
     if (needle.literalType !== 'Edm.String') {
       throw filterError(needle.position, `${fn}() needs a string in quotes as its second argument, not ${needle.raw}`);
     }
-    return { kind: 'function', fn, property: property.name, value: unquote(needle.raw) };
+    return { kind: 'function', fn, property: this.nodeProperty(property), value: unquote(needle.raw) };
   }
 
   private compare(token: Token, op: CompareOp): FilterNode {
@@ -224,13 +287,16 @@ class Validator {
     }
     const property = this.filterable(left);
     const value = this.value(property, right, op);
-    return { kind: 'compare', op, property: property.name, value };
+    return { kind: 'compare', op, property: this.nodeProperty(property), value };
   }
 
   private filterable(operand: Operand): ResolvedProperty {
     const property = operand.property;
     if (!property) throw filterError(operand.position, unknownPropertyMessage(this.model, operand.raw, (s) => s.filterable !== false));
     if (property.filterable === false) throw filterError(operand.position, `property '${property.name}' cannot be filtered on`);
+    if (property.type === 'stringCollection') {
+      throw filterError(operand.position, `'${property.name}' is a collection: test its elements with a lambda, e.g. ${property.name}/any(p: p eq 'X') or ${property.name}/any(p: startswith(p, 'X'))`);
+    }
     return property;
   }
 
@@ -267,6 +333,8 @@ class Validator {
         }
         return date.toISOString();
       }
+      case 'stringCollection':
+        throw filterError(at, `'${property.name}' is a collection: use ${property.name}/any(p: p eq 'X')`);
       case 'int': {
         if (!/^Edm\.(Byte|SByte|Int16|Int32|Int64)$/.test(literal.literalType ?? '')) {
           throw filterError(at, `'${property.name}' is an integer: compare it with a whole number`);
@@ -285,6 +353,10 @@ class Validator {
       case 'PropertyPathExpression':
       case 'CommonExpression':
       case 'ParenExpression':
+        if (Array.isArray(token.value)) {
+          throw filterError(token.position, `'${token.raw}': paths are not supported; the elements of a string collection are compared directly, e.g. startswith(p, 'X')`);
+        }
+        if (lambdaPath(token)) throw filterError(token.position, `'${token.raw}' is a condition, not a value: use it on its own (e.g. physicalIds/any(p: p eq 'X') and …)`);
         if (token.value && typeof token.value === 'object' && 'type' in token.value) return this.operand(token.value);
         if (token.type === 'PropertyPathExpression' && token.value?.current) {
           throw filterError(token.position, `'${token.raw}': property paths are not supported; use a property of ${this.model.name}`);
@@ -292,7 +364,14 @@ class Validator {
         break;
       case 'ODataIdentifier': {
         const raw = String(token.value.name);
+        if (this.lambda) throw this.notTheVariable(token.position, raw);
         return { kind: 'property', position: token.position, raw, property: resolveProperty(this.model, raw) };
+      }
+      case 'LambdaVariableExpression': {
+        const raw = String(token.value?.name ?? token.raw);
+        if (!this.lambda) throw filterError(token.position, `'${raw}' is not a property of ${this.model.name}`);
+        if (raw !== this.lambda.variable) throw this.notTheVariable(token.position, raw);
+        return { kind: 'property', position: token.position, raw, property: this.lambda.element };
       }
       case 'Literal':
         return { kind: 'literal', position: token.position, raw: token.raw, literalType: token.value === null ? 'null' : String(token.value) };
@@ -325,7 +404,7 @@ function enumList(property: ResolvedProperty): string {
 }
 
 function article(type: string): string {
-  const word = type === 'dateTime' ? 'a date and time' : type === 'int' ? 'an integer' : type === 'enum' ? 'an enumeration' : `a ${type}`;
+  const word = type === 'dateTime' ? 'a date and time' : type === 'int' ? 'an integer' : type === 'enum' ? 'an enumeration' : type === 'stringCollection' ? 'a collection of strings' : `a ${type}`;
   return word;
 }
 
@@ -342,5 +421,24 @@ export function canonicalFilter(node: FilterNode | undefined): string {
       return `${node.property} ${node.op} ${JSON.stringify(node.value)}`;
     case 'function':
       return `${node.fn}(${node.property},${JSON.stringify(node.value)})`;
+    case 'lambda':
+      return `${node.property}/${node.quantifier}(${node.predicate ? canonicalFilter(node.predicate) : ''})`;
   }
+}
+
+/**
+ * `physicalIds/any(…)` as @odata/parser builds it: member-expression wrappers around a PropertyPathExpression whose
+ * `current` is the property and whose `next` is a CollectionPathExpression holding an AnyExpression/AllExpression.
+ */
+function lambdaPath(token: Token): { property: Token; lambda: Token } | undefined {
+  let t: Token | undefined = token;
+  while (t && (t.type === 'CommonExpression' || t.type === 'FirstMemberExpression' || t.type === 'MemberExpression') && t.value && !Array.isArray(t.value) && 'type' in t.value) {
+    t = t.value as Token;
+  }
+  if (t?.type !== 'PropertyPathExpression') return undefined;
+  const current = t.value?.current as Token | undefined;
+  const next = t.value?.next as Token | undefined;
+  const lambda = next?.type === 'CollectionPathExpression' ? (next.value as Token | undefined) : undefined;
+  if (!current || !lambda || (lambda.type !== 'AnyExpression' && lambda.type !== 'AllExpression')) return undefined;
+  return { property: current, lambda };
 }

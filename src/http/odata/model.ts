@@ -1,6 +1,17 @@
 // What an entity set exposes to OData queries: Graph property names mapped to columns, with what each supports.
 
-export type PropertyType = 'string' | 'enum' | 'boolean' | 'dateTime' | 'int';
+export type PropertyType = 'string' | 'enum' | 'boolean' | 'dateTime' | 'int' | 'stringCollection';
+
+/**
+ * Where the elements of a `stringCollection` property live: one row per element in `table`, whose `foreignKey`
+ * column holds the entity's key and `valueColumn` the string. Filtered only through lambdas:
+ * `physicalIds/any(p: startswith(p, '[ZTDID]'))` compiles to EXISTS over that table.
+ */
+export interface CollectionSource {
+  table: string;
+  foreignKey: string;
+  valueColumn: string;
+}
 
 /**
  * A substring index over a string column. PostgreSQL needs nothing here: a pg_trgm GIN index on lower(column) serves
@@ -36,6 +47,8 @@ export interface PropertySpec {
   indexed?: boolean;
   /** `contains/startswith/endswith` on this property use a substring index. */
   searchable?: SubstringIndex;
+  /** For `stringCollection`: the table holding the elements. */
+  collection?: CollectionSource;
 }
 
 export interface EntityModel {

@@ -1,6 +1,247 @@
-// /oobe/v1/*: what the PC itself calls at OOBE (no admin token; rate-limited per client).
+// /oobe/v1/*: what the PC itself calls at OOBE and after (no admin token; rate-limited per client address,
+// TARMAC_OOBE_RATE_LIMIT per minute). The domain is src/oobe; this file parses, limits and shapes.
+//   POST /oobe/v1/profile         {hardwareHash}                                      → AutopilotConfigurationFile
+//   POST /oobe/v1/enroll          {hardwareHash, userPrincipalName?, profileId?, deviceName?} → the first Autopilot run
+//   POST /oobe/v1/workplace-join  {hardwareHash, userPrincipalName, mdm?}              → Entra registered (+ MDM-only)
+//   POST /oobe/v1/check-in        {hardwareHash}                                      → an enrolled device syncs
+// Errors: {"error":{"code","errorCode"?,"message","innerError":{"request-id","date"}}} with DDS's names and numbers
+// (InvalidZtdHardwareHash 802 → 400, ZtdDeviceIsNotRegistered 807 → 404) or Windows' HRESULT (0x80180014 → 409).
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import {
+  OobeError,
+  checkIn,
+  deliverProfile,
+  enrollDevice,
+  workplaceJoin,
+  type HardwareCheck,
+  type OobeErrorKind,
+  type OobeTenants,
+} from '../../oobe/index.js';
+import { toAsciiJson } from '../../profiles/configuration-file.js';
+import type { TenantsStore } from '../../tenants/index.js';
+import { graphDate } from '../graph-errors.js';
 import type { TarmacPlugin } from '../types.js';
 
+const STATUS: Record<OobeErrorKind, number> = {
+  InvalidZtdHardwareHash: 400,
+  InvalidInput: 400,
+  ZtdDeviceIsNotRegistered: 404,
+  UnknownTenantDomain: 404,
+  EnrollmentBlocked: 409,
+  TooManyRequests: 429,
+};
+
+/** Header naming a detected hardware change: `<remediationState>; changed=<components>`. */
+export const HARDWARE_CHANGE_HEADER = 'x-tarmac-hardware-change';
+
+const Body = Type.Object(
+  {
+    hardwareHash: Type.Optional(Type.Unknown({ description: 'The device hash, base64 (DeviceHardwareData / the CSV Hardware Hash column)' })),
+    userPrincipalName: Type.Optional(Type.Unknown()),
+    profileId: Type.Optional(Type.Unknown()),
+    deviceName: Type.Optional(Type.Unknown()),
+    mdm: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: true },
+);
+
+function tenantsOf(store: TenantsStore): OobeTenants {
+  return {
+    async domainOf(tenantId) {
+      const tenant = await store.tenants.findById(tenantId);
+      if (!tenant) return undefined;
+      return (tenant.domains.find((d) => d.isDefault) ?? tenant.domains.find((d) => d.isInitial) ?? tenant.domains[0])?.name;
+    },
+    async tenantOfDomain(domain) {
+      return (await store.tenants.findByDomain(domain))?.id;
+    },
+  };
+}
+
+function errorBody(request: FastifyRequest, err: OobeError) {
+  return {
+    error: {
+      code: err.kind,
+      ...(err.errorCode !== undefined ? { errorCode: err.errorCode } : {}),
+      message: err.message,
+      innerError: { 'request-id': request.id, date: graphDate() },
+    },
+  };
+}
+
+/** Optional string field: absent/null → undefined; anything else but a string → 400 naming it. */
+function optionalText(body: Record<string, unknown>, field: string): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new OobeError('InvalidInput', `${field} must be a string.`);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** What Tarmac adds about a hardware change (documented fields stay exact): undefined when nothing changed on the board. */
+function hardwareChange(check: HardwareCheck) {
+  if (check.comparison.board.length === 0) return undefined;
+  return {
+    remediationState: check.remediationState,
+    changed: check.comparison.board,
+    description: check.description,
+    tolerated: check.comparison.tolerated,
+    captured: check.captured,
+  };
+}
+
+function flagChange(reply: FastifyReply, check: HardwareCheck): void {
+  if (check.comparison.board.length > 0) reply.header(HARDWARE_CHANGE_HEADER, `${check.remediationState}; changed=${check.comparison.board.join(',')}`);
+}
+
 export const oobeRoutes: TarmacPlugin = async (app) => {
-  void app;
+  const limit = app.tarmacConfig.oobeRateLimit;
+  const config: FastifyContextConfig =
+    limit > 0
+      ? {
+          rateLimit: {
+            max: limit,
+            timeWindow: 60_000,
+            errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number }) =>
+              new OobeError('TooManyRequests', `Too many device requests from this address: at most ${limit} per minute. Retry in ${Math.ceil(context.ttl / 1000)} s.`),
+          },
+        }
+      : {};
+  const tenants = tenantsOf(app.tenantsStore);
+
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof OobeError) return reply.code(STATUS[err.kind]).type('application/json').send(errorBody(request, err));
+    throw err;
+  });
+
+  const schema = (summary: string, description: string) => ({ tags: ['oobe'], summary, description, body: Body });
+
+  app.post(
+    '/oobe/v1/profile',
+    {
+      config,
+      schema: schema(
+        'Device: download the Autopilot profile',
+        'The AutopilotConfigurationFile document of the device’s deployment profile (the default document when none is assigned), its name template ' +
+          'expanded. 404 ZtdDeviceIsNotRegistered (807) for unregistered hardware; 400 InvalidZtdHardwareHash (802) for a bad hash. A changed ' +
+          'motherboard is flagged (remediationState) and reported in the X-Tarmac-Hardware-Change header and a TarmacHardwareChange field.',
+      ),
+    },
+    async (request, reply) => {
+      const delivery = await deliverProfile(app.registry.store, tenants, { hardwareHash: request.body.hardwareHash }, app.now());
+      flagChange(reply, delivery.hardware);
+      const change = hardwareChange(delivery.hardware);
+      let text = toAsciiJson(delivery.document);
+      if (change) text = `${text.slice(0, text.lastIndexOf('}')).trimEnd()},\n    "TarmacHardwareChange": ${JSON.stringify(change)}\n}`;
+      return reply.type('application/json').send(text);
+    },
+  );
+
+  app.post(
+    '/oobe/v1/enroll',
+    {
+      config,
+      schema: schema(
+        'Device: first Autopilot run (Entra join + Intune enrollment)',
+        'Joins the device’s Entra object (trustType AzureAd) and creates its company-owned Intune managed device; the Autopilot device becomes enrolled ' +
+          '(pendingReset when enrolled under another profile than the assigned one). 409 with 0x80180014 when a self-deploying device enrolls again while ' +
+          'its Intune record exists (until allowNextEnrollment), and for a blocked device.',
+      ),
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const result = await enrollDevice(
+        app.registry.store,
+        {
+          hardwareHash: body.hardwareHash,
+          userPrincipalName: optionalText(body, 'userPrincipalName'),
+          profileId: optionalText(body, 'profileId'),
+          deviceName: optionalText(body, 'deviceName'),
+        },
+        app.now(),
+      );
+      if (result.outcome === 'blocked') {
+        return reply.code(409).type('application/json').send(errorBody(request, new OobeError('EnrollmentBlocked', result.message, result.hresult)));
+      }
+      flagChange(reply, result.hardware);
+      const change = hardwareChange(result.hardware);
+      return {
+        autopilotDeviceId: result.device.id,
+        tenantId: result.device.tenantId,
+        serialNumber: result.device.serialNumber,
+        enrollmentState: result.device.enrollmentState,
+        enrollmentProfileName: result.profile?.displayName ?? '',
+        deviceName: result.managedDevice.deviceName,
+        entraDevice: { id: result.entra.id, deviceId: result.entra.deviceId, displayName: result.entra.displayName, trustType: result.entra.trustType },
+        managedDevice: {
+          id: result.managedDevice.id,
+          deviceName: result.managedDevice.deviceName,
+          managedDeviceOwnerType: result.managedDevice.managedDeviceOwnerType,
+          deviceEnrollmentType: result.managedDevice.deviceEnrollmentType,
+          joinType: result.managedDevice.joinType,
+          userPrincipalName: result.managedDevice.userPrincipalName,
+        },
+        replacedManagedDeviceId: result.replacedManagedDeviceId,
+        ...(change ? { TarmacHardwareChange: change } : {}),
+      };
+    },
+  );
+
+  app.post(
+    '/oobe/v1/workplace-join',
+    {
+      config,
+      schema: schema(
+        'Device: workplace join (Entra registered, optionally MDM-only)',
+        'Registers the PC in the Entra tenant of userPrincipalName’s domain (trustType Workplace, personal); with mdm: true also enrolls it in Intune ' +
+          'as a personal device. Such devices are refused by Autopilot registration (814 / 897) until removed.',
+      ),
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const result = await workplaceJoin(app.registry.store, tenants, { hardwareHash: body.hardwareHash, userPrincipalName: body.userPrincipalName, mdm: body.mdm }, app.now());
+      return reply.code(201).send({
+        tenantId: result.tenantId,
+        entraDevice: {
+          id: result.entra.id,
+          deviceId: result.entra.deviceId,
+          displayName: result.entra.displayName,
+          trustType: result.entra.trustType,
+          deviceOwnership: result.entra.deviceOwnership,
+          isManaged: result.entra.isManaged,
+        },
+        managedDevice: result.managedDevice
+          ? {
+              id: result.managedDevice.id,
+              deviceName: result.managedDevice.deviceName,
+              managedDeviceOwnerType: result.managedDevice.managedDeviceOwnerType,
+              deviceEnrollmentType: result.managedDevice.deviceEnrollmentType,
+              joinType: result.managedDevice.joinType,
+            }
+          : null,
+      });
+    },
+  );
+
+  app.post(
+    '/oobe/v1/check-in',
+    {
+      config,
+      schema: schema(
+        'Device: Intune check-in of an enrolled device',
+        'Updates lastSyncDateTime; a device flagged automaticRemediationRequired has its new hardware hash captured (registered hash and keys replaced).',
+      ),
+    },
+    async (request, reply) => {
+      const result = await checkIn(app.registry.store, { hardwareHash: request.body.hardwareHash }, app.now());
+      flagChange(reply, result.hardware);
+      const change = hardwareChange(result.hardware);
+      return {
+        autopilotDeviceId: result.device.id,
+        remediationState: result.device.remediationState,
+        ...(change ? { TarmacHardwareChange: change } : {}),
+      };
+    },
+  );
 };

@@ -8,13 +8,21 @@ import {
   deregisterDevice,
   findDevice,
   updateDevice,
+  type AutopilotDevice,
   type DevicePatch,
 } from '../../../registry/index.js';
+import type { DeploymentProfile } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
 import { projectSelect, selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { toGraphAutopilotDevice } from './autopilot-shapes.js';
+import {
+  expandedProfileIds,
+  parseAutopilotDeviceExpand,
+  toGraphAutopilotDevice,
+  withExpandedProfiles,
+  type AutopilotDeviceExpand,
+} from './autopilot-shapes.js';
 import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext } from './graph-support.js';
 import { listAutopilotDevices } from './list-queries.js';
 
@@ -45,8 +53,21 @@ function actionPaths(base: string, action: string): string[] {
   return [`${base}/${action}`, `${base}/microsoft.graph.${action}`];
 }
 
+/** The query without $expand (any case). */
+function withoutExpand(query: unknown): Record<string, unknown> {
+  return Object.fromEntries(Object.entries((query ?? {}) as Record<string, unknown>).filter(([key]) => key.toLowerCase() !== '$expand'));
+}
+
 export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
   mapRegistryErrors(app);
+
+  /** The profiles these devices' expansions embed, by id (one query for a page). */
+  async function expandedProfiles(tenantId: string, devices: AutopilotDevice[], expand: AutopilotDeviceExpand[]): Promise<Map<string, DeploymentProfile>> {
+    const ids = expandedProfileIds(devices, expand);
+    if (ids.length === 0) return new Map();
+    const profiles = await app.registry.store.profiles.findMany(tenantId, ids);
+    return new Map(profiles.map((p) => [p.id, p]));
+  }
 
   for (const version of GRAPH_VERSIONS) {
     const base = `/${version}/${SET}`;
@@ -61,16 +82,21 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
           tags: ['graph'],
           summary: `List windowsAutopilotDeviceIdentities (${version})`,
           description:
-            "Supports $filter (eq, ne, contains, startswith, endswith, and, or, not — e.g. contains(serialNumber,'5CG')), $orderby, $select, $top (≤1000), $count and @odata.nextLink paging.",
+            "Supports $filter (eq, ne, contains, startswith, endswith, and, or, not — e.g. contains(serialNumber,'5CG')), $orderby, $select, $top (≤1000), $count and @odata.nextLink paging. Beta: $expand=deploymentProfile,intendedDeploymentProfile.",
           security: [{ bearerAuth: [] }],
         },
       },
       async (request) => {
-        const list = await listAutopilotDevices(app, request, authOf(request).tenantId);
+        const { tenantId } = authOf(request);
+        const expand = parseAutopilotDeviceExpand(request.query, version);
+        // $expand is handled here, not by the list seam (which refuses it); nextLinks keep it from the request URL.
+        request.query = withoutExpand(request.query);
+        const list = await listAutopilotDevices(app, request, tenantId);
+        const profiles = await expandedProfiles(tenantId, list.items, expand);
         return {
           '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
           ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => projectSelect(toGraphAutopilotDevice(d, version), list.parsed)),
+          value: list.items.map((d) => withExpandedProfiles(projectSelect(toGraphAutopilotDevice(d, version), list.parsed), d, expand, profiles)),
           ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
         };
       },
@@ -83,8 +109,14 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
         schema: { tags: ['graph'], summary: `Get windowsAutopilotDeviceIdentity (${version})`, security: [{ bearerAuth: [] }], params: IdParams },
       },
       async (request) => {
-        const device = await findDevice(app.registry.store, authOf(request).tenantId, request.params.id);
-        return { '@odata.context': odataContext(app, request, version, `${SET}/$entity`), ...toGraphAutopilotDevice(device, version) };
+        const { tenantId } = authOf(request);
+        const expand = parseAutopilotDeviceExpand(request.query, version);
+        const device = await findDevice(app.registry.store, tenantId, request.params.id);
+        const profiles = await expandedProfiles(tenantId, [device], expand);
+        return {
+          '@odata.context': odataContext(app, request, version, `${SET}/$entity`),
+          ...withExpandedProfiles(toGraphAutopilotDevice(device, version), device, expand, profiles),
+        };
       },
     );
 

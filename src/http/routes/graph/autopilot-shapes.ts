@@ -1,12 +1,15 @@
 // Registry objects as Graph entities. `satisfies` keeps every v1.0 property a real one of
 // @microsoft/microsoft-graph-types; beta extras (there is no beta types package installed) are typed here.
 import type {
-  Device,
+  OutOfBoxExperienceSetting as GraphOutOfBoxExperienceSetting,
+  WindowsAutopilotDeploymentProfile,
   EnrollmentState as V1EnrollmentState,
   ImportedWindowsAutopilotDeviceIdentity,
   WindowsAutopilotDeviceIdentity,
 } from '@microsoft/microsoft-graph-types';
-import type { AutopilotDevice, AutopilotSettings, DeletedDeviceState, EntraDevice, ImportedDevice } from '../../../registry/index.js';
+import type { AutopilotDevice, AutopilotSettings, DeletedDeviceState, ImportedDevice } from '../../../registry/index.js';
+import type { DeploymentProfile, ProfileAssignment } from '../../../profiles/ports.js';
+import { GraphError } from '../../graph-errors.js';
 import { EMPTY_GUID, NEVER, type GraphVersion } from './graph-support.js';
 
 /** Properties beta adds to windowsAutopilotDeviceIdentity (autopilot-reference.md §3.1). */
@@ -70,15 +73,15 @@ export function toGraphAutopilotDevice(d: AutopilotDevice, version: GraphVersion
   return {
     ...v1,
     enrollmentState: d.enrollmentState,
-    deploymentProfileAssignmentStatus: 'notAssigned',
+    deploymentProfileAssignmentStatus: d.deploymentProfileAssignmentStatus,
     deploymentProfileAssignmentDetailedStatus: 'none',
-    deploymentProfileAssignedDateTime: NEVER,
+    deploymentProfileAssignedDateTime: d.deploymentProfileAssignedAt ?? NEVER,
     azureAdDeviceId: d.azureAdDeviceId ?? EMPTY_GUID,
     deviceAccountUpn: '',
     deviceAccountPassword: null,
     deviceFriendlyName: '',
-    remediationState: 'unknown',
-    remediationStateLastModifiedDateTime: NEVER,
+    remediationState: d.remediationState,
+    remediationStateLastModifiedDateTime: d.remediationStateModifiedAt ?? NEVER,
     userlessEnrollmentStatus: d.userlessEnrollmentStatus,
   } satisfies BetaWindowsAutopilotDeviceIdentity & { '@odata.type': string };
 }
@@ -102,42 +105,7 @@ export function toGraphImportedDevice(r: ImportedDevice) {
   } satisfies ImportedWindowsAutopilotDeviceIdentity & { '@odata.type': string };
 }
 
-export function toGraphEntraDevice(e: EntraDevice) {
-  return {
-    '@odata.type': '#microsoft.graph.device',
-    id: e.id,
-    deletedDateTime: null,
-    accountEnabled: e.accountEnabled,
-    approximateLastSignInDateTime: null,
-    complianceExpirationDateTime: null,
-    deviceCategory: null,
-    deviceId: e.deviceId,
-    deviceMetadata: null,
-    deviceOwnership: null,
-    deviceVersion: null,
-    displayName: e.displayName,
-    enrollmentProfileName: e.enrollmentProfileName,
-    enrollmentType: null,
-    isCompliant: null,
-    isManaged: null,
-    isRooted: false,
-    managementType: null,
-    manufacturer: null,
-    mdmAppId: null,
-    model: null,
-    onPremisesLastSyncDateTime: null,
-    onPremisesSecurityIdentifier: null,
-    onPremisesSyncEnabled: null,
-    operatingSystem: e.operatingSystem,
-    operatingSystemVersion: e.operatingSystemVersion,
-    physicalIds: e.physicalIds,
-    profileType: e.profileType,
-    registrationDateTime: e.createdAt,
-    systemLabels: [],
-    trustType: e.trustType,
-    alternativeSecurityIds: [],
-  } satisfies Device & { '@odata.type': string };
-}
+// toGraphEntraDevice lives in directory-shapes.ts.
 
 export function toGraphAutopilotSettings(s: AutopilotSettings) {
   return {
@@ -147,4 +115,162 @@ export function toGraphAutopilotSettings(s: AutopilotSettings) {
     lastManualSyncTriggerDateTime: s.lastManualSyncTriggerAt ?? NEVER,
     syncStatus: s.syncStatus,
   } satisfies BetaWindowsAutopilotSettings & { '@odata.type': string };
+}
+
+export const AZURE_AD_PROFILE_TYPE = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
+export const ACTIVE_DIRECTORY_PROFILE_TYPE = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
+
+/** The deprecated outOfBoxExperienceSettings (beta still returns it next to outOfBoxExperienceSetting). */
+export interface BetaOutOfBoxExperienceSettings {
+  hidePrivacySettings: boolean;
+  hideEULA: boolean;
+  userType: 'administrator' | 'standard';
+  deviceUsageType: 'singleUser' | 'shared';
+  skipKeyboardSelectionPage: boolean;
+  hideEscapeLink: boolean;
+}
+
+/** What beta adds to (or widens in) v1.0's windowsAutopilotDeploymentProfile (reference §3.4). */
+export interface BetaWindowsAutopilotDeploymentProfileExtras {
+  deviceType: DeploymentProfile['deviceType'];
+  /** Deprecated names, returned next to the new ones. */
+  language: string;
+  outOfBoxExperienceSettings: BetaOutOfBoxExperienceSettings;
+  extractHardwareHash: boolean;
+  enableWhiteGlove: boolean;
+  enrollmentStatusScreenSettings: DeploymentProfile['enrollmentStatusScreenSettings'];
+  /** activeDirectoryWindowsAutopilotDeploymentProfile only. */
+  hybridAzureADJoinSkipConnectivityCheck?: boolean;
+}
+
+export type BetaWindowsAutopilotDeploymentProfile = Omit<WindowsAutopilotDeploymentProfile, 'deviceType'> & BetaWindowsAutopilotDeploymentProfileExtras;
+
+export function toGraphDeploymentProfile(p: DeploymentProfile) {
+  const oobe = p.outOfBoxExperienceSetting;
+  return {
+    '@odata.type': p.kind === 'activeDirectory' ? ACTIVE_DIRECTORY_PROFILE_TYPE : AZURE_AD_PROFILE_TYPE,
+    id: p.id,
+    displayName: p.displayName,
+    description: p.description,
+    language: p.locale,
+    locale: p.locale,
+    createdDateTime: p.createdAt,
+    lastModifiedDateTime: p.lastModifiedAt,
+    outOfBoxExperienceSettings: {
+      hidePrivacySettings: oobe.privacySettingsHidden,
+      hideEULA: oobe.eulaHidden,
+      userType: oobe.userType,
+      deviceUsageType: oobe.deviceUsageType,
+      skipKeyboardSelectionPage: oobe.keyboardSelectionPageSkipped,
+      hideEscapeLink: oobe.escapeLinkHidden,
+    },
+    outOfBoxExperienceSetting: {
+      privacySettingsHidden: oobe.privacySettingsHidden,
+      eulaHidden: oobe.eulaHidden,
+      userType: oobe.userType,
+      deviceUsageType: oobe.deviceUsageType,
+      keyboardSelectionPageSkipped: oobe.keyboardSelectionPageSkipped,
+      escapeLinkHidden: oobe.escapeLinkHidden,
+    } satisfies GraphOutOfBoxExperienceSetting,
+    enrollmentStatusScreenSettings: p.enrollmentStatusScreenSettings ?? null,
+    extractHardwareHash: p.hardwareHashExtractionEnabled,
+    hardwareHashExtractionEnabled: p.hardwareHashExtractionEnabled,
+    deviceNameTemplate: p.deviceNameTemplate,
+    deviceType: p.deviceType,
+    enableWhiteGlove: p.preprovisioningAllowed,
+    preprovisioningAllowed: p.preprovisioningAllowed,
+    roleScopeTagIds: p.roleScopeTagIds,
+    managementServiceAppId: p.managementServiceAppId,
+    ...(p.kind === 'activeDirectory' ? { hybridAzureADJoinSkipConnectivityCheck: p.hybridAzureADJoinSkipConnectivityCheck } : {}),
+  } satisfies BetaWindowsAutopilotDeploymentProfile & { '@odata.type': string };
+}
+
+/** beta windowsAutopilotDeploymentProfileAssignment (the v1.0 types package declares it empty). */
+export interface BetaWindowsAutopilotDeploymentProfileAssignment {
+  id: string;
+  target: {
+    '@odata.type': string;
+    deviceAndAppManagementAssignmentFilterId: string | null;
+    deviceAndAppManagementAssignmentFilterType: 'none';
+    groupId?: string;
+  };
+  source: string;
+  sourceId: string;
+}
+
+const TARGET_TYPES = {
+  group: '#microsoft.graph.groupAssignmentTarget',
+  allDevices: '#microsoft.graph.allDevicesAssignmentTarget',
+  exclusionGroup: '#microsoft.graph.exclusionGroupAssignmentTarget',
+} as const;
+
+export function toGraphProfileAssignment(a: ProfileAssignment) {
+  return {
+    '@odata.type': '#microsoft.graph.windowsAutopilotDeploymentProfileAssignment',
+    id: a.id,
+    target: {
+      '@odata.type': TARGET_TYPES[a.target.kind],
+      deviceAndAppManagementAssignmentFilterId: null,
+      deviceAndAppManagementAssignmentFilterType: 'none' as const,
+      ...(a.target.kind === 'allDevices' ? {} : { groupId: a.target.groupId }),
+    },
+    source: a.source,
+    sourceId: a.sourceId,
+  } satisfies BetaWindowsAutopilotDeploymentProfileAssignment & { '@odata.type': string };
+}
+
+/** The navigation properties of windowsAutopilotDeviceIdentity that beta can $expand. */
+export const AUTOPILOT_DEVICE_EXPANDS = ['deploymentProfile', 'intendedDeploymentProfile'] as const;
+export type AutopilotDeviceExpand = (typeof AUTOPILOT_DEVICE_EXPANDS)[number];
+
+/**
+ * $expand of a windowsAutopilotDeviceIdentity request (undefined: none given), or a GraphError naming what is wrong.
+ * Names are matched case-insensitively; `*` expands both; nested options (`deploymentProfile($select=…)`) are refused.
+ */
+export function parseAutopilotDeviceExpand(query: unknown, version: GraphVersion): AutopilotDeviceExpand[] {
+  const entries = Object.entries((query ?? {}) as Record<string, unknown>).filter(([key]) => key.toLowerCase() === '$expand');
+  if (entries.length === 0) return [];
+  const [[key, value]] = entries as [[string, unknown]];
+  if (entries.length > 1 || Array.isArray(value)) throw new GraphError(400, 'BadRequest', 'Invalid $expand: $expand is given more than once.');
+  if (version === 'v1.0') {
+    throw new GraphError(400, 'BadRequest', `Invalid ${key}: windowsAutopilotDeviceIdentity has no navigation properties in v1.0; use /beta for deploymentProfile and intendedDeploymentProfile.`);
+  }
+  if (typeof value !== 'string' || value.trim() === '') throw new GraphError(400, 'BadRequest', `Invalid ${key}: it must name deploymentProfile and/or intendedDeploymentProfile.`);
+  const out: AutopilotDeviceExpand[] = [];
+  for (const raw of value.split(',').map((part) => part.trim())) {
+    const names: readonly AutopilotDeviceExpand[] =
+      raw === '*' ? AUTOPILOT_DEVICE_EXPANDS : AUTOPILOT_DEVICE_EXPANDS.filter((name) => name.toLowerCase() === raw.toLowerCase());
+    if (names.length === 0) {
+      const detail = raw.includes('(') ? 'nested query options are not supported' : 'unknown navigation property';
+      throw new GraphError(400, 'BadRequest', `Invalid ${key}: '${raw}': ${detail} (supported: ${AUTOPILOT_DEVICE_EXPANDS.join(', ')}).`);
+    }
+    for (const name of names) if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** The profile ids a page of devices needs for these expansions. */
+export function expandedProfileIds(devices: AutopilotDevice[], expand: AutopilotDeviceExpand[]): string[] {
+  const ids = new Set<string>();
+  for (const device of devices) {
+    if (expand.includes('deploymentProfile') && device.deploymentProfileId) ids.add(device.deploymentProfileId);
+    if (expand.includes('intendedDeploymentProfile') && device.intendedDeploymentProfileId) ids.add(device.intendedDeploymentProfileId);
+  }
+  return [...ids];
+}
+
+/** The device's Graph entity with the expanded profiles embedded (null when it has none). */
+export function withExpandedProfiles<T extends object>(
+  entity: T,
+  device: AutopilotDevice,
+  expand: AutopilotDeviceExpand[],
+  profiles: Map<string, DeploymentProfile>,
+): T & Partial<Record<AutopilotDeviceExpand, ReturnType<typeof toGraphDeploymentProfile> | null>> {
+  const out: Record<string, unknown> = { ...(entity as Record<string, unknown>) };
+  for (const name of expand) {
+    const id = name === 'deploymentProfile' ? device.deploymentProfileId : device.intendedDeploymentProfileId;
+    const profile = id ? profiles.get(id) : undefined;
+    out[name] = profile ? toGraphDeploymentProfile(profile) : null;
+  }
+  return out as T & Partial<Record<AutopilotDeviceExpand, ReturnType<typeof toGraphDeploymentProfile> | null>>;
 }

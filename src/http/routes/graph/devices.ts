@@ -1,22 +1,47 @@
-// /{v1.0,beta}/devices and /devices/{id}: the tenant's Entra device objects, read-only (the Autopilot registry
-// creates them; the directory slice will add the rest). Lets clients see [ZTDID] and [OrderID] physicalIds.
+// /{v1.0,beta}/devices and /devices/{id}: the tenant's Entra device objects. List (with physicalIds/any(…) lambdas),
+// get, create, change displayName/accountEnabled, delete (refused for an Autopilot device's object).
 import { Type } from '@sinclair/typebox';
+import { createEntraDevice, deleteEntraDevice, findEntraDevice, updateEntraDevice } from '../../../directory/entra-devices.js';
 import { projectSelect, selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { toGraphEntraDevice } from './autopilot-shapes.js';
-import { DEVICE_READ, GRAPH_VERSIONS, mapRegistryErrors, odataContext } from './graph-support.js';
+import { DEVICE_WRITE, mapDirectoryErrors, toGraphEntraDevice } from './directory-shapes.js';
+import { DEVICE_READ, GRAPH_VERSIONS, odataContext } from './graph-support.js';
 import { listEntraDevices } from './list-queries.js';
-import { GraphError } from '../../graph-errors.js';
+
+const IdParams = Type.Object({ id: Type.String({ description: 'Object id' }) });
+/** Loose on purpose: the domain checks each field and names the one that is wrong. */
+const CreateBody = Type.Object(
+  {
+    accountEnabled: Type.Boolean(),
+    alternativeSecurityIds: Type.Array(Type.Unknown()),
+    deviceId: Type.String(),
+    displayName: Type.String(),
+    operatingSystem: Type.String(),
+    operatingSystemVersion: Type.String(),
+    trustType: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+    physicalIds: Type.Optional(Type.Array(Type.String())),
+  },
+  { additionalProperties: true },
+);
+const UpdateBody = Type.Object({ displayName: Type.Optional(Type.String()), accountEnabled: Type.Optional(Type.Boolean()) }, { additionalProperties: true });
 
 export const deviceRoutes: TarmacPlugin = async (app) => {
-  mapRegistryErrors(app);
+  mapDirectoryErrors(app);
   for (const version of GRAPH_VERSIONS) {
+    const read = app.requireRole(...DEVICE_READ);
+    const write = app.requireRole(...DEVICE_WRITE);
+
     app.get(
       `/${version}/devices`,
       {
-        onRequest: app.requireRole(...DEVICE_READ),
-        schema: { tags: ['graph'], summary: `List devices (${version})`, description: 'Supports $filter, $orderby, $select, $top, $count.', security: [{ bearerAuth: [] }] },
+        onRequest: read,
+        schema: {
+          tags: ['graph'],
+          summary: `List devices (${version})`,
+          description: "Supports $filter (including physicalIds/any(p: startswith(p, '[ZTDID]'))), $orderby, $select, $top, $count.",
+          security: [{ bearerAuth: [] }],
+        },
       },
       async (request) => {
         const list = await listEntraDevices(app, request, authOf(request).tenantId);
@@ -31,16 +56,58 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
 
     app.get(
       `/${version}/devices/:id`,
-      {
-        onRequest: app.requireRole(...DEVICE_READ),
-        schema: { tags: ['graph'], summary: `Get device (${version})`, security: [{ bearerAuth: [] }], params: Type.Object({ id: Type.String({ description: 'Object id' }) }) },
-      },
+      { onRequest: read, schema: { tags: ['graph'], summary: `Get device (${version})`, security: [{ bearerAuth: [] }], params: IdParams } },
       async (request) => {
-        const device = await app.registry.store.entra.find(authOf(request).tenantId, request.params.id.toLowerCase());
-        if (!device) {
-          throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${request.params.id}' does not exist or one of its queried reference-property objects are not present.`);
-        }
+        const device = await findEntraDevice(app.registry.store, authOf(request).tenantId, request.params.id);
         return { '@odata.context': odataContext(app, request, version, 'devices/$entity'), ...toGraphEntraDevice(device) };
+      },
+    );
+
+    app.post(
+      `/${version}/devices`,
+      {
+        onRequest: write,
+        schema: {
+          tags: ['graph'],
+          summary: `Create device (${version})`,
+          description: 'Creates an Entra device object (trustType Workplace = Entra registered). physicalIds may not contain [ZTDID]: only Autopilot registration sets it.',
+          security: [{ bearerAuth: [] }],
+          body: CreateBody,
+        },
+      },
+      async (request, reply) => {
+        const device = await createEntraDevice(app.registry.store, authOf(request).tenantId, request.body, app.now().toISOString());
+        return reply.code(201).send({ '@odata.context': odataContext(app, request, version, 'devices/$entity'), ...toGraphEntraDevice(device) });
+      },
+    );
+
+    app.patch(
+      `/${version}/devices/:id`,
+      {
+        onRequest: write,
+        schema: { tags: ['graph'], summary: `Update device (${version})`, description: 'Changes displayName and accountEnabled.', security: [{ bearerAuth: [] }], params: IdParams, body: UpdateBody },
+      },
+      async (request, reply) => {
+        await updateEntraDevice(app.registry.store, authOf(request).tenantId, request.params.id, request.body, app.now().toISOString());
+        return reply.code(204).send();
+      },
+    );
+
+    app.delete(
+      `/${version}/devices/:id`,
+      {
+        onRequest: write,
+        schema: {
+          tags: ['graph'],
+          summary: `Delete device (${version})`,
+          description: "Deletes the object, its group memberships and hardware keys. Refused for a Windows Autopilot device's object: deregister it from Autopilot first.",
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+        },
+      },
+      async (request, reply) => {
+        await deleteEntraDevice(app.registry.store, authOf(request).tenantId, request.params.id, app.now().toISOString());
+        return reply.code(204).send();
       },
     );
   }

@@ -1,6 +1,7 @@
 // The list seams: one function per collection, turning a request's OData options into a page of domain objects.
 // Reads only; they use the OData library (src/http/odata) on the tables the registry store writes.
 import type { FastifyRequest } from 'fastify';
+import type { SelectQueryBuilder } from 'kysely';
 import {
   autopilotDeviceModel,
   buildNextLink,
@@ -8,10 +9,15 @@ import {
   fetchPage,
   parseListQuery,
   type EntityModel,
+  type ListQueryOptions,
   type ParsedListQuery,
 } from '../../odata/index.js';
 import { autopilotDeviceFromRow, engineOf, importedDeviceFromRow, toEntraDevices } from '../../../store/index.js';
 import type { AutopilotDevice, EntraDevice, ImportedDevice } from '../../../registry/index.js';
+import type { Group } from '../../../directory/ports.js';
+import { groupFromRow } from '../../../store/directory-store.js';
+import type { DeploymentProfile } from '../../../profiles/ports.js';
+import { deploymentProfileFromRow } from '../../../store/profile-store.js';
 import type { TarmacApp } from '../../types.js';
 import { requestUrl } from './graph-support.js';
 
@@ -58,7 +64,35 @@ export const entraDeviceModel: EntityModel = {
     profileType: { column: 'profile_type', type: 'string', nullable: true },
     enrollmentProfileName: { column: 'enrollment_profile_name', type: 'string', nullable: true },
     registrationDateTime: { column: 'created_at', type: 'dateTime', sortable: true },
-    physicalIds: { column: 'id', type: 'string', filterable: false },
+    deviceOwnership: { ...text, column: 'device_ownership' },
+    isManaged: { column: 'is_managed', type: 'boolean' },
+    managementType: { column: 'management_type', type: 'string', nullable: true },
+    mdmAppId: { column: 'mdm_app_id', type: 'string', nullable: true },
+    approximateLastSignInDateTime: { column: 'approximate_last_sign_in_at', type: 'dateTime', nullable: true, sortable: true },
+    // physicalIds/any(p: startswith(p, '[ZTDID]')): EXISTS over the element table (primary key starts with the device).
+    physicalIds: {
+      column: 'id',
+      type: 'stringCollection',
+      collection: { table: 'entra_device_physical_ids', foreignKey: 'entra_device_id', valueColumn: 'value' },
+    },
+  },
+};
+
+export const groupModel: EntityModel = {
+  name: 'group',
+  table: 'groups',
+  key: { property: 'id', column: 'id' },
+  properties: {
+    id: { column: 'id', type: 'string', storedLowercase: true, sortable: true },
+    displayName: { ...text, column: 'display_name' },
+    mailNickname: { ...text, column: 'mail_nickname' },
+    description: { ...text, column: 'description' },
+    securityEnabled: { column: 'security_enabled', type: 'boolean' },
+    mailEnabled: { column: 'mail_enabled', type: 'boolean' },
+    membershipRule: { column: 'membership_rule', type: 'string', nullable: true },
+    membershipRuleProcessingState: { column: 'membership_rule_processing_state', type: 'enum', enumValues: ['On', 'Paused'], nullable: true },
+    createdDateTime: { column: 'created_at', type: 'dateTime', sortable: true },
+    groupTypes: { column: 'group_types', type: 'string', filterable: false },
   },
 };
 
@@ -66,44 +100,99 @@ function query(request: FastifyRequest): Record<string, unknown> {
   return request.query as Record<string, unknown>;
 }
 
-export async function listAutopilotDevices(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<AutopilotDevice>> {
-  const parsed = parseListQuery(query(request), autopilotDeviceModel, PAGE_OPTIONS);
+/** One page of `base` (the tenant's rows) under the request's OData options, as domain objects, with nextLink and count. */
+export async function listPage<DB, TB extends keyof DB, O, T>(
+  app: TarmacApp,
+  request: FastifyRequest,
+  model: EntityModel,
+  base: SelectQueryBuilder<DB, TB, O>,
+  toItems: (rows: O[]) => T[] | Promise<T[]>,
+  pageOptions: ListQueryOptions = PAGE_OPTIONS,
+): Promise<ListResult<T>> {
+  const parsed = parseListQuery(query(request), model, pageOptions);
   const engine = engineOf(app.db);
-  const base = app.db.selectFrom('autopilot_devices').selectAll('autopilot_devices').where('autopilot_devices.tenant_id', '=', tenantId);
   const page = await fetchPage(base, parsed, engine);
   return {
     parsed,
-    items: page.rows.map(autopilotDeviceFromRow),
+    items: await toItems(page.rows),
     nextLink: page.skipToken ? buildNextLink(requestUrl(app, request), parsed, page.skipToken) : undefined,
     count: parsed.count ? await countRows(base, parsed, engine) : undefined,
   };
 }
 
+export async function listAutopilotDevices(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<AutopilotDevice>> {
+  const base = app.db.selectFrom('autopilot_devices').selectAll('autopilot_devices').where('autopilot_devices.tenant_id', '=', tenantId);
+  return listPage(app, request, autopilotDeviceModel, base, (rows) => rows.map(autopilotDeviceFromRow));
+}
+
 export async function listImportedDevices(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<ImportedDevice>> {
-  const parsed = parseListQuery(query(request), importedDeviceModel, PAGE_OPTIONS);
-  const engine = engineOf(app.db);
   const base = app.db
     .selectFrom('imported_device_identities')
     .selectAll('imported_device_identities')
     .where('imported_device_identities.tenant_id', '=', tenantId);
-  const page = await fetchPage(base, parsed, engine);
-  return {
-    parsed,
-    items: page.rows.map(importedDeviceFromRow),
-    nextLink: page.skipToken ? buildNextLink(requestUrl(app, request), parsed, page.skipToken) : undefined,
-    count: parsed.count ? await countRows(base, parsed, engine) : undefined,
-  };
+  return listPage(app, request, importedDeviceModel, base, (rows) => rows.map(importedDeviceFromRow));
 }
 
 export async function listEntraDevices(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<EntraDevice>> {
-  const parsed = parseListQuery(query(request), entraDeviceModel, PAGE_OPTIONS);
-  const engine = engineOf(app.db);
   const base = app.db.selectFrom('entra_devices').selectAll('entra_devices').where('entra_devices.tenant_id', '=', tenantId);
-  const page = await fetchPage(base, parsed, engine);
-  return {
-    parsed,
-    items: await toEntraDevices(app.db, page.rows),
-    nextLink: page.skipToken ? buildNextLink(requestUrl(app, request), parsed, page.skipToken) : undefined,
-    count: parsed.count ? await countRows(base, parsed, engine) : undefined,
-  };
+  return listPage(app, request, entraDeviceModel, base, (rows) => toEntraDevices(app.db, rows));
+}
+
+export async function listGroups(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<Group>> {
+  const base = app.db.selectFrom('groups').selectAll('groups').where('groups.tenant_id', '=', tenantId);
+  return listPage(app, request, groupModel, base, (rows) => rows.map(groupFromRow));
+}
+
+/** The Entra devices that are members of a group (the caller checked the group is the tenant's). */
+export async function listGroupMembers(app: TarmacApp, request: FastifyRequest, tenantId: string, groupId: string): Promise<ListResult<EntraDevice>> {
+  const base = app.db
+    .selectFrom('entra_devices')
+    .selectAll('entra_devices')
+    .where('entra_devices.tenant_id', '=', tenantId)
+    .where('entra_devices.id', 'in', (eb) => eb.selectFrom('group_members').select('group_members.member_id').where('group_members.group_id', '=', groupId));
+  return listPage(app, request, entraDeviceModel, base, (rows) => toEntraDevices(app.db, rows));
+}
+
+/**
+ * windowsAutopilotDeploymentProfile (beta): Graph documents $select, $top, $skip and $orderby (displayName,
+ * description); Tarmac also filters on displayName (the CLI finds profiles by name). Properties kept in the JSON
+ * `settings` column can be selected, not filtered or sorted.
+ */
+export const deploymentProfileModel: EntityModel = {
+  name: 'windowsAutopilotDeploymentProfile',
+  table: 'deployment_profiles',
+  key: { property: 'id', column: 'id' },
+  properties: {
+    id: { column: 'id', type: 'string', storedLowercase: true, sortable: true },
+    displayName: { ...text, column: 'display_name' },
+    description: { ...text, column: 'description', filterable: false },
+    createdDateTime: { column: 'created_at', type: 'dateTime', sortable: true, filterable: false },
+    lastModifiedDateTime: { column: 'last_modified_at', type: 'dateTime', sortable: true, filterable: false },
+    ...Object.fromEntries(
+      [
+        'language',
+        'locale',
+        'outOfBoxExperienceSettings',
+        'outOfBoxExperienceSetting',
+        'enrollmentStatusScreenSettings',
+        'extractHardwareHash',
+        'hardwareHashExtractionEnabled',
+        'deviceNameTemplate',
+        'deviceType',
+        'enableWhiteGlove',
+        'preprovisioningAllowed',
+        'roleScopeTagIds',
+        'managementServiceAppId',
+        'hybridAzureADJoinSkipConnectivityCheck',
+      ].map((name) => [name, { column: 'settings', type: 'string', filterable: false } as const]),
+    ),
+  },
+};
+
+/** Profile pages are small (at most 350 per tenant). */
+const PROFILE_PAGE_OPTIONS = { defaultTop: 100, maxTop: 350 };
+
+export async function listDeploymentProfiles(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<DeploymentProfile>> {
+  const base = app.db.selectFrom('deployment_profiles').selectAll('deployment_profiles').where('deployment_profiles.tenant_id', '=', tenantId);
+  return listPage(app, request, deploymentProfileModel, base, (rows) => rows.map(deploymentProfileFromRow), PROFILE_PAGE_OPTIONS);
 }

@@ -1,0 +1,50 @@
+// POST /oobe/v1/profile: what a PC asks for at every boot, as early as it can (reference §6.1). The registered device
+// gets its deployment profile as an AutopilotConfigurationFile document (the default document when none is
+// assigned), the name template expanded for its serial number, in its tenant's domain.
+import { autopilotConfigurationFile, type AutopilotConfigurationFile } from '../profiles/configuration-file.js';
+import type { DeploymentProfile } from '../profiles/ports.js';
+import type { AutopilotDevice, DevicePatch, RegistryStore } from '../registry/ports.js';
+import { checkHardware, type HardwareCheck } from './hardware-remediation.js';
+import { presentedHardware, registeredDevice } from './identify-device.js';
+import type { OobeTenants } from './ports.js';
+
+export interface ProfileDelivery {
+  device: AutopilotDevice;
+  tenant: { id: string; domain: string };
+  profile: DeploymentProfile | null;
+  document: AutopilotConfigurationFile;
+  hardware: HardwareCheck;
+}
+
+export async function deliverProfile(
+  store: RegistryStore,
+  tenants: OobeTenants,
+  input: { hardwareHash: unknown },
+  now: Date,
+  random?: () => number,
+): Promise<ProfileDelivery> {
+  const hardware = presentedHardware(input.hardwareHash);
+  // The tenant is read before the transaction: the tenants store does not join it (one SQLite connection).
+  const found = await registeredDevice(store, hardware);
+  const tenant = { id: found.tenantId, domain: (await tenants.domainOf(found.tenantId)) ?? '' };
+  const stamp = now.toISOString();
+  return store.transaction(async (tx) => {
+    const device = await registeredDevice(tx, hardware);
+    const check = await checkHardware(tx, device, hardware, stamp);
+    const profile = device.deploymentProfileId ? await tx.profiles.find(device.tenantId, device.deploymentProfileId) : null;
+    const document = autopilotConfigurationFile({ profile, tenant, device: { serialNumber: device.serialNumber }, random });
+    const patch: DevicePatch = {
+      lastContactedAt: stamp,
+      deliveredProfileId: profile?.id ?? null,
+      ...(profile ? { deploymentProfileAssignmentStatus: 'assignedInSync' as const } : {}),
+    };
+    await tx.devices.update(device.tenantId, device.id, patch, stamp);
+    return {
+      device: { ...device, ...patch, remediationState: check.remediationState, updatedAt: stamp },
+      tenant,
+      profile,
+      document,
+      hardware: check,
+    };
+  });
+}

@@ -1,0 +1,173 @@
+// POST /oobe/v1/enroll: the device's first Autopilot run (reference §6.1): Entra join of its pre-created object and
+// automatic MDM enrollment, which creates a company-owned Intune managed device. Enrolling under a profile other
+// than the assigned one leaves the device pendingReset; a self-deploying device whose Intune record still exists is
+// blocked (Windows' 0x80180014) until an admin deletes the record or calls allowNextEnrollment, which allows one.
+import { randomUUID } from 'node:crypto';
+import type { ManagedDevice } from '../intune/ports.js';
+import { afterDevicesChanged } from '../lifecycle/index.js';
+import { expandDeviceName } from '../profiles/device-name.js';
+import type { DeploymentProfile } from '../profiles/ports.js';
+import type { AutopilotDevice, DevicePatch, EntraDevice, RegistryStore } from '../registry/ports.js';
+import { OobeError, SDM_ONE_TIME_LIMIT_HRESULT, SDM_ONE_TIME_LIMIT_MESSAGE } from './errors.js';
+import { captureIfAutomatic, checkHardware, type HardwareCheck } from './hardware-remediation.js';
+import { presentedHardware, registeredDevice, windowsDefaultName } from './identify-device.js';
+
+/** The Intune MDM application id Entra records on managed devices (mdmAppId). */
+export const INTUNE_MDM_APP_ID = '0000000a-0000-0000-c000-000000000000';
+
+export interface EnrollInput {
+  hardwareHash: unknown;
+  userPrincipalName?: string | undefined;
+  /** The profile the device enrolls under (default: the one it last downloaded). */
+  profileId?: string | undefined;
+  deviceName?: string | undefined;
+}
+
+export type EnrollResult =
+  | {
+      outcome: 'enrolled';
+      device: AutopilotDevice;
+      entra: EntraDevice;
+      managedDevice: ManagedDevice;
+      /** The profile the device enrolled under (null: none). */
+      profile: DeploymentProfile | null;
+      /** The managed device this enrollment replaced (a re-enrollment), if any. */
+      replacedManagedDeviceId: string | null;
+      hardware: HardwareCheck;
+    }
+  | { outcome: 'blocked'; device: AutopilotDevice; hresult: string; message: string };
+
+const UPN = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function validate(input: EnrollInput): void {
+  if (input.userPrincipalName !== undefined && !UPN.test(input.userPrincipalName)) {
+    throw new OobeError('InvalidInput', `userPrincipalName '${input.userPrincipalName}' is not a user principal name (user@domain).`);
+  }
+  if (input.profileId !== undefined && !GUID.test(input.profileId)) {
+    throw new OobeError('InvalidInput', `profileId '${input.profileId}' is not a deployment profile id (a GUID).`);
+  }
+  const name = input.deviceName;
+  if (name !== undefined && (name.length === 0 || name.length > 15 || !/^[A-Za-z0-9-]+$/.test(name) || /^\d+$/.test(name))) {
+    throw new OobeError('InvalidInput', `deviceName '${name}' is not a Windows computer name: 1 to 15 letters, digits and hyphens, not only digits.`);
+  }
+}
+
+export async function enrollDevice(store: RegistryStore, input: EnrollInput, now: Date, random?: () => number): Promise<EnrollResult> {
+  validate(input);
+  const hardware = presentedHardware(input.hardwareHash);
+  const stamp = now.toISOString();
+  return store.transaction(async (tx): Promise<EnrollResult> => {
+    const device = await registeredDevice(tx, hardware);
+    const label = device.serialNumber || device.id;
+    if (device.enrollmentState === 'blocked') {
+      return {
+        outcome: 'blocked',
+        device,
+        hresult: SDM_ONE_TIME_LIMIT_HRESULT,
+        message: `${SDM_ONE_TIME_LIMIT_MESSAGE} (${SDM_ONE_TIME_LIMIT_HRESULT}): device ${label} is blocked; delete its Intune managed device or call allowNextEnrollment, then retry.`,
+      };
+    }
+
+    const enrollProfileId = input.profileId?.toLowerCase() ?? device.deliveredProfileId;
+    const profile = enrollProfileId ? await tx.profiles.find(device.tenantId, enrollProfileId) : null;
+    if (input.profileId !== undefined && !profile) {
+      throw new OobeError('InvalidInput', `profileId '${input.profileId}' is not a deployment profile of the device's tenant.`);
+    }
+    const selfDeploying = profile?.outOfBoxExperienceSetting.deviceUsageType === 'shared';
+    const previous = device.managedDeviceId ? await tx.intune.find(device.tenantId, device.managedDeviceId) : undefined;
+    if (previous && selfDeploying && device.userlessEnrollmentStatus !== 'allowed') {
+      await tx.devices.update(device.tenantId, device.id, { enrollmentState: 'blocked', userlessEnrollmentStatus: 'blocked' }, stamp);
+      return {
+        outcome: 'blocked',
+        device: { ...device, enrollmentState: 'blocked', userlessEnrollmentStatus: 'blocked', updatedAt: stamp },
+        hresult: SDM_ONE_TIME_LIMIT_HRESULT,
+        message:
+          `${SDM_ONE_TIME_LIMIT_MESSAGE} (${SDM_ONE_TIME_LIMIT_HRESULT}): self-deploying device ${label} is still enrolled as Intune managed device ` +
+          `'${previous.deviceName}' (${previous.id}); delete that managed device or call allowNextEnrollment, then retry.`,
+      };
+    }
+
+    const entra = await tx.entra.findByAutopilotDevice(device.tenantId, device.id);
+    if (!entra) {
+      throw new OobeError(
+        'EnrollmentBlocked',
+        `Entra join failed: the Entra device object of Autopilot device ${label} was deleted. Delete the Autopilot device and import its hash again.`,
+      );
+    }
+
+    let hardwareCheck = await checkHardware(tx, device, hardware, stamp);
+    hardwareCheck = await captureIfAutomatic(tx, device, hardwareCheck, hardware, stamp);
+
+    // A re-enrollment replaces the device's Intune record.
+    if (previous) await tx.intune.delete(device.tenantId, previous.id);
+
+    const deviceName =
+      input.deviceName ??
+      (profile?.deviceNameTemplate ? expandDeviceName(profile.deviceNameTemplate, device.serialNumber, random) : device.displayName || windowsDefaultName());
+    const osVersion = hardware.inventory?.build?.osBuild ?? '';
+    const userPrincipalName = selfDeploying ? '' : (input.userPrincipalName ?? device.userPrincipalName);
+    const enrollmentProfileName = profile?.displayName ?? '';
+
+    const entraPatch = {
+      trustType: 'AzureAd',
+      displayName: deviceName,
+      enrollmentProfileName: enrollmentProfileName || null,
+      isManaged: true,
+      managementType: 'MDM',
+      mdmAppId: INTUNE_MDM_APP_ID,
+      deviceOwnership: 'Company',
+      operatingSystemVersion: osVersion,
+      approximateLastSignInAt: stamp,
+    };
+    await tx.entra.update(device.tenantId, entra.id, entraPatch, stamp);
+
+    const managedDevice: ManagedDevice = {
+      id: randomUUID(),
+      tenantId: device.tenantId,
+      deviceName,
+      managedDeviceOwnerType: 'company',
+      deviceEnrollmentType: selfDeploying ? 'windowsAzureADJoinUsingDeviceAuth' : 'windowsAzureADJoin',
+      joinType: 'azureADJoined',
+      managementAgent: 'mdm',
+      operatingSystem: 'Windows',
+      osVersion,
+      serialNumber: device.serialNumber,
+      manufacturer: device.manufacturer,
+      model: device.model,
+      azureAdDeviceId: entra.deviceId,
+      userPrincipalName,
+      enrollmentProfileName,
+      complianceState: 'unknown',
+      autopilotEnrolled: true,
+      autopilotDeviceId: device.id,
+      enrolledAt: stamp,
+      lastSyncAt: stamp,
+      createdAt: stamp,
+      updatedAt: stamp,
+    };
+    await tx.intune.create(managedDevice);
+    await tx.intune.setHardwareKeys('managedDevice', managedDevice.id, device.tenantId, hardware.keys, stamp);
+
+    const patch: DevicePatch = {
+      // Enrolled under another profile than the assigned one: Intune shows pendingReset until the device is reset.
+      enrollmentState: (enrollProfileId ?? null) !== (device.deploymentProfileId ?? null) ? 'pendingReset' : 'enrolled',
+      managedDeviceId: managedDevice.id,
+      lastContactedAt: stamp,
+      // allowNextEnrollment allows one enrollment: this one uses it up.
+      ...(device.userlessEnrollmentStatus === 'allowed' ? { userlessEnrollmentStatus: 'unknown' as const } : {}),
+    };
+    await tx.devices.update(device.tenantId, device.id, patch, stamp);
+    await afterDevicesChanged(tx, device.tenantId, [entra.id], stamp);
+    const after = (await tx.devices.find(device.tenantId, device.id)) ?? { ...device, ...patch };
+    return {
+      outcome: 'enrolled',
+      device: after,
+      entra: { ...entra, ...entraPatch, updatedAt: stamp },
+      managedDevice,
+      profile,
+      replacedManagedDeviceId: previous?.id ?? null,
+      hardware: hardwareCheck,
+    };
+  });
+}

@@ -109,8 +109,7 @@ export async function enrollDevice(store: RegistryStore, input: EnrollInput, now
     const userPrincipalName = selfDeploying ? '' : (input.userPrincipalName ?? device.userPrincipalName);
     const enrollmentProfileName = profile?.displayName ?? '';
 
-    const entraPatch = {
-      trustType: 'AzureAd',
+    const joined = {
       displayName: deviceName,
       enrollmentProfileName: enrollmentProfileName || null,
       isManaged: true,
@@ -120,7 +119,31 @@ export async function enrollDevice(store: RegistryStore, input: EnrollInput, now
       operatingSystemVersion: osVersion,
       approximateLastSignInAt: stamp,
     };
-    await tx.entra.update(device.tenantId, entra.id, entraPatch, stamp);
+    // Entra join turns the pre-created object into the joined device. A hybrid (Active Directory) profile joins the
+    // on-premises domain instead: the computer object syncs to Entra as a SECOND device (trustType ServerAd), and the
+    // pre-created Autopilot object stays as it is — the duplicate Microsoft documents as by design (reference §6.2).
+    const hybrid = profile?.kind === 'activeDirectory';
+    let enrolledEntra: EntraDevice;
+    if (hybrid) {
+      enrolledEntra = {
+        id: randomUUID(),
+        tenantId: device.tenantId,
+        deviceId: randomUUID(),
+        operatingSystem: 'Windows',
+        accountEnabled: true,
+        trustType: 'ServerAd',
+        profileType: null,
+        autopilotDeviceId: null,
+        physicalIds: [],
+        createdAt: stamp,
+        updatedAt: stamp,
+        ...joined,
+      };
+      await tx.entra.create(enrolledEntra);
+    } else {
+      await tx.entra.update(device.tenantId, entra.id, { trustType: 'AzureAd', ...joined }, stamp);
+      enrolledEntra = { ...entra, trustType: 'AzureAd', ...joined, updatedAt: stamp };
+    }
 
     const managedDevice: ManagedDevice = {
       id: randomUUID(),
@@ -128,14 +151,14 @@ export async function enrollDevice(store: RegistryStore, input: EnrollInput, now
       deviceName,
       managedDeviceOwnerType: 'company',
       deviceEnrollmentType: selfDeploying ? 'windowsAzureADJoinUsingDeviceAuth' : 'windowsAzureADJoin',
-      joinType: 'azureADJoined',
+      joinType: hybrid ? 'hybridAzureADJoined' : 'azureADJoined',
       managementAgent: 'mdm',
       operatingSystem: 'Windows',
       osVersion,
       serialNumber: device.serialNumber,
       manufacturer: device.manufacturer,
       model: device.model,
-      azureAdDeviceId: entra.deviceId,
+      azureAdDeviceId: enrolledEntra.deviceId,
       userPrincipalName,
       enrollmentProfileName,
       complianceState: 'unknown',
@@ -158,12 +181,12 @@ export async function enrollDevice(store: RegistryStore, input: EnrollInput, now
       ...(device.userlessEnrollmentStatus === 'allowed' ? { userlessEnrollmentStatus: 'unknown' as const } : {}),
     };
     await tx.devices.update(device.tenantId, device.id, patch, stamp);
-    await afterDevicesChanged(tx, device.tenantId, [entra.id], stamp);
+    await afterDevicesChanged(tx, device.tenantId, hybrid ? [entra.id, enrolledEntra.id] : [entra.id], stamp);
     const after = (await tx.devices.find(device.tenantId, device.id)) ?? { ...device, ...patch };
     return {
       outcome: 'enrolled',
       device: after,
-      entra: { ...entra, ...entraPatch, updatedAt: stamp },
+      entra: enrolledEntra,
       managedDevice,
       profile,
       replacedManagedDeviceId: previous?.id ?? null,

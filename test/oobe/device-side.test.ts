@@ -123,6 +123,32 @@ describe.each(ENGINES)('device side (%s)', (engine) => {
     expect(badName.body.error.message).toMatch(/deviceName/);
   });
 
+  it('hybrid profile: the domain-joined computer is a second Entra object (ServerAd); the pre-created Autopilot object stays', async () => {
+    const created = await f.call(f.contoso, 'POST', '/beta/deviceManagement/windowsAutopilotDeploymentProfiles', {
+      '@odata.type': '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile',
+      displayName: 'Hybrid',
+    });
+    expect(created.status).toBe(201);
+    const assigned = await f.call(f.contoso, 'POST', `/beta/deviceManagement/windowsAutopilotDeploymentProfiles/${created.body.id}/assignments`, {
+      target: { '@odata.type': '#microsoft.graph.allDevicesAssignmentTarget' },
+    });
+    expect(assigned.status).toBe(201);
+    const id = await register(f, f.contoso, syntheticHash(131));
+    expect((await device(f, 'profile', { hardwareHash: syntheticHash(131) })).body.CloudAssignedDomainJoinMethod).toBe(1);
+    const enrolled = await device(f, 'enroll', { hardwareHash: syntheticHash(131), deviceName: 'CORP-PC-01' });
+    expect(enrolled.status).toBe(200);
+    expect(enrolled.body).toMatchObject({ enrollmentState: 'enrolled', entraDevice: { trustType: 'ServerAd' }, managedDevice: { joinType: 'hybridAzureADJoined' } });
+
+    const objects = (await f.call(f.contoso, 'GET', '/v1.0/devices')).body.value as { trustType: string | null; physicalIds: string[]; deviceId: string; displayName: string }[];
+    expect(objects).toHaveLength(2);
+    const preCreated = objects.find((o) => o.physicalIds.includes(`[ZTDID]:${id}`));
+    const computer = objects.find((o) => o.trustType === 'ServerAd');
+    expect(preCreated?.trustType).toBeNull();
+    expect(computer).toMatchObject({ displayName: 'CORP-PC-01', physicalIds: [] });
+    const managed = await f.call(f.contoso, 'GET', `${BETA_MANAGED}/${enrolled.body.managedDevice.id}`);
+    expect(managed.body.azureADDeviceId).toBe(computer?.deviceId);
+  });
+
   it('self-deploying: enrolling again while the Intune record exists is blocked (0x80180014) until allowNextEnrollment, which allows one', async () => {
     await allDevicesProfile(f, f.contoso, { displayName: 'Self-deploying', outOfBoxExperienceSetting: { deviceUsageType: 'shared', userType: 'standard' } });
     const id = await register(f, f.contoso, syntheticHash(121));

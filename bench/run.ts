@@ -5,6 +5,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   csv: () => import('./csv.bench.js'),
   query: () => import('./query.bench.js'),
   import: () => import('./import.bench.js'),
+  lifecycle: () => import('./lifecycle.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -312,10 +312,12 @@ export class KyselyProfileRepository implements ProfileRepository {
     }[],
   ): Promise<ResolutionDevice[]> {
     if (rows.length === 0) return [];
+    // The tenant is checked on the rows, not in the WHERE clause: given `tenant_id = ?`, SQLite (no statistics)
+    // walks a tenant_id index over every Entra device of the tenant instead of looking the ids up in
+    // entra_devices_autopilot, which made each page cost O(tenant) and resolving a whole tenant O(n²).
     const entra = await this.db
       .selectFrom('entra_devices')
-      .select(['id', 'autopilot_device_id'])
-      .where('tenant_id', '=', tenantId)
+      .select(['id', 'tenant_id', 'autopilot_device_id'])
       .where(
         'autopilot_device_id',
         'in',
@@ -324,7 +326,7 @@ export class KyselyProfileRepository implements ProfileRepository {
       .execute();
     const objectsOf = new Map<string, string[]>();
     for (const object of entra) {
-      if (!object.autopilot_device_id) continue;
+      if (!object.autopilot_device_id || object.tenant_id !== tenantId) continue;
       const list = objectsOf.get(object.autopilot_device_id) ?? [];
       list.push(object.id);
       objectsOf.set(object.autopilot_device_id, list);

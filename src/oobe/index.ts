@@ -9,3 +9,4 @@ export { deliverProfile, type ProfileDelivery } from './deliver-profile.js';
 export { enrollDevice, INTUNE_MDM_APP_ID, type EnrollInput, type EnrollResult } from './enroll-device.js';
 export { workplaceJoin, type WorkplaceJoinInput, type WorkplaceJoinResult } from './workplace-join.js';
 export { checkIn } from './check-in.js';
+export { enrollOffline, readConfigurationFile, OFFLINE_PROFILE_PREFIX, type OfflineConfiguration, type OfflineEnrollInput, type OfflineEnrollResult } from './enroll-offline.js';

@@ -34,6 +34,16 @@ export async function resolveDeploymentProfiles(store: RegistryStore, tenantId: 
   await resolveDevices(store, tenantId, devices, rules, now);
 }
 
+/**
+ * The profile that would win for this Entra object if it were an Autopilot device (null: none targets it), for
+ * "Convert all targeted devices", which looks at devices that are not registered yet.
+ */
+export async function profileTargeting(store: RegistryStore, tenantId: string, entraDeviceId: string): Promise<string | null> {
+  const rules = resolutionRules(await store.profiles.assignmentsForResolution(tenantId));
+  const memberships = await store.profiles.memberships(tenantId, [entraDeviceId], rules.groupIds);
+  return winningProfile(memberships.get(entraDeviceId) ?? [], rules);
+}
+
 interface ResolutionRules {
   /** The profile assigned to all devices that wins among those (null: none). */
   allDevicesProfile: Candidate | null;
@@ -65,7 +75,9 @@ function resolutionRules(assignments: AssignmentForResolution[]): ResolutionRule
       if (!rules.allDevicesProfile || older(candidate, rules.allDevicesProfile)) rules.allDevicesProfile = candidate;
     } else if (target.kind === 'group') {
       groups.add(target.groupId);
-      rules.includedBy.set(target.groupId, [...(rules.includedBy.get(target.groupId) ?? []), candidate]);
+      const included = rules.includedBy.get(target.groupId);
+      if (included) included.push(candidate);
+      else rules.includedBy.set(target.groupId, [candidate]);
     } else {
       groups.add(target.groupId);
       const excluded = rules.excludedBy.get(target.groupId) ?? new Set<string>();

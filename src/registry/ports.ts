@@ -114,6 +114,8 @@ export interface EntraDevice {
 
 /** Entra device properties that join, enrollment and PATCH /devices change. */
 export interface EntraDevicePatch {
+  /** Links the object to an Autopilot device (a converted device) or unlinks it. */
+  autopilotDeviceId?: string | null;
   displayName?: string;
   accountEnabled?: boolean;
   operatingSystemVersion?: string;
@@ -143,7 +145,8 @@ export interface Registration {
   device: AutopilotDevice;
   hardwareHash: Buffer;
   keys: IdentityKey[];
-  entra: EntraDevice;
+  /** The Entra object to pre-create with it; absent when the device already has one (converting an enrolled device). */
+  entra?: EntraDevice | undefined;
 }
 
 /** How an import row ended. */

@@ -12,7 +12,6 @@ import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, keyString, registryKeys } from './identity-keys.js';
 import {
   KeyTakenError,
-  type AutopilotDevice,
   type IdentityKey,
   type ImportOutcome,
   type ImportedDevice,
@@ -20,6 +19,7 @@ import {
   type Registration,
   type RegistryStore,
 } from './ports.js';
+import { hardwareFields, newAutopilotDevice, type NewDeviceFields } from './new-device.js';
 import { replaceRegisteredHardware } from './replace-hardware.js';
 
 export interface ProcessImportsOptions {
@@ -64,7 +64,7 @@ export async function processImportBatch(store: RegistryStore, options: ProcessI
 interface Candidate {
   row: ImportedDevice;
   keys: IdentityKey[];
-  device: Omit<AutopilotDevice, 'id' | 'azureAdDeviceId'>;
+  device: Omit<NewDeviceFields, 'id' | 'azureAdDeviceId'>;
   hash: Buffer;
 }
 
@@ -78,7 +78,7 @@ async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): 
       outcomes.push(failure(row, 'StorageError'));
       continue;
     }
-    const evaluated = evaluate(row, now);
+    const evaluated = evaluate(row);
     if ('error' in evaluated) outcomes.push(failure(row, evaluated.error));
     else candidates.push(evaluated);
   }
@@ -117,7 +117,12 @@ async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): 
     await tx.devices.register(registrations);
     // Dynamic groups and profiles follow the new Entra objects, per tenant, in the same transaction.
     const byTenant = new Map<string, string[]>();
-    for (const r of registrations) byTenant.set(r.device.tenantId, [...(byTenant.get(r.device.tenantId) ?? []), r.entra.id]);
+    for (const r of registrations) {
+      if (!r.entra) continue;
+      const ids = byTenant.get(r.device.tenantId) ?? [];
+      ids.push(r.entra.id);
+      byTenant.set(r.device.tenantId, ids);
+    }
     for (const [tenantId, entraIds] of byTenant) await afterDevicesChanged(tx, tenantId, entraIds, now);
   }
   await tx.imports.settle(outcomes, now);
@@ -142,7 +147,9 @@ async function guardrailRefusals(tx: RegistryStore, candidates: Candidate[]): Pr
   const byKey = new Map<string, NeighbourKeyHolder[]>();
   for (const h of holders) {
     const key = `${h.tenantId}\u0000${keyString(h)}`;
-    byKey.set(key, [...(byKey.get(key) ?? []), h]);
+    const list = byKey.get(key);
+    if (list) list.push(h);
+    else byKey.set(key, [h]);
   }
   for (const c of candidates) {
     const held = c.keys.flatMap((k) => byKey.get(`${c.row.tenantId}\u0000${keyString(k)}`) ?? []);
@@ -169,7 +176,7 @@ function failure(row: ImportedDevice, name: ZtdErrorName): ImportOutcome {
 }
 
 /** Decodes a row's hash into a candidate registration, or the DDS error it earns. */
-function evaluate(row: ImportedDevice, now: string): Candidate | { error: ZtdErrorName } {
+function evaluate(row: ImportedDevice): Candidate | { error: ZtdErrorName } {
   if (row.hardwareIdentifier === null || row.hardwareIdentifier.length === 0) return { error: 'InvalidZtdHardwareHash' };
   const decoded = decodeHardwareHash(row.hardwareIdentifier);
   const identity = decoded.identity;
@@ -179,7 +186,6 @@ function evaluate(row: ImportedDevice, now: string): Candidate | { error: ZtdErr
   if (serialNumber === '' && productKey === '') return { error: 'MissingZtdSerialNumberAndProductKey' };
   const keys = registryKeys(identity, row.serialNumber);
   if (keys.length === 0) return { error: 'MissingZtdSerialNumberAndProductKey' };
-  const system = decoded.inventory?.system;
   return {
     row,
     keys,
@@ -188,39 +194,15 @@ function evaluate(row: ImportedDevice, now: string): Candidate | { error: ZtdErr
       tenantId: row.tenantId,
       serialNumber,
       productKey,
-      manufacturer: identity.manufacturer ?? '',
-      model: identity.model ?? '',
+      ...hardwareFields(identity, decoded.inventory),
       groupTag: row.groupTag,
-      purchaseOrderIdentifier: '',
-      enrollmentState: 'notContacted',
-      lastContactedAt: null,
-      addressableUserName: '',
       userPrincipalName: row.assignedUserPrincipalName,
-      displayName: '',
-      resourceName: '',
-      skuNumber: clean(system?.sku),
-      systemFamily: clean(system?.family),
-      managedDeviceId: null,
-      userlessEnrollmentStatus: 'unknown',
-      deploymentProfileId: null,
-      intendedDeploymentProfileId: null,
-      deploymentProfileAssignmentStatus: 'notAssigned',
-      deploymentProfileAssignedAt: null,
-      deliveredProfileId: null,
-      remediationState: 'noRemediationRequired',
-      remediationStateModifiedAt: null,
-      createdAt: now,
-      updatedAt: now,
     },
   };
 }
 
-function clean(value: string | null | undefined): string {
-  return value === null || value === undefined || isPlaceholder(value) ? '' : value.trim();
-}
-
 function registrationOf(c: Candidate, now: string): Registration {
-  const device: AutopilotDevice = { ...c.device, id: randomUUID(), azureAdDeviceId: randomUUID() };
+  const device = newAutopilotDevice({ ...c.device, id: randomUUID(), azureAdDeviceId: randomUUID() }, now);
   return {
     device,
     hardwareHash: c.hash,

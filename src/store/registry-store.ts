@@ -225,7 +225,9 @@ class KyselyImportRepository implements ImportRepository {
       if (o.status === 'complete' && o.deviceRegistrationId !== null) completed.push(o);
       else {
         const key = `${o.status}|${o.deviceErrorCode}|${o.deviceErrorName}`;
-        errors.set(key, [...(errors.get(key) ?? []), o]);
+        const group = errors.get(key);
+        if (group) group.push(o);
+        else errors.set(key, [o]);
       }
     }
     for (const group of errors.values()) {
@@ -357,11 +359,9 @@ class KyselyDeviceRepository implements DeviceRepository {
             throw err;
           }
         }
-        await trx
-          .insertInto('entra_devices')
-          .values(part.map(({ entra }) => entraRowOf(entra)))
-          .execute();
-        const physical = part.flatMap(({ entra: e }) => e.physicalIds.map((value) => ({ entra_device_id: e.id, tenant_id: e.tenantId, value })));
+        const entras = part.flatMap(({ entra }) => (entra ? [entra] : []));
+        if (entras.length > 0) await trx.insertInto('entra_devices').values(entras.map(entraRowOf)).execute();
+        const physical = entras.flatMap((e) => e.physicalIds.map((value) => ({ entra_device_id: e.id, tenant_id: e.tenantId, value })));
         for (const p of chunks(physical, INSERT_CHUNK)) await trx.insertInto('entra_device_physical_ids').values(p).execute();
       }
     };
@@ -531,6 +531,7 @@ class KyselyEntraDeviceRepository implements EntraDeviceRepository {
     await this.db
       .updateTable('entra_devices')
       .set({
+        ...(patch.autopilotDeviceId !== undefined ? { autopilot_device_id: patch.autopilotDeviceId } : {}),
         ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
         ...(patch.accountEnabled !== undefined ? { account_enabled: patch.accountEnabled ? 1 : 0 } : {}),
         ...(patch.operatingSystemVersion !== undefined ? { operating_system_version: patch.operatingSystemVersion } : {}),

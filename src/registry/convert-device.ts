@@ -1,0 +1,47 @@
+// "Convert all targeted devices" (reference §3.4): a company device that is already joined and enrolled, and that a
+// deployment profile with hardwareHashExtractionEnabled targets, is registered as an Autopilot device from the hash it
+// presents. Intune does this within about 48 hours; Tarmac does it when the device presents its hash. The device keeps
+// its Entra object (which gains the [ZTDID] physicalId) and its Intune record; it is enrolled already.
+import { randomUUID } from 'node:crypto';
+import type { DeviceIdentity, HardwareInventory } from '../hash/index.js';
+import { AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds } from './identity-keys.js';
+import { hardwareFields, newAutopilotDevice } from './new-device.js';
+import type { AutopilotDevice, EntraDevice, IdentityKey, RegistryStore } from './ports.js';
+
+export interface ConvertInput {
+  tenantId: string;
+  hash: Buffer;
+  identity: DeviceIdentity;
+  inventory: HardwareInventory | null;
+  keys: IdentityKey[];
+  /** The device's (joined) Entra object. */
+  entra: EntraDevice;
+  managedDeviceId: string;
+  now: string;
+}
+
+/** The new Autopilot device, or undefined when the hardware is registered already (in any tenant: the registry is global). */
+export async function convertToAutopilot(tx: RegistryStore, input: ConvertInput): Promise<AutopilotDevice | undefined> {
+  if ((await tx.identityKeys.owners(input.keys)).length > 0) return undefined;
+  const serialNumber = input.identity.serialNumber ?? '';
+  const productKey = input.identity.productKeyId ?? '';
+  if (serialNumber === '' && productKey === '') return undefined;
+  const device = newAutopilotDevice(
+    {
+      id: randomUUID(),
+      tenantId: input.tenantId,
+      serialNumber,
+      productKey,
+      ...hardwareFields(input.identity, input.inventory),
+      azureAdDeviceId: input.entra.deviceId,
+      enrollmentState: 'enrolled',
+      managedDeviceId: input.managedDeviceId,
+      lastContactedAt: input.now,
+    },
+    input.now,
+  );
+  await tx.devices.register([{ device, hardwareHash: input.hash, keys: input.keys }]);
+  await tx.entra.update(input.tenantId, input.entra.id, { autopilotDeviceId: device.id }, input.now);
+  await tx.entra.replacePhysicalIds(input.tenantId, input.entra.id, AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds(device), input.now);
+  return device;
+}

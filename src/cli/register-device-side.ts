@@ -17,6 +17,7 @@ export function registerDeviceSideCommands(program: Command, kit: CommandKit): v
     .option('--profile-id <id>', 'enroll: the profile the PC enrolls under (default: the one it downloaded)')
     .option('--device-name <name>', 'enroll: the computer name (default: from the profile template)')
     .option('--skip-profile', 'enroll: do not download the profile first (a real PC always does)')
+    .option('--config <file>', 'enroll: the AutopilotConfigurationFile.json the PC carries (an unregistered PC then enrolls from it)')
     .option('--json', 'print [{source, serialNumber, steps: [{step, request, status, response}], ok}] as JSON')
     .addHelpText(
       'after',
@@ -27,6 +28,7 @@ could not run.
 Examples:
   $ tarmac simulate oobe AutopilotHWID.csv
   $ tarmac simulate enroll --upn ada@contoso.com AutopilotHWID.csv
+  $ tarmac simulate enroll --config AutopilotConfigurationFile.json unregistered.csv   (Autopilot for existing devices)
   $ tarmac simulate workplace-join --upn bo@contoso.onmicrosoft.com --mdm laptop.csv
   $ tarmac simulate oobe --server http://tarmac.lab:8080 --json OA3.xml`,
     )

@@ -82,6 +82,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           const bytes = readFileSync(out);
           expect([...bytes].every((b) => b < 0x80)).toBe(true);
           expect(JSON.parse(bytes.toString('ascii')).ZtdCorrelationId).toBe(profile.id);
+          // …which an unregistered PC carries through Autopilot for existing devices.
+          const existing = await run('simulate', 'enroll', hashFile('existing.txt', labHash(913, 'CLIE03')), '--config', out);
+          expect(existing.code, existing.stdout + existing.stderr).toBe(0);
+          expect(existing.stdout).toContain(`OfflineAutopilotprofile-${profile.id}`);
 
           // Offboarding runs the whole order: Intune, user, Autopilot, Entra.
           const offboard = await json('devices', 'offboard', 'CLIA01');

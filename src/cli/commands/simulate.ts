@@ -1,6 +1,7 @@
 // `tarmac simulate oobe|enroll|workplace-join`: plays the PC against a running Tarmac's device-side API (/oobe/v1,
 // no credentials), printing each step — what the PC sends and what Tarmac answers. The hash file is anything
 // `tarmac hash decode` reads; every hash in it is played in turn.
+import { readFileSync } from 'node:fs';
 import { CliUsageError, DEFAULT_SERVER } from '../graph-client.js';
 import { readHashInputs } from '../hash-inputs.js';
 import type { ExitCode } from '../main.js';
@@ -15,6 +16,8 @@ export interface SimulateOptions {
   profileId?: string;
   deviceName?: string;
   skipProfile?: boolean;
+  /** enroll: an AutopilotConfigurationFile.json the PC carries (Autopilot for existing devices). */
+  config?: string;
   json?: boolean;
 }
 
@@ -86,6 +89,7 @@ export async function simulate(scenario: string, hashFile: string, opts: Simulat
     }
     if (scenario === 'workplace-join' && !opts.upn) throw new CliUsageError('workplace-join needs --upn <user@domain>: the user’s domain says which tenant the PC joins.');
     const server = serverOf(opts);
+    const configurationFile = opts.config !== undefined ? readConfigurationFile(opts.config) : undefined;
     const played: PlayedDevice[] = [];
     let inputs = 0;
     for await (const entry of readHashInputs([hashFile])) {
@@ -109,13 +113,14 @@ export async function simulate(scenario: string, hashFile: string, opts: Simulat
         ok: true,
       };
       if (!opts.json) out.line(out.color.bold(`PC ${device.serialNumber ?? '(no serial)'} — ${device.manufacturer ?? '?'} ${device.model ?? '?'} (${entry.source})`));
-      const run = async (step: Step['step'], path: string, request: Record<string, unknown>): Promise<Step> => {
+      /** `expected`: a status that is part of the scenario (an unregistered PC with a file gets 404 at profile download). */
+      const run = async (step: Step['step'], path: string, request: Record<string, unknown>, expected?: number): Promise<Step> => {
         const shown = { ...request, hardwareHash: `<${base64.length} base64 characters>` };
         if (!opts.json) out.line(`  → POST ${path} ${JSON.stringify(shown)}`);
         const answer = await post(server, path, { ...request, hardwareHash: base64 });
         const done: Step = { step, request: shown, status: answer.status, response: answer.response };
         device.steps.push(done);
-        if (answer.status >= 300) device.ok = false;
+        if (answer.status >= 300 && answer.status !== expected) device.ok = false;
         if (!opts.json) describe(out, done);
         return done;
       };
@@ -123,12 +128,15 @@ export async function simulate(scenario: string, hashFile: string, opts: Simulat
       if (scenario === 'workplace-join') {
         await run('workplace-join', '/oobe/v1/workplace-join', { userPrincipalName: opts.upn, mdm: opts.mdm === true });
       } else {
-        const profile = scenario === 'oobe' || !opts.skipProfile ? await run('profile', '/oobe/v1/profile', {}) : undefined;
-        if (scenario === 'enroll' && (profile === undefined || profile.status === 200)) {
+        const withFile = scenario === 'enroll' && configurationFile !== undefined;
+        const profile = scenario === 'oobe' || !opts.skipProfile ? await run('profile', '/oobe/v1/profile', {}, withFile ? 404 : undefined) : undefined;
+        // An unregistered PC gets 404 at profile download; with the file it runs Autopilot from the file instead.
+        if (scenario === 'enroll' && (profile === undefined || profile.status === 200 || (withFile && profile.status === 404))) {
           await run('enroll', '/oobe/v1/enroll', {
             ...(opts.upn ? { userPrincipalName: opts.upn } : {}),
             ...(opts.profileId ? { profileId: opts.profileId } : {}),
             ...(opts.deviceName ? { deviceName: opts.deviceName } : {}),
+            ...(configurationFile !== undefined ? { configurationFile } : {}),
           });
         }
       }
@@ -183,6 +191,8 @@ function describe(out: Output, step: Step): void {
       ['Intune', `${String(managed.managedDeviceOwnerType)} managed device ${String(managed.id)} (${String(managed.deviceEnrollmentType)})`],
     );
     if (r.replacedManagedDeviceId) rows.push(['replaced', `managed device ${String(r.replacedManagedDeviceId)}`]);
+    if (r.convertedToAutopilot === true) rows.push(['Autopilot', `registered by "Convert all targeted devices": ${String(r.autopilotDeviceId)}`]);
+    else if (r.convertedToAutopilot === false) rows.push(['Autopilot', 'not registered (enrolled from AutopilotConfigurationFile.json)']);
   } else {
     const entra = (r.entraDevice ?? {}) as Record<string, unknown>;
     const managed = r.managedDevice as Record<string, unknown> | null;
@@ -196,4 +206,19 @@ function describe(out: Output, step: Step): void {
   if (change) rows.push(['hardware change', `${change.description ?? ''}: ${change.remediationState ?? ''}${change.captured ? ' (new hash captured)' : ''}`]);
   out.line(`  ← ${status}`);
   for (const [k, v] of rows) out.line(`    ${k.padEnd(18)}${v}`);
+}
+
+/** The JSON object of an AutopilotConfigurationFile.json (the server checks its fields). */
+function readConfigurationFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'latin1');
+  } catch (err) {
+    throw new CliUsageError(`Cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+  } catch (err) {
+    throw new CliUsageError(`${file} is not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }

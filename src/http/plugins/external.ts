@@ -38,6 +38,7 @@ export async function registerExternalPlugins(app: TarmacApp, config: TarmacConf
       tags: [
         { name: 'identity', description: 'Entra-compatible token endpoint, OIDC discovery and signing keys' },
         { name: 'graph', description: 'Microsoft Graph-compatible API' },
+        { name: 'oobe', description: 'The PC’s side at OOBE: profile download, first Autopilot run, workplace join, check-in (no admin token)' },
         { name: 'service', description: 'Health and API description' },
       ],
       components: {

@@ -13,6 +13,9 @@ import {
   checkIn,
   deliverProfile,
   enrollDevice,
+  enrollOffline,
+  presentedHardware,
+  readConfigurationFile,
   workplaceJoin,
   type HardwareCheck,
   type OobeErrorKind,
@@ -22,6 +25,17 @@ import { toAsciiJson } from '../../profiles/configuration-file.js';
 import type { TenantsStore } from '../../tenants/index.js';
 import { graphDate } from '../graph-errors.js';
 import type { TarmacPlugin } from '../types.js';
+import { documentResponses } from './graph/schemas/common.js';
+import { ConfigurationFileSchema } from './graph/schemas/profiles.js';
+import {
+  CheckInResponse,
+  EnrollResponse,
+  HardwareChangeSchema,
+  OobeErrorSchema,
+  OobeProfileResponse,
+  WorkplaceJoinResponse,
+  oobeErrors,
+} from './oobe-schemas.js';
 
 const STATUS: Record<OobeErrorKind, number> = {
   InvalidZtdHardwareHash: 400,
@@ -42,6 +56,9 @@ const Body = Type.Object(
     profileId: Type.Optional(Type.Unknown()),
     deviceName: Type.Optional(Type.Unknown()),
     mdm: Type.Optional(Type.Unknown()),
+    configurationFile: Type.Optional(
+      Type.Unknown({ description: 'enroll: the AutopilotConfigurationFile.json object of an unregistered PC (Autopilot for existing devices)' }),
+    ),
   },
   { additionalProperties: true },
 );
@@ -109,13 +126,14 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         }
       : {};
   const tenants = tenantsOf(app.tenantsStore);
+  documentResponses(app, [OobeErrorSchema, HardwareChangeSchema, ConfigurationFileSchema]);
 
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof OobeError) return reply.code(STATUS[err.kind]).type('application/json').send(errorBody(request, err));
     throw err;
   });
 
-  const schema = (summary: string, description: string) => ({ tags: ['oobe'], summary, description, body: Body });
+  const schema = <R>(summary: string, description: string, response: R) => ({ tags: ['oobe'], summary, description, body: Body, response });
 
   app.post(
     '/oobe/v1/profile',
@@ -126,6 +144,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         'The AutopilotConfigurationFile document of the device’s deployment profile (the default document when none is assigned), its name template ' +
           'expanded. 404 ZtdDeviceIsNotRegistered (807) for unregistered hardware; 400 InvalidZtdHardwareHash (802) for a bad hash. A changed ' +
           'motherboard is flagged (remediationState) and reported in the X-Tarmac-Hardware-Change header and a TarmacHardwareChange field.',
+        { 200: OobeProfileResponse, ...oobeErrors(400, 404) },
       ),
     },
     async (request, reply) => {
@@ -146,11 +165,48 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         'Device: first Autopilot run (Entra join + Intune enrollment)',
         'Joins the device’s Entra object (trustType AzureAd) and creates its company-owned Intune managed device; the Autopilot device becomes enrolled ' +
           '(pendingReset when enrolled under another profile than the assigned one). 409 with 0x80180014 when a self-deploying device enrolls again while ' +
-          'its Intune record exists (until allowNextEnrollment), and for a blocked device.',
+          'its Intune record exists (until allowNextEnrollment), and for a blocked device. With configurationFile (AutopilotConfigurationFile.json), ' +
+          'an unregistered PC joins that tenant and enrolls with enrollmentProfileName OfflineAutopilotprofile-<ZtdCorrelationId>; a profile with ' +
+          '"Convert all targeted devices" that then targets it registers it.',
+        { 200: EnrollResponse, ...oobeErrors(400, 404, 409) },
       ),
     },
     async (request, reply) => {
       const body = request.body;
+      // Autopilot for existing devices: an unregistered PC enrolls from its AutopilotConfigurationFile.json.
+      if (body.configurationFile !== undefined) {
+        const offline = await enrollOffline(
+          app.registry.store,
+          tenants,
+          {
+            hardware: presentedHardware(body.hardwareHash),
+            configuration: readConfigurationFile(body.configurationFile),
+            userPrincipalName: optionalText(body, 'userPrincipalName'),
+            deviceName: optionalText(body, 'deviceName'),
+          },
+          app.now(),
+        );
+        if (offline) {
+          return {
+            autopilotDeviceId: offline.converted?.id ?? null,
+            tenantId: offline.tenantId,
+            serialNumber: offline.managedDevice.serialNumber,
+            enrollmentState: offline.converted?.enrollmentState ?? 'notRegistered',
+            enrollmentProfileName: offline.enrollmentProfileName,
+            deviceName: offline.managedDevice.deviceName,
+            entraDevice: { id: offline.entra.id, deviceId: offline.entra.deviceId, displayName: offline.entra.displayName, trustType: offline.entra.trustType },
+            managedDevice: {
+              id: offline.managedDevice.id,
+              deviceName: offline.managedDevice.deviceName,
+              managedDeviceOwnerType: offline.managedDevice.managedDeviceOwnerType,
+              deviceEnrollmentType: offline.managedDevice.deviceEnrollmentType,
+              joinType: offline.managedDevice.joinType,
+              userPrincipalName: offline.managedDevice.userPrincipalName,
+            },
+            convertedToAutopilot: offline.converted !== null,
+          };
+        }
+      }
       const result = await enrollDevice(
         app.registry.store,
         {
@@ -196,6 +252,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         'Device: workplace join (Entra registered, optionally MDM-only)',
         'Registers the PC in the Entra tenant of userPrincipalName’s domain (trustType Workplace, personal); with mdm: true also enrolls it in Intune ' +
           'as a personal device. Such devices are refused by Autopilot registration (814 / 897) until removed.',
+        { 201: WorkplaceJoinResponse, ...oobeErrors(400, 404) },
       ),
     },
     async (request, reply) => {
@@ -231,6 +288,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
       schema: schema(
         'Device: Intune check-in of an enrolled device',
         'Updates lastSyncDateTime; a device flagged automaticRemediationRequired has its new hardware hash captured (registered hash and keys replaced).',
+        { 200: CheckInResponse, ...oobeErrors(400, 404) },
       ),
     },
     async (request, reply) => {

@@ -13,7 +13,7 @@ import {
 } from '../../../registry/index.js';
 import type { DeploymentProfile } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
-import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import {
@@ -23,8 +23,11 @@ import {
   withExpandedProfiles,
   type AutopilotDeviceExpand,
 } from './autopilot-shapes.js';
-import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext } from './graph-support.js';
+import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
 import { listAutopilotDevices } from './list-queries.js';
+import { AutopilotDeviceSchema, DeletedDeviceStateSchema } from './schemas/autopilot.js';
+import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
+import { DeploymentProfileSchema } from './schemas/profiles.js';
 
 const SET = 'deviceManagement/windowsAutopilotDeviceIdentities';
 
@@ -37,6 +40,15 @@ const UpdateBody = Type.Object(
 );
 const AssignBody = Type.Object({ userPrincipalName: Type.String(), addressableUserName: OptionalText }, { additionalProperties: true });
 const DeleteDevicesBody = Type.Object({ serialNumbers: Type.Array(Type.String(), { maxItems: 10_000 }) }, { additionalProperties: true });
+
+const DeviceList = { 200: Collection(Shared(AutopilotDeviceSchema), 'A page of windowsAutopilotDeviceIdentities'), ...graphErrors(400) };
+const DeviceEntity = { 200: Entity(Shared(AutopilotDeviceSchema), 'The windowsAutopilotDeviceIdentity'), ...graphErrors(400, 404) };
+const DeviceAction = { 204: NoContent('Done'), ...graphErrors(400, 404, 409) };
+const DeviceDelete = { 204: NoContent('Deregistered'), ...graphErrors(404, 409) };
+const DeletedStates = {
+  200: Collection(DeletedDeviceStateSchema, 'One deletedWindowsAutopilotDeviceState per serial number (per device when several share one)'),
+  ...graphErrors(400),
+};
 
 /** Body fields that are present (null means "clear"). */
 function patchOf(body: Record<string, string | null | undefined>, fields: (keyof DevicePatch & string)[]): DevicePatch {
@@ -60,6 +72,7 @@ function withoutExpand(query: unknown): Record<string, unknown> {
 
 export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
   mapRegistryErrors(app);
+  documentResponses(app, [AutopilotDeviceSchema, DeploymentProfileSchema]);
 
   /** The profiles these devices' expansions embed, by id (one query for a page). */
   async function expandedProfiles(tenantId: string, devices: AutopilotDevice[], expand: AutopilotDeviceExpand[]): Promise<Map<string, DeploymentProfile>> {
@@ -84,6 +97,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
           description:
             "Supports $filter (eq, ne, contains, startswith, endswith, and, or, not — e.g. contains(serialNumber,'5CG')), $orderby, $select, $top (≤1000), $count and @odata.nextLink paging. Beta: $expand=deploymentProfile,intendedDeploymentProfile.",
           security: [{ bearerAuth: [] }],
+          response: DeviceList,
         },
       },
       async (request) => {
@@ -96,7 +110,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
         return {
           '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
           ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => withExpandedProfiles(projectSelect(toGraphAutopilotDevice(d, version), list.parsed), d, expand, profiles)),
+          value: list.items.map((d) => withExpandedProfiles(selectFrom(toGraphAutopilotDevice(d, version), list.parsed), d, expand, profiles)),
           ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
         };
       },
@@ -106,7 +120,14 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
       `${base}/:id`,
       {
         onRequest: read,
-        schema: { tags: ['graph'], summary: `Get windowsAutopilotDeviceIdentity (${version})`, security: [{ bearerAuth: [] }], params: IdParams },
+        schema: {
+          tags: ['graph'],
+          summary: `Get windowsAutopilotDeviceIdentity (${version})`,
+          ...(version === 'beta' ? { description: 'Supports $expand=deploymentProfile,intendedDeploymentProfile.' } : {}),
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          response: DeviceEntity,
+        },
       },
       async (request) => {
         const { tenantId } = authOf(request);
@@ -130,6 +151,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
           description: 'Deregisters the device: its hardware can then be imported again, by this tenant or another.',
           security: [{ bearerAuth: [] }],
           params: IdParams,
+          response: DeviceDelete,
         },
       },
       async (request, reply) => {
@@ -150,6 +172,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
             security: [{ bearerAuth: [] }],
             params: IdParams,
             body: UpdateBody,
+            response: DeviceAction,
             hide: path.includes('microsoft.graph.'),
           },
         },
@@ -166,7 +189,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
         path,
         {
           onRequest: write,
-          schema: { tags: ['graph'], summary: `assignUserToDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, body: AssignBody, hide: path.includes('microsoft.graph.') },
+          schema: { tags: ['graph'], summary: `assignUserToDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, body: AssignBody, response: DeviceAction, hide: path.includes('microsoft.graph.') },
         },
         async (request, reply) => {
           const userPrincipalName = request.body.userPrincipalName.trim();
@@ -183,7 +206,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
         path,
         {
           onRequest: write,
-          schema: { tags: ['graph'], summary: `unassignUserFromDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, hide: path.includes('microsoft.graph.') },
+          schema: { tags: ['graph'], summary: `unassignUserFromDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, response: DeviceAction, hide: path.includes('microsoft.graph.') },
         },
         async (request, reply) => {
           await updateDevice(app.registry.store, authOf(request).tenantId, request.params.id, { userPrincipalName: '', addressableUserName: '' }, app.now());
@@ -199,7 +222,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
         path,
         {
           onRequest: write,
-          schema: { tags: ['graph'], summary: 'allowNextEnrollment (beta)', security: [{ bearerAuth: [] }], params: IdParams, hide: path.includes('microsoft.graph.') },
+          schema: { tags: ['graph'], summary: 'allowNextEnrollment (beta)', security: [{ bearerAuth: [] }], params: IdParams, response: DeviceAction, hide: path.includes('microsoft.graph.') },
         },
         async (request, reply) => {
           await allowNextEnrollment(app.registry.store, authOf(request).tenantId, request.params.id, app.now());
@@ -219,6 +242,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
             description: 'One deletedWindowsAutopilotDeviceState per serial number (per device when several share one): accepted, failed (not found) or error.',
             security: [{ bearerAuth: [] }],
             body: DeleteDevicesBody,
+            response: DeletedStates,
             hide: path.includes('microsoft.graph.'),
           },
         },

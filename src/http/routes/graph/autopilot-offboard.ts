@@ -7,11 +7,14 @@ import { offboardDevice } from '../../../registry/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext } from './graph-support.js';
+import { OffboardReportSchema } from './schemas/autopilot.js';
+import { Shared, documentResponses, graphErrors } from './schemas/common.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'The windowsAutopilotDeviceIdentity id (ZTDID)' }) });
 
 export const autopilotOffboardRoutes: TarmacPlugin = async (app) => {
   mapRegistryErrors(app);
+  documentResponses(app, [OffboardReportSchema]);
   const base = '/beta/deviceManagement/windowsAutopilotDeviceIdentities/:id';
   for (const path of [`${base}/offboard`, `${base}/microsoft.graph.offboard`]) {
     app.post(
@@ -27,6 +30,7 @@ export const autopilotOffboardRoutes: TarmacPlugin = async (app) => {
             "{system: 'intune'|'user'|'autopilot'|'entra', action, detail}; completed is false when a step failed.",
           security: [{ bearerAuth: [] }],
           params: IdParams,
+          response: { 200: Shared(OffboardReportSchema, { description: 'One step per system; completed is false when a step failed' }), ...graphErrors(404) },
           hide: path.includes('microsoft.graph.'),
         },
       },

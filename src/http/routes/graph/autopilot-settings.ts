@@ -5,16 +5,24 @@ import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { toGraphAutopilotSettings } from './autopilot-shapes.js';
 import { SERVICE_CONFIG_READ, SYNC_ROLES, mapRegistryErrors, odataContext } from './graph-support.js';
+import { AutopilotSettingsSchema } from './schemas/autopilot.js';
+import { Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 
 export const autopilotSettingsRoutes: TarmacPlugin = async (app) => {
   mapRegistryErrors(app);
+  documentResponses(app, [AutopilotSettingsSchema]);
   const base = '/beta/deviceManagement/windowsAutopilotSettings';
 
   app.get(
     base,
     {
       onRequest: app.requireRole(...SERVICE_CONFIG_READ),
-      schema: { tags: ['graph'], summary: 'Get windowsAutopilotSettings (beta)', security: [{ bearerAuth: [] }] },
+      schema: {
+        tags: ['graph'],
+        summary: 'Get windowsAutopilotSettings (beta)',
+        security: [{ bearerAuth: [] }],
+        response: { 200: Entity(Shared(AutopilotSettingsSchema), 'The tenant’s Autopilot settings and sync state'), ...graphErrors() },
+      },
     },
     async (request) => {
       const settings = await getAutopilotSettings(app.registry.store, authOf(request).tenantId);
@@ -32,6 +40,7 @@ export const autopilotSettingsRoutes: TarmacPlugin = async (app) => {
           summary: 'sync (beta): sync Autopilot devices',
           description: `204; 409 while a sync runs; 429 with Retry-After within ${app.registry.syncIntervalSeconds} s of the last one.`,
           security: [{ bearerAuth: [] }],
+          response: { 204: NoContent('Sync started'), ...graphErrors(409) },
           hide: path.includes('microsoft.graph.'),
         },
       },

@@ -10,9 +10,11 @@
 // or duplicate id, an unknown method, an absolute or nested-$batch url, a dependsOn naming an unknown request or
 // making a cycle — is answered 400 as a whole, naming the request.
 import type { FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { GraphError, graphErrorBody } from '../../graph-errors.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
 import { GRAPH_VERSIONS, type GraphVersion } from './graph-support.js';
+import { Loose, documentResponses, graphError } from './schemas/common.js';
 
 export const MAX_BATCH_REQUESTS = 20;
 
@@ -217,7 +219,23 @@ export async function runBatch(app: TarmacApp, outer: FastifyRequest, version: G
   return Promise.all(requests.map(start));
 }
 
+const BatchResponseSchema = Loose(
+  {
+    responses: Type.Array(
+      Loose({
+        id: Type.String({ description: 'The request’s id' }),
+        status: Type.Integer({ description: 'Its HTTP status; 424 when a request it depends on failed' }),
+        headers: Type.Record(Type.String(), Type.String(), { description: 'content-type, location, retry-after, request-id, …' }),
+        body: Type.Optional(Type.Unknown({ description: 'Its body: JSON when its content-type is JSON, text otherwise; absent when empty' })),
+      }),
+      { description: 'One response per request, in the order of the requests' },
+    ),
+  },
+  { description: 'The batch’s responses' },
+);
+
 export const batchRoutes: TarmacPlugin = async (app) => {
+  documentResponses(app);
   for (const version of GRAPH_VERSIONS) {
     app.post(
       `/${version}/$batch`,
@@ -234,6 +252,7 @@ export const batchRoutes: TarmacPlugin = async (app) => {
             'Answers 200 {responses: [{id, status, headers, body}]}; a request whose dependency failed gets 424. ' +
             'Each request is authorised and throttled on its own.',
           security: [{ bearerAuth: [] }],
+          response: { 200: BatchResponseSchema, 400: graphError(400), 401: graphError(401) },
         },
       },
       async (request, reply) => {

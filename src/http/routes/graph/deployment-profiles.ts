@@ -19,7 +19,7 @@ import {
   type ProfileFields,
 } from '../../../profiles/profiles.js';
 import { GraphError } from '../../graph-errors.js';
-import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import {
@@ -29,8 +29,11 @@ import {
   toGraphDeploymentProfile,
   toGraphProfileAssignment,
 } from './autopilot-shapes.js';
-import { SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, notFound, odataContext, requestUrl, toGraphError } from './graph-support.js';
+import { SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, notFound, odataContext, requestUrl, selectFrom, toGraphError } from './graph-support.js';
 import { listDeploymentProfiles } from './list-queries.js';
+import { AutopilotDeviceSchema } from './schemas/autopilot.js';
+import { Collection, Entity, Loose, NoContent, Shared, SharedJsonText, documentResponses, graphErrors } from './schemas/common.js';
+import { ConfigurationFileSchema, DeploymentProfileSchema, ProfileAssignmentSchema } from './schemas/profiles.js';
 
 const SET = 'deviceManagement/windowsAutopilotDeploymentProfiles';
 
@@ -120,6 +123,9 @@ const AssignmentBody = Type.Object(
   },
   { additionalProperties: true },
 );
+
+const Profile = Shared(DeploymentProfileSchema);
+const Assignment = Shared(ProfileAssignmentSchema);
 
 /** The first of these that is given (not undefined or null). */
 function firstGiven<T>(...values: (T | null | undefined)[]): T | undefined {
@@ -225,6 +231,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
   app.setErrorHandler((err) => {
     throw toProfileGraphError(err);
   });
+  documentResponses(app, [DeploymentProfileSchema, ProfileAssignmentSchema, AutopilotDeviceSchema, ConfigurationFileSchema]);
 
   const version = 'beta';
   const base = `/${version}/${SET}`;
@@ -242,6 +249,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
         summary: 'List windowsAutopilotDeploymentProfiles (beta)',
         description: "Supports $top (≤350), $skip, $orderby (displayName, description, createdDateTime), $select, $count, $filter on displayName (e.g. displayName eq 'Sales') and @odata.nextLink paging.",
         security: [{ bearerAuth: [] }],
+        response: { 200: Collection(Profile, 'A page of windowsAutopilotDeploymentProfiles'), ...graphErrors(400) },
       },
     },
     async (request) => {
@@ -249,7 +257,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
       return {
         '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
         ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-        value: list.items.map((p) => projectSelect(toGraphDeploymentProfile(p), list.parsed)),
+        value: list.items.map((p) => selectFrom(toGraphDeploymentProfile(p), list.parsed)),
         ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
       };
     },
@@ -257,7 +265,16 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
 
   app.get(
     `${base}/:id`,
-    { onRequest: read, schema: { tags: ['graph'], summary: 'Get windowsAutopilotDeploymentProfile (beta)', security: [{ bearerAuth: [] }], params: IdParams } },
+    {
+      onRequest: read,
+      schema: {
+        tags: ['graph'],
+        summary: 'Get windowsAutopilotDeploymentProfile (beta)',
+        security: [{ bearerAuth: [] }],
+        params: IdParams,
+        response: { 200: Entity(Profile, 'The windowsAutopilotDeploymentProfile'), ...graphErrors(404) },
+      },
+    },
     async (request) => {
       const profile = await findProfile(store(), authOf(request).tenantId, request.params.id);
       return { '@odata.context': odataContext(app, request, version, `${SET}/$entity`), ...toGraphDeploymentProfile(profile) };
@@ -277,6 +294,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
           'outOfBoxExperienceSettings, extractHardwareHash, enableWhiteGlove and language are accepted. At most 350 profiles per tenant.',
         security: [{ bearerAuth: [] }],
         body: ProfileBody,
+        response: { 201: Entity(Profile, 'The created profile'), ...graphErrors(400) },
       },
     },
     async (request, reply) => {
@@ -298,6 +316,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
         security: [{ bearerAuth: [] }],
         params: IdParams,
         body: ProfileBody,
+        response: { 204: NoContent('Updated; assigned devices’ profile state follows'), ...graphErrors(400, 404) },
       },
     },
     async (request, reply) => {
@@ -324,6 +343,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
         description: 'Refused with 409 while the profile has assignments: unassign every group first.',
         security: [{ bearerAuth: [] }],
         params: IdParams,
+        response: { 204: NoContent('Deleted'), ...graphErrors(404, 409) },
       },
     },
     async (request, reply) => {
@@ -334,7 +354,19 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
 
   app.get(
     `${base}/:id/assignments`,
-    { onRequest: read, schema: { tags: ['graph'], summary: 'List windowsAutopilotDeploymentProfileAssignments (beta)', security: [{ bearerAuth: [] }], params: IdParams } },
+    {
+      onRequest: read,
+      schema: {
+        tags: ['graph'],
+        summary: 'List windowsAutopilotDeploymentProfileAssignments (beta)',
+        security: [{ bearerAuth: [] }],
+        params: IdParams,
+        response: {
+          200: Loose({ '@odata.context': Type.String(), value: Type.Array(Assignment) }, { description: 'Every assignment of the profile (not paged)' }),
+          ...graphErrors(404),
+        },
+      },
+    },
     async (request) => {
       const { tenantId } = authOf(request);
       const profile = await findProfile(store(), tenantId, request.params.id);
@@ -360,6 +392,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
         security: [{ bearerAuth: [] }],
         params: IdParams,
         body: AssignmentBody,
+        response: { 201: Entity(Assignment, 'The created assignment'), ...graphErrors(400, 404, 409) },
       },
     },
     async (request, reply) => {
@@ -374,7 +407,16 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
 
   app.get(
     `${base}/:id/assignments/:assignmentId`,
-    { onRequest: read, schema: { tags: ['graph'], summary: 'Get windowsAutopilotDeploymentProfileAssignment (beta)', security: [{ bearerAuth: [] }], params: AssignmentParams } },
+    {
+      onRequest: read,
+      schema: {
+        tags: ['graph'],
+        summary: 'Get windowsAutopilotDeploymentProfileAssignment (beta)',
+        security: [{ bearerAuth: [] }],
+        params: AssignmentParams,
+        response: { 200: Entity(Assignment, 'The assignment'), ...graphErrors(404) },
+      },
+    },
     async (request) => {
       const assignment = await findAssignment(store(), authOf(request).tenantId, request.params.id, request.params.assignmentId);
       return {
@@ -388,7 +430,13 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
     `${base}/:id/assignments/:assignmentId`,
     {
       onRequest: write,
-      schema: { tags: ['graph'], summary: 'Delete windowsAutopilotDeploymentProfileAssignment (beta)', security: [{ bearerAuth: [] }], params: AssignmentParams },
+      schema: {
+        tags: ['graph'],
+        summary: 'Delete windowsAutopilotDeploymentProfileAssignment (beta)',
+        security: [{ bearerAuth: [] }],
+        params: AssignmentParams,
+        response: { 204: NoContent('Removed; every Autopilot device’s profile is resolved again'), ...graphErrors(404) },
+      },
     },
     async (request, reply) => {
       await removeAssignment(store(), authOf(request).tenantId, request.params.id, request.params.assignmentId, now());
@@ -412,6 +460,13 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
         security: [{ bearerAuth: [] }],
         params: IdParams,
         querystring: PagingQuery,
+        response: {
+          200: Loose(
+            { '@odata.context': Type.String(), value: Type.Array(Shared(AutopilotDeviceSchema)), '@odata.nextLink': Type.Optional(Type.String()) },
+            { description: 'A page of the windowsAutopilotDeviceIdentities (beta shape) whose deploymentProfile is this profile' },
+          ),
+          ...graphErrors(400, 404),
+        },
       },
     },
     async (request) => {
@@ -448,6 +503,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
           'The body is pure ASCII (non-ASCII characters escaped as \\uXXXX): save it unchanged as AutopilotConfigurationFile.json.',
         security: [{ bearerAuth: [] }],
         params: IdParams,
+        response: { 200: SharedJsonText(ConfigurationFileSchema, { description: 'AutopilotConfigurationFile.json (pure ASCII), as an attachment' }), ...graphErrors(404) },
       },
     },
     async (request, reply) => {

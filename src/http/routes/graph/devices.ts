@@ -2,12 +2,14 @@
 // get, create, change displayName/accountEnabled, delete (refused for an Autopilot device's object).
 import { Type } from '@sinclair/typebox';
 import { createEntraDevice, deleteEntraDevice, findEntraDevice, updateEntraDevice } from '../../../directory/entra-devices.js';
-import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { DEVICE_WRITE, mapDirectoryErrors, toGraphEntraDevice } from './directory-shapes.js';
-import { DEVICE_READ, GRAPH_VERSIONS, odataContext } from './graph-support.js';
+import { DEVICE_READ, GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
 import { listEntraDevices } from './list-queries.js';
+import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
+import { EntraDeviceSchema } from './schemas/directory.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'Object id' }) });
 /** Loose on purpose: the domain checks each field and names the one that is wrong. */
@@ -25,9 +27,11 @@ const CreateBody = Type.Object(
   { additionalProperties: true },
 );
 const UpdateBody = Type.Object({ displayName: Type.Optional(Type.String()), accountEnabled: Type.Optional(Type.Boolean()) }, { additionalProperties: true });
+const Device = Shared(EntraDeviceSchema);
 
 export const deviceRoutes: TarmacPlugin = async (app) => {
   mapDirectoryErrors(app);
+  documentResponses(app, [EntraDeviceSchema]);
   for (const version of GRAPH_VERSIONS) {
     const read = app.requireRole(...DEVICE_READ);
     const write = app.requireRole(...DEVICE_WRITE);
@@ -41,6 +45,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
           summary: `List devices (${version})`,
           description: "Supports $filter (including physicalIds/any(p: startswith(p, '[ZTDID]'))), $orderby, $select, $top, $count.",
           security: [{ bearerAuth: [] }],
+          response: { 200: Collection(Device, 'A page of devices'), ...graphErrors(400) },
         },
       },
       async (request) => {
@@ -48,7 +53,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
         return {
           '@odata.context': odataContext(app, request, version, `devices${selectContextSuffix(list.parsed)}`),
           ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => projectSelect(toGraphEntraDevice(d), list.parsed)),
+          value: list.items.map((d) => selectFrom(toGraphEntraDevice(d), list.parsed)),
           ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
         };
       },
@@ -56,7 +61,16 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
 
     app.get(
       `/${version}/devices/:id`,
-      { onRequest: read, schema: { tags: ['graph'], summary: `Get device (${version})`, security: [{ bearerAuth: [] }], params: IdParams } },
+      {
+        onRequest: read,
+        schema: {
+          tags: ['graph'],
+          summary: `Get device (${version})`,
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          response: { 200: Entity(Device, 'The device'), ...graphErrors(404) },
+        },
+      },
       async (request) => {
         const device = await findEntraDevice(app.registry.store, authOf(request).tenantId, request.params.id);
         return { '@odata.context': odataContext(app, request, version, 'devices/$entity'), ...toGraphEntraDevice(device) };
@@ -73,6 +87,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
           description: 'Creates an Entra device object (trustType Workplace = Entra registered). physicalIds may not contain [ZTDID]: only Autopilot registration sets it.',
           security: [{ bearerAuth: [] }],
           body: CreateBody,
+          response: { 201: Entity(Device, 'The created device'), ...graphErrors(400) },
         },
       },
       async (request, reply) => {
@@ -85,7 +100,15 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
       `/${version}/devices/:id`,
       {
         onRequest: write,
-        schema: { tags: ['graph'], summary: `Update device (${version})`, description: 'Changes displayName and accountEnabled.', security: [{ bearerAuth: [] }], params: IdParams, body: UpdateBody },
+        schema: {
+          tags: ['graph'],
+          summary: `Update device (${version})`,
+          description: 'Changes displayName and accountEnabled.',
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          body: UpdateBody,
+          response: { 204: NoContent('Updated'), ...graphErrors(400, 404) },
+        },
       },
       async (request, reply) => {
         await updateEntraDevice(app.registry.store, authOf(request).tenantId, request.params.id, request.body, app.now().toISOString());
@@ -103,6 +126,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
           description: "Deletes the object, its group memberships and hardware keys. Refused for a Windows Autopilot device's object: deregister it from Autopilot first.",
           security: [{ bearerAuth: [] }],
           params: IdParams,
+          response: { 204: NoContent('Deleted'), ...graphErrors(400, 404) },
         },
       },
       async (request, reply) => {

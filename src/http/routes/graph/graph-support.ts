@@ -2,6 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { RegistryError } from '../../../registry/index.js';
 import { GraphError } from '../../graph-errors.js';
+import { projectSelect, type ParsedListQuery } from '../../odata/index.js';
 import type { TarmacApp } from '../../types.js';
 
 /** Reading Autopilot devices and imports (least privileged first), as in Graph. */
@@ -56,4 +57,15 @@ export function requestUrl(app: TarmacApp, request: FastifyRequest): string {
 
 export function notFound(what: string, id: string): GraphError {
   return new GraphError(404, 'ResourceNotFound', `No ${what} with id '${id}' in this tenant.`);
+}
+
+/**
+ * projectSelect for an entity keyed by `id`, typed as what it returns: $select keeps the key and the `@odata.*`
+ * annotations whatever the selection, so `id` and `@odata.type` are always there.
+ */
+export function selectFrom<T extends { id: string; '@odata.type': string }>(
+  entity: T,
+  parsed: Pick<ParsedListQuery, 'select' | 'model'>,
+): Partial<T> & Pick<T, 'id' | '@odata.type'> {
+  return projectSelect(entity, parsed) as Partial<T> & Pick<T, 'id' | '@odata.type'>;
 }

@@ -3,17 +3,20 @@
 import { Type } from '@sinclair/typebox';
 import { addGroupMember, createGroup, deleteGroup, findGroup, removeGroupMember, updateGroup } from '../../../directory/groups.js';
 import { DirectoryError } from '../../../directory/errors.js';
-import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { GROUP_MEMBER_WRITE, GROUP_READ, GROUP_WRITE, mapDirectoryErrors, toGraphEntraDevice, toGraphGroup } from './directory-shapes.js';
-import { GRAPH_VERSIONS, odataContext } from './graph-support.js';
+import { GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
 import { listGroupMembers, listGroups } from './list-queries.js';
+import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
+import { EntraDeviceSchema, GroupSchema } from './schemas/directory.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'Group object id' }) });
 const MemberParams = Type.Object({ id: Type.String({ description: 'Group object id' }), memberId: Type.String({ description: 'Member (device) object id' }) });
 /** Loose on purpose: the domain checks each field and names the one that is wrong. */
 const GroupBody = Type.Object({}, { additionalProperties: true });
+const Group = Shared(GroupSchema);
 const RefBody = Type.Object({ '@odata.id': Type.String({ description: 'e.g. https://graph.microsoft.com/v1.0/directoryObjects/{id}' }) }, { additionalProperties: true });
 
 /** The object id in `…/directoryObjects/{id}`, `…/devices/{id}` or `…/directoryObjects('{id}')`. */
@@ -30,6 +33,7 @@ export function referencedObjectId(odataId: string): string {
 
 export const groupRoutes: TarmacPlugin = async (app) => {
   mapDirectoryErrors(app);
+  documentResponses(app, [GroupSchema, EntraDeviceSchema]);
 
   for (const version of GRAPH_VERSIONS) {
     const base = `/${version}/groups`;
@@ -46,6 +50,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
           summary: `List groups (${version})`,
           description: 'Supports $filter (displayName, mailNickname, securityEnabled, membershipRuleProcessingState, …), $orderby, $select, $top, $count.',
           security: [{ bearerAuth: [] }],
+          response: { 200: Collection(Group, 'A page of groups'), ...graphErrors(400) },
         },
       },
       async (request) => {
@@ -53,16 +58,29 @@ export const groupRoutes: TarmacPlugin = async (app) => {
         return {
           '@odata.context': odataContext(app, request, version, `groups${selectContextSuffix(list.parsed)}`),
           ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((g) => projectSelect(toGraphGroup(g), list.parsed)),
+          value: list.items.map((g) => selectFrom(toGraphGroup(g), list.parsed)),
           ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
         };
       },
     );
 
-    app.get(`${base}/:id`, { onRequest: read, schema: { tags: ['graph'], summary: `Get group (${version})`, security: [{ bearerAuth: [] }], params: IdParams } }, async (request) => {
-      const group = await findGroup(app.registry.store, authOf(request).tenantId, request.params.id);
-      return { '@odata.context': odataContext(app, request, version, 'groups/$entity'), ...toGraphGroup(group) };
-    });
+    app.get(
+      `${base}/:id`,
+      {
+        onRequest: read,
+        schema: {
+          tags: ['graph'],
+          summary: `Get group (${version})`,
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          response: { 200: Entity(Group, 'The group'), ...graphErrors(404) },
+        },
+      },
+      async (request) => {
+        const group = await findGroup(app.registry.store, authOf(request).tenantId, request.params.id);
+        return { '@odata.context': odataContext(app, request, version, 'groups/$entity'), ...toGraphGroup(group) };
+      },
+    );
 
     app.post(
       base,
@@ -75,6 +93,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
             'displayName and mailNickname are required. A dynamic group has groupTypes ["DynamicMembership"] and a membershipRule, e.g. (device.devicePhysicalIds -any (_ -eq "[OrderID]:Sales")).',
           security: [{ bearerAuth: [] }],
           body: GroupBody,
+          response: { 201: Entity(Group, 'The created group'), ...graphErrors(400) },
         },
       },
       async (request, reply) => {
@@ -94,6 +113,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
           security: [{ bearerAuth: [] }],
           params: IdParams,
           body: GroupBody,
+          response: { 204: NoContent('Updated'), ...graphErrors(400, 404) },
         },
       },
       async (request, reply) => {
@@ -104,7 +124,10 @@ export const groupRoutes: TarmacPlugin = async (app) => {
 
     app.delete(
       `${base}/:id`,
-      { onRequest: write, schema: { tags: ['graph'], summary: `Delete group (${version})`, security: [{ bearerAuth: [] }], params: IdParams } },
+      {
+        onRequest: write,
+        schema: { tags: ['graph'], summary: `Delete group (${version})`, security: [{ bearerAuth: [] }], params: IdParams, response: { 204: NoContent('Deleted'), ...graphErrors(400, 404) } },
+      },
       async (request, reply) => {
         await deleteGroup(app.registry.store, authOf(request).tenantId, request.params.id, app.now().toISOString());
         return reply.code(204).send();
@@ -121,6 +144,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
           description: 'The member devices as #microsoft.graph.device objects. Supports $filter, $select, $top, $count.',
           security: [{ bearerAuth: [] }],
           params: IdParams,
+          response: { 200: Collection(Shared(EntraDeviceSchema), 'A page of the group’s member devices'), ...graphErrors(400, 404) },
         },
       },
       async (request) => {
@@ -130,7 +154,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
         return {
           '@odata.context': odataContext(app, request, version, `directoryObjects${selectContextSuffix(list.parsed)}`),
           ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => projectSelect(toGraphEntraDevice(d), list.parsed)),
+          value: list.items.map((d) => selectFrom(toGraphEntraDevice(d), list.parsed)),
           ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
         };
       },
@@ -138,7 +162,22 @@ export const groupRoutes: TarmacPlugin = async (app) => {
 
     app.get(
       `${base}/:id/members/$count`,
-      { onRequest: read, schema: { tags: ['graph'], summary: `Count group members (${version})`, security: [{ bearerAuth: [] }], params: IdParams } },
+      {
+        onRequest: read,
+        schema: {
+          tags: ['graph'],
+          summary: `Count group members (${version})`,
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          response: {
+            200: {
+              description: 'The number of members, as text/plain (e.g. 12)',
+              content: { 'text/plain': { schema: Type.String({ pattern: '^[0-9]+$' }) } },
+            },
+            ...graphErrors(404),
+          },
+        },
+      },
       async (request, reply) => {
         const tenantId = authOf(request).tenantId;
         const group = await findGroup(app.registry.store, tenantId, request.params.id);
@@ -158,6 +197,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
           security: [{ bearerAuth: [] }],
           params: IdParams,
           body: RefBody,
+          response: { 204: NoContent('Added'), ...graphErrors(400, 404) },
         },
       },
       async (request, reply) => {
@@ -169,7 +209,16 @@ export const groupRoutes: TarmacPlugin = async (app) => {
 
     app.delete(
       `${base}/:id/members/:memberId/$ref`,
-      { onRequest: memberWrite, schema: { tags: ['graph'], summary: `Remove a member (${version})`, security: [{ bearerAuth: [] }], params: MemberParams } },
+      {
+        onRequest: memberWrite,
+        schema: {
+          tags: ['graph'],
+          summary: `Remove a member (${version})`,
+          security: [{ bearerAuth: [] }],
+          params: MemberParams,
+          response: { 204: NoContent('Removed'), ...graphErrors(400, 404) },
+        },
+      },
       async (request, reply) => {
         await removeGroupMember(app.registry.store, authOf(request).tenantId, request.params.id, request.params.memberId, app.now().toISOString());
         return reply.code(204).send();

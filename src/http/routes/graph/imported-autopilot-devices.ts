@@ -3,12 +3,14 @@
 // until it is `complete` (then `state.deviceRegistrationId` is the windowsAutopilotDeviceIdentity id) or `error`.
 import { Type } from '@sinclair/typebox';
 import { importDevices } from '../../../registry/index.js';
-import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { toGraphImportedDevice } from './autopilot-shapes.js';
-import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, notFound, odataContext } from './graph-support.js';
+import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, notFound, odataContext, selectFrom } from './graph-support.js';
 import { listImportedDevices } from './list-queries.js';
+import { ImportedDeviceSchema } from './schemas/autopilot.js';
+import { Collection, Entity, Loose, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 
 const SET = 'deviceManagement/importedWindowsAutopilotDeviceIdentities';
 const ENTITY = 'importedWindowsAutopilotDeviceIdentity';
@@ -41,8 +43,11 @@ const IdParams = Type.Object({ id: Type.String({ description: 'The importedWindo
 /** Bodies of thousands of 4 KB hashes exceed Fastify's 1 MiB default. */
 const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 
+const Imported = Shared(ImportedDeviceSchema);
+
 export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
   mapRegistryErrors(app);
+  documentResponses(app, [ImportedDeviceSchema]);
 
   for (const version of GRAPH_VERSIONS) {
     const base = `/${version}/${SET}`;
@@ -56,6 +61,7 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
           summary: `List importedWindowsAutopilotDeviceIdentities (${version})`,
           description: 'Supports $filter, $orderby, $select, $top, $count and @odata.nextLink paging.',
           security: [{ bearerAuth: [] }],
+          response: { 200: Collection(Imported, 'A page of importedWindowsAutopilotDeviceIdentities'), ...graphErrors(400) },
         },
       },
       async (request) => {
@@ -64,7 +70,7 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
         return {
           '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
           ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((r) => projectSelect(toGraphImportedDevice(r), list.parsed)),
+          value: list.items.map((r) => selectFrom(toGraphImportedDevice(r), list.parsed)),
           ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
         };
       },
@@ -74,7 +80,13 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
       `${base}/:id`,
       {
         onRequest: app.requireRole(...SERVICE_CONFIG_READ),
-        schema: { tags: ['graph'], summary: `Get importedWindowsAutopilotDeviceIdentity (${version})`, security: [{ bearerAuth: [] }], params: IdParams },
+        schema: {
+          tags: ['graph'],
+          summary: `Get importedWindowsAutopilotDeviceIdentity (${version})`,
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          response: { 200: Entity(Imported, 'The importedWindowsAutopilotDeviceIdentity'), ...graphErrors(404) },
+        },
       },
       async (request) => {
         const row = await app.registry.store.imports.find(authOf(request).tenantId, request.params.id.toLowerCase());
@@ -94,6 +106,7 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
           description: 'Stores the device as deviceImportStatus "unknown"; the import worker registers it within moments.',
           security: [{ bearerAuth: [] }],
           body: ImportItem,
+          response: { 201: Entity(Imported, 'The stored row, deviceImportStatus unknown'), ...graphErrors(400) },
         },
       },
       async (request, reply) => {
@@ -122,6 +135,13 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
               '(serial + make + model, SMBIOS UUID, product key ID or TPM EK) within the request: the first is processed, the rest end ZtdDeviceDuplicated.',
             security: [{ bearerAuth: [] }],
             body: ImportBody,
+            response: {
+              200: Loose(
+                { '@odata.context': Type.String(), value: Type.Array(Imported) },
+                { description: 'The stored rows, in the order sent, each deviceImportStatus unknown' },
+              ),
+              ...graphErrors(400),
+            },
             hide: action !== 'import',
           },
         },
@@ -145,7 +165,13 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
       `${base}/:id`,
       {
         onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
-        schema: { tags: ['graph'], summary: `Delete importedWindowsAutopilotDeviceIdentity (${version})`, security: [{ bearerAuth: [] }], params: IdParams },
+        schema: {
+          tags: ['graph'],
+          summary: `Delete importedWindowsAutopilotDeviceIdentity (${version})`,
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          response: { 204: NoContent('Deleted (the registered device, if any, stays)'), ...graphErrors(404) },
+        },
       },
       async (request, reply) => {
         const deleted = await app.registry.store.imports.delete(authOf(request).tenantId, request.params.id.toLowerCase());

@@ -3,11 +3,13 @@
 // enrolled in Intune and its Entra object no longer managed. Another tenant's device is 404.
 import { Type } from '@sinclair/typebox';
 import { deleteManagedDevice, findManagedDevice } from '../../../intune/index.js';
-import { projectSelect, selectContextSuffix } from '../../odata/index.js';
+import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { GRAPH_VERSIONS, mapRegistryErrors, odataContext } from './graph-support.js';
+import { GRAPH_VERSIONS, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
 import { listManagedDevices, toGraphManagedDevice } from './managed-device-list.js';
+import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
+import { ManagedDeviceSchema } from './schemas/intune.js';
 
 const SET = 'deviceManagement/managedDevices';
 
@@ -16,9 +18,11 @@ export const MANAGED_DEVICES_READ = ['DeviceManagementManagedDevices.Read.All', 
 export const MANAGED_DEVICES_WRITE = ['DeviceManagementManagedDevices.ReadWrite.All'];
 
 const IdParams = Type.Object({ id: Type.String({ description: 'The managedDevice id' }) });
+const Managed = Shared(ManagedDeviceSchema);
 
 export const managedDeviceRoutes: TarmacPlugin = async (app) => {
   mapRegistryErrors(app);
+  documentResponses(app, [ManagedDeviceSchema]);
 
   for (const version of GRAPH_VERSIONS) {
     const base = `/${version}/${SET}`;
@@ -35,6 +39,7 @@ export const managedDeviceRoutes: TarmacPlugin = async (app) => {
           description:
             "Supports $filter on deviceName, serialNumber, managedDeviceOwnerType, azureADDeviceId, deviceEnrollmentType, operatingSystem and more (e.g. managedDeviceOwnerType eq 'personal'), $orderby, $select, $top (≤1000), $count and @odata.nextLink paging.",
           security: [{ bearerAuth: [] }],
+          response: { 200: Collection(Managed, 'A page of managedDevices'), ...graphErrors(400) },
         },
       },
       async (request) => {
@@ -42,7 +47,7 @@ export const managedDeviceRoutes: TarmacPlugin = async (app) => {
         return {
           '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
           ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => projectSelect(toGraphManagedDevice(d, version), list.parsed)),
+          value: list.items.map((d) => selectFrom(toGraphManagedDevice(d, version), list.parsed)),
           ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
         };
       },
@@ -50,7 +55,16 @@ export const managedDeviceRoutes: TarmacPlugin = async (app) => {
 
     app.get(
       `${base}/:id`,
-      { onRequest: read, schema: { tags: ['graph'], summary: `Get managedDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams } },
+      {
+        onRequest: read,
+        schema: {
+          tags: ['graph'],
+          summary: `Get managedDevice (${version})`,
+          security: [{ bearerAuth: [] }],
+          params: IdParams,
+          response: { 200: Entity(Managed, 'The managedDevice'), ...graphErrors(404) },
+        },
+      },
       async (request) => {
         const device = await findManagedDevice(app.registry.store, authOf(request).tenantId, request.params.id);
         return { '@odata.context': odataContext(app, request, version, `${SET}/$entity`), ...toGraphManagedDevice(device, version) };
@@ -67,6 +81,7 @@ export const managedDeviceRoutes: TarmacPlugin = async (app) => {
           description: 'Removes the device from Intune: its Autopilot device is then no longer enrolled (managedDeviceId cleared) and its Entra object no longer managed.',
           security: [{ bearerAuth: [] }],
           params: IdParams,
+          response: { 204: NoContent('Deleted from Intune'), ...graphErrors(404) },
         },
       },
       async (request, reply) => {

@@ -5,21 +5,25 @@ import type { Tenant } from '../../../tenants/index.js';
 import { GraphError } from '../../graph-errors.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
+import { Entity, Shared, documentResponses, graphErrors } from './schemas/common.js';
 
 /** Application permissions that allow reading the organization (least privileged first), as in Graph. */
 export const ORGANIZATION_READ_ROLES = ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'];
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
-const VerifiedDomainSchema = Type.Object({
-  capabilities: Type.String(),
-  isDefault: Type.Boolean(),
-  isInitial: Type.Boolean(),
-  name: Type.String(),
-  type: Type.String(),
-});
+const VerifiedDomainSchema = Type.Object(
+  {
+    capabilities: Type.String(),
+    isDefault: Type.Boolean(),
+    isInitial: Type.Boolean(),
+    name: Type.String(),
+    type: Type.String(),
+  },
+  { additionalProperties: true },
+);
 
-const OrganizationSchema = Type.Object(
+export const OrganizationSchema = Type.Object(
   {
     id: Type.String(),
     deletedDateTime: NullableString,
@@ -42,19 +46,22 @@ const OrganizationSchema = Type.Object(
     street: NullableString,
     technicalNotificationMails: Type.Array(Type.String()),
     tenantType: NullableString,
-    assignedPlans: Type.Array(Type.Object({})),
-    provisionedPlans: Type.Array(Type.Object({})),
+    assignedPlans: Type.Array(Type.Object({}, { additionalProperties: true })),
+    provisionedPlans: Type.Array(Type.Object({}, { additionalProperties: true })),
     verifiedDomains: Type.Array(VerifiedDomainSchema),
   },
-  { $id: 'microsoft.graph.organization' },
+  { $id: 'microsoft.graph.organization', additionalProperties: true },
 );
 
-const OrganizationCollection = Type.Object({
-  '@odata.context': Type.String(),
-  value: Type.Array(Type.Ref(OrganizationSchema)),
-});
+const OrganizationCollection = Type.Object(
+  {
+    '@odata.context': Type.String(),
+    value: Type.Array(Shared(OrganizationSchema)),
+  },
+  { additionalProperties: true, description: 'The caller’s tenant, as the only organization' },
+);
 
-const OrganizationEntity = Type.Intersect([Type.Object({ '@odata.context': Type.String() }), Type.Ref(OrganizationSchema)]);
+const OrganizationEntity = Entity(Shared(OrganizationSchema), 'The caller’s tenant');
 
 /** Graph's timestamp form: seconds precision, Z. */
 function graphTimestamp(iso: string): string {
@@ -98,7 +105,7 @@ export function toGraphOrganization(tenant: Tenant) {
 }
 
 export const organizationRoutes: TarmacPlugin = async (app) => {
-  app.addSchema(OrganizationSchema);
+  documentResponses(app, [OrganizationSchema]);
 
   async function callerTenant(tenantId: string): Promise<Tenant> {
     const tenant = await app.tenantsStore.tenants.findById(tenantId);
@@ -117,7 +124,7 @@ export const organizationRoutes: TarmacPlugin = async (app) => {
           summary: `List organization (${version}): the caller's tenant`,
           description: `Needs one of the application permissions ${ORGANIZATION_READ_ROLES.join(', ')}.`,
           security: [{ bearerAuth: [] }],
-          response: { 200: OrganizationCollection },
+          response: { 200: OrganizationCollection, ...graphErrors() },
         },
       },
       async (request) => {
@@ -135,7 +142,7 @@ export const organizationRoutes: TarmacPlugin = async (app) => {
           summary: `Get organization (${version})`,
           security: [{ bearerAuth: [] }],
           params: Type.Object({ id: Type.String({ description: 'The tenant id' }) }),
-          response: { 200: OrganizationEntity },
+          response: { 200: OrganizationEntity, ...graphErrors(404) },
         },
       },
       async (request) => {

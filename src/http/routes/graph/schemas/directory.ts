@@ -1,0 +1,87 @@
+// Response schemas of the directory resources: Entra devices (device) and groups. They document what
+// directory-shapes.ts builds (Graph's v1.0 properties, the same in beta); see common.ts for why they are loose.
+import { Type } from '@sinclair/typebox';
+import { DateTime, Loose, Nullable, ODataType, StringEnum } from './common.js';
+
+const NullableString = (description?: string) => Type.Optional(Nullable(Type.String(description ? { description } : {})));
+const NullableDateTime = () => Type.Optional(Nullable(DateTime()));
+const Strings = (description?: string) => Type.Optional(Type.Array(Type.String(), description ? { description } : {}));
+
+export const EntraDeviceSchema = Loose(
+  {
+    '@odata.type': ODataType('device'),
+    id: Type.String({ description: 'The object id' }),
+    deletedDateTime: NullableDateTime(),
+    accountEnabled: Type.Optional(Type.Boolean()),
+    approximateLastSignInDateTime: NullableDateTime(),
+    complianceExpirationDateTime: NullableDateTime(),
+    deviceCategory: NullableString(),
+    deviceId: Type.Optional(Type.String({ description: 'The device id (azureADDeviceId in Intune), not the object id' })),
+    deviceMetadata: NullableString(),
+    deviceOwnership: NullableString('Company or Personal once joined or enrolled; null before'),
+    deviceVersion: Type.Optional(Nullable(Type.Integer())),
+    displayName: Type.Optional(Type.String()),
+    enrollmentProfileName: NullableString('The Autopilot profile it enrolled under'),
+    enrollmentType: NullableString(),
+    isCompliant: Type.Optional(Nullable(Type.Boolean())),
+    isManaged: Type.Optional(Type.Boolean({ description: 'Managed by Intune' })),
+    isRooted: Type.Optional(Type.Boolean()),
+    managementType: NullableString('MDM when Intune manages it'),
+    manufacturer: NullableString(),
+    mdmAppId: NullableString(),
+    model: NullableString(),
+    onPremisesLastSyncDateTime: NullableDateTime(),
+    onPremisesSecurityIdentifier: NullableString(),
+    onPremisesSyncEnabled: Type.Optional(Nullable(Type.Boolean())),
+    operatingSystem: Type.Optional(Type.String()),
+    operatingSystemVersion: Type.Optional(Type.String()),
+    physicalIds: Strings('[ZTDID]:…, [OrderID]:<group tag>, [PurchaseOrderId]:…, [GID]:…, [USER-GID]:…, [HWID]:…'),
+    profileType: NullableString('RegisteredDevice, …'),
+    registrationDateTime: Type.Optional(DateTime()),
+    systemLabels: Strings(),
+    trustType: NullableString('AzureAd (joined), ServerAd (hybrid joined), Workplace (registered); null for an Autopilot device not yet joined'),
+    alternativeSecurityIds: Type.Optional(Type.Array(Loose({}))),
+  },
+  { $id: 'microsoft.graph.device', description: 'An Entra device object. Lists with $select return the selected properties, @odata.type and id only.' },
+);
+
+export const GroupSchema = Loose(
+  {
+    '@odata.type': ODataType('group'),
+    id: Type.String(),
+    deletedDateTime: NullableDateTime(),
+    classification: NullableString(),
+    createdDateTime: Type.Optional(DateTime()),
+    creationOptions: Strings(),
+    description: NullableString(),
+    displayName: Type.Optional(Type.String()),
+    expirationDateTime: NullableDateTime(),
+    groupTypes: Strings('DynamicMembership for a dynamic group'),
+    isAssignableToRole: Type.Optional(Nullable(Type.Boolean())),
+    mail: NullableString(),
+    mailEnabled: Type.Optional(Type.Boolean()),
+    mailNickname: Type.Optional(Type.String()),
+    membershipRule: NullableString('e.g. (device.devicePhysicalIds -any (_ -eq "[OrderID]:Sales")); null for a static group'),
+    membershipRuleProcessingState: Type.Optional(Nullable(StringEnum(['On', 'Paused'], { description: 'Dynamic groups only' }))),
+    onPremisesDomainName: NullableString(),
+    onPremisesLastSyncDateTime: NullableDateTime(),
+    onPremisesNetBiosName: NullableString(),
+    onPremisesSamAccountName: NullableString(),
+    onPremisesSecurityIdentifier: NullableString(),
+    onPremisesSyncEnabled: Type.Optional(Nullable(Type.Boolean())),
+    preferredDataLocation: NullableString(),
+    preferredLanguage: NullableString(),
+    proxyAddresses: Strings(),
+    renewedDateTime: Type.Optional(DateTime()),
+    resourceBehaviorOptions: Strings(),
+    resourceProvisioningOptions: Strings(),
+    securityEnabled: Type.Optional(Type.Boolean()),
+    securityIdentifier: NullableString(),
+    theme: NullableString(),
+    uniqueName: NullableString(),
+    visibility: NullableString(),
+    onPremisesProvisioningErrors: Type.Optional(Type.Array(Loose({}))),
+    serviceProvisioningErrors: Type.Optional(Type.Array(Loose({}))),
+  },
+  { $id: 'microsoft.graph.group', description: 'A security group of devices. Lists with $select return the selected properties, @odata.type and id only.' },
+);

@@ -8,10 +8,8 @@
 // search triggers and indexes as migrated) on a fresh database, with Kysely, multi-row INSERTs of 500 rows inside
 // transactions of 5,000 devices. Devices are synthetic (syntheticInventory), generated once for both engines.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { deviceIdentity, encodeHardwareHash, isPlaceholder, syntheticInventory } from '../src/hash/index.js';
 import { buildApp } from '../src/http/app.js';
@@ -20,6 +18,7 @@ import { autopilotPhysicalIds, registryKeys, type IdentityKey } from '../src/reg
 import { createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
+import { postgresAvailable, postgresScratch, sqliteScratch, type Scratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_IMPORT_DEVICES ?? 100_000);
 /** Devices per POST: Intune takes at most 500 per upload. */
@@ -33,7 +32,6 @@ const POST_TIMEOUT_MS = 120_000;
 /** Give up when no batch has settled for this long, or when the whole Tarmac phase of one engine takes this long. */
 const STALL_TIMEOUT_MS = 120_000;
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_IMPORT_TIMEOUT_MS ?? 15 * 60_000);
-const POSTGRES_URL = process.env.TARMAC_BENCH_POSTGRES_URL ?? process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const IMPORT_PATH = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/import';
 const REGISTRY_TABLES = ['autopilot_devices', 'autopilot_device_hashes', 'device_identity_keys', 'entra_devices', 'entra_device_physical_ids'] as const;
 
@@ -106,45 +104,10 @@ function generate(count: number): Workload {
 
 // ---- fresh databases ------------------------------------------------------------------------------------------------
 
-interface Scratch {
-  settings: { dataDir: string; databaseUrl: string | undefined };
-  drop(): Promise<void>;
-}
-
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-}
-
-function sqliteScratch(): Scratch {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tarmac-bench-import-'));
-  return { settings: { dataDir, databaseUrl: undefined }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-}
-
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function postgresScratch(): Promise<Scratch> {
-  const name = `tarmac_bench_import_${Math.floor(Date.now() / 1000)}_${process.pid}_${randomUUID().slice(0, 8)}`;
-  await withAdmin((c) => c.query(`create database ${name}`));
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    settings: { dataDir: '/nonexistent', databaseUrl: url.toString() },
-    drop: () => withAdmin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
-  };
-}
 
 /** A migrated fresh database with one tenant (and its app), handed to `work`; everything is removed afterwards. */
 async function withFreshDatabase<T>(engine: Engine, work: (db: Db, who: CreatedTenant, scratch: Scratch) => Promise<T>): Promise<T> {
-  const scratch = engine === 'sqlite' ? sqliteScratch() : await postgresScratch();
+  const scratch = engine === 'sqlite' ? sqliteScratch('import') : await postgresScratch('import');
   try {
     const db = await openDatabase(scratch.settings);
     try {
@@ -411,19 +374,6 @@ async function benchRaw(engine: Engine, work: Workload): Promise<RawResult> {
 
 // ---- run ------------------------------------------------------------------------------------------------------------
 
-async function postgresAvailable(): Promise<boolean> {
-  if (!isLoopback(POSTGRES_URL)) {
-    console.log(`  postgres: skipped, ${new URL(POSTGRES_URL).hostname} is not a loopback address (this benchmark stays on this machine)`);
-    return false;
-  }
-  try {
-    await withAdmin(async () => undefined);
-    return true;
-  } catch (err) {
-    console.log(`  postgres: skipped, no server at ${POSTGRES_URL} (${(err as Error).message})`);
-    return false;
-  }
-}
 
 interface EngineResult {
   tarmac: TarmacResult;

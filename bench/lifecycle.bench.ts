@@ -20,11 +20,9 @@
 // each seeding (otherwise autovacuum does it at a random moment of the run; the second one also gives the planner
 // statistics of group_members for step 4, as autovacuum would within a minute). Synthetic data only.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import type { TarmacApp } from '../src/http/types.js';
@@ -33,6 +31,7 @@ import { autopilotPhysicalIds } from '../src/registry/index.js';
 import { createRegistryStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { fmt, median, recordResult } from './lib.js';
+import { postgresAvailable, postgresScratch, sqliteScratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_LIFECYCLE_DEVICES ?? 100_000);
 const HOOK_BATCHES = Number(process.env.BENCH_LIFECYCLE_BATCHES ?? 7);
@@ -45,62 +44,13 @@ const RAW_TRANSACTION = 5000;
 const SCAN_PAGE = 1000;
 const SCAN_RUNS = 3;
 const REQUEST_TIMEOUT_MS = 280_000;
-const POSTGRES_URL = process.env.TARMAC_BENCH_POSTGRES_URL ?? process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const AP = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
 const PROFILES = '/beta/deviceManagement/windowsAutopilotDeploymentProfiles';
 const rule = (op: '-eq' | '-startsWith', value: string) => `(device.devicePhysicalIds -any (_ ${op} "[OrderID]:${value}"))`;
 
 // ---- fresh databases ------------------------------------------------------------------------------------------------
 
-interface Scratch {
-  settings: { dataDir: string; databaseUrl: string | undefined };
-  drop(): Promise<void>;
-}
 
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
-}
-
-function sqliteScratch(): Scratch {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'tarmac-bench-lifecycle-'));
-  return { settings: { dataDir, databaseUrl: undefined }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
-}
-
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function postgresScratch(): Promise<Scratch> {
-  const name = `tarmac_bench_lifecycle_${Math.floor(Date.now() / 1000)}_${process.pid}_${randomUUID().slice(0, 8)}`;
-  await withAdmin((c) => c.query(`create database ${name}`));
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    settings: { dataDir: '/nonexistent', databaseUrl: url.toString() },
-    drop: () => withAdmin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
-  };
-}
-
-async function postgresAvailable(): Promise<boolean> {
-  if (!isLoopback(POSTGRES_URL)) {
-    console.log(`  postgres: skipped, ${new URL(POSTGRES_URL).hostname} is not a loopback address (this benchmark stays on this machine)`);
-    return false;
-  }
-  try {
-    await withAdmin(async () => undefined);
-    return true;
-  } catch (err) {
-    console.log(`  postgres: skipped, no server at ${POSTGRES_URL} (${(err as Error).message})`);
-    return false;
-  }
-}
 
 // ---- seeding: raw multi-row inserts ---------------------------------------------------------------------------------
 
@@ -279,7 +229,7 @@ interface EngineResult {
 }
 
 async function benchEngine(engine: Engine): Promise<EngineResult> {
-  const scratch = engine === 'sqlite' ? sqliteScratch() : await postgresScratch();
+  const scratch = engine === 'sqlite' ? sqliteScratch('lifecycle') : await postgresScratch('lifecycle');
   try {
     const db = await openDatabase(scratch.settings);
     try {

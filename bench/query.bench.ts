@@ -13,12 +13,12 @@ import { sql } from 'kysely';
 import { autopilotDeviceModel, fetchPage, parseListQuery, SERIAL_NUMBER_INDEX } from '../src/http/odata/index.js';
 import { migrateToLatest, openDatabase, SQLITE_FILE_NAME, type Db, type Engine } from '../src/store/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
+import { POSTGRES_URL } from './scratch.js';
 
 const ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERY_COUNT ?? 200);
 /** Full scans are ~100× slower; fewer of them keep the run short and still give a stable median. */
 const SCAN_QUERIES = Math.min(QUERIES, Number(process.env.BENCH_QUERY_SCAN_COUNT ?? 25));
-const POSTGRES_URL = process.env.TARMAC_BENCH_POSTGRES_URL ?? process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const TENANT = '0b5e1d2c-6a3f-4c1e-9a7b-000000000001';
 const OTHER_TENANTS = [2, 3, 4, 5].map((n) => `0b5e1d2c-6a3f-4c1e-9a7b-00000000000${n}`);
 const NOW = '2025-01-01T00:00:00.000Z';

@@ -1,0 +1,74 @@
+// The lifecycle resources through Microsoft's own @microsoft/microsoft-graph-client (HTTPS, tokens from Tarmac's
+// token endpoint) against the real `tarmac serve`, on SQLite and on PostgreSQL: what admin tooling sends — beta
+// profiles with the deprecated property names, .expand(), a lambda .filter() on physicalIds, GraphError on refusals —
+// must work unchanged. The client is test/e2e/fixtures/lifecycle-sdk-client.ts.
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { createPostgresScratch } from '../store/test-databases.js';
+import { ROOT, childEnv, demoOf, killAll, removeTemps, selfSignedCert, serve, tempDir } from './serve-process.js';
+
+const SDK_CLIENT = join(ROOT, 'test/e2e/fixtures/lifecycle-sdk-client.ts');
+
+afterEach(killAll);
+afterAll(removeTemps);
+
+for (const engine of ['sqlite', 'postgres'] as const) {
+  describe(`lifecycle through the Graph SDK (${engine})`, () => {
+    it(
+      'group → profile → assignment → import → members → $expand → OOBE → enroll → lambda filter → deregistration order',
+      async () => {
+        const dir = tempDir();
+        const { cert, key } = await selfSignedCert(dir);
+        const scratch = engine === 'postgres' ? await createPostgresScratch() : undefined;
+        try {
+          const env: Record<string, string> = { TARMAC_DATA_DIR: join(dir, 'data'), ...(scratch ? { TARMAC_DATABASE_URL: scratch.url } : {}) };
+          const served = await serve(env, ['--tls-cert', cert, '--tls-key', key]);
+          const demo = demoOf(served.stdout());
+          const output = await new Promise<string>((resolve, reject) =>
+            execFile(
+              process.execPath,
+              ['--import', 'tsx', SDK_CLIENT, served.url, JSON.stringify(demo)],
+              { cwd: ROOT, env: childEnv({ NODE_EXTRA_CA_CERTS: cert }), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+              (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}\nserver:\n${served.stderr()}`)) : resolve(stdout)),
+            ),
+          );
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          const o = JSON.parse(output.trim().split('\n').pop() ?? '{}') as any;
+
+          expect(o.assignmentId).toBe(`${o.profileId}_${o.groupId}`);
+          expect(o.state).toMatchObject({ deviceImportStatus: 'complete', deviceErrorCode: 0 });
+          expect(o.members).toEqual([{ type: '#microsoft.graph.device', physicalIds: [`[ZTDID]:${o.ztdId}`, '[OrderID]:SdkLab'] }]);
+          expect(o.expanded).toEqual({ deploymentProfile: o.profileId, intendedDeploymentProfile: o.profileId, status: 'assignedUnkownSyncState' });
+          // The deprecated OOBE property names map onto the same bitmap: standard user 2, privacy 4, OEM 8, EULA 16, 256.
+          expect(o.downloaded).toEqual({ status: 200, correlation: o.profileId, oobeConfig: 286 });
+          expect(o.enrolled).toEqual({ status: 200, enrollmentState: 'enrolled' });
+
+          expect(o.autopilotObjects).toHaveLength(1);
+          expect(o.autopilotObjects[0]).toMatchObject({ trustType: 'AzureAd', deviceId: o.enrolledDevice.aad });
+          expect(o.company).toEqual([{ id: o.enrolledDevice.managedDeviceId, serialNumber: 'SDKLAB01', azureADDeviceId: o.enrolledDevice.aad }]);
+          expect(o.enrolledDevice.enrollmentState).toBe('enrolled');
+
+          expect(o.deleteWhileEnrolled).toMatchObject({ statusCode: 409 });
+          expect(o.deleteWhileEnrolled.message).toContain(o.enrolledDevice.managedDeviceId);
+          expect(o.deleteEntraObject).toMatchObject({ statusCode: 400 });
+          expect(o.deleteEntraObject.message).toMatch(/deregister it from Autopilot first/i);
+          expect(o.deleteManaged).toBe('ok');
+          expect(o.deleteWithUser).toMatchObject({ statusCode: 409 });
+          expect(o.deleteWithUser.message).toMatch(/unassign/i);
+          expect(o.unassign).toBe('ok');
+          expect(o.deleteInOrder).toBe('ok');
+          expect(o.deleteProfileAssigned).toMatchObject({ statusCode: 409 });
+          expect(o.deleteProfileAssigned.message).toContain('You must unassign all groups from this profile before you can delete it.');
+          expect(o.unassignProfile).toBe('ok');
+          expect(o.deleteProfile).toBe('ok');
+          expect(o.joinedAfter).toEqual({ trustType: 'AzureAd', physicalIds: [] });
+        } finally {
+          await killAll();
+          await scratch?.drop();
+        }
+      },
+      180_000,
+    );
+  });
+}

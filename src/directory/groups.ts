@@ -1,7 +1,7 @@
 // Groups: create, change, delete, and static membership, with Graph's validation. Every change runs in one
 // transaction with the lifecycle hook that keeps memberships and deployment profiles in step.
 import { randomUUID } from 'node:crypto';
-import { afterGroupChanged, afterMembershipChanged } from '../lifecycle/index.js';
+import { afterGroupChanged, afterGroupDeleted, afterMembershipChanged } from '../lifecycle/index.js';
 import type { RegistryStore } from '../registry/ports.js';
 import { DirectoryError, objectNotFound } from './errors.js';
 import { isDynamic } from './membership.js';
@@ -173,7 +173,7 @@ export async function deleteGroup(store: RegistryStore, tenantId: string, id: st
     const group = await findGroup(tx, tenantId, id);
     const former = await tx.directory.memberIds(group.id);
     await tx.directory.deleteGroup(tenantId, group.id);
-    await afterMembershipChanged(tx, tenantId, former, now);
+    await afterGroupDeleted(tx, tenantId, group.id, former, now);
   });
 }
 

@@ -23,7 +23,17 @@ export async function afterAssignmentsChanged(tx: RegistryStore, tenantId: strin
   await resolveDeploymentProfiles(tx, tenantId, 'all', now);
 }
 
-/** A group was deleted (read its members first) or static members were added/removed: re-resolve those devices. */
+/**
+ * A group was deleted (pass the members it had): its profile assignments go with it — Intune clears assignments to a
+ * deleted group within about 7 days (reference §3.4), Tarmac at once, so the profile can be deleted — and its former
+ * members are resolved again.
+ */
+export async function afterGroupDeleted(tx: RegistryStore, tenantId: string, groupId: string, formerMemberIds: string[], now: string): Promise<void> {
+  await tx.profiles.deleteAssignmentsOfGroup(tenantId, groupId);
+  await afterMembershipChanged(tx, tenantId, formerMemberIds, now);
+}
+
+/** Static members were added or removed (or a group's members are otherwise gone): re-resolve those devices. */
 export async function afterMembershipChanged(tx: RegistryStore, tenantId: string, formerMemberIds: string[], now: string): Promise<void> {
   if (formerMemberIds.length > 0) await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds: formerMemberIds }, now);
 }

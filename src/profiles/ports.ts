@@ -137,6 +137,8 @@ export interface ProfileRepository {
   findAssignment(tenantId: string, profileId: string, assignmentId: string): Promise<ProfileAssignment | null>;
   insertAssignment(assignment: ProfileAssignment): Promise<void>;
   deleteAssignment(tenantId: string, profileId: string, assignmentId: string): Promise<boolean>;
+  /** Removes every assignment targeting (or excluding) the group; returns how many there were. */
+  deleteAssignmentsOfGroup(tenantId: string, groupId: string): Promise<number>;
   /** Whether a group with this id exists in the tenant. */
   groupExists(tenantId: string, groupId: string): Promise<boolean>;
 

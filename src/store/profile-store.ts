@@ -230,6 +230,11 @@ export class KyselyProfileRepository implements ProfileRepository {
       .execute();
   }
 
+  async deleteAssignmentsOfGroup(tenantId: string, groupId: string): Promise<number> {
+    const result = await this.db.deleteFrom('deployment_profile_assignments').where('tenant_id', '=', tenantId).where('group_id', '=', groupId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async deleteAssignment(tenantId: string, profileId: string, assignmentId: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('deployment_profile_assignments')

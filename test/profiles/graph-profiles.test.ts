@@ -376,6 +376,36 @@ describe.each(ENGINES)('deployment profiles (%s)', (engine) => {
     for (const d of [d1, d2, d3]) expect(await profileOf(f, d.deviceId)).toEqual({ profile: null, intended: null, status: 'notAssigned', assignedAt: NEVER });
   });
 
+  it('drops the assignments of a deleted group at once (Intune: within ~7 days), so its devices fall back and the profile can go', async () => {
+    const [dev] = await importDevices(f, [7301]);
+    const groupId = await createGroup(f, 'Short-lived');
+    await addMember(f, groupId, dev.entraObjectId);
+    const fallback = await createProfile(f, 'Default');
+    await assign(f, fallback, allDevicesTarget);
+    const specific = await createProfile(f, 'Specific');
+    await assign(f, specific, groupTarget(groupId));
+    // The all-devices profile is older, so it wins while both apply.
+    expect((await profileOf(f, dev.deviceId)).profile).toBe(fallback);
+
+    expect((await f.call(f.contoso, 'DELETE', `${PROFILES}/${specific}`)).status).toBe(409);
+    expect((await f.call(f.contoso, 'DELETE', `/v1.0/groups/${groupId}`)).status).toBe(204);
+    expect((await f.call(f.contoso, 'GET', `${PROFILES}/${specific}/assignments`)).body.value).toEqual([]);
+    expect((await f.call(f.contoso, 'GET', `${PROFILES}/${fallback}/assignments`)).body.value).toHaveLength(1);
+    expect((await profileOf(f, dev.deviceId)).profile).toBe(fallback);
+    expect((await f.call(f.contoso, 'DELETE', `${PROFILES}/${specific}`)).status).toBe(204);
+  });
+
+  it('re-resolves the members of a deleted group that gave them their profile', async () => {
+    const [dev] = await importDevices(f, [7311]);
+    const specific = await createProfile(f, 'Group profile');
+    const groupId = await createGroup(f, 'Holder');
+    await addMember(f, groupId, dev.entraObjectId);
+    await assign(f, specific, groupTarget(groupId));
+    expect((await profileOf(f, dev.deviceId)).profile).toBe(specific);
+    expect((await f.call(f.contoso, 'DELETE', `/v1.0/groups/${groupId}`)).status).toBe(204);
+    expect(await profileOf(f, dev.deviceId)).toMatchObject({ profile: null, intended: null, status: 'notAssigned' });
+  });
+
   it('gives a device imported with a group tag the profile of the dynamic group that picks it up', async () => {
     const group = await createGroup(f, 'Sales tag', '(device.devicePhysicalIds -any (_ -eq "[OrderID]:Sales"))');
     const profileId = await createProfile(f, 'Sales');

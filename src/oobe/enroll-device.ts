@@ -11,6 +11,7 @@ import type { AutopilotDevice, DevicePatch, EntraDevice, RegistryStore } from '.
 import { OobeError, SDM_ONE_TIME_LIMIT_HRESULT, SDM_ONE_TIME_LIMIT_MESSAGE } from './errors.js';
 import { captureIfAutomatic, checkHardware, type HardwareCheck } from './hardware-remediation.js';
 import { presentedHardware, registeredDevice, windowsDefaultName } from './identify-device.js';
+import type { OobeTenants } from './ports.js';
 
 /** The Intune MDM application id Entra records on managed devices (mdmAppId). */
 export const INTUNE_MDM_APP_ID = '0000000a-0000-0000-c000-000000000000';
@@ -53,10 +54,33 @@ function validate(input: EnrollInput): void {
   }
 }
 
-export async function enrollDevice(store: RegistryStore, input: EnrollInput, now: Date, random?: () => number): Promise<EnrollResult> {
+/**
+ * `tenants`, when given, checks the signing-in user's tenant: the Autopilot profile applies only when it is the
+ * device's tenant (reference §6.1 — a tenant that registered someone else's PC only gets its users redirected).
+ */
+export async function enrollDevice(
+  store: RegistryStore,
+  input: EnrollInput,
+  now: Date,
+  random?: () => number,
+  tenants?: OobeTenants,
+): Promise<EnrollResult> {
   validate(input);
   const hardware = presentedHardware(input.hardwareHash);
   const stamp = now.toISOString();
+  if (tenants && input.userPrincipalName !== undefined) {
+    // Read before the transaction: the tenants store does not join it (one SQLite connection).
+    const registered = await registeredDevice(store, hardware);
+    const domain = input.userPrincipalName.slice(input.userPrincipalName.lastIndexOf('@') + 1).toLowerCase();
+    const userTenant = await tenants.tenantOfDomain(domain);
+    if (userTenant !== undefined && userTenant !== registered.tenantId) {
+      throw new OobeError(
+        'TenantMismatch',
+        `The device is registered to tenant ${registered.tenantId}, but ${input.userPrincipalName} belongs to tenant ${userTenant}: Windows does not apply ` +
+          `another tenant's Autopilot profile (TenantMatched 0). Sign in with an account of the device's tenant, or deregister the device there.`,
+      );
+    }
+  }
   return store.transaction(async (tx): Promise<EnrollResult> => {
     const device = await registeredDevice(tx, hardware);
     const label = device.serialNumber || device.id;

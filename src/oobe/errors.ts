@@ -12,6 +12,8 @@ export type OobeErrorKind =
   | 'UnknownTenantDomain'
   /** A request field is unusable; the message names it. */
   | 'InvalidInput'
+  /** Enroll: the signing-in user belongs to another tenant than the one that registered the device. */
+  | 'TenantMismatch'
   /** The client address made more requests than TARMAC_OOBE_RATE_LIMIT per minute. */
   | 'TooManyRequests';
 

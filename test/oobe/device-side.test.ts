@@ -123,6 +123,17 @@ describe.each(ENGINES)('device side (%s)', (engine) => {
     expect(badName.body.error.message).toMatch(/deviceName/);
   });
 
+  it("enroll: a user of another tenant does not get the device's Autopilot profile (TenantMatched 0)", async () => {
+    const id = await register(f, f.contoso, syntheticHash(141));
+    const other = await device(f, 'enroll', { hardwareHash: syntheticHash(141), userPrincipalName: 'eve@fabrikam.onmicrosoft.com' });
+    expect(other.status).toBe(409);
+    expect(other.body.error).toMatchObject({ code: 'TenantMismatch' });
+    expect(other.body.error.message).toContain(f.contoso.tenant.id);
+    expect((await f.call(f.contoso, 'GET', `${DEVICES}/${id}`)).body.enrollmentState).toBe('notContacted');
+    const own = await device(f, 'enroll', { hardwareHash: syntheticHash(141), userPrincipalName: 'ada@contoso.onmicrosoft.com' });
+    expect(own.status).toBe(200);
+  });
+
   it('hybrid profile: the domain-joined computer is a second Entra object (ServerAd); the pre-created Autopilot object stays', async () => {
     const created = await f.call(f.contoso, 'POST', '/beta/deviceManagement/windowsAutopilotDeploymentProfiles', {
       '@odata.type': '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile',

@@ -43,6 +43,7 @@ const STATUS: Record<OobeErrorKind, number> = {
   ZtdDeviceIsNotRegistered: 404,
   UnknownTenantDomain: 404,
   EnrollmentBlocked: 409,
+  TenantMismatch: 409,
   TooManyRequests: 429,
 };
 
@@ -216,6 +217,8 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
           deviceName: optionalText(body, 'deviceName'),
         },
         app.now(),
+        undefined,
+        tenants,
       );
       if (result.outcome === 'blocked') {
         return reply.code(409).type('application/json').send(errorBody(request, new OobeError('EnrollmentBlocked', result.message, result.hresult)));

@@ -4,6 +4,7 @@
 // its Entra object (which gains the [ZTDID] physicalId) and its Intune record; it is enrolled already.
 import { randomUUID } from 'node:crypto';
 import type { DeviceIdentity, HardwareInventory } from '../hash/index.js';
+import { guardrailRefusals } from './guardrails.js';
 import { AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds } from './identity-keys.js';
 import { hardwareFields, newAutopilotDevice } from './new-device.js';
 import type { AutopilotDevice, EntraDevice, IdentityKey, RegistryStore } from './ports.js';
@@ -20,9 +21,14 @@ export interface ConvertInput {
   now: string;
 }
 
-/** The new Autopilot device, or undefined when the hardware is registered already (in any tenant: the registry is global). */
+/**
+ * The new Autopilot device, or undefined when the hardware is registered already (in any tenant: the registry is
+ * global) or a guardrail refuses it (an Entra registered or MDM-only personal object of the same hardware).
+ */
 export async function convertToAutopilot(tx: RegistryStore, input: ConvertInput): Promise<AutopilotDevice | undefined> {
   if ((await tx.identityKeys.owners(input.keys)).length > 0) return undefined;
+  const refusals = await guardrailRefusals(tx, [{ id: input.entra.id, tenantId: input.tenantId, keys: input.keys }]);
+  if (refusals.size > 0) return undefined;
   const serialNumber = input.identity.serialNumber ?? '';
   const productKey = input.identity.productKeyId ?? '';
   if (serialNumber === '' && productKey === '') return undefined;

@@ -6,7 +6,6 @@
 // hooks put the new Entra objects into their dynamic groups and resolve their profiles.
 import { randomUUID } from 'node:crypto';
 import { decodeHardwareHash, isPlaceholder } from '../hash/index.js';
-import type { NeighbourKeyHolder } from '../intune/ports.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, keyString, registryKeys } from './identity-keys.js';
@@ -19,6 +18,7 @@ import {
   type Registration,
   type RegistryStore,
 } from './ports.js';
+import { guardrailRefusals } from './guardrails.js';
 import { hardwareFields, newAutopilotDevice, type NewDeviceFields } from './new-device.js';
 import { replaceRegisteredHardware } from './replace-hardware.js';
 
@@ -88,7 +88,7 @@ async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): 
     for (const owner of await tx.identityKeys.owners(candidates.flatMap((c) => c.keys))) owners.set(keyString(owner), owner);
   }
   const fresh = candidates.filter((c) => !c.keys.some((k) => owners.has(keyString(k))));
-  const refusals = await guardrailRefusals(tx, fresh);
+  const refusals = await guardrailRefusals(tx, fresh.map((c) => ({ id: c.row.id, tenantId: c.row.tenantId, keys: c.keys })));
   const registrations: Registration[] = [];
   for (const c of candidates) {
     const taken = c.keys.map((k) => owners.get(keyString(k))).filter((o): o is KeyOwner => o !== undefined);
@@ -129,35 +129,6 @@ async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): 
   return { settled: outcomes.length, tenants: [...new Set(rows.map((r) => r.tenantId))] };
 }
 
-/**
- * The registration guardrails (reference §7): Entra *registered* devices and Intune MDM-only (personal) devices
- * must not become Autopilot devices. One query for the whole batch looks the candidates' identity keys up among the
- * objects of their tenants made from a hash (workplace join, enrollment): an Entra object with trustType Workplace
- * gives 814 ZtdDeviceAlreadyAadRegistered, else a personal managed device gives 897 ZtdDeviceIsMdmOnlyEnrolled.
- * Removing those objects (DELETE managedDevices/{id}, DELETE devices/{id}) removes their keys, and the device registers.
- */
-async function guardrailRefusals(tx: RegistryStore, candidates: Candidate[]): Promise<Map<string, ZtdErrorName>> {
-  const refusals = new Map<string, ZtdErrorName>();
-  if (candidates.length === 0) return refusals;
-  const holders = await tx.intune.keyHolders(
-    candidates.map((c) => c.row.tenantId),
-    candidates.flatMap((c) => c.keys),
-  );
-  if (holders.length === 0) return refusals;
-  const byKey = new Map<string, NeighbourKeyHolder[]>();
-  for (const h of holders) {
-    const key = `${h.tenantId}\u0000${keyString(h)}`;
-    const list = byKey.get(key);
-    if (list) list.push(h);
-    else byKey.set(key, [h]);
-  }
-  for (const c of candidates) {
-    const held = c.keys.flatMap((k) => byKey.get(`${c.row.tenantId}\u0000${keyString(k)}`) ?? []);
-    if (held.some((h) => h.objectType === 'entraDevice' && h.trustType === 'Workplace')) refusals.set(c.row.id, 'ZtdDeviceAlreadyAadRegistered');
-    else if (held.some((h) => h.objectType === 'managedDevice' && h.ownerType === 'personal')) refusals.set(c.row.id, 'ZtdDeviceIsMdmOnlyEnrolled');
-  }
-  return refusals;
-}
 
 /**
  * Manual hardware-change remediation: re-importing the new hash of a device flagged manualRemediationRequired (in the

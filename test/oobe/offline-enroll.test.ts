@@ -88,6 +88,17 @@ describe.each(ENGINES)('enrollment from AutopilotConfigurationFile.json (%s)', (
     expect(await importHashes(f, f.contoso, [hash])).toMatchObject([{ deviceErrorCode: 806, deviceErrorName: 'ZtdDeviceAlreadyAssigned' }]);
   });
 
+  it('does not convert a PC that is also Entra registered (the guardrail holds on every registration path)', async () => {
+    const p = await profile({ displayName: 'Convert', hardwareHashExtractionEnabled: true });
+    await groupOn(`(device.enrollmentProfileName -eq "OfflineAutopilotprofile-${p.id}")`, p.id);
+    const hash = syntheticHash(331);
+    expect((await device(f, 'workplace-join', { hardwareHash: hash, userPrincipalName: 'bo@contoso.onmicrosoft.com' })).status).toBe(201);
+    const enrolled = await device(f, 'enroll', { hardwareHash: hash, configurationFile: p.file });
+    expect(enrolled.status).toBe(200);
+    expect(enrolled.body).toMatchObject({ convertedToAutopilot: false, autopilotDeviceId: null });
+    expect((await f.call(f.contoso, 'GET', BETA_DEVICES)).body.value).toEqual([]);
+  });
+
   it('without "Convert all targeted devices" the PC is enrolled but not registered; a registered PC ignores the file', async () => {
     const p = await profile({ displayName: 'Offline only' });
     await groupOn(`(device.enrollmentProfileName -startsWith "OfflineAutopilotprofile-")`, p.id);

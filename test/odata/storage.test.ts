@@ -96,6 +96,10 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
         ["groupTag eq 'SALES'", (d) => d.group_tag.toLowerCase() === 'sales'],
         ["groupTag ne 'sales'", (d) => d.group_tag.toLowerCase() !== 'sales'],
         ["groupTag eq ''", (d) => d.group_tag === ''],
+        // Intune's strings are "" when unset: null means that.
+        ['groupTag eq null', (d) => d.group_tag === ''],
+        ['groupTag ne null', (d) => d.group_tag !== ''],
+        ['not (groupTag eq null)', (d) => d.group_tag !== ''],
         ["contains(groupTag,'%_')", (d) => d.group_tag.includes('%_')],
         ["contains(groupTag,'0%')", (d) => d.group_tag.includes('0%')],
         ["startswith(groupTag,'o''b')", (d) => d.group_tag.toLowerCase().startsWith("o'b")],

@@ -20,7 +20,8 @@ export const PROFILE_ASSIGNMENT_STATUSES = [
 
 export const REMEDIATION_STATES = ['unknown', 'noRemediationRequired', 'automaticRemediationRequired', 'manualRemediationRequired'] as const;
 
-const text = { type: 'string', sortable: true } as const;
+/** Intune string properties: NOT NULL, "" when unset. */
+const text = { type: 'string', sortable: true, emptyIsNull: true } as const;
 
 export const autopilotDeviceModel: EntityModel = {
   name: 'windowsAutopilotDeviceIdentity',

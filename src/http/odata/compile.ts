@@ -67,7 +67,10 @@ const SQL_OP = { eq: '=', ne: '<>', gt: '>', ge: '>=', lt: '<', le: '<=' } as co
 
 function compileCompare(op: keyof typeof SQL_OP, p: ResolvedProperty, value: FilterValue, model: EntityModel): RawBuilder<SqlBool> {
   const col = column(model, p);
-  if (value === null) return op === 'eq' ? sql<SqlBool>`(${col} is null)` : sql<SqlBool>`(${col} is not null)`;
+  if (value === null) {
+    if (p.emptyIsNull) return op === 'eq' ? sql<SqlBool>`(${col} is null or ${col} = '')` : sql<SqlBool>`(${col} is not null and ${col} <> '')`;
+    return op === 'eq' ? sql<SqlBool>`(${col} is null)` : sql<SqlBool>`(${col} is not null)`;
+  }
   let predicate: RawBuilder<SqlBool>;
   const o = sql.raw(SQL_OP[op]);
   if (p.type === 'string') {

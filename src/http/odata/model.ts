@@ -29,6 +29,11 @@ export interface PropertySpec {
   enumValues?: readonly string[];
   /** The column may hold NULL (null comparisons and sorting then account for it). Default false. */
   nullable?: boolean;
+  /**
+   * An unset value is stored and returned as "" (Intune's strings: groupTag, userPrincipalName, …), so `eq null` means
+   * `eq ''` (and `ne null` means `ne ''`): "devices without a group tag" is `groupTag eq null`, as a client would write it.
+   */
+  emptyIsNull?: boolean;
   /** Allowed in $orderby. Default false. */
   sortable?: boolean;
   /** Allowed in $filter. Default true. */

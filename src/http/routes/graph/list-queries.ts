@@ -32,6 +32,8 @@ export interface ListResult<T> {
 }
 
 const text = { type: 'string', sortable: true } as const;
+/** Intune string properties: NOT NULL, "" when unset (`eq null` matches ""). */
+const intuneText = { ...text, emptyIsNull: true } as const;
 
 export const importedDeviceModel: EntityModel = {
   name: 'importedWindowsAutopilotDeviceIdentity',
@@ -39,11 +41,11 @@ export const importedDeviceModel: EntityModel = {
   key: { property: 'id', column: 'id' },
   properties: {
     id: { column: 'id', type: 'string', storedLowercase: true, sortable: true },
-    importId: { ...text, column: 'import_id' },
-    groupTag: { ...text, column: 'group_tag' },
-    serialNumber: { ...text, column: 'serial_number' },
-    productKey: { ...text, column: 'product_key' },
-    assignedUserPrincipalName: { ...text, column: 'assigned_user_principal_name' },
+    importId: { ...intuneText, column: 'import_id' },
+    groupTag: { ...intuneText, column: 'group_tag' },
+    serialNumber: { ...intuneText, column: 'serial_number' },
+    productKey: { ...intuneText, column: 'product_key' },
+    assignedUserPrincipalName: { ...intuneText, column: 'assigned_user_principal_name' },
     hardwareIdentifier: { column: 'hardware_identifier', type: 'string', filterable: false },
     state: { column: 'import_status', type: 'string', filterable: false },
   },

@@ -9,7 +9,8 @@ import type { TarmacApp } from '../../types.js';
 import type { GraphVersion } from './graph-support.js';
 import { listPage, type ListResult } from './list-queries.js';
 
-const text = { type: 'string', sortable: true } as const;
+/** Intune string properties: NOT NULL, "" when unset (`eq null` matches ""). */
+const text = { type: 'string', sortable: true, emptyIsNull: true } as const;
 
 export const MANAGED_DEVICE_OWNER_TYPES = ['unknown', 'company', 'personal'] as const;
 export const DEVICE_ENROLLMENT_TYPES = [

@@ -22,6 +22,8 @@ import {
   type OobeTenants,
 } from '../../oobe/index.js';
 import { toAsciiJson } from '../../profiles/configuration-file.js';
+import type { ManagedDevice } from '../../intune/index.js';
+import type { EntraDevice } from '../../registry/index.js';
 import type { TenantsStore } from '../../tenants/index.js';
 import { graphDate } from '../graph-errors.js';
 import type { TarmacPlugin } from '../types.js';
@@ -89,6 +91,35 @@ function errorBody(request: FastifyRequest, err: OobeError) {
 }
 
 /** Optional string field: absent/null → undefined; anything else but a string → 400 naming it. */
+/** What an enrollment answers, online or from the configuration file. */
+function enrollmentBody(e: {
+  autopilotDeviceId: string | null;
+  tenantId: string;
+  serialNumber: string;
+  enrollmentState: string;
+  enrollmentProfileName: string;
+  entra: EntraDevice;
+  managedDevice: ManagedDevice;
+}) {
+  return {
+    autopilotDeviceId: e.autopilotDeviceId,
+    tenantId: e.tenantId,
+    serialNumber: e.serialNumber,
+    enrollmentState: e.enrollmentState,
+    enrollmentProfileName: e.enrollmentProfileName,
+    deviceName: e.managedDevice.deviceName,
+    entraDevice: { id: e.entra.id, deviceId: e.entra.deviceId, displayName: e.entra.displayName, trustType: e.entra.trustType },
+    managedDevice: {
+      id: e.managedDevice.id,
+      deviceName: e.managedDevice.deviceName,
+      managedDeviceOwnerType: e.managedDevice.managedDeviceOwnerType,
+      deviceEnrollmentType: e.managedDevice.deviceEnrollmentType,
+      joinType: e.managedDevice.joinType,
+      userPrincipalName: e.managedDevice.userPrincipalName,
+    },
+  };
+}
+
 function optionalText(body: Record<string, unknown>, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
@@ -189,21 +220,15 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         );
         if (offline) {
           return {
-            autopilotDeviceId: offline.converted?.id ?? null,
-            tenantId: offline.tenantId,
-            serialNumber: offline.managedDevice.serialNumber,
-            enrollmentState: offline.converted?.enrollmentState ?? 'notRegistered',
-            enrollmentProfileName: offline.enrollmentProfileName,
-            deviceName: offline.managedDevice.deviceName,
-            entraDevice: { id: offline.entra.id, deviceId: offline.entra.deviceId, displayName: offline.entra.displayName, trustType: offline.entra.trustType },
-            managedDevice: {
-              id: offline.managedDevice.id,
-              deviceName: offline.managedDevice.deviceName,
-              managedDeviceOwnerType: offline.managedDevice.managedDeviceOwnerType,
-              deviceEnrollmentType: offline.managedDevice.deviceEnrollmentType,
-              joinType: offline.managedDevice.joinType,
-              userPrincipalName: offline.managedDevice.userPrincipalName,
-            },
+            ...enrollmentBody({
+              autopilotDeviceId: offline.converted?.id ?? null,
+              tenantId: offline.tenantId,
+              serialNumber: offline.managedDevice.serialNumber,
+              enrollmentState: offline.converted?.enrollmentState ?? 'notRegistered',
+              enrollmentProfileName: offline.enrollmentProfileName,
+              entra: offline.entra,
+              managedDevice: offline.managedDevice,
+            }),
             convertedToAutopilot: offline.converted !== null,
           };
         }
@@ -226,21 +251,15 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
       flagChange(reply, result.hardware);
       const change = hardwareChange(result.hardware);
       return {
-        autopilotDeviceId: result.device.id,
-        tenantId: result.device.tenantId,
-        serialNumber: result.device.serialNumber,
-        enrollmentState: result.device.enrollmentState,
-        enrollmentProfileName: result.profile?.displayName ?? '',
-        deviceName: result.managedDevice.deviceName,
-        entraDevice: { id: result.entra.id, deviceId: result.entra.deviceId, displayName: result.entra.displayName, trustType: result.entra.trustType },
-        managedDevice: {
-          id: result.managedDevice.id,
-          deviceName: result.managedDevice.deviceName,
-          managedDeviceOwnerType: result.managedDevice.managedDeviceOwnerType,
-          deviceEnrollmentType: result.managedDevice.deviceEnrollmentType,
-          joinType: result.managedDevice.joinType,
-          userPrincipalName: result.managedDevice.userPrincipalName,
-        },
+        ...enrollmentBody({
+          autopilotDeviceId: result.device.id,
+          tenantId: result.device.tenantId,
+          serialNumber: result.device.serialNumber,
+          enrollmentState: result.device.enrollmentState,
+          enrollmentProfileName: result.profile?.displayName ?? '',
+          entra: result.entra,
+          managedDevice: result.managedDevice,
+        }),
         replacedManagedDeviceId: result.replacedManagedDeviceId,
         ...(change ? { TarmacHardwareChange: change } : {}),
       };

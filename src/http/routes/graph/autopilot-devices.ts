@@ -13,7 +13,6 @@ import {
 } from '../../../registry/index.js';
 import type { DeploymentProfile } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
-import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import {
@@ -23,7 +22,7 @@ import {
   withExpandedProfiles,
   type AutopilotDeviceExpand,
 } from './autopilot-shapes.js';
-import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
 import { listAutopilotDevices } from './list-queries.js';
 import { AutopilotDeviceSchema, DeletedDeviceStateSchema } from './schemas/autopilot.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
@@ -107,12 +106,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
         request.query = withoutExpand(request.query);
         const list = await listAutopilotDevices(app, request, tenantId);
         const profiles = await expandedProfiles(tenantId, list.items, expand);
-        return {
-          '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
-          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => withExpandedProfiles(selectFrom(toGraphAutopilotDevice(d, version), list.parsed), d, expand, profiles)),
-          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
-        };
+        return collectionPage(app, request, version, SET, list, (d) => withExpandedProfiles(selectFrom(toGraphAutopilotDevice(d, version), list.parsed), d, expand, profiles));
       },
     );
 

@@ -19,7 +19,6 @@ import {
   type ProfileFields,
 } from '../../../profiles/profiles.js';
 import { GraphError } from '../../graph-errors.js';
-import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import {
@@ -29,7 +28,7 @@ import {
   toGraphDeploymentProfile,
   toGraphProfileAssignment,
 } from './autopilot-shapes.js';
-import { SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, notFound, odataContext, requestUrl, selectFrom, toGraphError } from './graph-support.js';
+import { collectionPage, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, notFound, odataContext, requestUrl, selectFrom, toGraphError } from './graph-support.js';
 import { listDeploymentProfiles } from './list-queries.js';
 import { AutopilotDeviceSchema } from './schemas/autopilot.js';
 import { Collection, Entity, Loose, NoContent, Shared, SharedJsonText, documentResponses, graphErrors } from './schemas/common.js';
@@ -254,12 +253,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
     },
     async (request) => {
       const list = await listDeploymentProfiles(app, request, authOf(request).tenantId);
-      return {
-        '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
-        ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-        value: list.items.map((p) => selectFrom(toGraphDeploymentProfile(p), list.parsed)),
-        ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
-      };
+      return collectionPage(app, request, version, SET, list, (p) => selectFrom(toGraphDeploymentProfile(p), list.parsed));
     },
   );
 

@@ -2,11 +2,10 @@
 // get, create, change displayName/accountEnabled, delete (refused for an Autopilot device's object).
 import { Type } from '@sinclair/typebox';
 import { createEntraDevice, deleteEntraDevice, findEntraDevice, updateEntraDevice } from '../../../directory/entra-devices.js';
-import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { DEVICE_WRITE, mapDirectoryErrors, toGraphEntraDevice } from './directory-shapes.js';
-import { DEVICE_READ, GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, DEVICE_READ, GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
 import { listEntraDevices } from './list-queries.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { EntraDeviceSchema } from './schemas/directory.js';
@@ -50,12 +49,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
       },
       async (request) => {
         const list = await listEntraDevices(app, request, authOf(request).tenantId);
-        return {
-          '@odata.context': odataContext(app, request, version, `devices${selectContextSuffix(list.parsed)}`),
-          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => selectFrom(toGraphEntraDevice(d), list.parsed)),
-          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
-        };
+        return collectionPage(app, request, version, 'devices', list, (d) => selectFrom(toGraphEntraDevice(d), list.parsed));
       },
     );
 

@@ -2,8 +2,9 @@
 import type { FastifyRequest } from 'fastify';
 import { RegistryError } from '../../../registry/index.js';
 import { GraphError } from '../../graph-errors.js';
-import { projectSelect, type ParsedListQuery } from '../../odata/index.js';
+import { projectSelect, selectContextSuffix, type ParsedListQuery } from '../../odata/index.js';
 import type { TarmacApp } from '../../types.js';
+import type { ListResult } from './list-queries.js';
 
 /** Reading Autopilot devices and imports (least privileged first), as in Graph. */
 export const SERVICE_CONFIG_READ = ['DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'];
@@ -68,4 +69,24 @@ export function selectFrom<T extends { id: string; '@odata.type': string }>(
   parsed: Pick<ParsedListQuery, 'select' | 'model'>,
 ): Partial<T> & Pick<T, 'id' | '@odata.type'> {
   return projectSelect(entity, parsed) as Partial<T> & Pick<T, 'id' | '@odata.type'>;
+}
+
+/**
+ * A collection response for one page of a list seam: `@odata.context` (with the $select suffix), `@odata.count`
+ * when asked for, the items (each shaped by `value`, which applies $select), and `@odata.nextLink` while more follow.
+ */
+export function collectionPage<T, V>(
+  app: TarmacApp,
+  request: FastifyRequest,
+  version: GraphVersion,
+  entitySet: string,
+  list: Pick<ListResult<T>, 'parsed' | 'items' | 'count' | 'nextLink'>,
+  value: (item: T) => V,
+): { '@odata.context': string; '@odata.count'?: number; value: V[]; '@odata.nextLink'?: string } {
+  return {
+    '@odata.context': odataContext(app, request, version, `${entitySet}${selectContextSuffix(list.parsed)}`),
+    ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
+    value: list.items.map(value),
+    ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
+  };
 }

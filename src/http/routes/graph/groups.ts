@@ -3,11 +3,10 @@
 import { Type } from '@sinclair/typebox';
 import { addGroupMember, createGroup, deleteGroup, findGroup, removeGroupMember, updateGroup } from '../../../directory/groups.js';
 import { DirectoryError } from '../../../directory/errors.js';
-import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { GROUP_MEMBER_WRITE, GROUP_READ, GROUP_WRITE, mapDirectoryErrors, toGraphEntraDevice, toGraphGroup } from './directory-shapes.js';
-import { GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
 import { listGroupMembers, listGroups } from './list-queries.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { EntraDeviceSchema, GroupSchema } from './schemas/directory.js';
@@ -55,12 +54,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
       },
       async (request) => {
         const list = await listGroups(app, request, authOf(request).tenantId);
-        return {
-          '@odata.context': odataContext(app, request, version, `groups${selectContextSuffix(list.parsed)}`),
-          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((g) => selectFrom(toGraphGroup(g), list.parsed)),
-          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
-        };
+        return collectionPage(app, request, version, 'groups', list, (g) => selectFrom(toGraphGroup(g), list.parsed));
       },
     );
 
@@ -151,12 +145,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
         const tenantId = authOf(request).tenantId;
         const group = await findGroup(app.registry.store, tenantId, request.params.id);
         const list = await listGroupMembers(app, request, tenantId, group.id);
-        return {
-          '@odata.context': odataContext(app, request, version, `directoryObjects${selectContextSuffix(list.parsed)}`),
-          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => selectFrom(toGraphEntraDevice(d), list.parsed)),
-          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
-        };
+        return collectionPage(app, request, version, 'directoryObjects', list, (d) => selectFrom(toGraphEntraDevice(d), list.parsed));
       },
     );
 

@@ -3,11 +3,10 @@
 // until it is `complete` (then `state.deviceRegistrationId` is the windowsAutopilotDeviceIdentity id) or `error`.
 import { Type } from '@sinclair/typebox';
 import { importDevices } from '../../../registry/index.js';
-import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { toGraphImportedDevice } from './autopilot-shapes.js';
-import { GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, notFound, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, notFound, odataContext, selectFrom } from './graph-support.js';
 import { listImportedDevices } from './list-queries.js';
 import { ImportedDeviceSchema } from './schemas/autopilot.js';
 import { Collection, Entity, Loose, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
@@ -67,12 +66,7 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
       async (request) => {
         const { tenantId } = authOf(request);
         const list = await listImportedDevices(app, request, tenantId);
-        return {
-          '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
-          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((r) => selectFrom(toGraphImportedDevice(r), list.parsed)),
-          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
-        };
+        return collectionPage(app, request, version, SET, list, (r) => selectFrom(toGraphImportedDevice(r), list.parsed));
       },
     );
 

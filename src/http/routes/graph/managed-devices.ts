@@ -3,10 +3,9 @@
 // enrolled in Intune and its Entra object no longer managed. Another tenant's device is 404.
 import { Type } from '@sinclair/typebox';
 import { deleteManagedDevice, findManagedDevice } from '../../../intune/index.js';
-import { selectContextSuffix } from '../../odata/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { GRAPH_VERSIONS, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, GRAPH_VERSIONS, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
 import { listManagedDevices, toGraphManagedDevice } from './managed-device-list.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { ManagedDeviceSchema } from './schemas/intune.js';
@@ -44,12 +43,7 @@ export const managedDeviceRoutes: TarmacPlugin = async (app) => {
       },
       async (request) => {
         const list = await listManagedDevices(app, request, authOf(request).tenantId);
-        return {
-          '@odata.context': odataContext(app, request, version, `${SET}${selectContextSuffix(list.parsed)}`),
-          ...(list.count !== undefined ? { '@odata.count': list.count } : {}),
-          value: list.items.map((d) => selectFrom(toGraphManagedDevice(d, version), list.parsed)),
-          ...(list.nextLink ? { '@odata.nextLink': list.nextLink } : {}),
-        };
+        return collectionPage(app, request, version, SET, list, (d) => selectFrom(toGraphManagedDevice(d, version), list.parsed));
       },
     );
 

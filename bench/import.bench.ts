@@ -18,7 +18,7 @@ import { autopilotPhysicalIds, registryKeys, type IdentityKey } from '../src/reg
 import { createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
-import { postgresAvailable, postgresScratch, sqliteScratch, type Scratch } from './scratch.js';
+import { listenWithToken, postgresAvailable, postgresScratch, sqliteScratch, type Scratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_IMPORT_DEVICES ?? 100_000);
 /** Devices per POST: Intune takes at most 500 per upload. */
@@ -180,24 +180,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
     const poll = await openDatabase(scratch.settings);
     try {
       await app.keyRing.ensure();
-      await app.listen({ host: '127.0.0.1', port: 0 });
-      const address = app.server.address();
-      if (address === null || typeof address === 'string') throw new Error('the app is not listening on TCP');
-      const base = `http://127.0.0.1:${address.port}`;
-
-      const tokenRes = await fetch(`${base}/${who.tenant.id}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: who.app.clientId,
-          client_secret: who.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-        signal: AbortSignal.timeout(30_000),
-      });
-      if (tokenRes.status !== 200) throw new Error(`token: ${tokenRes.status} ${await tokenRes.text()}`);
-      const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+      const { base, token } = await listenWithToken(app, who);
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
       globalThis.gc?.();

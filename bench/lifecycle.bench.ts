@@ -31,7 +31,7 @@ import { autopilotPhysicalIds } from '../src/registry/index.js';
 import { createRegistryStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { fmt, median, recordResult } from './lib.js';
-import { postgresAvailable, postgresScratch, sqliteScratch } from './scratch.js';
+import { listenWithToken, postgresAvailable, postgresScratch, sqliteScratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_LIFECYCLE_DEVICES ?? 100_000);
 const HOOK_BATCHES = Number(process.env.BENCH_LIFECYCLE_BATCHES ?? 7);
@@ -47,10 +47,6 @@ const REQUEST_TIMEOUT_MS = 280_000;
 const AP = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
 const PROFILES = '/beta/deviceManagement/windowsAutopilotDeploymentProfiles';
 const rule = (op: '-eq' | '-startsWith', value: string) => `(device.devicePhysicalIds -any (_ ${op} "[OrderID]:${value}"))`;
-
-// ---- fresh databases ------------------------------------------------------------------------------------------------
-
-
 
 // ---- seeding: raw multi-row inserts ---------------------------------------------------------------------------------
 
@@ -155,23 +151,7 @@ interface Graph {
 }
 
 async function graphClient(app: TarmacApp, who: CreatedTenant): Promise<Graph> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('the app is not listening on TCP');
-  const base = `http://127.0.0.1:${address.port}`;
-  const tokenRes = await fetch(`${base}/${who.tenant.id}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: who.app.clientId,
-      client_secret: who.clientSecret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (tokenRes.status !== 200) throw new Error(`token: ${tokenRes.status} ${await tokenRes.text()}`);
-  const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+  const { base, token } = await listenWithToken(app, who);
   return {
     async call(method, url, body) {
       const start = performance.now();

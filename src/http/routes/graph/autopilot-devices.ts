@@ -103,8 +103,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
         const { tenantId } = authOf(request);
         const expand = parseAutopilotDeviceExpand(request.query, version);
         // $expand is handled here, not by the list seam (which refuses it); nextLinks keep it from the request URL.
-        request.query = withoutExpand(request.query);
-        const list = await listAutopilotDevices(app, request, tenantId);
+        const list = await listAutopilotDevices(app, request, tenantId, withoutExpand(request.query));
         const profiles = await expandedProfiles(tenantId, list.items, expand);
         return collectionPage(app, request, version, SET, list, (d) => withExpandedProfiles(selectFrom(toGraphAutopilotDevice(d, version), list.parsed), d, expand, profiles));
       },

@@ -110,8 +110,10 @@ export async function listPage<DB, TB extends keyof DB, O, T>(
   base: SelectQueryBuilder<DB, TB, O>,
   toItems: (rows: O[]) => T[] | Promise<T[]>,
   pageOptions: ListQueryOptions = PAGE_OPTIONS,
+  /** The query options to apply (default: the request's); a route that handles some itself passes the rest. */
+  options: Record<string, unknown> = query(request),
 ): Promise<ListResult<T>> {
-  const parsed = parseListQuery(query(request), model, pageOptions);
+  const parsed = parseListQuery(options, model, pageOptions);
   const engine = engineOf(app.db);
   const page = await fetchPage(base, parsed, engine);
   return {
@@ -122,9 +124,15 @@ export async function listPage<DB, TB extends keyof DB, O, T>(
   };
 }
 
-export async function listAutopilotDevices(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<AutopilotDevice>> {
+/** `options`: the query options to apply, when the route handles some itself (beta $expand). */
+export async function listAutopilotDevices(
+  app: TarmacApp,
+  request: FastifyRequest,
+  tenantId: string,
+  options?: Record<string, unknown>,
+): Promise<ListResult<AutopilotDevice>> {
   const base = app.db.selectFrom('autopilot_devices').selectAll('autopilot_devices').where('autopilot_devices.tenant_id', '=', tenantId);
-  return listPage(app, request, autopilotDeviceModel, base, (rows) => rows.map(autopilotDeviceFromRow));
+  return listPage(app, request, autopilotDeviceModel, base, (rows) => rows.map(autopilotDeviceFromRow), PAGE_OPTIONS, options);
 }
 
 export async function listImportedDevices(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<ImportedDevice>> {

@@ -2,7 +2,7 @@
 // the devices whose groups changed. Every writer of devices, groups or assignments calls one of these inside its
 // transaction, so that an Autopilot device's profile is always in step with its group tag and the groups' rules.
 import { refreshDeviceMemberships, refreshGroupMembership } from '../directory/membership.js';
-import { resolveDeploymentProfiles } from '../profiles/resolve.js';
+import { groupIsTargeted, resolveDeploymentProfiles } from '../profiles/resolve.js';
 import type { RegistryStore } from '../registry/ports.js';
 
 /** Entra devices were created, deleted, or changed physicalIds/properties (registration, group tag, join, enrollment). */
@@ -15,7 +15,10 @@ export async function afterDevicesChanged(tx: RegistryStore, tenantId: string, e
 /** A group was created, its rule changed, or it was deleted (pass its id; members are then gone). */
 export async function afterGroupChanged(tx: RegistryStore, tenantId: string, groupId: string, now: string): Promise<void> {
   const changed = await refreshGroupMembership(tx, tenantId, groupId, now);
-  if (changed.length > 0) await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds: changed }, now);
+  // A group no profile targets cannot change what its members resolve to (often so: groups for apps, not Autopilot).
+  if (changed.length > 0 && (await groupIsTargeted(tx, tenantId, groupId))) {
+    await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds: changed }, now);
+  }
 }
 
 /** Profiles were assigned, unassigned, created or deleted: every device of the tenant may resolve differently. */

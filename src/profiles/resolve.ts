@@ -34,6 +34,11 @@ export async function resolveDeploymentProfiles(store: RegistryStore, tenantId: 
   await resolveDevices(store, tenantId, devices, rules, now);
 }
 
+/** Whether an assignment targets or excludes the group: only then can its membership change what devices resolve to. */
+export async function groupIsTargeted(store: RegistryStore, tenantId: string, groupId: string): Promise<boolean> {
+  return (await store.profiles.assignmentsForResolution(tenantId)).some((a) => a.target.kind !== 'allDevices' && a.target.groupId === groupId);
+}
+
 /**
  * The profile that would win for this Entra object if it were an Autopilot device (null: none targets it), for
  * "Convert all targeted devices", which looks at devices that are not registered yet.

@@ -1,6 +1,7 @@
 // The storage conformance battery on PostgreSQL: this file runs in its own freshly created database (dropped in
 // afterAll, with everything in it), each test in its own schema.
 import { afterAll, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
 import { createTenant } from '../../src/tenants/index.js';
@@ -22,6 +23,18 @@ describe('PostgreSQL test databases', () => {
       expect(rowCount).toBe(0);
     } finally {
       await client.end();
+    }
+  });
+
+  it('leave room on autopilot_devices pages for HOT updates (migration 0006)', async () => {
+    const tdb = await createPostgresTestDatabase();
+    try {
+      await migrateToLatest(tdb.db);
+      const { rows } = await sql<{ options: string[] | null }>`select c.reloptions as options from pg_class c
+        where c.relname = 'autopilot_devices' and c.relnamespace = current_schema()::regnamespace`.execute(tdb.db);
+      expect(rows[0]?.options).toEqual(['fillfactor=80']);
+    } finally {
+      await tdb.cleanup();
     }
   });
 

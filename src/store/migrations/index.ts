@@ -6,6 +6,7 @@ import { registry } from './0002-registry.js';
 import { search } from './0003-search.js';
 import { importQueue } from './0004-import-queue.js';
 import { lifecycle } from './0005-lifecycle.js';
+import { deviceFillfactor } from './0006-device-fillfactor.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003_search': search,
   '0004_import_queue': importQueue,
   '0005_lifecycle': lifecycle,
+  '0006_device_fillfactor': deviceFillfactor,
 };

@@ -5,15 +5,11 @@ import type { EntraDevice } from '../registry/ports.js';
 import type { Executor } from './registry-store.js';
 import { toEntraDevices } from './registry-store.js';
 import type { GroupsTable } from './schema.js';
+import { chunks } from './chunks.js';
 
 /** Values per IN (…) list, and rows per multi-row INSERT (4 columns: well under PostgreSQL's bind limit). */
 const CHUNK = 1000;
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 type GroupRow = Selectable<GroupsTable>;
 

@@ -4,10 +4,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type {
   AssignmentForResolution,
   AssignmentTarget,
-  AutopilotDeviceType,
   DeploymentProfile,
-  EnrollmentStatusScreenSettings,
-  OutOfBoxExperienceSetting,
   ProfileAssignment,
   ProfileList,
   ProfileListQuery,
@@ -18,6 +15,7 @@ import type {
 import type { AutopilotDevice } from '../registry/ports.js';
 import { toDevice, type Executor } from './registry-store.js';
 import type { DeploymentProfileAssignmentsTable, DeploymentProfilesTable } from './schema.js';
+import { chunks } from './chunks.js';
 
 const AZURE_AD_TYPE = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
 const ACTIVE_DIRECTORY_TYPE = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
@@ -25,25 +23,9 @@ const ACTIVE_DIRECTORY_TYPE = '#microsoft.graph.activeDirectoryWindowsAutopilotD
 /** Values per IN (…) list. */
 const IN_CHUNK = 1000;
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
-/** What `settings` holds. */
-interface StoredSettings {
-  locale: string;
-  deviceNameTemplate: string;
-  deviceType: AutopilotDeviceType;
-  outOfBoxExperienceSetting: OutOfBoxExperienceSetting;
-  hardwareHashExtractionEnabled: boolean;
-  preprovisioningAllowed: boolean;
-  hybridAzureADJoinSkipConnectivityCheck: boolean;
-  roleScopeTagIds: string[];
-  managementServiceAppId: string | null;
-  enrollmentStatusScreenSettings?: EnrollmentStatusScreenSettings | null;
-}
+/** What `settings` holds: the profile minus what has columns of its own. */
+type StoredSettings = Omit<DeploymentProfile, 'id' | 'tenantId' | 'kind' | 'displayName' | 'description' | 'createdAt' | 'lastModifiedAt'>;
 
 export function deploymentProfileFromRow(row: Selectable<DeploymentProfilesTable>): DeploymentProfile {
   const settings = JSON.parse(row.settings) as StoredSettings;

@@ -39,6 +39,7 @@ import { KyselyProfileRepository } from './profile-store.js';
 import { isUniqueViolation } from './errors.js';
 import { WAITING_IMPORT_PREDICATE } from './migrations/0004-import-queue.js';
 import type { AutopilotDevicesTable, DatabaseSchema, EntraDevicesTable, ImportedDeviceIdentitiesTable } from './schema.js';
+import { chunks } from './chunks.js';
 
 /** The database or an open transaction on it: every repository runs on either. */
 export type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -72,11 +73,6 @@ function storeOn(executor: Executor, postgres: boolean): RegistryStore {
   return store;
 }
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** Keyset page over rows ordered by id: fetch top+1 to know whether more follow. */
 function pageOf<T extends { id: string }>(rows: T[], top: number, count: number | undefined): Page<T> {

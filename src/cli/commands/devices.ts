@@ -70,6 +70,24 @@ export async function resolveDevices(client: GraphClient, target: string): Promi
   return candidates.filter((d) => d.serialNumber.toLowerCase() === target.trim().toLowerCase());
 }
 
+/**
+ * The one device `target` names, or why there is none: no match, or several devices with that serial number (their
+ * ids, for the caller to report). `noun` names the device in the message.
+ */
+export async function resolveOneDevice(
+  client: GraphClient,
+  target: string,
+  noun = 'Autopilot device',
+): Promise<{ device: AutopilotDeviceJson } | { device?: undefined; ids: string; notFound: boolean; message: string }> {
+  const found = await resolveDevices(client, target);
+  if (found.length === 1) return { device: found[0] as AutopilotDeviceJson };
+  return {
+    ids: found.map((d) => d.id).join(' '),
+    notFound: found.length === 0,
+    message: found.length === 0 ? `no ${noun} with this id or serial number` : `${found.length} devices have this serial number; give the id`,
+  };
+}
+
 export async function devicesGet(target: string, opts: OnlineOptions & { json?: boolean }): Promise<ExitCode> {
   return runOnline(opts, async (client, out) => {
     const found = await resolveDevices(client, target);
@@ -111,18 +129,12 @@ export async function devicesDelete(targets: string[], opts: OnlineOptions & { j
   return runOnline(opts, async (client, out) => {
     const results: DeleteResult[] = [];
     for (const target of targets) {
-      const found = await resolveDevices(client, target);
-      if (found.length !== 1) {
-        results.push({
-          target,
-          id: found.map((d) => d.id).join(' '),
-          serialNumber: '',
-          status: found.length === 0 ? 'notFound' : 'ambiguous',
-          message: found.length === 0 ? 'no device with this id or serial number' : `${found.length} devices have this serial number; give the id`,
-        });
+      const one = await resolveOneDevice(client, target, 'device');
+      if (!one.device) {
+        results.push({ target, id: one.ids, serialNumber: '', status: one.notFound ? 'notFound' : 'ambiguous', message: one.message });
         continue;
       }
-      const device = found[0] as AutopilotDeviceJson;
+      const device = one.device;
       try {
         await client.delete(`${DEVICES}/${encodeURIComponent(device.id)}`);
         results.push({ target, id: device.id, serialNumber: device.serialNumber, status: 'deleted', message: '' });

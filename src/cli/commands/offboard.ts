@@ -4,7 +4,7 @@
 import { GraphRequestError, type OnlineOptions } from '../graph-client.js';
 import type { ExitCode } from '../main.js';
 import { runOnline } from '../online.js';
-import { resolveDevices, type AutopilotDeviceJson } from './devices.js';
+import { resolveOneDevice } from './devices.js';
 
 const BETA_DEVICES = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
 
@@ -27,19 +27,12 @@ export async function devicesOffboard(targets: string[], opts: OnlineOptions & {
   return runOnline(opts, async (client, out) => {
     const results: OffboardResult[] = [];
     for (const target of targets) {
-      const found = await resolveDevices(client, target);
-      if (found.length !== 1) {
-        results.push({
-          target,
-          id: found.map((d) => d.id).join(' '),
-          serialNumber: '',
-          completed: false,
-          message: found.length === 0 ? 'no Autopilot device with this id or serial number' : `${found.length} devices have this serial number; give the id`,
-          steps: [],
-        });
+      const one = await resolveOneDevice(client, target);
+      if (!one.device) {
+        results.push({ target, id: one.ids, serialNumber: '', completed: false, message: one.message, steps: [] });
         continue;
       }
-      const device = found[0] as AutopilotDeviceJson;
+      const device = one.device;
       try {
         const report = await client.post<{ completed: boolean; steps: OffboardStepJson[] }>(`${BETA_DEVICES}/${encodeURIComponent(device.id)}/offboard`);
         results.push({ target, id: device.id, serialNumber: device.serialNumber, completed: report.completed, message: '', steps: report.steps });

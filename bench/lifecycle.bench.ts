@@ -28,7 +28,7 @@ import { buildApp } from '../src/http/app.js';
 import type { TarmacApp } from '../src/http/types.js';
 import { afterDevicesChanged } from '../src/lifecycle/index.js';
 import { autopilotPhysicalIds } from '../src/registry/index.js';
-import { createRegistryStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
+import { createStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { fmt, median, recordResult } from './lib.js';
 import { listenWithToken, postgresAvailable, postgresScratch, sqliteScratch } from './scratch.js';
@@ -329,7 +329,7 @@ async function benchEngine(engine: Engine): Promise<EngineResult> {
           db.transaction().execute(async (trx) => {
             const entraIds = await insertDevices(trx, batchTenant, HOOK_BATCH, now);
             const start = performance.now();
-            await afterDevicesChanged(createRegistryStore(trx), batchTenant, entraIds, now);
+            await afterDevicesChanged(createStore(trx), batchTenant, entraIds, now);
             return performance.now() - start;
           });
         const withRuns: number[] = [];

@@ -10,8 +10,9 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { sql } from 'kysely';
-import { autopilotDeviceModel, fetchPage, parseListQuery, SERIAL_NUMBER_INDEX } from '../src/http/odata/index.js';
-import { migrateToLatest, openDatabase, SQLITE_FILE_NAME, type Db, type Engine } from '../src/store/index.js';
+import { parseListQuery } from '../src/http/odata/index.js';
+import { fetchPage } from '../src/store/list-query/compile.js';
+import { autopilotDeviceModel, migrateToLatest, openDatabase, SERIAL_NUMBER_INDEX, SQLITE_FILE_NAME, type Db, type Engine } from '../src/store/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
 import { POSTGRES_URL } from './scratch.js';
 

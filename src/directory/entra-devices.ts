@@ -2,7 +2,9 @@
 // Every change runs in one transaction with the lifecycle hook, so that dynamic groups follow at once.
 import { randomUUID } from 'node:crypto';
 import { afterDevicesChanged, afterMembershipChanged } from '../lifecycle/index.js';
-import type { EntraDevice, EntraDevicePatch, RegistryStore } from '../registry/ports.js';
+import type { EntraDevice } from '../model/index.js';
+import type { EntraDevicePatch } from './ports.js';
+import type { Store } from '../ports.js';
 import { DirectoryError, objectNotFound } from './errors.js';
 
 export interface CreateEntraDeviceInput {
@@ -47,7 +49,7 @@ export function isAutopilotEntraDevice(device: Pick<EntraDevice, 'autopilotDevic
   return device.autopilotDeviceId !== null || device.physicalIds.some((p) => p.toLowerCase().startsWith(ZTDID_PREFIX));
 }
 
-export async function createEntraDevice(store: RegistryStore, tenantId: string, input: CreateEntraDeviceInput, now: string): Promise<EntraDevice> {
+export async function createEntraDevice(store: Store, tenantId: string, input: CreateEntraDeviceInput, now: string): Promise<EntraDevice> {
   const accountEnabled = requiredBool('accountEnabled', input.accountEnabled);
   if (!Array.isArray(input.alternativeSecurityIds)) {
     throw bad(`Property 'alternativeSecurityIds' is required: an array of {type, key} objects (it may be empty).`);
@@ -106,13 +108,13 @@ export async function createEntraDevice(store: RegistryStore, tenantId: string, 
   });
 }
 
-export async function findEntraDevice(store: RegistryStore, tenantId: string, id: string): Promise<EntraDevice> {
+export async function findEntraDevice(store: Store, tenantId: string, id: string): Promise<EntraDevice> {
   const device = await store.entra.find(tenantId, id.toLowerCase());
   if (!device) throw objectNotFound(id);
   return device;
 }
 
-export async function updateEntraDevice(store: RegistryStore, tenantId: string, id: string, input: UpdateEntraDeviceInput & Record<string, unknown>, now: string): Promise<void> {
+export async function updateEntraDevice(store: Store, tenantId: string, id: string, input: UpdateEntraDeviceInput & Record<string, unknown>, now: string): Promise<void> {
   const others = Object.keys(input).filter((k) => k !== 'displayName' && k !== 'accountEnabled' && !k.startsWith('@odata.'));
   if (others.length > 0) throw bad(`Tarmac can change only displayName and accountEnabled of a device; remove ${others.map((k) => `'${k}'`).join(', ')}.`);
   const patch: EntraDevicePatch = {};
@@ -130,7 +132,7 @@ export async function updateEntraDevice(store: RegistryStore, tenantId: string, 
  * Deletes an Entra device, its memberships and its hardware keys. The Entra object of an Autopilot device is refused:
  * deleting it would orphan the Autopilot record (autopilot-reference §5); deregister from Autopilot first.
  */
-export async function deleteEntraDevice(store: RegistryStore, tenantId: string, id: string, now: string): Promise<void> {
+export async function deleteEntraDevice(store: Store, tenantId: string, id: string, now: string): Promise<void> {
   await store.transaction(async (tx) => {
     const device = await findEntraDevice(tx, tenantId, id);
     if (isAutopilotEntraDevice(device)) {

@@ -2,7 +2,7 @@
 // transaction with the lifecycle hook that keeps memberships and deployment profiles in step.
 import { randomUUID } from 'node:crypto';
 import { afterGroupChanged, afterGroupDeleted, afterMembershipChanged } from '../lifecycle/index.js';
-import type { RegistryStore } from '../registry/ports.js';
+import type { Store } from '../ports.js';
 import { DirectoryError, objectNotFound } from './errors.js';
 import { isDynamic } from './membership.js';
 import type { Group, GroupPatch, MembershipRuleProcessingState } from './ports.js';
@@ -97,7 +97,7 @@ function checkConsistency(group: Pick<Group, 'groupTypes' | 'membershipRule' | '
   }
 }
 
-export async function createGroup(store: RegistryStore, tenantId: string, input: CreateGroupInput, now: string): Promise<Group> {
+export async function createGroup(store: Store, tenantId: string, input: CreateGroupInput, now: string): Promise<Group> {
   const types = input.groupTypes === undefined || input.groupTypes === null ? [] : groupTypes(input.groupTypes);
   const rule = input.membershipRule === undefined || input.membershipRule === null ? null : membershipRule(input.membershipRule);
   const dynamic = types.includes(DYNAMIC);
@@ -129,13 +129,13 @@ export async function createGroup(store: RegistryStore, tenantId: string, input:
   });
 }
 
-export async function findGroup(store: RegistryStore, tenantId: string, id: string): Promise<Group> {
+export async function findGroup(store: Store, tenantId: string, id: string): Promise<Group> {
   const group = await store.directory.findGroup(tenantId, id.toLowerCase());
   if (!group) throw objectNotFound(id);
   return group;
 }
 
-export async function updateGroup(store: RegistryStore, tenantId: string, id: string, input: UpdateGroupInput, now: string): Promise<Group> {
+export async function updateGroup(store: Store, tenantId: string, id: string, input: UpdateGroupInput, now: string): Promise<Group> {
   const patch: GroupPatch = {};
   if (input.displayName !== undefined) patch.displayName = text('displayName', input.displayName, MAX_DISPLAY_NAME, { required: true });
   if (input.description !== undefined) patch.description = input.description === null ? '' : text('description', input.description, MAX_DESCRIPTION);
@@ -168,7 +168,7 @@ export async function updateGroup(store: RegistryStore, tenantId: string, id: st
   });
 }
 
-export async function deleteGroup(store: RegistryStore, tenantId: string, id: string, now: string): Promise<void> {
+export async function deleteGroup(store: Store, tenantId: string, id: string, now: string): Promise<void> {
   await store.transaction(async (tx) => {
     const group = await findGroup(tx, tenantId, id);
     const former = await tx.directory.memberIds(group.id);
@@ -187,7 +187,7 @@ function refuseDynamic(group: Group): void {
 }
 
 /** POST /groups/{id}/members/$ref with an Entra device. */
-export async function addGroupMember(store: RegistryStore, tenantId: string, groupId: string, memberId: string, now: string): Promise<void> {
+export async function addGroupMember(store: Store, tenantId: string, groupId: string, memberId: string, now: string): Promise<void> {
   await store.transaction(async (tx) => {
     const group = await findGroup(tx, tenantId, groupId);
     refuseDynamic(group);
@@ -201,7 +201,7 @@ export async function addGroupMember(store: RegistryStore, tenantId: string, gro
 }
 
 /** DELETE /groups/{id}/members/{memberId}/$ref. */
-export async function removeGroupMember(store: RegistryStore, tenantId: string, groupId: string, memberId: string, now: string): Promise<void> {
+export async function removeGroupMember(store: Store, tenantId: string, groupId: string, memberId: string, now: string): Promise<void> {
   await store.transaction(async (tx) => {
     const group = await findGroup(tx, tenantId, groupId);
     refuseDynamic(group);

@@ -1,5 +1,5 @@
 // Dynamic group membership: evaluating groups' membership rules over Entra devices and keeping group_members in step.
-import type { RegistryStore } from '../registry/ports.js';
+import type { Store } from '../ports.js';
 import type { Group, Membership } from './ports.js';
 import { evaluateRule, parseMembershipRule, type RuleNode } from './rule.js';
 
@@ -24,7 +24,7 @@ export function isDynamic(group: Pick<Group, 'groupTypes'>): boolean {
  * Re-evaluates these Entra devices (object ids) against every dynamic group of the tenant (rule processing On),
  * adding and removing memberships. Devices that no longer exist are dropped from every group.
  */
-export async function refreshDeviceMemberships(store: RegistryStore, tenantId: string, entraDeviceIds: string[], now: string): Promise<void> {
+export async function refreshDeviceMemberships(store: Store, tenantId: string, entraDeviceIds: string[], now: string): Promise<void> {
   if (entraDeviceIds.length === 0) return;
   const rules = (await store.directory.activeDynamicGroups(tenantId))
     .map((group) => ({ group, rule: compiledRule(group) }))
@@ -52,18 +52,18 @@ export async function refreshDeviceMemberships(store: RegistryStore, tenantId: s
 }
 
 /** Re-evaluates one group's rule over every Entra device of the tenant; returns the device ids whose membership changed. */
-export async function refreshGroupMembership(store: RegistryStore, tenantId: string, groupId: string, now: string): Promise<string[]> {
+export async function refreshGroupMembership(store: Store, tenantId: string, groupId: string, now: string): Promise<string[]> {
   const group = await store.directory.findGroup(tenantId, groupId);
   if (!group || !isDynamic(group) || group.membershipRuleProcessingState !== 'On') return [];
   const rule = compiledRule(group);
   const before = new Set(await store.directory.memberIds(groupId));
   const after = new Set<string>();
-  let afterId: string | undefined;
+  let afterId: string | null = null;
   for (;;) {
-    const page = await store.entra.list(tenantId, { top: DEVICE_CHUNK, afterId });
-    for (const device of page.items) if (rule && evaluateRule(rule, device)) after.add(device.id);
-    if (page.nextAfterId === undefined) break;
-    afterId = page.nextAfterId;
+    const devices = await store.entra.inIdOrder(tenantId, afterId, DEVICE_CHUNK);
+    for (const device of devices) if (rule && evaluateRule(rule, device)) after.add(device.id);
+    if (devices.length < DEVICE_CHUNK) break;
+    afterId = devices[devices.length - 1].id;
   }
   const added = [...after].filter((id) => !before.has(id));
   const removed = [...before].filter((id) => !after.has(id));

@@ -1,6 +1,6 @@
 // What the directory domain (Entra devices, groups, dynamic membership) needs from storage.
-// src/store/directory-store.ts implements it. No SQL, no HTTP.
-import type { EntraDevice } from '../registry/ports.js';
+// src/store/entra-device-repository.ts and directory-repository.ts implement it. No SQL, no HTTP.
+import type { EntraDevice, ListPage, ListQuery } from '../model/index.js';
 
 export type MembershipRuleProcessingState = 'On' | 'Paused';
 
@@ -36,9 +36,45 @@ export interface Membership {
   memberId: string;
 }
 
+/** Entra device properties that join, enrollment and PATCH /devices change. */
+export interface EntraDevicePatch {
+  /** Links the object to an Autopilot device (a converted device) or unlinks it. */
+  autopilotDeviceId?: string | null;
+  displayName?: string;
+  accountEnabled?: boolean;
+  operatingSystemVersion?: string;
+  trustType?: string | null;
+  profileType?: string | null;
+  enrollmentProfileName?: string | null;
+  deviceOwnership?: string;
+  isManaged?: boolean;
+  managementType?: string | null;
+  mdmAppId?: string | null;
+  approximateLastSignInAt?: string | null;
+}
+
+export interface EntraDeviceRepository {
+  find(tenantId: string, id: string): Promise<EntraDevice | undefined>;
+  findByAutopilotDevice(tenantId: string, autopilotDeviceId: string): Promise<EntraDevice | undefined>;
+  /** A page of the tenant's Entra devices under an OData list query. */
+  list(tenantId: string, query: ListQuery): Promise<ListPage<EntraDevice>>;
+  /** A page of the Entra devices that are members of the group (the caller checked it is the tenant's). */
+  listMembersOf(tenantId: string, groupId: string, query: ListQuery): Promise<ListPage<EntraDevice>>;
+  /** At most `limit` Entra devices of the tenant with id > afterId (null: from the start), in id order. */
+  inIdOrder(tenantId: string, afterId: string | null, limit: number): Promise<EntraDevice[]>;
+  /** Inserts an Entra device with its physicalIds (not through registration: workplace join, POST /devices). */
+  create(device: EntraDevice): Promise<void>;
+  update(tenantId: string, id: string, patch: EntraDevicePatch, now: string): Promise<void>;
+  /** Replaces the physicalIds that start with one of `prefixes` by `values` (others stay). */
+  replacePhysicalIds(tenantId: string, id: string, prefixes: string[], values: string[], now: string): Promise<void>;
+  delete(tenantId: string, id: string): Promise<void>;
+}
+
 export interface DirectoryRepository {
   createGroup(group: Group): Promise<void>;
   findGroup(tenantId: string, id: string): Promise<Group | undefined>;
+  /** A page of the tenant's groups under an OData list query. */
+  listGroups(tenantId: string, query: ListQuery): Promise<ListPage<Group>>;
   /** Groups of the tenant whose display name equals `name` (case-insensitive). */
   findGroupsByName(tenantId: string, name: string): Promise<Group[]>;
   updateGroup(tenantId: string, id: string, patch: GroupPatch, now: string): Promise<void>;

@@ -3,21 +3,21 @@
 // (managedDeviceId null; its enrollmentState stays, as in Intune); its Entra object is no longer managed.
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { RegistryError } from '../registry/errors.js';
-import type { RegistryStore } from '../registry/ports.js';
-import type { ManagedDevice } from './ports.js';
+import type { Store } from '../ports.js';
+import type { ManagedDevice } from '../model/index.js';
 
 export function managedDeviceNotFound(id: string): RegistryError {
   return new RegistryError('NotFound', `No managedDevice with id '${id}' in this tenant.`);
 }
 
-export async function findManagedDevice(store: RegistryStore, tenantId: string, id: string): Promise<ManagedDevice> {
+export async function findManagedDevice(store: Store, tenantId: string, id: string): Promise<ManagedDevice> {
   const device = await store.intune.find(tenantId, id.toLowerCase());
   if (!device) throw managedDeviceNotFound(id);
   return device;
 }
 
 /** Inside or outside a transaction; returns the deleted managed device. */
-export async function deleteManagedDevice(store: RegistryStore, tenantId: string, id: string, now: Date): Promise<ManagedDevice> {
+export async function deleteManagedDevice(store: Store, tenantId: string, id: string, now: Date): Promise<ManagedDevice> {
   const stamp = now.toISOString();
   return store.transaction(async (tx) => {
     const managed = await findManagedDevice(tx, tenantId, id);

@@ -1,42 +1,6 @@
 // What the Intune domain (managed devices, neighbour hardware keys) needs from storage.
-// src/store/intune-store.ts implements it. No SQL, no HTTP.
-import type { IdentityKey } from '../registry/ports.js';
-
-/** managedDeviceOwnerType. */
-export type ManagedDeviceOwnerType = 'unknown' | 'company' | 'personal';
-
-/** Intune joinType (beta managedDevice). */
-export type ManagedDeviceJoinType = 'unknown' | 'azureADJoined' | 'azureADRegistered' | 'hybridAzureADJoined';
-
-/** An Intune managed device (only what Tarmac models of it). */
-export interface ManagedDevice {
-  id: string;
-  tenantId: string;
-  deviceName: string;
-  managedDeviceOwnerType: ManagedDeviceOwnerType;
-  /** deviceEnrollmentType, e.g. windowsAzureADJoin, windowsAzureADJoinUsingDeviceAuth, windowsAutoEnrollment. */
-  deviceEnrollmentType: string;
-  joinType: ManagedDeviceJoinType;
-  /** managementAgent, e.g. mdm. */
-  managementAgent: string;
-  operatingSystem: string;
-  osVersion: string;
-  serialNumber: string;
-  manufacturer: string;
-  model: string;
-  /** deviceId of the Entra device (azureADDeviceId). */
-  azureAdDeviceId: string | null;
-  userPrincipalName: string;
-  enrollmentProfileName: string;
-  complianceState: string;
-  autopilotEnrolled: boolean;
-  /** The Autopilot device it enrolled as (null for a personal enrollment). */
-  autopilotDeviceId: string | null;
-  enrolledAt: string;
-  lastSyncAt: string;
-  createdAt: string;
-  updatedAt: string;
-}
+// src/store/intune-repository.ts implements it. No SQL, no HTTP.
+import type { IdentityKey, ListPage, ListQuery, ManagedDevice, ManagedDeviceOwnerType } from '../model/index.js';
 
 /** Objects made from a device's hash whose identity keys Tarmac keeps (the guardrails and hardware matching). */
 export type NeighbourObjectType = 'entraDevice' | 'managedDevice';
@@ -57,6 +21,8 @@ export interface NeighbourKeyHolder extends IdentityKey {
 export interface IntuneRepository {
   create(device: ManagedDevice): Promise<void>;
   find(tenantId: string, id: string): Promise<ManagedDevice | undefined>;
+  /** A page of the tenant's managed devices under an OData list query. */
+  list(tenantId: string, query: ListQuery): Promise<ListPage<ManagedDevice>>;
   /** Records a check-in: lastSyncDateTime. */
   touch(tenantId: string, id: string, now: string): Promise<void>;
   /** Deletes the managed device and its neighbour hardware keys. False when there was none. */

@@ -3,17 +3,17 @@
 // transaction, so that an Autopilot device's profile is always in step with its group tag and the groups' rules.
 import { refreshDeviceMemberships, refreshGroupMembership } from '../directory/membership.js';
 import { groupIsTargeted, resolveDeploymentProfiles } from '../profiles/resolve.js';
-import type { RegistryStore } from '../registry/ports.js';
+import type { Store } from '../ports.js';
 
 /** Entra devices were created, deleted, or changed physicalIds/properties (registration, group tag, join, enrollment). */
-export async function afterDevicesChanged(tx: RegistryStore, tenantId: string, entraDeviceIds: string[], now: string): Promise<void> {
+export async function afterDevicesChanged(tx: Store, tenantId: string, entraDeviceIds: string[], now: string): Promise<void> {
   if (entraDeviceIds.length === 0) return;
   await refreshDeviceMemberships(tx, tenantId, entraDeviceIds, now);
   await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds }, now);
 }
 
 /** A group was created, its rule changed, or it was deleted (pass its id; members are then gone). */
-export async function afterGroupChanged(tx: RegistryStore, tenantId: string, groupId: string, now: string): Promise<void> {
+export async function afterGroupChanged(tx: Store, tenantId: string, groupId: string, now: string): Promise<void> {
   const changed = await refreshGroupMembership(tx, tenantId, groupId, now);
   // A group no profile targets cannot change what its members resolve to (often so: groups for apps, not Autopilot).
   if (changed.length > 0 && (await groupIsTargeted(tx, tenantId, groupId))) {
@@ -22,7 +22,7 @@ export async function afterGroupChanged(tx: RegistryStore, tenantId: string, gro
 }
 
 /** Profiles were assigned, unassigned, created or deleted: every device of the tenant may resolve differently. */
-export async function afterAssignmentsChanged(tx: RegistryStore, tenantId: string, now: string): Promise<void> {
+export async function afterAssignmentsChanged(tx: Store, tenantId: string, now: string): Promise<void> {
   await resolveDeploymentProfiles(tx, tenantId, 'all', now);
 }
 
@@ -31,12 +31,12 @@ export async function afterAssignmentsChanged(tx: RegistryStore, tenantId: strin
  * deleted group within about 7 days (reference §3.4), Tarmac at once, so the profile can be deleted — and its former
  * members are resolved again.
  */
-export async function afterGroupDeleted(tx: RegistryStore, tenantId: string, groupId: string, formerMemberIds: string[], now: string): Promise<void> {
+export async function afterGroupDeleted(tx: Store, tenantId: string, groupId: string, formerMemberIds: string[], now: string): Promise<void> {
   await tx.profiles.deleteAssignmentsOfGroup(tenantId, groupId);
   await afterMembershipChanged(tx, tenantId, formerMemberIds, now);
 }
 
 /** Static members were added or removed (or a group's members are otherwise gone): re-resolve those devices. */
-export async function afterMembershipChanged(tx: RegistryStore, tenantId: string, formerMemberIds: string[], now: string): Promise<void> {
+export async function afterMembershipChanged(tx: Store, tenantId: string, formerMemberIds: string[], now: string): Promise<void> {
   if (formerMemberIds.length > 0) await resolveDeploymentProfiles(tx, tenantId, { entraDeviceIds: formerMemberIds }, now);
 }

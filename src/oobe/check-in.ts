@@ -1,11 +1,12 @@
 // POST /oobe/v1/check-in: an enrolled device syncs with Intune. Intune then captures a changed hardware hash of a
 // device flagged automaticRemediationRequired (the registered hash and keys become the new ones).
-import type { AutopilotDevice, RegistryStore } from '../registry/ports.js';
+import type { AutopilotDevice } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { OobeError } from './errors.js';
 import { captureIfAutomatic, checkHardware, type HardwareCheck } from './hardware-remediation.js';
 import { presentedHardware, registeredDevice } from './identify-device.js';
 
-export async function checkIn(store: RegistryStore, input: { hardwareHash: unknown }, now: Date): Promise<{ device: AutopilotDevice; hardware: HardwareCheck }> {
+export async function checkIn(store: Store, input: { hardwareHash: unknown }, now: Date): Promise<{ device: AutopilotDevice; hardware: HardwareCheck }> {
   const hardware = presentedHardware(input.hardwareHash);
   const stamp = now.toISOString();
   return store.transaction(async (tx) => {

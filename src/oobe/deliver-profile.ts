@@ -3,7 +3,9 @@
 // assigned), the name template expanded for its serial number, in its tenant's domain.
 import { autopilotConfigurationFile, type AutopilotConfigurationFile } from '../profiles/configuration-file.js';
 import type { DeploymentProfile } from '../profiles/ports.js';
-import type { AutopilotDevice, DevicePatch, RegistryStore } from '../registry/ports.js';
+import type { DevicePatch } from '../registry/ports.js';
+import type { AutopilotDevice } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { checkHardware, type HardwareCheck } from './hardware-remediation.js';
 import { presentedHardware, registeredDevice } from './identify-device.js';
 import type { OobeTenants } from './ports.js';
@@ -17,7 +19,7 @@ export interface ProfileDelivery {
 }
 
 export async function deliverProfile(
-  store: RegistryStore,
+  store: Store,
   tenants: OobeTenants,
   input: { hardwareHash: unknown },
   now: Date,

@@ -3,11 +3,13 @@
 // than the assigned one leaves the device pendingReset; a self-deploying device whose Intune record still exists is
 // blocked (Windows' 0x80180014) until an admin deletes the record or calls allowNextEnrollment, which allows one.
 import { randomUUID } from 'node:crypto';
-import type { ManagedDevice } from '../intune/ports.js';
+import type { ManagedDevice } from '../model/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { expandDeviceName } from '../profiles/device-name.js';
 import type { DeploymentProfile } from '../profiles/ports.js';
-import type { AutopilotDevice, DevicePatch, EntraDevice, RegistryStore } from '../registry/ports.js';
+import type { DevicePatch } from '../registry/ports.js';
+import type { AutopilotDevice, EntraDevice } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { OobeError, SDM_ONE_TIME_LIMIT_HRESULT, SDM_ONE_TIME_LIMIT_MESSAGE } from './errors.js';
 import { captureIfAutomatic, checkHardware, type HardwareCheck } from './hardware-remediation.js';
 import { presentedHardware, registeredDevice, windowsDefaultName } from './identify-device.js';
@@ -59,7 +61,7 @@ function validate(input: EnrollInput): void {
  * device's tenant (reference §6.1 — a tenant that registered someone else's PC only gets its users redirected).
  */
 export async function enrollDevice(
-  store: RegistryStore,
+  store: Store,
   input: EnrollInput,
   now: Date,
   random?: () => number,

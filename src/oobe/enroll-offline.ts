@@ -5,12 +5,13 @@
 // (hardwareHashExtractionEnabled) then targets the device, it is registered from the hash it presents. A device that
 // IS registered uses its online profile instead of the file (§6.3), so the caller sends it down the online path.
 import { randomUUID } from 'node:crypto';
-import type { ManagedDevice } from '../intune/ports.js';
+import type { ManagedDevice } from '../model/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { expandDeviceName, validateDeviceNameTemplate } from '../profiles/device-name.js';
 import { profileTargeting } from '../profiles/resolve.js';
 import { convertToAutopilot } from '../registry/convert-device.js';
-import type { AutopilotDevice, EntraDevice, RegistryStore } from '../registry/ports.js';
+import type { AutopilotDevice, EntraDevice } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { INTUNE_MDM_APP_ID } from './enroll-device.js';
 import { OobeError } from './errors.js';
 import { windowsDefaultName, type PresentedHardware } from './identify-device.js';
@@ -70,7 +71,7 @@ export interface OfflineEnrollResult {
 
 /** Null when the hardware is registered: it then runs its online profile, not the file (enroll it the online way). */
 export async function enrollOffline(
-  store: RegistryStore,
+  store: Store,
   tenants: OobeTenants,
   input: OfflineEnrollInput,
   now: Date,

@@ -2,7 +2,8 @@
 // when its board changed, and let Intune capture the new hash when the device is managed.
 import { decodeHardwareHash } from '../hash/index.js';
 import { replaceRegisteredHardware } from '../registry/replace-hardware.js';
-import type { AutopilotDevice, RegistryStore, RemediationState } from '../registry/ports.js';
+import type { AutopilotDevice, RemediationState } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { compareHardware, describeBoardChange, type HardwareComparison } from './hardware-change.js';
 import type { PresentedHardware } from './identify-device.js';
 
@@ -21,7 +22,7 @@ export interface HardwareCheck {
  * automaticRemediationRequired when it is enrolled in Intune (Intune captures the new hash at its next check-in or
  * enrollment), manualRemediationRequired otherwise (the admin re-imports the new hash, which then replaces the old).
  */
-export async function checkHardware(tx: RegistryStore, device: AutopilotDevice, hardware: PresentedHardware, now: string): Promise<HardwareCheck> {
+export async function checkHardware(tx: Store, device: AutopilotDevice, hardware: PresentedHardware, now: string): Promise<HardwareCheck> {
   const storedBytes = await tx.devices.hardwareHash(device.tenantId, device.id);
   const stored = storedBytes ? decodeHardwareHash(storedBytes) : undefined;
   const comparison =
@@ -39,7 +40,7 @@ export async function checkHardware(tx: RegistryStore, device: AutopilotDevice, 
 }
 
 /** Inside a transaction: Intune sees the device (check-in, enrollment) and captures its new hash when it was flagged for that. */
-export async function captureIfAutomatic(tx: RegistryStore, device: AutopilotDevice, check: HardwareCheck, hardware: PresentedHardware, now: string): Promise<HardwareCheck> {
+export async function captureIfAutomatic(tx: Store, device: AutopilotDevice, check: HardwareCheck, hardware: PresentedHardware, now: string): Promise<HardwareCheck> {
   if (check.remediationState !== 'automaticRemediationRequired') return check;
   if (!(await replaceRegisteredHardware(tx, device, hardware.bytes, hardware.keys, now))) return check;
   if (device.managedDeviceId !== null) await tx.intune.setHardwareKeys('managedDevice', device.managedDeviceId, device.tenantId, hardware.keys, now);

@@ -3,7 +3,8 @@
 import { randomInt } from 'node:crypto';
 import { decodeHardwareHash, type DecodedHash, type DeviceIdentity, type HardwareInventory } from '../hash/index.js';
 import { registryKeys } from '../registry/identity-keys.js';
-import type { AutopilotDevice, IdentityKey, RegistryStore } from '../registry/ports.js';
+import type { AutopilotDevice, IdentityKey } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { OobeError } from './errors.js';
 
 export interface PresentedHardware {
@@ -35,7 +36,7 @@ export function presentedHardware(hardwareHash: unknown): PresentedHardware {
  * The registered Autopilot device this hardware is (the one holding most of its keys), in any tenant; OobeError 807
  * when no tenant registered it.
  */
-export async function registeredDevice(store: RegistryStore, hardware: PresentedHardware): Promise<AutopilotDevice> {
+export async function registeredDevice(store: Store, hardware: PresentedHardware): Promise<AutopilotDevice> {
   const owners = await store.identityKeys.owners(hardware.keys);
   const votes = new Map<string, { tenantId: string; deviceId: string; n: number }>();
   for (const o of owners) {

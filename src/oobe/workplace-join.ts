@@ -3,9 +3,10 @@
 // as a personal device (MDM-only). These are exactly the devices that must not be registered for Autopilot
 // (reference §7): the objects keep the hash's identity keys, so registration can recognise them (814 / 897).
 import { randomUUID } from 'node:crypto';
-import type { ManagedDevice } from '../intune/ports.js';
+import type { ManagedDevice } from '../model/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
-import type { EntraDevice, RegistryStore } from '../registry/ports.js';
+import type { EntraDevice } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { INTUNE_MDM_APP_ID } from './enroll-device.js';
 import { OobeError } from './errors.js';
 import { presentedHardware, windowsDefaultName } from './identify-device.js';
@@ -23,7 +24,7 @@ export interface WorkplaceJoinResult {
   managedDevice: ManagedDevice | null;
 }
 
-export async function workplaceJoin(store: RegistryStore, tenants: OobeTenants, input: WorkplaceJoinInput, now: Date): Promise<WorkplaceJoinResult> {
+export async function workplaceJoin(store: Store, tenants: OobeTenants, input: WorkplaceJoinInput, now: Date): Promise<WorkplaceJoinResult> {
   const upn = input.userPrincipalName;
   if (typeof upn !== 'string' || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(upn)) {
     throw new OobeError('InvalidInput', `userPrincipalName ${JSON.stringify(upn ?? null)} is not a user principal name (user@domain): it says which tenant to join.`);

@@ -1,6 +1,6 @@
 // What the deployment-profile domain (profiles, assignments, resolution) needs from storage.
-// src/store/profile-store.ts implements it. No SQL, no HTTP.
-import type { AutopilotDevice } from '../registry/ports.js';
+// src/store/profile-repository.ts implements it. No SQL, no HTTP.
+import type { AutopilotDevice, ListPage, ListQuery } from '../model/index.js';
 
 /** Entra join of the profile: azureADWindowsAutopilotDeploymentProfile or activeDirectory… (hybrid join). */
 export type DeploymentProfileKind = 'azureAD' | 'activeDirectory';
@@ -76,21 +76,6 @@ export interface ProfileAssignment {
   createdAt: string;
 }
 
-/** How a profile list is ordered and paged. */
-export interface ProfileListQuery {
-  top: number;
-  skip: number;
-  orderBy?: { field: 'displayName' | 'createdDateTime' | 'lastModifiedDateTime' | 'id'; descending: boolean } | undefined;
-  count?: boolean | undefined;
-}
-
-export interface ProfileList {
-  items: DeploymentProfile[];
-  /** True when more items follow after skip + top. */
-  more: boolean;
-  count?: number | undefined;
-}
-
 /** What resolution needs to know about one Autopilot device. */
 export interface ResolutionDevice {
   autopilotDeviceId: string;
@@ -125,7 +110,8 @@ export interface ProfileRepository {
   findMany(tenantId: string, ids: string[]): Promise<DeploymentProfile[]>;
   /** Profiles whose displayName equals this (case-insensitive). */
   findByName(tenantId: string, displayName: string): Promise<DeploymentProfile[]>;
-  list(tenantId: string, query: ProfileListQuery): Promise<ProfileList>;
+  /** A page of the tenant's profiles under an OData list query. */
+  list(tenantId: string, query: ListQuery): Promise<ListPage<DeploymentProfile>>;
   count(tenantId: string): Promise<number>;
   insert(profile: DeploymentProfile): Promise<void>;
   /** Replaces every stored property of the profile (id and tenant select it). */

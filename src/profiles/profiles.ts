@@ -2,7 +2,7 @@
 // Every change to assignments re-resolves the tenant's devices in the same transaction (src/lifecycle).
 import { randomUUID } from 'node:crypto';
 import { afterAssignmentsChanged } from '../lifecycle/index.js';
-import type { RegistryStore } from '../registry/ports.js';
+import type { Store } from '../ports.js';
 import { validateDeviceNameTemplate } from './device-name.js';
 import { ProfileError } from './errors.js';
 import type {
@@ -50,7 +50,7 @@ const DEFAULT_OOBE: OutOfBoxExperienceSetting = {
   escapeLinkHidden: true,
 };
 
-export async function findProfile(store: RegistryStore, tenantId: string, id: string): Promise<DeploymentProfile> {
+export async function findProfile(store: Store, tenantId: string, id: string): Promise<DeploymentProfile> {
   const profile = await store.profiles.find(tenantId, id.toLowerCase());
   if (!profile) throw new ProfileError('NotFound', `No windowsAutopilotDeploymentProfile with id '${id}' in this tenant.`);
   return profile;
@@ -102,7 +102,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 
 /** Creates a profile; displayName is required, at most 350 profiles per tenant. */
 export async function createProfile(
-  store: RegistryStore,
+  store: Store,
   tenantId: string,
   kind: DeploymentProfileKind,
   fields: ProfileFields,
@@ -143,7 +143,7 @@ export async function createProfile(
 }
 
 /** PATCH: changes the given fields. The profile's kind (its @odata.type) cannot change. */
-export async function updateProfile(store: RegistryStore, tenantId: string, id: string, fields: ProfileFields, now: string): Promise<DeploymentProfile> {
+export async function updateProfile(store: Store, tenantId: string, id: string, fields: ProfileFields, now: string): Promise<DeploymentProfile> {
   return store.transaction(async (tx) => {
     const current = await findProfile(tx, tenantId, id);
     checkFields(fields, current.kind);
@@ -155,7 +155,7 @@ export async function updateProfile(store: RegistryStore, tenantId: string, id: 
 }
 
 /** Deletes a profile; refused while it is assigned (Intune's message). */
-export async function deleteProfile(store: RegistryStore, tenantId: string, id: string): Promise<void> {
+export async function deleteProfile(store: Store, tenantId: string, id: string): Promise<void> {
   await store.transaction(async (tx) => {
     const profile = await findProfile(tx, tenantId, id);
     const assignments = await tx.profiles.assignments(tenantId, profile.id);
@@ -174,7 +174,7 @@ export function assignmentId(profileId: string, target: AssignmentTarget): strin
 }
 
 /** Assigns the profile to a group, to all devices, or excludes a group; then re-resolves the tenant's devices. */
-export async function assignProfile(store: RegistryStore, tenantId: string, profileId: string, target: AssignmentTarget, now: string): Promise<ProfileAssignment> {
+export async function assignProfile(store: Store, tenantId: string, profileId: string, target: AssignmentTarget, now: string): Promise<ProfileAssignment> {
   return store.transaction(async (tx) => {
     const profile = await findProfile(tx, tenantId, profileId);
     const normalised: AssignmentTarget = target.kind === 'allDevices' ? target : { ...target, groupId: target.groupId.toLowerCase() };
@@ -195,7 +195,7 @@ export async function assignProfile(store: RegistryStore, tenantId: string, prof
 }
 
 /** Removes one assignment; then re-resolves the tenant's devices. */
-export async function removeAssignment(store: RegistryStore, tenantId: string, profileId: string, id: string, now: string): Promise<void> {
+export async function removeAssignment(store: Store, tenantId: string, profileId: string, id: string, now: string): Promise<void> {
   await store.transaction(async (tx) => {
     const profile = await findProfile(tx, tenantId, profileId);
     const deleted = await tx.profiles.deleteAssignment(tenantId, profile.id, id.toLowerCase());
@@ -204,7 +204,7 @@ export async function removeAssignment(store: RegistryStore, tenantId: string, p
   });
 }
 
-export async function findAssignment(store: RegistryStore, tenantId: string, profileId: string, id: string): Promise<ProfileAssignment> {
+export async function findAssignment(store: Store, tenantId: string, profileId: string, id: string): Promise<ProfileAssignment> {
   const profile = await findProfile(store, tenantId, profileId);
   const assignment = await store.profiles.findAssignment(tenantId, profile.id, id.toLowerCase());
   if (!assignment) throw new ProfileError('NotFound', `Profile '${profile.displayName}' has no assignment with id '${id}'.`);

@@ -4,7 +4,8 @@
 // A profile is a candidate for a device when it is assigned to one of the device's groups and not excluded by one
 // of them, or when it is assigned to all devices (Intune does not support exclusions on an all-devices assignment,
 // so they do not remove that candidacy). Among the candidates the oldest created one wins (ties: the smaller id).
-import type { ProfileAssignmentStatus, RegistryStore } from '../registry/ports.js';
+import type { ProfileAssignmentStatus } from '../model/index.js';
+import type { Store } from '../ports.js';
 import type { AssignmentForResolution, ResolutionDevice, ResolvedProfile } from './ports.js';
 
 /** Which devices to resolve: those behind these Entra device object ids, or every Autopilot device of the tenant. */
@@ -14,7 +15,7 @@ export type ResolutionScope = { entraDeviceIds: string[] } | 'all';
 const PAGE_SIZE = 500;
 
 /** Recomputes and stores deploymentProfile, intendedDeploymentProfile, the assignment status and date for the scope. */
-export async function resolveDeploymentProfiles(store: RegistryStore, tenantId: string, scope: ResolutionScope, now: string): Promise<void> {
+export async function resolveDeploymentProfiles(store: Store, tenantId: string, scope: ResolutionScope, now: string): Promise<void> {
   const assignments = await store.profiles.assignmentsForResolution(tenantId);
   const rules = resolutionRules(assignments);
   if (scope === 'all') {
@@ -35,7 +36,7 @@ export async function resolveDeploymentProfiles(store: RegistryStore, tenantId: 
 }
 
 /** Whether an assignment targets or excludes the group: only then can its membership change what devices resolve to. */
-export async function groupIsTargeted(store: RegistryStore, tenantId: string, groupId: string): Promise<boolean> {
+export async function groupIsTargeted(store: Store, tenantId: string, groupId: string): Promise<boolean> {
   return (await store.profiles.assignmentsForResolution(tenantId)).some((a) => a.target.kind !== 'allDevices' && a.target.groupId === groupId);
 }
 
@@ -43,7 +44,7 @@ export async function groupIsTargeted(store: RegistryStore, tenantId: string, gr
  * The profile that would win for this Entra object if it were an Autopilot device (null: none targets it), for
  * "Convert all targeted devices", which looks at devices that are not registered yet.
  */
-export async function profileTargeting(store: RegistryStore, tenantId: string, entraDeviceId: string): Promise<string | null> {
+export async function profileTargeting(store: Store, tenantId: string, entraDeviceId: string): Promise<string | null> {
   const rules = resolutionRules(await store.profiles.assignmentsForResolution(tenantId));
   const memberships = await store.profiles.memberships(tenantId, [entraDeviceId], rules.groupIds);
   return winningProfile(memberships.get(entraDeviceId) ?? [], rules);
@@ -94,7 +95,7 @@ function resolutionRules(assignments: AssignmentForResolution[]): ResolutionRule
   return rules;
 }
 
-async function resolveDevices(store: RegistryStore, tenantId: string, devices: ResolutionDevice[], rules: ResolutionRules, now: string): Promise<void> {
+async function resolveDevices(store: Store, tenantId: string, devices: ResolutionDevice[], rules: ResolutionRules, now: string): Promise<void> {
   const objectIds = devices.flatMap((device) => device.entraObjectIds);
   const memberships = await store.profiles.memberships(tenantId, objectIds, rules.groupIds);
   const changes: ResolvedProfile[] = [];

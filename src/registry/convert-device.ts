@@ -7,7 +7,8 @@ import type { DeviceIdentity, HardwareInventory } from '../hash/index.js';
 import { guardrailRefusals } from './guardrails.js';
 import { AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds } from './identity-keys.js';
 import { hardwareFields, newAutopilotDevice } from './new-device.js';
-import type { AutopilotDevice, EntraDevice, IdentityKey, RegistryStore } from './ports.js';
+import type { AutopilotDevice, EntraDevice, IdentityKey } from '../model/index.js';
+import type { Store } from '../ports.js';
 
 export interface ConvertInput {
   tenantId: string;
@@ -25,7 +26,7 @@ export interface ConvertInput {
  * The new Autopilot device, or undefined when the hardware is registered already (in any tenant: the registry is
  * global) or a guardrail refuses it (an Entra registered or MDM-only personal object of the same hardware).
  */
-export async function convertToAutopilot(tx: RegistryStore, input: ConvertInput): Promise<AutopilotDevice | undefined> {
+export async function convertToAutopilot(tx: Store, input: ConvertInput): Promise<AutopilotDevice | undefined> {
   if ((await tx.identityKeys.owners(input.keys)).length > 0) return undefined;
   const refusals = await guardrailRefusals(tx, [{ id: input.entra.id, tenantId: input.tenantId, keys: input.keys }]);
   if (refusals.size > 0) return undefined;

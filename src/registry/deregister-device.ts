@@ -6,17 +6,18 @@
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { RegistryError } from './errors.js';
 import { AUTOPILOT_PHYSICAL_ID_PREFIXES } from './identity-keys.js';
-import type { AutopilotDevice, RegistryStore } from './ports.js';
+import type { AutopilotDevice } from '../model/index.js';
+import type { Store } from '../ports.js';
 import { findDevice } from './update-device.js';
 
-export async function deregisterDevice(store: RegistryStore, tenantId: string, id: string, now: Date): Promise<EntraOutcome> {
+export async function deregisterDevice(store: Store, tenantId: string, id: string, now: Date): Promise<EntraOutcome> {
   return store.transaction(async (tx) => {
     const device = await findDevice(tx, tenantId, id);
     return remove(tx, device, now);
   });
 }
 
-async function remove(tx: RegistryStore, device: AutopilotDevice, now: Date): Promise<EntraOutcome> {
+async function remove(tx: Store, device: AutopilotDevice, now: Date): Promise<EntraOutcome> {
   const label = device.serialNumber || device.id;
   // Step 1 of the documented order: the Intune record goes first (Autopilot delete is only for devices not enrolled).
   const managed = device.managedDeviceId !== null ? await tx.intune.find(device.tenantId, device.managedDeviceId) : undefined;
@@ -38,7 +39,7 @@ async function remove(tx: RegistryStore, device: AutopilotDevice, now: Date): Pr
 }
 
 /** Deletes the Autopilot device; handles its Entra object (step 3) and re-evaluates groups and profiles. */
-async function forget(tx: RegistryStore, device: AutopilotDevice, now: Date): Promise<EntraOutcome> {
+async function forget(tx: Store, device: AutopilotDevice, now: Date): Promise<EntraOutcome> {
   const stamp = now.toISOString();
   const entra = await tx.entra.findByAutopilotDevice(device.tenantId, device.id);
   await tx.devices.delete(device.tenantId, device.id);
@@ -62,7 +63,7 @@ export interface EntraOutcome {
 }
 
 /** Inside a transaction: checks the order rules, deletes the device, and says what happened to its Entra object. */
-export function deregisterInOrder(tx: RegistryStore, device: AutopilotDevice, now: Date): Promise<EntraOutcome> {
+export function deregisterInOrder(tx: Store, device: AutopilotDevice, now: Date): Promise<EntraOutcome> {
   return remove(tx, device, now);
 }
 
@@ -75,7 +76,7 @@ export interface DeletedDeviceState {
 }
 
 /** beta deleteDevices: every device with one of these serial numbers; one state per serial (per device when several share it). */
-export async function deregisterBySerialNumbers(store: RegistryStore, tenantId: string, serialNumbers: string[], now: Date): Promise<DeletedDeviceState[]> {
+export async function deregisterBySerialNumbers(store: Store, tenantId: string, serialNumbers: string[], now: Date): Promise<DeletedDeviceState[]> {
   const states: DeletedDeviceState[] = [];
   for (const raw of serialNumbers) {
     const serialNumber = raw.trim();

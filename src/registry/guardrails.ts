@@ -3,7 +3,8 @@
 import type { NeighbourKeyHolder } from '../intune/ports.js';
 import type { ZtdErrorName } from './errors.js';
 import { keyString } from './identity-keys.js';
-import type { IdentityKey, RegistryStore } from './ports.js';
+import type { IdentityKey } from '../model/index.js';
+import type { Store } from '../ports.js';
 
 /** A device about to be registered: any id to report by, its tenant and its identity keys. */
 export interface GuardedDevice {
@@ -19,7 +20,7 @@ export interface GuardedDevice {
  * gives 814 ZtdDeviceAlreadyAadRegistered, else a personal managed device gives 897 ZtdDeviceIsMdmOnlyEnrolled.
  * Removing those objects (DELETE managedDevices/{id}, DELETE devices/{id}) removes their keys, and the device registers.
  */
-export async function guardrailRefusals(tx: RegistryStore, candidates: GuardedDevice[]): Promise<Map<string, ZtdErrorName>> {
+export async function guardrailRefusals(tx: Store, candidates: GuardedDevice[]): Promise<Map<string, ZtdErrorName>> {
   const refusals = new Map<string, ZtdErrorName>();
   if (candidates.length === 0) return refusals;
   const holders = await tx.intune.keyHolders(

@@ -1,6 +1,6 @@
 // How a decoded hash becomes registry keys, and which Entra physicalIds an Autopilot device carries.
 import { isPlaceholder, normalizeKeyPart, type DeviceIdentity } from '../hash/index.js';
-import type { AutopilotDevice, IdentityKey } from './ports.js';
+import type { AutopilotDevice, IdentityKey } from '../model/index.js';
 
 /**
  * The registry keys of a device: the codec's identity keys (`tuple`, `uuid`, `pkid`, `ek`), split into kind and

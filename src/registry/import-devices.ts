@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { decodeHardwareHash } from '../hash/index.js';
 import { RegistryError, ZTD_ERRORS } from './errors.js';
 import { keyString, registryKeys } from './identity-keys.js';
-import type { ImportedDevice, RegistryStore } from './ports.js';
+import type { ImportedDevice } from './ports.js';
+import type { Store } from '../ports.js';
 
 /** Most devices one request may import (Intune's CSV limit is 500 a file; Graph documents none). */
 export const MAX_IMPORT_ITEMS = 10_000;
@@ -28,7 +29,7 @@ export interface ImportDevicesInput {
   itemName: (index: number) => string;
 }
 
-export async function importDevices(store: RegistryStore, input: ImportDevicesInput): Promise<ImportedDevice[]> {
+export async function importDevices(store: Store, input: ImportDevicesInput): Promise<ImportedDevice[]> {
   if (input.items.length > MAX_IMPORT_ITEMS) {
     throw new RegistryError('InvalidInput', `One request imports at most ${MAX_IMPORT_ITEMS} devices (got ${input.items.length}); split the list.`);
   }

@@ -3,7 +3,7 @@
 // Several workers, in one process or many, share the queue safely through leases.
 import { randomUUID } from 'node:crypto';
 import { processImportBatch, type BatchResult } from './process-imports.js';
-import type { RegistryStore } from './ports.js';
+import type { Store } from '../ports.js';
 import { completeSyncs } from './sync.js';
 
 export interface ImportWorkerOptions {
@@ -23,7 +23,7 @@ export interface ImportWorkerOptions {
 }
 
 export class ImportWorker {
-  readonly #store: RegistryStore;
+  readonly #store: Store;
   readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch'>> & Pick<ImportWorkerOptions, 'onBatch'>;
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
@@ -32,7 +32,7 @@ export class ImportWorker {
   #stopped = true;
   #idleWaiters: (() => void)[] = [];
 
-  constructor(store: RegistryStore, options: ImportWorkerOptions = {}) {
+  constructor(store: Store, options: ImportWorkerOptions = {}) {
     this.#store = store;
     this.#options = {
       batchSize: options.batchSize ?? 500,

@@ -1,7 +1,7 @@
 // A new Autopilot device's record: what the registration knows about the hardware, every other property at the
 // value Intune shows for a device nobody has touched yet (notContacted, no profile, no remediation).
 import { isPlaceholder, type DeviceIdentity, type HardwareInventory } from '../hash/index.js';
-import type { AutopilotDevice } from './ports.js';
+import type { AutopilotDevice } from '../model/index.js';
 
 export type NewDeviceFields = Pick<AutopilotDevice, 'id' | 'tenantId' | 'serialNumber' | 'productKey' | 'azureAdDeviceId'> &
   Partial<Omit<AutopilotDevice, 'createdAt' | 'updatedAt'>>;

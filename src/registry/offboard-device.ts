@@ -8,7 +8,7 @@
 import { deleteManagedDevice } from '../intune/delete-managed-device.js';
 import { deregisterDevice } from './deregister-device.js';
 import { RegistryError } from './errors.js';
-import type { RegistryStore } from './ports.js';
+import type { Store } from '../ports.js';
 import { findDevice, updateDevice } from './update-device.js';
 
 export type OffboardSystem = 'intune' | 'user' | 'autopilot' | 'entra';
@@ -32,7 +32,7 @@ export interface OffboardReport {
 const ORDER: OffboardSystem[] = ['intune', 'user', 'autopilot', 'entra'];
 
 /** RegistryError('NotFound') when the device is not in the tenant; otherwise a report, even when a step failed. */
-export async function offboardDevice(store: RegistryStore, tenantId: string, id: string, now: Date): Promise<OffboardReport> {
+export async function offboardDevice(store: Store, tenantId: string, id: string, now: Date): Promise<OffboardReport> {
   const device = await findDevice(store, tenantId, id);
   const steps: OffboardStep[] = [];
   const report = (): OffboardReport => {

@@ -1,17 +1,20 @@
-// What the registry needs from storage. src/store/registry-store.ts implements it on SQLite and PostgreSQL; nothing
-// here knows SQL or HTTP.
-import type { DirectoryRepository } from '../directory/ports.js';
-import type { IntuneRepository } from '../intune/ports.js';
-import type { ProfileRepository } from '../profiles/ports.js';
-
+// What the registry needs from storage: the import queue, the devices with their identity keys, the sync settings.
+// src/store implements it on SQLite and PostgreSQL (one file per repository); nothing here knows SQL or HTTP. The
+// aggregate store the operations run on, with every domain's repositories and one transaction, is src/ports.ts.
+import type {
+  AutopilotDevice,
+  EnrollmentState,
+  EntraDevice,
+  IdentityKey,
+  ListPage,
+  ListQuery,
+  ProfileAssignmentStatus,
+  RemediationState,
+  UserlessEnrollmentStatus,
+} from '../model/index.js';
 
 /** deviceImportStatus of an importedWindowsAutopilotDeviceIdentity. */
 export type ImportStatus = 'unknown' | 'pending' | 'partial' | 'complete' | 'error';
-
-/** windowsAutopilotEnrollmentState (beta adds blocked). */
-export type EnrollmentState = 'unknown' | 'enrolled' | 'pendingReset' | 'failed' | 'notContacted' | 'blocked';
-
-export type UserlessEnrollmentStatus = 'unknown' | 'allowed' | 'blocked';
 
 export type SyncStatus = 'unknown' | 'inProgress' | 'completed' | 'failed';
 
@@ -33,106 +36,6 @@ export interface ImportedDevice {
   deviceErrorName: string;
   createdAt: string;
   updatedAt: string;
-}
-
-/** A windowsAutopilotDeviceIdentity. */
-export interface AutopilotDevice {
-  /** The ZTDID. */
-  id: string;
-  tenantId: string;
-  serialNumber: string;
-  productKey: string;
-  manufacturer: string;
-  model: string;
-  groupTag: string;
-  purchaseOrderIdentifier: string;
-  enrollmentState: EnrollmentState;
-  lastContactedAt: string | null;
-  addressableUserName: string;
-  userPrincipalName: string;
-  displayName: string;
-  resourceName: string;
-  skuNumber: string;
-  systemFamily: string;
-  /** deviceId of the Entra device object. */
-  azureAdDeviceId: string | null;
-  managedDeviceId: string | null;
-  userlessEnrollmentStatus: UserlessEnrollmentStatus;
-  /** The deployment profile in effect (beta `deploymentProfile`), resolved from group assignments. */
-  deploymentProfileId: string | null;
-  /** The profile resolution says the device should get (beta `intendedDeploymentProfile`). */
-  intendedDeploymentProfileId: string | null;
-  deploymentProfileAssignmentStatus: ProfileAssignmentStatus;
-  deploymentProfileAssignedAt: string | null;
-  /** The profile last sent to the device at OOBE (enrolling under another one means pendingReset). */
-  deliveredProfileId: string | null;
-  remediationState: RemediationState;
-  remediationStateModifiedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** windowsAutopilotProfileAssignmentStatus (beta; the misspelling is Graph's). */
-export type ProfileAssignmentStatus =
-  | 'unknown'
-  | 'assignedInSync'
-  | 'assignedOutOfSync'
-  | 'assignedUnkownSyncState'
-  | 'notAssigned'
-  | 'pending'
-  | 'failed';
-
-/** windowsAutopilotDeviceRemediationState (beta). */
-export type RemediationState = 'unknown' | 'noRemediationRequired' | 'automaticRemediationRequired' | 'manualRemediationRequired';
-
-/** An Entra device object (only what the registry creates and reads). */
-export interface EntraDevice {
-  /** Object id. */
-  id: string;
-  tenantId: string;
-  /** deviceId: a GUID other than the object id. */
-  deviceId: string;
-  displayName: string;
-  operatingSystem: string;
-  operatingSystemVersion: string;
-  accountEnabled: boolean;
-  trustType: string | null;
-  profileType: string | null;
-  enrollmentProfileName: string | null;
-  autopilotDeviceId: string | null;
-  physicalIds: string[];
-  /** Company | Personal | '' (Graph deviceOwnership). */
-  deviceOwnership: string;
-  isManaged: boolean;
-  /** 'MDM' when Intune manages it. */
-  managementType: string | null;
-  mdmAppId: string | null;
-  approximateLastSignInAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** Entra device properties that join, enrollment and PATCH /devices change. */
-export interface EntraDevicePatch {
-  /** Links the object to an Autopilot device (a converted device) or unlinks it. */
-  autopilotDeviceId?: string | null;
-  displayName?: string;
-  accountEnabled?: boolean;
-  operatingSystemVersion?: string;
-  trustType?: string | null;
-  profileType?: string | null;
-  enrollmentProfileName?: string | null;
-  deviceOwnership?: string;
-  isManaged?: boolean;
-  managementType?: string | null;
-  mdmAppId?: string | null;
-  approximateLastSignInAt?: string | null;
-}
-
-/** One stable identity key of a device, as the global registry stores it: kind ('tuple', 'uuid', 'pkid', 'ek', 'serial') and value. */
-export interface IdentityKey {
-  kind: string;
-  value: string;
 }
 
 export interface KeyOwner extends IdentityKey {
@@ -165,21 +68,6 @@ export interface AutopilotSettings {
   lastManualSyncTriggerAt: string | null;
 }
 
-/** Keyset paging: at most `top` items after the one with id `afterId`, in id order. */
-export interface PageRequest {
-  top: number;
-  afterId?: string | undefined;
-  /** Also count every item (ignoring paging). */
-  count?: boolean | undefined;
-}
-
-export interface Page<T> {
-  items: T[];
-  /** Present when more items follow: pass as `afterId` for the next page. */
-  nextAfterId?: string | undefined;
-  count?: number | undefined;
-}
-
 /** Device properties that updateDeviceProperties / assignUserToDevice / allowNextEnrollment change. */
 export interface DevicePatch {
   groupTag?: string;
@@ -202,7 +90,8 @@ export interface DevicePatch {
 export interface ImportRepository {
   insertMany(rows: ImportedDevice[]): Promise<void>;
   find(tenantId: string, id: string): Promise<ImportedDevice | undefined>;
-  list(tenantId: string, page: PageRequest): Promise<Page<ImportedDevice>>;
+  /** A page of the tenant's rows under an OData list query. */
+  list(tenantId: string, query: ListQuery): Promise<ListPage<ImportedDevice>>;
   /** False when there was no such row in the tenant. */
   delete(tenantId: string, id: string): Promise<boolean>;
   /**
@@ -225,7 +114,8 @@ export interface DeviceRepository {
   /** Inserts devices, hashes, identity keys, Entra objects and their physicalIds. A key already taken rejects with KeyTakenError. */
   register(registrations: Registration[]): Promise<void>;
   find(tenantId: string, id: string): Promise<AutopilotDevice | undefined>;
-  list(tenantId: string, page: PageRequest): Promise<Page<AutopilotDevice>>;
+  /** A page of the tenant's devices under an OData list query. */
+  list(tenantId: string, query: ListQuery): Promise<ListPage<AutopilotDevice>>;
   /** Devices of the tenant with one of these serial numbers (exact match). */
   findBySerials(tenantId: string, serials: string[]): Promise<AutopilotDevice[]>;
   update(tenantId: string, id: string, patch: DevicePatch, now: string): Promise<void>;
@@ -245,18 +135,6 @@ export interface IdentityKeyRepository {
   owners(keys: IdentityKey[]): Promise<KeyOwner[]>;
 }
 
-export interface EntraDeviceRepository {
-  find(tenantId: string, id: string): Promise<EntraDevice | undefined>;
-  findByAutopilotDevice(tenantId: string, autopilotDeviceId: string): Promise<EntraDevice | undefined>;
-  list(tenantId: string, page: PageRequest): Promise<Page<EntraDevice>>;
-  /** Inserts an Entra device with its physicalIds (not through registration: workplace join, POST /devices). */
-  create(device: EntraDevice): Promise<void>;
-  update(tenantId: string, id: string, patch: EntraDevicePatch, now: string): Promise<void>;
-  /** Replaces the physicalIds that start with one of `prefixes` by `values` (others stay). */
-  replacePhysicalIds(tenantId: string, id: string, prefixes: string[], values: string[], now: string): Promise<void>;
-  delete(tenantId: string, id: string): Promise<void>;
-}
-
 export interface SettingsRepository {
   get(tenantId: string): Promise<AutopilotSettings | undefined>;
   /** Inside a transaction: the tenant's settings row, created if missing, locked until the transaction ends. */
@@ -269,20 +147,4 @@ export interface SettingsRepository {
 /** A unique identity key was taken by a concurrent registration (another process); retrying sees its owner. */
 export class KeyTakenError extends Error {
   override readonly name = 'KeyTakenError';
-}
-
-export interface RegistryStore {
-  readonly imports: ImportRepository;
-  readonly devices: DeviceRepository;
-  readonly identityKeys: IdentityKeyRepository;
-  readonly entra: EntraDeviceRepository;
-  readonly settings: SettingsRepository;
-  /** Groups, memberships and Entra device writes beyond registration (src/directory). */
-  readonly directory: DirectoryRepository;
-  /** Deployment profiles, assignments and each device's resolved profile (src/profiles). */
-  readonly profiles: ProfileRepository;
-  /** Intune managed devices and the hardware keys of objects made from a hash (src/intune). */
-  readonly intune: IntuneRepository;
-  /** Runs `work` atomically; nested calls join the outer transaction. */
-  transaction<T>(work: (store: RegistryStore) => Promise<T>): Promise<T>;
 }

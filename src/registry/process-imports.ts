@@ -9,15 +9,9 @@ import { decodeHardwareHash, isPlaceholder } from '../hash/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, keyString, registryKeys } from './identity-keys.js';
-import {
-  KeyTakenError,
-  type IdentityKey,
-  type ImportOutcome,
-  type ImportedDevice,
-  type KeyOwner,
-  type Registration,
-  type RegistryStore,
-} from './ports.js';
+import { KeyTakenError, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
+import { type IdentityKey } from '../model/index.js';
+import { type Store } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
 import { hardwareFields, newAutopilotDevice, type NewDeviceFields } from './new-device.js';
 import { replaceRegisteredHardware } from './replace-hardware.js';
@@ -42,7 +36,7 @@ export interface BatchResult {
 const CONCURRENT_RETRIES = 5;
 
 /** One batch; settled 0 means there was nothing to do. */
-export async function processImportBatch(store: RegistryStore, options: ProcessImportsOptions): Promise<BatchResult> {
+export async function processImportBatch(store: Store, options: ProcessImportsOptions): Promise<BatchResult> {
   const start = options.now();
   const claimed = await store.imports.claim(
     options.owner,
@@ -68,7 +62,7 @@ interface Candidate {
   hash: Buffer;
 }
 
-async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): Promise<BatchResult> {
+async function settleLeased(tx: Store, options: ProcessImportsOptions): Promise<BatchResult> {
   const rows = await tx.imports.leased(options.owner);
   const now = options.now().toISOString();
   const outcomes: ImportOutcome[] = [];
@@ -134,7 +128,7 @@ async function settleLeased(tx: RegistryStore, options: ProcessImportsOptions): 
  * Manual hardware-change remediation: re-importing the new hash of a device flagged manualRemediationRequired (in the
  * same tenant) replaces its registered hash and keys instead of failing with 806. Returns the device id when it did.
  */
-async function remediateByImport(tx: RegistryStore, c: Candidate, taken: KeyOwner[], now: string): Promise<string | undefined> {
+async function remediateByImport(tx: Store, c: Candidate, taken: KeyOwner[], now: string): Promise<string | undefined> {
   const deviceIds = new Set(taken.map((o) => o.deviceId));
   if (deviceIds.size !== 1) return undefined;
   const device = await tx.devices.find(c.row.tenantId, taken[0].deviceId);

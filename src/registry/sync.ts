@@ -3,15 +3,16 @@
 // completes when the worker has settled them. A manual sync within the interval (default 10 minutes) is refused
 // with 429 and Retry-After; one while another runs with 409, as Intune does.
 import { RegistryError } from './errors.js';
-import type { AutopilotSettings, RegistryStore } from './ports.js';
+import type { AutopilotSettings } from './ports.js';
+import type { Store } from '../ports.js';
 
 export const DEFAULT_SYNC_INTERVAL_SECONDS = 600;
 
-export async function getAutopilotSettings(store: RegistryStore, tenantId: string): Promise<AutopilotSettings> {
+export async function getAutopilotSettings(store: Store, tenantId: string): Promise<AutopilotSettings> {
   return (await store.settings.get(tenantId)) ?? { tenantId, syncStatus: 'unknown', lastSyncAt: null, lastManualSyncTriggerAt: null };
 }
 
-export async function requestSync(store: RegistryStore, tenantId: string, now: Date, intervalSeconds: number): Promise<void> {
+export async function requestSync(store: Store, tenantId: string, now: Date, intervalSeconds: number): Promise<void> {
   await store.transaction(async (tx) => {
     const settings = await tx.settings.lock(tenantId);
     if (settings.syncStatus === 'inProgress') {
@@ -34,7 +35,7 @@ export async function requestSync(store: RegistryStore, tenantId: string, now: D
 }
 
 /** Completes the syncs of tenants that have nothing left to process. */
-export async function completeSyncs(store: RegistryStore, now: Date): Promise<void> {
+export async function completeSyncs(store: Store, now: Date): Promise<void> {
   const tenants = await store.settings.inProgress();
   for (const tenantId of tenants) {
     await store.transaction(async (tx) => {

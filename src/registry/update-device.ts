@@ -4,14 +4,16 @@
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { RegistryError } from './errors.js';
 import { AUTOPILOT_PHYSICAL_ID_PREFIXES, autopilotPhysicalIds } from './identity-keys.js';
-import type { AutopilotDevice, DevicePatch, RegistryStore } from './ports.js';
+import type { DevicePatch } from './ports.js';
+import type { AutopilotDevice } from '../model/index.js';
+import type { Store } from '../ports.js';
 
 export function deviceNotFound(id: string): RegistryError {
   return new RegistryError('NotFound', `No windowsAutopilotDeviceIdentity with id '${id}' in this tenant.`);
 }
 
 /** The device, or RegistryError('NotFound') (also for another tenant's device). */
-export async function findDevice(store: RegistryStore, tenantId: string, id: string): Promise<AutopilotDevice> {
+export async function findDevice(store: Store, tenantId: string, id: string): Promise<AutopilotDevice> {
   const device = await store.devices.find(tenantId, id.toLowerCase());
   if (!device) throw deviceNotFound(id);
   return device;
@@ -24,7 +26,7 @@ const MAX_LENGTH: Partial<Record<keyof DevicePatch, number>> = {
   addressableUserName: 256,
 };
 
-export async function updateDevice(store: RegistryStore, tenantId: string, id: string, patch: DevicePatch, now: Date): Promise<AutopilotDevice> {
+export async function updateDevice(store: Store, tenantId: string, id: string, patch: DevicePatch, now: Date): Promise<AutopilotDevice> {
   for (const [field, max] of Object.entries(MAX_LENGTH) as [keyof DevicePatch, number][]) {
     const value = patch[field];
     if (typeof value === 'string' && value.length > max) {
@@ -60,7 +62,7 @@ function definedOnly(patch: DevicePatch): DevicePatch {
  * (enrolled when it still has its Intune record, notContacted otherwise), and userlessEnrollmentStatus `allowed`
  * lets exactly one more enrollment through (the enrollment sets it back).
  */
-export async function allowNextEnrollment(store: RegistryStore, tenantId: string, id: string, now: Date): Promise<void> {
+export async function allowNextEnrollment(store: Store, tenantId: string, id: string, now: Date): Promise<void> {
   const device = await findDevice(store, tenantId, id);
   const restored = device.managedDeviceId !== null ? ('enrolled' as const) : ('notContacted' as const);
   await updateDevice(

@@ -1,4 +1,5 @@
 // Engine-neutral recognition of constraint violations, so repositories can turn them into domain errors.
+import { DuplicateError } from '../tenants/ports.js';
 
 interface CodedError {
   code?: unknown;
@@ -34,4 +35,17 @@ export function violatedConstraint(err: unknown): string | undefined {
   const message = err instanceof Error ? err.message : '';
   const m = /constraint failed: (.+)$/.exec(message);
   return m?.[1];
+}
+
+/** Runs `write`, turning a unique violation into DuplicateError(field) chosen from the violated constraint. */
+export async function mapDuplicates<T>(write: () => Promise<T>, fieldFor: (constraint: string) => DuplicateError['field']): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const field = fieldFor(violatedConstraint(err) ?? '');
+      throw new DuplicateError(field);
+    }
+    throw err;
+  }
 }

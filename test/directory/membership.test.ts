@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refreshDeviceMemberships, refreshGroupMembership } from '../../src/directory/membership.js';
 import type { Group } from '../../src/directory/ports.js';
-import type { EntraDevice } from '../../src/registry/index.js';
+import type { EntraDevice } from '../../src/model/index.js';
 import { ENGINES, registryFixture, type RegistryFixture } from '../registry/helpers.js';
 import { dropPostgresFileDatabase } from '../store/test-databases.js';
 

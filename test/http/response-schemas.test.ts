@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findEntraDevice } from '../../src/directory/entra-devices.js';
 import { findGroup } from '../../src/directory/groups.js';
 import { findManagedDevice } from '../../src/intune/index.js';
-import { autopilotDeviceModel, type EntityModel } from '../../src/http/odata/index.js';
+import type { EntityModel } from '../../src/model/index.js';
 import {
   toGraphAutopilotDevice,
   toGraphAutopilotSettings,
@@ -20,8 +20,8 @@ import {
 } from '../../src/http/routes/graph/autopilot-shapes.js';
 import { toGraphEntraDevice, toGraphGroup } from '../../src/http/routes/graph/directory-shapes.js';
 import { selectFrom } from '../../src/http/routes/graph/graph-support.js';
-import { deploymentProfileModel, entraDeviceModel, groupModel, importedDeviceModel } from '../../src/http/routes/graph/list-queries.js';
-import { managedDeviceModel, toGraphManagedDevice } from '../../src/http/routes/graph/managed-device-list.js';
+import { toGraphManagedDevice } from '../../src/http/routes/graph/managed-device-shapes.js';
+import { autopilotDeviceModel, deploymentProfileModel, entraDeviceModel, groupModel, importedDeviceModel, managedDeviceModel } from '../../src/store/index.js';
 import { OrganizationSchema, toGraphOrganization } from '../../src/http/routes/graph/organization.js';
 import {
   AutopilotDeviceSchema,

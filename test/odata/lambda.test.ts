@@ -2,11 +2,12 @@
 // EXISTS queries on both engines against a reference evaluation in JS.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canonicalFilter, fetchPage, parseListQuery, type FilterNode } from '../../src/http/odata/index.js';
+import { canonicalFilter, parseListQuery } from '../../src/http/odata/index.js';
+import type { FilterNode } from '../../src/model/index.js';
+import { fetchPage } from '../../src/store/list-query/compile.js';
 import { GraphError } from '../../src/http/graph-errors.js';
-import { entraDeviceModel as model } from '../../src/http/routes/graph/list-queries.js';
-import { createRegistryStore, createTenantsStore, engineOf, migrateToLatest } from '../../src/store/index.js';
-import type { EntraDevice } from '../../src/registry/index.js';
+import { createStore, createTenantsStore, engineOf, entraDeviceModel as model, migrateToLatest } from '../../src/store/index.js';
+import type { EntraDevice } from '../../src/model/index.js';
 import { createTenant } from '../../src/tenants/index.js';
 import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
 
@@ -77,7 +78,7 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
       const tenants = createTenantsStore(t.db);
       tenantId = (await createTenant(tenants, { domain: 'contoso.onmicrosoft.com', displayName: 'Contoso' })).tenant.id;
       const otherId = (await createTenant(tenants, { domain: 'fabrikam.onmicrosoft.com', displayName: 'Fabrikam' })).tenant.id;
-      const store = createRegistryStore(t.db);
+      const store = createStore(t.db);
       const now = new Date().toISOString();
       const make = (i: number, tenant: string): EntraDevice => ({
         id: randomUUID(),

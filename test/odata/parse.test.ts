@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GraphError } from '../../src/http/graph-errors.js';
-import {
-  autopilotDeviceModel as model,
-  buildNextLink,
-  canonicalFilter,
-  compileFilter,
-  encodeSkipToken,
-  nextSkipToken,
-  parseListQuery,
-  projectSelect,
-  selectContextSuffix,
-  type FilterNode,
-} from '../../src/http/odata/index.js';
+import { buildNextLink, canonicalFilter, encodeSkipToken, nextSkipToken, parseListQuery, projectSelect, selectContextSuffix } from '../../src/http/odata/index.js';
+import type { FilterNode } from '../../src/model/index.js';
+import { autopilotDeviceModel as model } from '../../src/store/index.js';
+import { compileFilter, keysetPositionOf } from '../../src/store/list-query/compile.js';
 import { Kysely, SqliteDialect, PostgresDialect } from 'kysely';
 import type { DatabaseSchema } from '../../src/store/index.js';
 
@@ -181,7 +173,7 @@ describe('$skiptoken', () => {
   const row = { id: 'b1c2', serial_number: 'PF1ABC', group_tag: 'a' };
 
   it('round-trips the last row position', () => {
-    const token = nextSkipToken(parse(q), row);
+    const token = nextSkipToken(parse(q), keysetPositionOf(parse(q), row));
     expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(parse({ ...q, $skiptoken: token }).skipToken).toEqual({ values: ['PF1ABC'], key: 'b1c2' });
     // the same query spelled differently is the same query
@@ -189,7 +181,7 @@ describe('$skiptoken', () => {
   });
 
   it('is rejected against another $filter or $orderby (replay)', () => {
-    const token = nextSkipToken(parse(q), row);
+    const token = nextSkipToken(parse(q), keysetPositionOf(parse(q), row));
     for (const other of [{ ...q, $filter: "groupTag eq 'b'" }, { ...q, $orderby: 'serialNumber' }, { $filter: q.$filter }]) {
       expect(errorOf(() => parse({ ...other, $skiptoken: token })).message).toMatch(/^Invalid \$skiptoken: the token is damaged or was issued for a different/);
     }
@@ -197,7 +189,7 @@ describe('$skiptoken', () => {
 
   it('is rejected when tampered with', () => {
     const p = parse(q);
-    const token = nextSkipToken(p, row);
+    const token = nextSkipToken(p, keysetPositionOf(p, row));
     const body = JSON.parse(Buffer.from(token, 'base64url').toString());
     body.k = 'a0000';
     const forged = Buffer.from(JSON.stringify(body)).toString('base64url');
@@ -211,9 +203,9 @@ describe('$skiptoken', () => {
     const link = buildNextLink(
       "https://tarmac.example/beta/deviceManagement/windowsAutopilotDeviceIdentities?$filter=contains(serialNumber,'a%20b')&$top=2&$skip=4&$skiptoken=old",
       p,
-      { id: 'abc', serial_number: 'x' },
+      keysetPositionOf(p, { id: 'abc', serial_number: 'x' }),
     );
-    const token = nextSkipToken(p, { id: 'abc' });
+    const token = nextSkipToken(p, keysetPositionOf(p, { id: 'abc' }));
     expect(link).toBe(`https://tarmac.example/beta/deviceManagement/windowsAutopilotDeviceIdentities?$filter=contains(serialNumber,'a%20b')&$top=2&$skiptoken=${token}`);
     expect(buildNextLink('http://h/x', p, token)).toBe(`http://h/x?$skiptoken=${token}`);
   });

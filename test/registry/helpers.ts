@@ -1,7 +1,8 @@
 // Registry test helpers: synthetic hashes (never real ones), migrated databases on both engines, tenants.
 import { encodeHardwareHash, syntheticInventory, type SyntheticOverrides } from '../../src/hash/index.js';
-import { createRegistryStore, createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
-import type { RegistryStore } from '../../src/registry/index.js';
+import { createStore, createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
+import type { EntityModel, ListQuery } from '../../src/model/index.js';
+import type { Store } from '../../src/ports.js';
 import { createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
 import { createTestDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
 
@@ -15,7 +16,7 @@ export function syntheticHash(seed: number, overrides: SyntheticOverrides = {}):
 export interface RegistryFixture {
   tdb: TestDatabase;
   db: Db;
-  store: RegistryStore;
+  store: Store;
   tenants: TenantsStore;
   contoso: CreatedTenant;
   fabrikam: CreatedTenant;
@@ -28,5 +29,10 @@ export async function registryFixture(engine: TestEngine): Promise<RegistryFixtu
   const tenants = createTenantsStore(tdb.db);
   const contoso = await createTenant(tenants, { domain: 'contoso.onmicrosoft.com', displayName: 'Contoso' });
   const fabrikam = await createTenant(tenants, { domain: 'fabrikam.onmicrosoft.com', displayName: 'Fabrikam' });
-  return { tdb, db: tdb.db, store: createRegistryStore(tdb.db), tenants, contoso, fabrikam, cleanup: () => tdb.cleanup() };
+  return { tdb, db: tdb.db, store: createStore(tdb.db), tenants, contoso, fabrikam, cleanup: () => tdb.cleanup() };
+}
+
+/** The first `top` items of a list in key order, as a Graph client gets them with only $top (and $count). */
+export function firstPage(model: EntityModel, top: number, count = false): ListQuery {
+  return { model, filter: undefined, top, skip: 0, orderBy: [], select: undefined, count, skipToken: undefined, fingerprint: model.name };
 }

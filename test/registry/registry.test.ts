@@ -1,29 +1,18 @@
 // The registry domain on both engines: import → worker → registered devices, every DDS outcome, group tags kept in
 // step with the Entra object, deregistration, crash recovery through leases, concurrent workers, sync.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  ImportWorker,
-  ZTD_ERRORS,
-  deregisterBySerialNumbers,
-  deregisterDevice,
-  getAutopilotSettings,
-  importDevices,
-  processImportBatch,
-  requestSync,
-  updateDevice,
-  type ImportItem,
-  type ImportedDevice,
-  type RegistryStore,
-} from '../../src/registry/index.js';
+import { ImportWorker, ZTD_ERRORS, deregisterBySerialNumbers, deregisterDevice, getAutopilotSettings, importDevices, processImportBatch, requestSync, updateDevice, type ImportItem, type ImportedDevice } from '../../src/registry/index.js';
+import { type Store } from '../../src/ports.js';
+import { autopilotDeviceModel, importedDeviceModel } from '../../src/store/index.js';
 import { syntheticInventory } from '../../src/hash/index.js';
 import { dropPostgresFileDatabase } from '../store/test-databases.js';
-import { ENGINES, registryFixture, syntheticHash, type RegistryFixture } from './helpers.js';
+import { ENGINES, firstPage, registryFixture, syntheticHash, type RegistryFixture } from './helpers.js';
 
 afterAll(dropPostgresFileDatabase);
 
 const itemName = (i: number): string => `item[${i}]`;
 
-async function importAndProcess(store: RegistryStore, tenantId: string, items: ImportItem[]): Promise<ImportedDevice[]> {
+async function importAndProcess(store: Store, tenantId: string, items: ImportItem[]): Promise<ImportedDevice[]> {
   const rows = await importDevices(store, { tenantId, items, now: new Date(), itemName });
   const worker = new ImportWorker(store, { pollIntervalMs: 60_000 });
   worker.start();
@@ -73,7 +62,7 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect(again).toMatchObject({ status: 'error', deviceErrorCode: 806, deviceErrorName: 'ZtdDeviceAlreadyAssigned', deviceRegistrationId: null });
     const [other] = await importAndProcess(f.store, fabrikam, [{ hardwareIdentifier: syntheticHash(2) }]);
     expect(other).toMatchObject({ status: 'error', deviceErrorCode: 808, deviceErrorName: 'ZtdDeviceAssignedToOtherTenant' });
-    expect((await f.store.devices.list(fabrikam, { top: 10 })).items).toEqual([]);
+    expect((await f.store.devices.list(fabrikam, firstPage(autopilotDeviceModel, 10))).items).toEqual([]);
   });
 
   it('twice in one import: the first is processed, the rest ZtdDeviceDuplicated', async () => {
@@ -109,7 +98,7 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     await expect(importDevices(f.store, { tenantId: contoso, items: [{ hardwareIdentifier: syntheticHash(7) }, { hardwareIdentifier: 'not base64!' }], now: new Date(), itemName })).rejects.toThrow(
       /item\[1\]\.hardwareIdentifier is not base64/,
     );
-    expect((await f.store.imports.list(contoso, { top: 10 })).items).toEqual([]);
+    expect((await f.store.imports.list(contoso, firstPage(importedDeviceModel, 10))).items).toEqual([]);
   });
 
   it('a group tag change moves [OrderID] on the Entra object in step; deregistering frees the device for another tenant', async () => {
@@ -154,10 +143,10 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect((await processImportBatch(f.store, { ...options, now: () => new Date(t0) })).settled).toBe(0);
     // …and, 31 s later, the doomed worker's rows too.
     expect((await processImportBatch(f.store, { ...options, now: () => new Date(t0 + 31_000) })).settled).toBe(25);
-    const page = await f.store.imports.list(contoso, { top: 100 });
+    const page = await f.store.imports.list(contoso, firstPage(importedDeviceModel, 100));
     expect(page.items.every((r) => r.status === 'complete')).toBe(true);
     expect(new Set(page.items.map((r) => r.deviceRegistrationId)).size).toBe(40);
-    expect((await f.store.devices.list(contoso, { top: 100, count: true })).count).toBe(40);
+    expect((await f.store.devices.list(contoso, firstPage(autopilotDeviceModel, 100, true))).count).toBe(40);
     // A late settle by the doomed worker finds nothing it still owns.
     expect(await f.store.imports.leased('doomed')).toEqual([]);
   });
@@ -174,10 +163,10 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     b.start();
     await Promise.all([a.idle(), b.idle()]);
     await Promise.all([a.stop(), b.stop()]);
-    const rows = (await f.store.imports.list(contoso, { top: 1000 })).items;
+    const rows = (await f.store.imports.list(contoso, firstPage(importedDeviceModel, 1000))).items;
     expect(rows.filter((r) => r.status === 'complete')).toHaveLength(300);
     expect(rows.filter((r) => r.deviceErrorCode === 806)).toHaveLength(300);
-    expect((await f.store.devices.list(contoso, { top: 1000, count: true })).count).toBe(300);
+    expect((await f.store.devices.list(contoso, firstPage(autopilotDeviceModel, 1000, true))).count).toBe(300);
   });
 
   it('sync: completes when nothing is pending; 409 while imports are pending; 429 within the interval', async () => {

@@ -1,26 +1,19 @@
-// $filter: parse with @odata/parser, then validate against the entity model into a small typed tree that the SQL
-// compiler (compile.ts) turns into a WHERE condition. Every rejection names the position in the $filter text.
+// $filter: parse with @odata/parser, then validate against the entity model into a small typed tree (FilterNode,
+// src/model/list-query.ts) that the store's compiler (src/store/list-query/compile.ts) turns into a WHERE condition.
+// Every rejection names the position in the $filter text.
 import { defaultParser, type Token } from '@odata/parser';
+import {
+  LAMBDA_ELEMENT,
+  resolveProperty,
+  type CompareOp,
+  type EntityModel,
+  type FilterNode,
+  type FilterValue,
+  type ResolvedProperty,
+  type StringFunction,
+} from '../../model/index.js';
 import { filterError } from './errors.js';
-import { resolveProperty, unknownPropertyMessage, type EntityModel, type ResolvedProperty } from './model.js';
-
-export type CompareOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le';
-export type StringFunction = 'contains' | 'startswith' | 'endswith';
-export type FilterValue = string | number | boolean | null;
-
-export type FilterNode =
-  | { kind: 'and' | 'or'; left: FilterNode; right: FilterNode }
-  | { kind: 'not'; operand: FilterNode }
-  | { kind: 'compare'; op: CompareOp; property: string; value: FilterValue }
-  | { kind: 'function'; fn: StringFunction; property: string; value: string }
-  /**
-   * `physicalIds/any(p: <predicate>)` / `all(…)` over a stringCollection property. Inside the predicate, compare and
-   * function nodes name the element as LAMBDA_ELEMENT (whatever the variable was called); `any()` has no predicate.
-   */
-  | { kind: 'lambda'; quantifier: 'any' | 'all'; property: string; predicate: FilterNode | undefined };
-
-/** The property name lambda predicates use for the collection element. */
-export const LAMBDA_ELEMENT = '$element';
+import { unknownPropertyMessage } from './model.js';
 
 const COMPARE: Record<string, CompareOp> = {
   EqualsExpression: 'eq',

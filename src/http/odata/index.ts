@@ -1,20 +1,9 @@
-// OData query options for Graph collections: parse and validate, compile to Kysely, page with keyset $skiptoken.
+// OData query options for Graph collections: parse and validate them into the ports' ListQuery, and shape the
+// response (nextLink with keyset $skiptoken, $select). The store compiles a ListQuery to SQL (src/store/list-query).
 // See README.md in this directory.
-export { parseListQuery, type ListQueryOptions, type OrderByItem, type ParsedListQuery, type QueryInput } from './query.js';
-export { parseFilter, canonicalFilter, type FilterNode, type FilterValue, type CompareOp, type StringFunction } from './filter.js';
-export {
-  applyFilter,
-  applyListQuery,
-  buildNextLink,
-  compileFilter,
-  countRows,
-  fetchPage,
-  nextSkipToken,
-  projectSelect,
-  selectContextSuffix,
-  type Page,
-} from './compile.js';
-export { encodeSkipToken, decodeSkipToken, type KeysetPosition, type SortValue } from './skip-token.js';
-export { resolveProperty, type EntityModel, type PropertySpec, type PropertyType, type SubstringIndex } from './model.js';
-export { autopilotDeviceModel, ENROLLMENT_STATES, SERIAL_NUMBER_INDEX } from './autopilot-device-model.js';
+export { parseListQuery, type ListQueryOptions, type ParsedListQuery, type QueryInput } from './query.js';
+export { parseFilter, canonicalFilter } from './filter.js';
+export { buildNextLink, nextSkipToken, projectSelect, selectContextSuffix } from './next-link.js';
+export { encodeSkipToken, decodeSkipToken } from './skip-token.js';
+export { unknownPropertyMessage } from './model.js';
 export { queryOptionError, filterError, ODATA_ERROR_CODE } from './errors.js';

@@ -1,8 +1,9 @@
 // parseListQuery: the OData system query options of a collection GET, validated against the entity model.
+import { resolveProperty, type EntityModel, type ListQuery, type OrderByItem } from '../../model/index.js';
 import { queryOptionError } from './errors.js';
-import { canonicalFilter, parseFilter, type FilterNode } from './filter.js';
-import { resolveProperty, unknownPropertyMessage, type EntityModel, type PropertyType } from './model.js';
-import { decodeSkipToken, type KeysetPosition } from './skip-token.js';
+import { canonicalFilter, parseFilter } from './filter.js';
+import { unknownPropertyMessage } from './model.js';
+import { decodeSkipToken } from './skip-token.js';
 
 export interface ListQueryOptions {
   /** Largest page a client may ask for with $top. */
@@ -11,30 +12,8 @@ export interface ListQueryOptions {
   defaultTop: number;
 }
 
-export interface OrderByItem {
-  property: string;
-  column: string;
-  type: PropertyType;
-  nullable: boolean;
-  direction: 'asc' | 'desc';
-}
-
-export interface ParsedListQuery {
-  model: EntityModel;
-  filter: FilterNode | undefined;
-  /** Page size (Graph semantics: $top sizes the page; @odata.nextLink continues). */
-  top: number;
-  /** $skip (offset), for compatibility; keyset paging via $skiptoken is what nextLinks use. */
-  skip: number;
-  /** The client's $orderby; the key is always appended as the final tiebreaker when the query runs. */
-  orderBy: OrderByItem[];
-  /** Property names (model spelling) from $select, or undefined for all. */
-  select: string[] | undefined;
-  count: boolean;
-  skipToken: KeysetPosition | undefined;
-  /** Identifies the $filter/$orderby: skip tokens are bound to it. */
-  fingerprint: string;
-}
+/** A list query as parsed here: the port's ListQuery (src/model/list-query.ts). */
+export type ParsedListQuery = ListQuery;
 
 export type QueryInput = Record<string, unknown> | URLSearchParams;
 

@@ -3,16 +3,8 @@
 // neither survives editing nor works against a different query. Keyset positions only ever move forward, so
 // following nextLinks can never repeat a row or loop, even while rows are inserted or deleted between pages.
 import { createHash } from 'node:crypto';
+import type { KeysetPosition, SortValue } from '../../model/index.js';
 import { queryOptionError } from './errors.js';
-
-export type SortValue = string | number | null;
-
-export interface KeysetPosition {
-  /** Values of the $orderby expressions for the last row returned (nulls already coalesced; see compile.ts). */
-  values: SortValue[];
-  /** The last row's key. */
-  key: string;
-}
 
 const VERSION = 1;
 

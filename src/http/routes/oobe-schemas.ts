@@ -2,11 +2,10 @@
 // Tarmac's hardware-change report and the device-side error envelope. They document what oobe.ts sends; like the
 // Graph schemas (graph/schemas/common.ts) they are loose and serialized with JSON.stringify.
 import { Type } from '@sinclair/typebox';
-import { DEVICE_ENROLLMENT_TYPES, JOIN_TYPES, MANAGED_DEVICE_OWNER_TYPES } from './graph/managed-device-list.js';
+import { DEVICE_ENROLLMENT_TYPES, JOIN_TYPES, MANAGED_DEVICE_OWNER_TYPES, REMEDIATION_STATES } from '../../model/index.js';
 import { Loose, Nullable, Shared, StringEnum } from './graph/schemas/common.js';
 import { ConfigurationFileSchema } from './graph/schemas/profiles.js';
 
-const REMEDIATION_STATES = ['unknown', 'noRemediationRequired', 'automaticRemediationRequired', 'manualRemediationRequired'] as const;
 
 export const OobeErrorSchema = Loose(
   {

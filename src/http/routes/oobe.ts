@@ -22,8 +22,8 @@ import {
   type OobeTenants,
 } from '../../oobe/index.js';
 import { toAsciiJson } from '../../profiles/configuration-file.js';
-import type { ManagedDevice } from '../../intune/index.js';
-import type { EntraDevice } from '../../registry/index.js';
+import type { ManagedDevice } from '../../model/index.js';
+import type { EntraDevice } from '../../model/index.js';
 import type { TenantsStore } from '../../tenants/index.js';
 import { graphDate } from '../graph-errors.js';
 import type { TarmacPlugin } from '../types.js';

@@ -2,15 +2,8 @@
 // updateDeviceProperties, assignUserToDevice, unassignUserFromDevice; beta adds deleteDevices (by serial number)
 // and allowNextEnrollment. Another tenant's device is 404, exactly like one that does not exist.
 import { Type } from '@sinclair/typebox';
-import {
-  allowNextEnrollment,
-  deregisterBySerialNumbers,
-  deregisterDevice,
-  findDevice,
-  updateDevice,
-  type AutopilotDevice,
-  type DevicePatch,
-} from '../../../registry/index.js';
+import { allowNextEnrollment, deregisterBySerialNumbers, deregisterDevice, findDevice, updateDevice, type DevicePatch } from '../../../registry/index.js';
+import { type AutopilotDevice } from '../../../model/index.js';
 import type { DeploymentProfile } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
 import { authOf } from '../../plugins/auth.js';

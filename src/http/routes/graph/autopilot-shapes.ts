@@ -7,7 +7,8 @@ import type {
   ImportedWindowsAutopilotDeviceIdentity,
   WindowsAutopilotDeviceIdentity,
 } from '@microsoft/microsoft-graph-types';
-import type { AutopilotDevice, AutopilotSettings, DeletedDeviceState, ImportedDevice } from '../../../registry/index.js';
+import type { AutopilotSettings, DeletedDeviceState, ImportedDevice } from '../../../registry/index.js';
+import type { AutopilotDevice } from '../../../model/index.js';
 import type { DeploymentProfile, ProfileAssignment } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
 import { EMPTY_GUID, NEVER, type GraphVersion } from './graph-support.js';

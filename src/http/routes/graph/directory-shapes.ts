@@ -3,7 +3,7 @@
 import type { Device, Group as GraphGroup } from '@microsoft/microsoft-graph-types';
 import type { Group } from '../../../directory/ports.js';
 import { DirectoryError } from '../../../directory/errors.js';
-import type { EntraDevice } from '../../../registry/index.js';
+import type { EntraDevice } from '../../../model/index.js';
 import { GraphError } from '../../graph-errors.js';
 import type { TarmacApp } from '../../types.js';
 import { toGraphError } from './graph-support.js';

@@ -6,7 +6,8 @@ import { deleteManagedDevice, findManagedDevice } from '../../../intune/index.js
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { collectionPage, GRAPH_VERSIONS, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
-import { listManagedDevices, toGraphManagedDevice } from './managed-device-list.js';
+import { listManagedDevices } from './list-queries.js';
+import { toGraphManagedDevice } from './managed-device-shapes.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { ManagedDeviceSchema } from './schemas/intune.js';
 

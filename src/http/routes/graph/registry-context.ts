@@ -1,11 +1,12 @@
 // The registry on the app: its store, the import worker (started when the app is ready, stopped before it closes)
 // and the sync interval. Not encapsulated, so every route sees `app.registry`.
-import { createRegistryStore } from '../../../store/index.js';
-import { ImportWorker, type ImportWorkerOptions, type RegistryStore } from '../../../registry/index.js';
+import { createStore } from '../../../store/index.js';
+import { ImportWorker, type ImportWorkerOptions } from '../../../registry/index.js';
+import { type Store } from '../../../ports.js';
 import { unencapsulated, type TarmacPlugin } from '../../types.js';
 
 export interface RegistryContext {
-  store: RegistryStore;
+  store: Store;
   /** Undefined when the app runs without a worker (importWorker: false): imports then stay `unknown`. */
   worker: ImportWorker | undefined;
   syncIntervalSeconds: number;
@@ -25,7 +26,7 @@ export interface RegistryContextOptions extends Record<string, unknown> {
 }
 
 export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsulated(async (app, { importWorker }) => {
-  const store = createRegistryStore(app.db);
+  const store = createStore(app.db);
   const worker =
     importWorker === false
       ? undefined

@@ -1,7 +1,7 @@
-// Response schema of Intune's managedDevice (v1.0 and beta in one schema). It documents what managed-device-list.ts
+// Response schema of Intune's managedDevice (v1.0 and beta in one schema). It documents what managed-device-shapes.ts
 // builds; see common.ts for why it is loose.
 import { Type } from '@sinclair/typebox';
-import { JOIN_TYPES, MANAGED_DEVICE_OWNER_TYPES } from '../managed-device-list.js';
+import { JOIN_TYPES, MANAGED_DEVICE_OWNER_TYPES } from '../../../../model/index.js';
 import { DateTime, Loose, Nullable, ODataType, StringEnum } from './common.js';
 
 export const ManagedDeviceSchema = Loose(

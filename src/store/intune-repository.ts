@@ -1,47 +1,17 @@
-// The intune domain's storage (src/intune/ports.ts) on Kysely, for SQLite and PostgreSQL.
-import { sql, type Selectable } from 'kysely';
-import type { IntuneRepository, ManagedDevice, ManagedDeviceJoinType, ManagedDeviceOwnerType, NeighbourKeyHolder, NeighbourObjectType } from '../intune/ports.js';
-import type { IdentityKey } from '../registry/ports.js';
-import type { Executor } from './registry-store.js';
-import type { ManagedDevicesTable } from './schema.js';
-
-/** Values per IN (…) list. */
-const IN_CHUNK = 1000;
-
-type ManagedDeviceRow = Selectable<ManagedDevicesTable>;
-
-/** A managed_devices row as the domain's ManagedDevice (for list queries built elsewhere). */
-export function toManagedDevice(row: ManagedDeviceRow): ManagedDevice {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    deviceName: row.device_name,
-    managedDeviceOwnerType: row.managed_device_owner_type as ManagedDeviceOwnerType,
-    deviceEnrollmentType: row.device_enrollment_type,
-    joinType: row.join_type as ManagedDeviceJoinType,
-    managementAgent: row.management_agent,
-    operatingSystem: row.operating_system,
-    osVersion: row.os_version,
-    serialNumber: row.serial_number,
-    manufacturer: row.manufacturer,
-    model: row.model,
-    azureAdDeviceId: row.azure_ad_device_id,
-    userPrincipalName: row.user_principal_name,
-    enrollmentProfileName: row.enrollment_profile_name,
-    complianceState: row.compliance_state,
-    autopilotEnrolled: Number(row.autopilot_enrolled) === 1,
-    autopilotDeviceId: row.autopilot_device_id,
-    enrolledAt: row.enrolled_at,
-    lastSyncAt: row.last_sync_at,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+// Intune managed devices and the hardware keys of objects made from a hash (IntuneRepository, src/intune/ports.ts) on
+// Kysely. Neighbour keys have no foreign key: they are deleted with their object, explicitly.
+import { sql } from 'kysely';
+import type { IntuneRepository, NeighbourKeyHolder, NeighbourObjectType } from '../intune/ports.js';
+import type { IdentityKey, ListPage, ListQuery, ManagedDevice, ManagedDeviceOwnerType } from '../model/index.js';
+import type { Engine } from './engine.js';
+import { IN_CHUNK, type Executor } from './executor.js';
+import { listPage } from './list-query/compile.js';
+import { managedDeviceFromRow } from './row-mappers.js';
 
 export class KyselyIntuneRepository implements IntuneRepository {
   constructor(
     private readonly db: Executor,
-    private readonly postgres: boolean,
+    private readonly engine: Engine,
   ) {}
 
   async create(d: ManagedDevice): Promise<void> {
@@ -76,7 +46,12 @@ export class KyselyIntuneRepository implements IntuneRepository {
 
   async find(tenantId: string, id: string): Promise<ManagedDevice | undefined> {
     const row = await this.db.selectFrom('managed_devices').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    return row ? toManagedDevice(row) : undefined;
+    return row ? managedDeviceFromRow(row) : undefined;
+  }
+
+  async list(tenantId: string, query: ListQuery): Promise<ListPage<ManagedDevice>> {
+    const base = this.db.selectFrom('managed_devices').selectAll('managed_devices').where('managed_devices.tenant_id', '=', tenantId);
+    return listPage(base, query, this.engine, (rows) => rows.map(managedDeviceFromRow));
   }
 
   async touch(tenantId: string, id: string, now: string): Promise<void> {

@@ -1,64 +1,21 @@
-// The directory domain's storage (src/directory/ports.ts) on Kysely, for SQLite and PostgreSQL.
-import type { Insertable, Selectable } from 'kysely';
-import type { DirectoryRepository, Group, GroupPatch, Membership, MembershipRuleProcessingState } from '../directory/ports.js';
-import type { EntraDevice } from '../registry/ports.js';
-import type { Executor } from './registry-store.js';
-import { toEntraDevices } from './registry-store.js';
-import type { GroupsTable } from './schema.js';
+// Groups and memberships (DirectoryRepository, src/directory/ports.ts) on Kysely, and the Entra-device reads and
+// deletes that membership and the directory's rules need.
+import type { DirectoryRepository, Group, GroupPatch, Membership } from '../directory/ports.js';
+import type { EntraDevice, ListPage, ListQuery } from '../model/index.js';
 import { chunks } from './chunks.js';
+import type { Engine } from './engine.js';
+import { KyselyEntraDeviceRepository } from './entra-device-repository.js';
+import type { Executor } from './executor.js';
+import { listPage } from './list-query/compile.js';
+import { groupFromRow, groupRowOf } from './row-mappers.js';
 
 /** Values per IN (…) list, and rows per multi-row INSERT (4 columns: well under PostgreSQL's bind limit). */
 const CHUNK = 1000;
 
-
-type GroupRow = Selectable<GroupsTable>;
-
-/** A groups row as the domain's Group (for list queries built elsewhere). */
-export function groupFromRow(row: GroupRow): Group {
-  let groupTypes: string[] = [];
-  try {
-    const parsed: unknown = JSON.parse(row.group_types);
-    if (Array.isArray(parsed)) groupTypes = parsed.map(String);
-  } catch {
-    groupTypes = [];
-  }
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    displayName: row.display_name,
-    description: row.description,
-    mailNickname: row.mail_nickname,
-    mailEnabled: Number(row.mail_enabled) === 1,
-    securityEnabled: Number(row.security_enabled) === 1,
-    groupTypes,
-    membershipRule: row.membership_rule,
-    membershipRuleProcessingState: row.membership_rule_processing_state as MembershipRuleProcessingState | null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function groupRowOf(g: Group): Insertable<GroupsTable> {
-  return {
-    id: g.id,
-    tenant_id: g.tenantId,
-    display_name: g.displayName,
-    description: g.description,
-    mail_nickname: g.mailNickname,
-    mail_enabled: g.mailEnabled ? 1 : 0,
-    security_enabled: g.securityEnabled ? 1 : 0,
-    group_types: JSON.stringify(g.groupTypes),
-    membership_rule: g.membershipRule,
-    membership_rule_processing_state: g.membershipRuleProcessingState,
-    created_at: g.createdAt,
-    updated_at: g.updatedAt,
-  };
-}
-
 export class KyselyDirectoryRepository implements DirectoryRepository {
   constructor(
     private readonly db: Executor,
-    private readonly postgres: boolean,
+    private readonly engine: Engine,
   ) {}
 
   async createGroup(group: Group): Promise<void> {
@@ -68,6 +25,11 @@ export class KyselyDirectoryRepository implements DirectoryRepository {
   async findGroup(tenantId: string, id: string): Promise<Group | undefined> {
     const row = await this.db.selectFrom('groups').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return row ? groupFromRow(row) : undefined;
+  }
+
+  async listGroups(tenantId: string, query: ListQuery): Promise<ListPage<Group>> {
+    const base = this.db.selectFrom('groups').selectAll('groups').where('groups.tenant_id', '=', tenantId);
+    return listPage(base, query, this.engine, (rows) => rows.map(groupFromRow));
   }
 
   async findGroupsByName(tenantId: string, name: string): Promise<Group[]> {
@@ -165,7 +127,7 @@ export class KyselyDirectoryRepository implements DirectoryRepository {
     const out: EntraDevice[] = [];
     for (const part of chunks([...new Set(ids)], CHUNK)) {
       const rows = await this.db.selectFrom('entra_devices').selectAll().where('tenant_id', '=', tenantId).where('id', 'in', part).execute();
-      out.push(...(await toEntraDevices(this.db, rows)));
+      out.push(...(await new KyselyEntraDeviceRepository(this.db, this.engine).withPhysicalIds(rows)));
     }
     return out;
   }

@@ -1,14 +1,25 @@
-// From a parsed list query to SQL (Kysely), the same on SQLite and PostgreSQL except for substring search.
+// From a list query (src/model/list-query.ts, parsed by src/http/odata) to SQL (Kysely), the same on SQLite and
+// PostgreSQL except for substring search.
 //
 // Semantics (see README.md): string comparisons and functions are case-insensitive (lower() on both sides);
 // enums compare with their canonical member name; every predicate is two-valued (NULL-safe), so `not` means what
 // it says; sort keys coalesce NULL so that keyset comparisons stay total.
 import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
-import type { Engine } from '../../store/engine.js';
-import { LAMBDA_ELEMENT, type FilterNode, type FilterValue, type StringFunction } from './filter.js';
-import { resolveProperty, type EntityModel, type ResolvedProperty } from './model.js';
-import type { OrderByItem, ParsedListQuery } from './query.js';
-import { encodeSkipToken, type KeysetPosition, type SortValue } from './skip-token.js';
+import {
+  LAMBDA_ELEMENT,
+  resolveProperty,
+  type EntityModel,
+  type FilterNode,
+  type FilterValue,
+  type KeysetPosition,
+  type ListPage,
+  type ListQuery,
+  type OrderByItem,
+  type ResolvedProperty,
+  type SortValue,
+  type StringFunction,
+} from '../../model/index.js';
+import type { Engine } from '../engine.js';
 
 /** Below this many characters a trigram index cannot help; SQLite then scans with LIKE. */
 export const MIN_INDEXED_NEEDLE = 3;
@@ -157,10 +168,10 @@ export function pinsIndexedProperty(node: FilterNode, model: EntityModel): boole
 /** Applies $filter only (for counts, or callers that shape the query themselves). */
 export function applyFilter<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
-  parsed: ParsedListQuery,
+  query: ListQuery,
   engine: Engine,
 ): SelectQueryBuilder<DB, TB, O> {
-  return parsed.filter ? qb.where(compileFilter(parsed.filter, parsed.model, engine) as Expression<SqlBool>) : qb;
+  return query.filter ? qb.where(compileFilter(query.filter, query.model, engine) as Expression<SqlBool>) : qb;
 }
 
 /**
@@ -170,32 +181,32 @@ export function applyFilter<DB, TB extends keyof DB, O>(
  */
 export function applyListQuery<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
-  parsed: ParsedListQuery,
+  query: ListQuery,
   engine: Engine,
 ): SelectQueryBuilder<DB, TB, O> {
-  const { model } = parsed;
-  let q = applyFilter(qb, parsed, engine);
-  if (parsed.skipToken) q = q.where(keysetCondition(model, parsed.orderBy, parsed.skipToken) as Expression<SqlBool>);
+  const { model } = query;
+  let q = applyFilter(qb, query, engine);
+  if (query.skipToken) q = q.where(keysetCondition(model, query.orderBy, query.skipToken) as Expression<SqlBool>);
   // SQLite without ANALYZE statistics (the usual case) prefers walking the (tenant, key) index in ORDER BY order
   // over a selective equality index, scanning the whole tenant to find one serial number. When the filter pins an
   // indexed property, a unary + (SQLite's documented way to disqualify an index for a term; a no-op on values)
   // makes it use the equality index and sort the few matches.
-  const plus = engine === 'sqlite' && parsed.filter !== undefined && pinsIndexedProperty(parsed.filter, model);
+  const plus = engine === 'sqlite' && query.filter !== undefined && pinsIndexedProperty(query.filter, model);
   const ordered = (e: RawBuilder<unknown>) => (plus ? sql`+${e}` : e);
-  for (const item of parsed.orderBy) q = q.orderBy(ordered(sortExpression(model, item)), item.direction);
+  for (const item of query.orderBy) q = q.orderBy(ordered(sortExpression(model, item)), item.direction);
   q = q.orderBy(ordered(column(model, model.key)), 'asc');
-  q = q.limit(parsed.top + 1);
-  if (parsed.skip > 0 && !parsed.skipToken) q = q.offset(parsed.skip);
+  q = q.limit(query.top + 1);
+  if (query.skip > 0 && !query.skipToken) q = q.offset(query.skip);
   return q;
 }
 
 /** `select count(*)` over the caller's builder with $filter applied (ignores paging); for `@odata.count`. */
 export async function countRows<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
-  parsed: ParsedListQuery,
+  query: ListQuery,
   engine: Engine,
 ): Promise<number> {
-  const row = (await applyFilter(qb, parsed, engine)
+  const row = (await applyFilter(qb, query, engine)
     .clearSelect()
     .clearOrderBy()
     .select(sql<number | string | bigint>`count(*)`.as('odata_count'))
@@ -203,86 +214,56 @@ export async function countRows<DB, TB extends keyof DB, O>(
   return Number(row?.odata_count ?? 0);
 }
 
-export interface Page<Row> {
+export interface RowPage<Row> {
   /** At most `top` rows. */
   rows: Row[];
   /** There is at least one more row after these. */
   hasMore: boolean;
-  /** When hasMore: the query string value for $skiptoken of the next page (buildNextLink puts it in a URL). */
-  skipToken: string | undefined;
+  /** When hasMore: the position the next page starts after (http encodes it as the $skiptoken of the nextLink). */
+  next: KeysetPosition | undefined;
 }
 
 /** Runs applyListQuery and splits off the look-ahead row. Rows must carry the key and $orderby columns. */
 export async function fetchPage<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
-  parsed: ParsedListQuery,
+  query: ListQuery,
   engine: Engine,
-): Promise<Page<O>> {
-  if (parsed.top === 0) return { rows: [], hasMore: false, skipToken: undefined };
-  const rows = await applyListQuery(qb, parsed, engine).execute();
-  const hasMore = rows.length > parsed.top;
-  const page = hasMore ? rows.slice(0, parsed.top) : rows;
-  return { rows: page, hasMore, skipToken: hasMore ? nextSkipToken(parsed, page[page.length - 1] as Record<string, unknown>) : undefined };
+): Promise<RowPage<O>> {
+  if (query.top === 0) return { rows: [], hasMore: false, next: undefined };
+  const rows = await applyListQuery(qb, query, engine).execute();
+  const hasMore = rows.length > query.top;
+  const page = hasMore ? rows.slice(0, query.top) : rows;
+  return { rows: page, hasMore, next: hasMore ? keysetPositionOf(query, page[page.length - 1] as Record<string, unknown>) : undefined };
 }
 
-/** The $skiptoken that continues after `lastRow` (a row as the database returned it, with column names). */
-export function nextSkipToken(parsed: ParsedListQuery, lastRow: Record<string, unknown>): string {
-  const { model } = parsed;
-  const values = parsed.orderBy.map((item) => {
-    if (!(item.column in lastRow)) throw new Error(`nextSkipToken: the row has no column ${item.column} (select it to sort by ${item.property})`);
+/** The keyset position just after `lastRow` (a row as the database returned it, with column names). */
+export function keysetPositionOf(query: ListQuery, lastRow: Record<string, unknown>): KeysetPosition {
+  const { model } = query;
+  const values = query.orderBy.map((item) => {
+    if (!(item.column in lastRow)) throw new Error(`keysetPositionOf: the row has no column ${item.column} (select it to sort by ${item.property})`);
     const v = lastRow[item.column];
     if (v === null || v === undefined) return nullSortValue(item);
     if (typeof v === 'string' || typeof v === 'number') return v;
     if (typeof v === 'bigint') return Number(v);
     if (typeof v === 'boolean') return v ? 1 : 0;
-    throw new Error(`nextSkipToken: column ${item.column} holds a ${typeof v}, which cannot be a sort key`);
+    throw new Error(`keysetPositionOf: column ${item.column} holds a ${typeof v}, which cannot be a sort key`);
   });
   const key = lastRow[model.key.column];
-  if (typeof key !== 'string') throw new Error(`nextSkipToken: the row has no string key column ${model.key.column}`);
-  return encodeSkipToken(parsed.fingerprint, { values, key });
+  if (typeof key !== 'string') throw new Error(`keysetPositionOf: the row has no string key column ${model.key.column}`);
+  return { values, key };
 }
 
-/**
- * `@odata.nextLink`: the request URL (absolute) with every parameter kept as the client wrote it, except $skip and
- * any previous $skiptoken, plus `$skiptoken=<token>`. Pass the last row of the page (or a token from fetchPage).
- */
-export function buildNextLink(requestUrl: string | URL, parsed: ParsedListQuery, lastRowOrToken: Record<string, unknown> | string): string {
-  const token = typeof lastRowOrToken === 'string' ? lastRowOrToken : nextSkipToken(parsed, lastRowOrToken);
-  const url = String(requestUrl);
-  const q = url.indexOf('?');
-  const base = q < 0 ? url : url.slice(0, q);
-  const kept = (q < 0 ? '' : url.slice(q + 1))
-    .split('&')
-    .filter((pair) => {
-      if (pair === '') return false;
-      const rawKey = pair.split('=')[0];
-      let key: string;
-      try {
-        key = decodeURIComponent(rawKey.replace(/\+/g, ' ')).toLowerCase();
-      } catch {
-        key = rawKey.toLowerCase();
-      }
-      return key !== '$skiptoken' && key !== '$skip';
-    });
-  kept.push(`$skiptoken=${token}`);
-  return `${base}?${kept.join('&')}`;
-}
-
-/**
- * $select for response objects: only the selected properties (in $select order), plus the key and any
- * `@odata.*` annotations. `select` undefined returns the object unchanged.
- */
-export function projectSelect<T extends Record<string, unknown>>(entity: T, parsed: Pick<ParsedListQuery, 'select' | 'model'>): Partial<T> {
-  if (!parsed.select) return entity;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(entity)) if (k.startsWith('@odata.')) out[k] = v;
-  const key = parsed.model.key.property;
-  if (key in entity) out[key] = entity[key];
-  for (const name of parsed.select) if (name in entity) out[name] = entity[name];
-  return out as Partial<T>;
-}
-
-/** Graph's context suffix for $select: `(id,serialNumber)`, or '' without $select. */
-export function selectContextSuffix(parsed: Pick<ParsedListQuery, 'select'>): string {
-  return parsed.select ? `(${parsed.select.join(',')})` : '';
+/** One page of a list query over `base` (the tenant's rows): the rows as domain objects, the next position, the count. */
+export async function listPage<DB, TB extends keyof DB, O, T>(
+  base: SelectQueryBuilder<DB, TB, O>,
+  query: ListQuery,
+  engine: Engine,
+  toItems: (rows: O[]) => T[] | Promise<T[]>,
+): Promise<ListPage<T>> {
+  const page = await fetchPage(base, query, engine);
+  return {
+    items: await toItems(page.rows),
+    next: page.next,
+    count: query.count ? await countRows(base, query, engine) : undefined,
+  };
 }

@@ -1,102 +1,25 @@
-// The profiles domain's storage (src/profiles/ports.ts) on Kysely, for SQLite and PostgreSQL.
-// A profile is one row: the columns Graph sorts on, and the rest of the resource as JSON in `settings`.
-import { sql, type Insertable, type Selectable } from 'kysely';
+// Deployment profiles, assignments and each device's resolved profile (ProfileRepository, src/profiles/ports.ts) on
+// Kysely. A profile is one row: the columns Graph sorts on, and the rest of the resource as JSON in `settings`.
+import { sql } from 'kysely';
+import type { AutopilotDevice, ListPage, ListQuery } from '../model/index.js';
 import type {
   AssignmentForResolution,
-  AssignmentTarget,
   DeploymentProfile,
   ProfileAssignment,
-  ProfileList,
-  ProfileListQuery,
   ProfileRepository,
   ResolutionDevice,
   ResolvedProfile,
 } from '../profiles/ports.js';
-import type { AutopilotDevice } from '../registry/ports.js';
-import { toDevice, type Executor } from './registry-store.js';
-import type { DeploymentProfileAssignmentsTable, DeploymentProfilesTable } from './schema.js';
 import { chunks } from './chunks.js';
-
-const AZURE_AD_TYPE = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
-const ACTIVE_DIRECTORY_TYPE = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
-
-/** Values per IN (…) list. */
-const IN_CHUNK = 1000;
-
-
-/** What `settings` holds: the profile minus what has columns of its own. */
-type StoredSettings = Omit<DeploymentProfile, 'id' | 'tenantId' | 'kind' | 'displayName' | 'description' | 'createdAt' | 'lastModifiedAt'>;
-
-export function deploymentProfileFromRow(row: Selectable<DeploymentProfilesTable>): DeploymentProfile {
-  const settings = JSON.parse(row.settings) as StoredSettings;
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    kind: row.odata_type === ACTIVE_DIRECTORY_TYPE ? 'activeDirectory' : 'azureAD',
-    displayName: row.display_name,
-    description: row.description,
-    locale: settings.locale,
-    deviceNameTemplate: settings.deviceNameTemplate,
-    deviceType: settings.deviceType,
-    outOfBoxExperienceSetting: settings.outOfBoxExperienceSetting,
-    hardwareHashExtractionEnabled: settings.hardwareHashExtractionEnabled,
-    preprovisioningAllowed: settings.preprovisioningAllowed,
-    hybridAzureADJoinSkipConnectivityCheck: settings.hybridAzureADJoinSkipConnectivityCheck,
-    roleScopeTagIds: settings.roleScopeTagIds,
-    managementServiceAppId: settings.managementServiceAppId,
-    ...(settings.enrollmentStatusScreenSettings !== undefined ? { enrollmentStatusScreenSettings: settings.enrollmentStatusScreenSettings } : {}),
-    createdAt: row.created_at,
-    lastModifiedAt: row.last_modified_at,
-  };
-}
-
-function rowOf(profile: DeploymentProfile): Insertable<DeploymentProfilesTable> & { description: string; settings: string } {
-  const settings: StoredSettings = {
-    locale: profile.locale,
-    deviceNameTemplate: profile.deviceNameTemplate,
-    deviceType: profile.deviceType,
-    outOfBoxExperienceSetting: profile.outOfBoxExperienceSetting,
-    hardwareHashExtractionEnabled: profile.hardwareHashExtractionEnabled,
-    preprovisioningAllowed: profile.preprovisioningAllowed,
-    hybridAzureADJoinSkipConnectivityCheck: profile.hybridAzureADJoinSkipConnectivityCheck,
-    roleScopeTagIds: profile.roleScopeTagIds,
-    managementServiceAppId: profile.managementServiceAppId,
-    ...(profile.enrollmentStatusScreenSettings !== undefined ? { enrollmentStatusScreenSettings: profile.enrollmentStatusScreenSettings } : {}),
-  };
-  return {
-    id: profile.id,
-    tenant_id: profile.tenantId,
-    odata_type: profile.kind === 'activeDirectory' ? ACTIVE_DIRECTORY_TYPE : AZURE_AD_TYPE,
-    display_name: profile.displayName,
-    description: profile.description,
-    settings: JSON.stringify(settings),
-    created_at: profile.createdAt,
-    last_modified_at: profile.lastModifiedAt,
-  };
-}
-
-function targetOf(row: Pick<Selectable<DeploymentProfileAssignmentsTable>, 'target_type' | 'group_id'>): AssignmentTarget {
-  if (row.target_type === 'allDevices') return { kind: 'allDevices' };
-  if (row.target_type === 'exclusionGroup') return { kind: 'exclusionGroup', groupId: row.group_id ?? '' };
-  return { kind: 'group', groupId: row.group_id ?? '' };
-}
-
-function toAssignment(row: Selectable<DeploymentProfileAssignmentsTable>): ProfileAssignment {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    profileId: row.profile_id,
-    target: targetOf(row),
-    source: row.source,
-    sourceId: row.source_id,
-    createdAt: row.created_at,
-  };
-}
+import type { Engine } from './engine.js';
+import { IN_CHUNK, type Executor } from './executor.js';
+import { listPage } from './list-query/compile.js';
+import { assignmentFromRow, assignmentTargetOf, autopilotDeviceFromRow, deploymentProfileFromRow, deploymentProfileRowOf } from './row-mappers.js';
 
 export class KyselyProfileRepository implements ProfileRepository {
   constructor(
     private readonly db: Executor,
-    private readonly postgres: boolean,
+    private readonly engine: Engine,
   ) {}
 
   async find(tenantId: string, id: string): Promise<DeploymentProfile | null> {
@@ -125,26 +48,9 @@ export class KyselyProfileRepository implements ProfileRepository {
     return rows.map(deploymentProfileFromRow);
   }
 
-  async list(tenantId: string, query: ProfileListQuery): Promise<ProfileList> {
-    const column = {
-      displayName: 'display_name',
-      createdDateTime: 'created_at',
-      lastModifiedDateTime: 'last_modified_at',
-      id: 'id',
-    } as const;
-    const order = query.orderBy ?? { field: 'createdDateTime', descending: false };
-    const direction = order.descending ? 'desc' : 'asc';
-    const rows = await this.db
-      .selectFrom('deployment_profiles')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .orderBy(column[order.field], direction)
-      .orderBy('id', direction)
-      .limit(query.top + 1)
-      .offset(query.skip)
-      .execute();
-    const count = query.count ? await this.count(tenantId) : undefined;
-    return { items: rows.slice(0, query.top).map(deploymentProfileFromRow), more: rows.length > query.top, count };
+  async list(tenantId: string, query: ListQuery): Promise<ListPage<DeploymentProfile>> {
+    const base = this.db.selectFrom('deployment_profiles').selectAll('deployment_profiles').where('deployment_profiles.tenant_id', '=', tenantId);
+    return listPage(base, query, this.engine, (rows) => rows.map(deploymentProfileFromRow));
   }
 
   async count(tenantId: string): Promise<number> {
@@ -157,11 +63,11 @@ export class KyselyProfileRepository implements ProfileRepository {
   }
 
   async insert(profile: DeploymentProfile): Promise<void> {
-    await this.db.insertInto('deployment_profiles').values(rowOf(profile)).execute();
+    await this.db.insertInto('deployment_profiles').values(deploymentProfileRowOf(profile)).execute();
   }
 
   async replace(profile: DeploymentProfile): Promise<void> {
-    const { id, tenant_id, created_at, ...rest } = rowOf(profile);
+    const { id, tenant_id, created_at, ...rest } = deploymentProfileRowOf(profile);
     void created_at;
     await this.db.updateTable('deployment_profiles').set(rest).where('tenant_id', '=', tenant_id).where('id', '=', id).execute();
   }
@@ -180,7 +86,7 @@ export class KyselyProfileRepository implements ProfileRepository {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
-    return rows.map(toAssignment);
+    return rows.map(assignmentFromRow);
   }
 
   async findAssignment(tenantId: string, profileId: string, assignmentId: string): Promise<ProfileAssignment | null> {
@@ -191,7 +97,7 @@ export class KyselyProfileRepository implements ProfileRepository {
       .where('profile_id', '=', profileId)
       .where('id', '=', assignmentId)
       .executeTakeFirst();
-    return row ? toAssignment(row) : null;
+    return row ? assignmentFromRow(row) : null;
   }
 
   async insertAssignment(assignment: ProfileAssignment): Promise<void> {
@@ -239,7 +145,7 @@ export class KyselyProfileRepository implements ProfileRepository {
       .select(['a.profile_id', 'a.target_type', 'a.group_id', 'p.created_at'])
       .where('a.tenant_id', '=', tenantId)
       .execute();
-    return rows.map((row) => ({ profileId: row.profile_id, profileCreatedAt: row.created_at, target: targetOf(row) }));
+    return rows.map((row) => ({ profileId: row.profile_id, profileCreatedAt: row.created_at, target: assignmentTargetOf(row) }));
   }
 
   async autopilotDevicesBehind(tenantId: string, entraObjectIds: string[]): Promise<string[]> {
@@ -390,6 +296,6 @@ export class KyselyProfileRepository implements ProfileRepository {
       .limit(top + 1)
       .offset(skip)
       .execute();
-    return { items: rows.slice(0, top).map(toDevice), more: rows.length > top };
+    return { items: rows.slice(0, top).map(autopilotDeviceFromRow), more: rows.length > top };
   }
 }

@@ -1,0 +1,29 @@
+// The one store every domain's operations run on: each domain's repositories side by side, and one transaction
+// across them all, so that a registration, its Entra object, the dynamic groups it joins and the profile it resolves
+// to commit or roll back together. Each domain declares its own repositories in its ports.ts; this only composes
+// them. src/store/create-store.ts implements it on SQLite and PostgreSQL.
+import type { DirectoryRepository, EntraDeviceRepository } from './directory/ports.js';
+import type { IntuneRepository } from './intune/ports.js';
+import type { ProfileRepository } from './profiles/ports.js';
+import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from './registry/ports.js';
+
+export interface Store {
+  /** The import queue (src/registry). */
+  readonly imports: ImportRepository;
+  /** Autopilot devices with their hashes (src/registry). */
+  readonly devices: DeviceRepository;
+  /** The global identity-key table: one live owner per key (src/registry). */
+  readonly identityKeys: IdentityKeyRepository;
+  /** windowsAutopilotSettings and sync (src/registry). */
+  readonly settings: SettingsRepository;
+  /** Entra device objects (src/directory). */
+  readonly entra: EntraDeviceRepository;
+  /** Groups and memberships (src/directory). */
+  readonly directory: DirectoryRepository;
+  /** Deployment profiles, assignments and each device's resolved profile (src/profiles). */
+  readonly profiles: ProfileRepository;
+  /** Intune managed devices and the hardware keys of objects made from a hash (src/intune). */
+  readonly intune: IntuneRepository;
+  /** Runs `work` atomically; nested calls join the outer transaction. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+}

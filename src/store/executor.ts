@@ -1,0 +1,23 @@
+// What every repository runs on: the database or an open transaction on it, and the engine it talks to.
+import type { Kysely, Transaction } from 'kysely';
+import type { Engine } from './engine.js';
+import type { DatabaseSchema } from './schema.js';
+
+export type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
+
+/** Rows per multi-row INSERT: well under PostgreSQL's 65535 bind parameters for the widest table. */
+export const INSERT_CHUNK = 500;
+/** Values per IN (…) list. */
+export const IN_CHUNK = 1000;
+
+/** Runs `write` in the transaction `db` already is, or in a new one. */
+export async function atomically(db: Executor, write: (trx: Executor) => Promise<void>): Promise<void> {
+  if (db.isTransaction) await write(db);
+  else await db.transaction().execute(write);
+}
+
+/** The constructor shape of every repository: where it runs, and on which engine. */
+export interface RepositoryContext {
+  db: Executor;
+  engine: Engine;
+}

@@ -1,0 +1,162 @@
+// The import queue (ImportRepository, src/registry/ports.ts) on Kysely: rows accepted by POST …/import, leased by the
+// worker in batches, settled with their outcome.
+//
+// Concurrency: SQLite transactions start with BEGIN IMMEDIATE (database.ts), so every transaction here runs alone.
+// On PostgreSQL the worker's claim skips rows another worker has locked and `leased()` locks the rows it returns.
+import { sql } from 'kysely';
+import type { ListPage, ListQuery } from '../model/index.js';
+import type { ImportedDevice, ImportOutcome, ImportRepository, ImportStatus } from '../registry/ports.js';
+import { chunks } from './chunks.js';
+import type { Engine } from './engine.js';
+import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
+import { listPage } from './list-query/compile.js';
+import { WAITING_IMPORT_PREDICATE } from './migrations/0004-import-queue.js';
+import { importedDeviceFromRow } from './row-mappers.js';
+
+const UNPROCESSED: ImportStatus[] = ['unknown', 'pending'];
+
+export class KyselyImportRepository implements ImportRepository {
+  constructor(
+    private readonly db: Executor,
+    private readonly engine: Engine,
+  ) {}
+
+  async insertMany(rows: ImportedDevice[]): Promise<void> {
+    const write = async (trx: Executor): Promise<void> => {
+      for (const part of chunks(rows, INSERT_CHUNK)) {
+        await trx
+          .insertInto('imported_device_identities')
+          .values(
+            part.map((r) => ({
+              id: r.id,
+              tenant_id: r.tenantId,
+              import_id: r.importId,
+              group_tag: r.groupTag,
+              serial_number: r.serialNumber,
+              product_key: r.productKey,
+              hardware_identifier: r.hardwareIdentifier,
+              assigned_user_principal_name: r.assignedUserPrincipalName,
+              import_status: r.status,
+              device_registration_id: r.deviceRegistrationId,
+              device_error_code: r.deviceErrorCode,
+              device_error_name: r.deviceErrorName,
+              lease_until: null,
+              created_at: r.createdAt,
+              updated_at: r.updatedAt,
+            })),
+          )
+          .execute();
+      }
+    };
+    await atomically(this.db, write);
+  }
+
+  async find(tenantId: string, id: string): Promise<ImportedDevice | undefined> {
+    const row = await this.db
+      .selectFrom('imported_device_identities')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row ? importedDeviceFromRow(row) : undefined;
+  }
+
+  async list(tenantId: string, query: ListQuery): Promise<ListPage<ImportedDevice>> {
+    const base = this.db.selectFrom('imported_device_identities').selectAll('imported_device_identities').where('imported_device_identities.tenant_id', '=', tenantId);
+    return listPage(base, query, this.engine, (rows) => rows.map(importedDeviceFromRow));
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('imported_device_identities').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async claim(owner: string, limit: number, now: string, leaseUntil: string): Promise<number> {
+    let candidates = this.db
+      .selectFrom('imported_device_identities')
+      .select('id')
+      // Literal, not bound parameters: the partial index imported_device_identities_waiting (migration 0004) covers
+      // this predicate only when the planner can see the same constants.
+      .where(sql<boolean>`${sql.raw(WAITING_IMPORT_PREDICATE)}`)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit);
+    if (this.engine === 'postgres') candidates = candidates.forUpdate().skipLocked();
+    const result = await this.db
+      .updateTable('imported_device_identities')
+      .set((eb) => ({ lease_owner: owner, lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', candidates)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async leased(owner: string): Promise<(ImportedDevice & { attempts: number })[]> {
+    let query = this.db
+      .selectFrom('imported_device_identities')
+      .selectAll()
+      .where('lease_owner', '=', owner)
+      .where('import_status', 'in', UNPROCESSED)
+      .orderBy('created_at')
+      .orderBy('id');
+    if (this.engine === 'postgres') query = query.forUpdate();
+    const rows = await query.execute();
+    return rows.map((r) => ({ ...importedDeviceFromRow(r), attempts: Number(r.attempts) }));
+  }
+
+  async settle(outcomes: ImportOutcome[], now: string): Promise<void> {
+    // Few statements, not one per row: rows that share an outcome (an error code) are one UPDATE … WHERE id IN;
+    // completed rows are one UPDATE per chunk with the registration id picked by a CASE on the row id.
+    const released = { lease_owner: null, lease_until: null, updated_at: now };
+    const errors = new Map<string, ImportOutcome[]>();
+    const completed: ImportOutcome[] = [];
+    for (const o of outcomes) {
+      if (o.status === 'complete' && o.deviceRegistrationId !== null) completed.push(o);
+      else {
+        const key = `${o.status}|${o.deviceErrorCode}|${o.deviceErrorName}`;
+        const group = errors.get(key);
+        if (group) group.push(o);
+        else errors.set(key, [o]);
+      }
+    }
+    for (const group of errors.values()) {
+      const { status, deviceErrorCode, deviceErrorName } = group[0];
+      for (const part of chunks(group, IN_CHUNK)) {
+        await this.db
+          .updateTable('imported_device_identities')
+          .set({ ...released, import_status: status, device_registration_id: null, device_error_code: deviceErrorCode, device_error_name: deviceErrorName })
+          .where(
+            'id',
+            'in',
+            part.map((o) => o.id),
+          )
+          .execute();
+      }
+    }
+    for (const part of chunks(completed, 250)) {
+      const registrationId = sql<string>`case id ${sql.join(
+        part.map((o) => sql`when ${o.id} then ${o.deviceRegistrationId}`),
+        sql` `,
+      )} end`;
+      await this.db
+        .updateTable('imported_device_identities')
+        .set({ ...released, import_status: 'complete', device_registration_id: registrationId, device_error_code: 0, device_error_name: '' })
+        .where(
+          'id',
+          'in',
+          part.map((o) => o.id),
+        )
+        .execute();
+    }
+  }
+
+  async countUnprocessed(tenantId: string): Promise<number> {
+    const r = await this.db
+      .selectFrom('imported_device_identities')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('import_status', 'in', UNPROCESSED)
+      .where('tenant_id', '=', tenantId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+}

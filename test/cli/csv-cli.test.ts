@@ -4,9 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, unpaddedHash } from '../csv/fixtures.js';
-import type { FixtureEncoding } from '../csv/fixtures.js';
-import { REAL_DIR, runTarmac } from './run-tarmac.js';
+import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, unpaddedHash } from '../support/csv-fixtures.js';
+import type { FixtureEncoding } from '../support/csv-fixtures.js';
+import { REAL_DIR } from '../support/real-hashes.js';
+import { runTarmac } from '../support/run-tarmac.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tarmac-csv-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
-import { loadSources } from '../hash/helpers.js';
-import { REAL_DIR, runTarmac } from './run-tarmac.js';
+import { REAL_DIR, loadSources } from '../support/real-hashes.js';
+import { runTarmac } from '../support/run-tarmac.js';
 
 interface Summary {
   source: string;

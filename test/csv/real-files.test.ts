@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixCsv, mergeCsv, readCsv, validateCsv } from '../../src/csv/index.js';
-import { realCsvFiles } from './fixtures.js';
+import { realCsvFiles } from '../support/real-hashes.js';
 
 const files = realCsvFiles();
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tarmac-real-'));

@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { decodeHardwareHash } from '../../src/hash/index.js';
-import { loadRealHashes } from '../hash/helpers.js';
-import { createPostgresScratch } from '../store/test-databases.js';
-import { ROOT, childEnv, cli, demoOf, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from './serve-process.js';
+import { loadRealHashes } from '../support/real-hashes.js';
+import { createPostgresScratch } from '../support/test-databases.js';
+import { ROOT, childEnv, cli, demoOf, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from '../support/serve-process.js';
 
 const SDK_CLIENT = join(ROOT, 'test/e2e/fixtures/autopilot-sdk-client.ts');
 

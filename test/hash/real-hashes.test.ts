@@ -8,7 +8,8 @@ import {
   type DecodedHash,
   type DeviceIdentity,
 } from '../../src/hash/index.js';
-import { loadRealHashes, loadSources, sha256Hex, type RealHash } from './helpers.js';
+import { loadRealHashes, loadSources, type RealHash } from '../support/real-hashes.js';
+import { sha256Hex } from './helpers.js';
 
 const real = loadRealHashes(); // throws when the folder is missing: these tests must not silently skip
 const sources = loadSources();

@@ -8,7 +8,7 @@ import { entraDeviceModel as model } from '../../src/http/routes/graph/list-quer
 import { createRegistryStore, createTenantsStore, engineOf, migrateToLatest } from '../../src/store/index.js';
 import type { EntraDevice } from '../../src/registry/index.js';
 import { createTenant } from '../../src/tenants/index.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 

@@ -13,7 +13,7 @@ import {
   fetchPage,
   parseListQuery,
 } from '../../src/http/odata/index.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 

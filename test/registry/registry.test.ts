@@ -16,8 +16,8 @@ import {
   type RegistryStore,
 } from '../../src/registry/index.js';
 import { syntheticInventory } from '../../src/hash/index.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
-import { ENGINES, registryFixture, syntheticHash, type RegistryFixture } from './helpers.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
+import { ENGINES, registryFixture, syntheticHash, type RegistryFixture } from '../support/registry-fixture.js';
 
 afterAll(dropPostgresFileDatabase);
 

@@ -3,7 +3,7 @@ import { encodeHardwareHash, syntheticInventory, type SyntheticOverrides } from 
 import { createRegistryStore, createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
 import type { RegistryStore } from '../../src/registry/index.js';
 import { createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { createTestDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './test-databases.js';
 
 export const ENGINES: TestEngine[] = ['sqlite', 'postgres'];
 

@@ -7,6 +7,45 @@ import { readOa3Xml } from '../../src/hash/index.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const REAL_DIR = path.resolve(REPO_ROOT, '../shared/data/real-hashes');
+/** How the corpus's place is named in messages: relative to the repository, as a clone sees it. */
+export const REAL_DIR_NAME = '../shared/data/real-hashes';
+
+declare module 'vitest' {
+  interface TaskMeta {
+    /** Set on the suites and tests that read the real-hash corpus (test/support/real-hashes-reporter.ts counts them). */
+    needsRealHashes?: boolean;
+  }
+}
+
+/** Throws (so the tests fail loudly) when the corpus is missing. */
+function assertRealDir(): void {
+  if (!existsSync(REAL_DIR)) {
+    throw new Error(`The real hardware hashes are missing: expected them in ${REAL_DIR} (shared/data/real-hashes beside the repo).`);
+  }
+}
+
+/** CI sets CI=true (GitHub, GitLab and most others do): there a missing corpus must fail, never skip. */
+export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
+  const ci = env.CI?.toLowerCase();
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
+/**
+ * Whether the tests that read the corpus are skipped: it is absent (a fresh clone has no ../shared beside it) and
+ * this is not CI. In CI they run without it and fail on the loaders' "missing" error.
+ */
+export const SKIP_REAL_HASHES = !existsSync(REAL_DIR) && !isCi();
+
+/** Options for a describe() or test() that reads the corpus: skipped without it, and marked for the reporter. */
+export const needsRealHashes = { skip: SKIP_REAL_HASHES, meta: { needsRealHashes: true } };
+
+/**
+ * `load()`, or `skipped` when the corpus's tests are skipped. For data a file reads while its tests are collected
+ * (vitest still collects the bodies of skipped suites, so they must not touch the missing folder).
+ */
+export function fromRealHashes<T>(load: () => T, skipped: T): T {
+  return SKIP_REAL_HASHES ? skipped : load();
+}
 
 export interface RealHash {
   file: string;
@@ -29,9 +68,7 @@ export function readText(file: string): string {
 
 /** Every hash in the real-data folder. Throws (so the suite fails loudly) when the folder is missing. */
 export function loadRealHashes(): RealHash[] {
-  if (!existsSync(REAL_DIR)) {
-    throw new Error(`The real hardware hashes are missing: expected them in ${REAL_DIR} (shared/data/real-hashes beside the repo).`);
-  }
+  assertRealDir();
   const out: RealHash[] = [];
   for (const file of readdirSync(REAL_DIR).sort()) {
     const full = path.join(REAL_DIR, file);
@@ -61,6 +98,7 @@ export interface SourceRow {
 
 /** The per-file table rows of SOURCES.md: `| \`file\` | … | manufacturer / model / serial | TV |`. */
 export function loadSources(): SourceRow[] {
+  assertRealDir();
   const text = readFileSync(path.join(REAL_DIR, 'SOURCES.md'), 'utf8');
   const rows: SourceRow[] = [];
   for (const line of text.split('\n')) {
@@ -82,8 +120,18 @@ export function loadSources(): SourceRow[] {
 
 /** The real Get-WindowsAutopilotInfo CSVs (read in place; never copy them or data derived from them). */
 export function realCsvFiles(): string[] {
+  assertRealDir();
   return readdirSync(REAL_DIR)
     .filter((f) => f.endsWith('.csv'))
+    .sort()
+    .map((f) => path.join(REAL_DIR, f));
+}
+
+/** The paths of the CSVs and the OA3.xml in the corpus, sorted. */
+export function realHashFiles(): string[] {
+  assertRealDir();
+  return readdirSync(REAL_DIR)
+    .filter((f) => f.endsWith('.csv') || f.endsWith('.xml'))
     .sort()
     .map((f) => path.join(REAL_DIR, f));
 }

@@ -1,12 +1,9 @@
 // Fresh databases and a listening app for benchmarks: a temp SQLite directory, or a new PostgreSQL database on the loopback server
 // (dropped afterwards). Benchmarks stay on this machine: a non-loopback PostgreSQL URL is skipped, not used.
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
+import { rmSync } from 'node:fs';
 import type { TarmacApp } from '../src/http/types.js';
 import type { CreatedTenant } from '../src/tenants/index.js';
+import { createPostgresScratch, createSqliteScratchDir, withAdmin } from '../test/support/test-databases.js';
 
 export const POSTGRES_URL = process.env.TARMAC_BENCH_POSTGRES_URL ?? process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -20,31 +17,17 @@ function isLoopback(url: string): boolean {
   return host === '127.0.0.1' || host === 'localhost' || host === '[::1]' || host === '::1';
 }
 
+// The databases themselves come from the tests' factory (test/support/test-databases.ts), named for the benchmark.
+
 /** `label` names the temp directory or database (tarmac-bench-<label>-…), so leftovers say where they came from. */
 export function sqliteScratch(label: string): Scratch {
-  const dataDir = mkdtempSync(path.join(tmpdir(), `tarmac-bench-${label}-`));
+  const dataDir = createSqliteScratchDir(`tarmac-bench-${label}-`);
   return { settings: { dataDir, databaseUrl: undefined }, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
 }
 
-export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
 export async function postgresScratch(label: string): Promise<Scratch> {
-  const name = `tarmac_bench_${label}_${Math.floor(Date.now() / 1000)}_${process.pid}_${randomUUID().slice(0, 8)}`;
-  await withAdmin((c) => c.query(`create database ${name}`));
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  return {
-    settings: { dataDir: '/nonexistent', databaseUrl: url.toString() },
-    drop: () => withAdmin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
-  };
+  const scratch = await createPostgresScratch({ adminUrl: POSTGRES_URL, prefix: `tarmac_bench_${label}_` });
+  return { settings: { dataDir: '/nonexistent', databaseUrl: scratch.url }, drop: scratch.drop };
 }
 
 /** Whether the PostgreSQL half can run (says why not when it cannot). */
@@ -54,7 +37,7 @@ export async function postgresAvailable(): Promise<boolean> {
     return false;
   }
   try {
-    await withAdmin(async () => undefined);
+    await withAdmin(async () => undefined, POSTGRES_URL);
     return true;
   } catch (err) {
     console.log(`  postgres: skipped, no server at ${POSTGRES_URL} (${(err as Error).message})`);

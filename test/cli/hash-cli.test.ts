@@ -1,12 +1,12 @@
 // `tarmac hash decode|validate` as a user runs them: the real binary, real files from ../shared (read in place,
 // never copied), and synthetic hashes built with Tarmac's own encoder.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
-import { loadSources } from '../hash/helpers.js';
-import { REAL_DIR, runTarmac } from './run-tarmac.js';
+import { fromRealHashes, loadSources, needsRealHashes, realHashFiles } from '../support/real-hashes.js';
+import { runTarmac } from '../support/run-tarmac.js';
 
 interface Summary {
   source: string;
@@ -25,12 +25,9 @@ interface Summary {
   inventory: { system: { serialNumber: string | null }; networkAdapters: unknown[] } | null;
 }
 
-const realFiles = readdirSync(REAL_DIR)
-  .filter((f) => f.endsWith('.csv') || f.endsWith('.xml'))
-  .sort()
-  .map((f) => path.join(REAL_DIR, f));
+const realFiles = fromRealHashes(realHashFiles, []);
 
-describe('tarmac hash decode --json over the real corpus', () => {
+describe('tarmac hash decode --json over the real corpus', needsRealHashes, () => {
   let decoded: Summary[];
   beforeAll(async () => {
     const r = await runTarmac(['hash', 'decode', '--json', ...realFiles]);
@@ -131,7 +128,7 @@ describe('tarmac hash validate', () => {
     return bytes.toString('base64');
   };
 
-  it('accepts every real hash (exit 0)', async () => {
+  it('accepts every real hash (exit 0)', needsRealHashes, async () => {
     const r = await runTarmac(['hash', 'validate', ...realFiles]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('64 valid, 0 invalid');

@@ -2,7 +2,7 @@
 // the profile, the first run, workplace join), the guardrail explained by `tarmac import`, `tarmac graph` raw calls,
 // and `tarmac devices offboard` after a refused delete.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, syntheticDevice, writeCsv, type OnlineServer } from './online-server.js';
+import { startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
 
 const TIMEOUT = 120_000;
 

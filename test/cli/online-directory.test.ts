@@ -3,8 +3,8 @@
 // to delete an Autopilot device's Entra object (exit 1 with the server's reason), and deleting by display name.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTarmac } from './run-tarmac.js';
-import { startServer, syntheticDevice, writeCsv, type OnlineServer } from './online-server.js';
+import { runTarmac } from '../support/run-tarmac.js';
+import { startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
 
 const TIMEOUT = 120_000;
 

@@ -2,7 +2,7 @@
 // an in-file duplicate reported at their lines and not sent; a second import answered 806 at its line), find
 // devices with an OData filter, get and delete them by serial number or id. Exit codes as documented.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { damaged, startServer, syntheticDevice, writeCsv, type OnlineServer } from './online-server.js';
+import { damaged, startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
 
 const TIMEOUT = 120_000;
 

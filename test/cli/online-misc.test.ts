@@ -1,8 +1,8 @@
 // The online CLI's edges against the real server: sync (204, then 429 "too soon"), missing settings, an
 // unreachable server and refused credentials (exit 2), and throttling waited out through Retry-After.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTarmac } from './run-tarmac.js';
-import { startServer, syntheticDevice, writeCsv, type OnlineServer } from './online-server.js';
+import { runTarmac } from '../support/run-tarmac.js';
+import { startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
 
 const TIMEOUT = 120_000;
 

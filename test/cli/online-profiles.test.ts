@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTarmac } from './run-tarmac.js';
-import { startServer, type OnlineServer } from './online-server.js';
+import { runTarmac } from '../support/run-tarmac.js';
+import { startServer, type OnlineServer } from '../support/online-server.js';
 
 const TIMEOUT = 120_000;
 const FIELDS = [

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { StreamingTextDecoder, cp1252Byte, cp1252Char, decodeBytes } from '../../src/csv/encoding.js';
-import { encode } from './fixtures.js';
-import type { FixtureEncoding } from './fixtures.js';
+import { encode } from '../support/csv-fixtures.js';
+import type { FixtureEncoding } from '../support/csv-fixtures.js';
 
 function decodeInChunks(bytes: Uint8Array, sizes: number[]): { text: string; name: string } {
   const d = new StreamingTextDecoder();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeHeader, looksLikeDataRow, recognizeHeader } from '../../src/csv/dialect.js';
 import { splitLine } from '../../src/csv/fields.js';
-import { H3, H4, H5, HP } from './fixtures.js';
+import { H3, H4, H5, HP } from '../support/csv-fixtures.js';
 
 describe('splitLine', () => {
   it('splits unquoted lines on the fast path', () => {

@@ -4,7 +4,7 @@ import { runInNewContext } from 'node:vm';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { readCsv, validateCsv } from '../../src/csv/index.js';
-import { H4, fakeDevice } from './fixtures.js';
+import { H4, fakeDevice } from '../support/csv-fixtures.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;

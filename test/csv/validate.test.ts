@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateCsv } from '../../src/csv/index.js';
 import type { CsvDiagnostic, ValidateCsvResult } from '../../src/csv/index.js';
-import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, rows, unpaddedHash } from './fixtures.js';
+import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, rows, unpaddedHash } from '../support/csv-fixtures.js';
 
 const check = (input: string | Uint8Array, strict = false): Promise<ValidateCsvResult> =>
   validateCsv(typeof input === 'string' ? Buffer.from(input, 'latin1') : input, { strict });

@@ -5,7 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixCsv, formatCsv, mergeCsv, toAsciiValue, validateCsv, writeCsv } from '../../src/csv/index.js';
 import type { CsvSource } from '../../src/csv/index.js';
-import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, unpaddedHash } from './fixtures.js';
+import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, unpaddedHash } from '../support/csv-fixtures.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tarmac-csv-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

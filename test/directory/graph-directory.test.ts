@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { afterDevicesChanged } from '../../src/lifecycle/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
-import { graphFixture, type GraphFixture } from '../registry/http-fixture.js';
-import { ENGINES, syntheticHash } from '../registry/helpers.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
+import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 

@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refreshDeviceMemberships, refreshGroupMembership } from '../../src/directory/membership.js';
 import type { Group } from '../../src/directory/ports.js';
 import type { EntraDevice } from '../../src/model/index.js';
-import { ENGINES, registryFixture, type RegistryFixture } from '../registry/helpers.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
+import { ENGINES, registryFixture, type RegistryFixture } from '../support/registry-fixture.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 

@@ -7,9 +7,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { decodeHardwareHash } from '../../src/hash/index.js';
-import { loadRealHashes } from '../hash/helpers.js';
-import { createPostgresScratch } from '../store/test-databases.js';
-import { ROOT, childEnv, cli, demoOf, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from './serve-process.js';
+import { loadRealHashes, needsRealHashes } from '../support/real-hashes.js';
+import { createPostgresScratch } from '../support/test-databases.js';
+import { ROOT, childEnv, cli, demoOf, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from '../support/serve-process.js';
 
 const SDK_CLIENT = join(ROOT, 'test/e2e/fixtures/autopilot-sdk-client.ts');
 
@@ -53,7 +53,7 @@ function expectedOutcomes(): { complete: number; duplicated: number; unidentifia
 }
 
 for (const engine of ['sqlite', 'postgres'] as const) {
-  describe(`Graph SDK against tarmac serve (${engine})`, () => {
+  describe(`Graph SDK against tarmac serve (${engine})`, needsRealHashes, () => {
     it(
       'imports the real corpus, pages, filters, updates the group tag, keeps tenants apart, deletes',
       async () => {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
-import { createPostgresScratch } from '../store/test-databases.js';
-import { demoOf, getToken, killAll, removeTemps, serve, stop, tempDir } from './serve-process.js';
+import { createPostgresScratch } from '../support/test-databases.js';
+import { demoOf, getToken, killAll, removeTemps, serve, stop, tempDir } from '../support/serve-process.js';
 
 afterEach(killAll);
 afterAll(removeTemps);

@@ -3,9 +3,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createPostgresScratch } from '../store/test-databases.js';
-import { labHash, swappedBoardHash } from './lab-devices.js';
-import { cli, demoOf, killAll, removeTemps, serve, tempDir } from './serve-process.js';
+import { createPostgresScratch } from '../support/test-databases.js';
+import { labHash, swappedBoardHash } from '../support/lab-devices.js';
+import { cli, demoOf, killAll, removeTemps, serve, tempDir } from '../support/serve-process.js';
 
 afterEach(killAll);
 afterAll(removeTemps);

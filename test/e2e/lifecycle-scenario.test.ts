@@ -6,9 +6,9 @@
 // The same walk through the CLI is test/e2e/lifecycle-cli.test.ts.
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createPostgresScratch } from '../store/test-databases.js';
-import { labHash, swappedBoardHash } from './lab-devices.js';
-import { demoOf, getToken, killAll, removeTemps, serve, tempDir, type Served } from './serve-process.js';
+import { createPostgresScratch } from '../support/test-databases.js';
+import { labHash, swappedBoardHash } from '../support/lab-devices.js';
+import { demoOf, getToken, killAll, removeTemps, serve, tempDir, type Served } from '../support/serve-process.js';
 
 afterEach(killAll);
 afterAll(removeTemps);

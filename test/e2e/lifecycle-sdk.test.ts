@@ -5,8 +5,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createPostgresScratch } from '../store/test-databases.js';
-import { ROOT, childEnv, demoOf, killAll, removeTemps, selfSignedCert, serve, tempDir } from './serve-process.js';
+import { createPostgresScratch } from '../support/test-databases.js';
+import { ROOT, childEnv, demoOf, killAll, removeTemps, selfSignedCert, serve, tempDir } from '../support/serve-process.js';
 
 const SDK_CLIENT = join(ROOT, 'test/e2e/fixtures/lifecycle-sdk-client.ts');
 

@@ -1,7 +1,7 @@
 // The app's frame: Graph's error envelope for unknown routes and for failures (5xx details hidden), correlation
 // headers on every response, health, and the API description.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, tokenFor, type TestApp } from './helpers.js';
+import { createTestApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {

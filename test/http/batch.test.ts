@@ -3,8 +3,8 @@
 // are 400 naming the request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant } from '../../src/tenants/index.js';
-import { syntheticHash } from '../registry/helpers.js';
-import { appWithRoles, createTestApp, tokenFor, type TestApp } from './helpers.js';
+import { syntheticHash } from '../support/registry-fixture.js';
+import { appWithRoles, createTestApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let token: string;

@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, tokenFor, type TestApp } from './helpers.js';
+import { createTestApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let base: string;

@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createPostgresScratch } from '../store/test-databases.js';
-import { ROOT, childEnv, cli, demoOf, getToken, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from '../e2e/serve-process.js';
+import { createPostgresScratch } from '../support/test-databases.js';
+import { ROOT, childEnv, cli, demoOf, getToken, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from '../support/serve-process.js';
 
 const SDK_CLIENT = join(ROOT, 'test/http/fixtures/graph-sdk-client.ts');
 

@@ -3,7 +3,7 @@
 import { SignJWT, importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTenant, generateSigningKey, issueAccessToken } from '../../src/tenants/index.js';
-import { appWithRoles, createTestApp, tokenFor, type TestApp } from './helpers.js';
+import { appWithRoles, createTestApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {

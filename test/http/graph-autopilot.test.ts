@@ -3,9 +3,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syntheticInventory } from '../../src/hash/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
-import { graphFixture, type GraphFixture } from '../registry/http-fixture.js';
-import { ENGINES, syntheticHash } from '../registry/helpers.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
+import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
 
 afterAll(dropPostgresFileDatabase);
 

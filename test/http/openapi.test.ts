@@ -2,7 +2,7 @@
 // answers with a body, 204 without content for the others, errors in Graph's envelope (the device side's own), and
 // schemas that never promise less than a response may carry (every object allows additional properties).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from './helpers.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 
 interface Operation {
   responses?: Record<string, { description?: string; content?: Record<string, { schema?: Record<string, unknown> }> }>;

@@ -47,10 +47,10 @@ import { autopilotConfigurationFile, toAsciiJson } from '../../src/profiles/conf
 import { findAssignment, findProfile } from '../../src/profiles/profiles.js';
 import { findDevice, getAutopilotSettings } from '../../src/registry/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
-import { BETA_DEVICES, DEVICES, IMPORTS, PROFILES, device, newBoardOverrides, register } from '../oobe/helpers.js';
-import { graphFixture, type GraphFixture } from '../registry/http-fixture.js';
-import { ENGINES, syntheticHash } from '../registry/helpers.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
+import { BETA_DEVICES, DEVICES, IMPORTS, PROFILES, device, newBoardOverrides, register } from '../support/device-side.js';
+import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
 
 FormatRegistry.Set('date-time', (value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value));
 

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { FixedWindowLimiter } from '../../src/http/plugins/throttle.js';
 import { createTenant } from '../../src/tenants/index.js';
-import { FORM, appWithRoles, createTestApp, credentials, form, tokenFor, type TestApp } from './helpers.js';
+import { FORM, appWithRoles, createTestApp, credentials, form, tokenFor, type TestApp } from '../support/test-app.js';
 
 let t: TestApp | undefined;
 afterEach(async () => {

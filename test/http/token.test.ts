@@ -2,7 +2,7 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, createTenant } from '../../src/tenants/index.js';
-import { FORM, createTestApp, credentials, form, type TestApp } from './helpers.js';
+import { FORM, createTestApp, credentials, form, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {

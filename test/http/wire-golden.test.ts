@@ -15,11 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { processImportBatch, completeSyncs } from '../../src/registry/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
-import { graphFixture, type GraphFixture } from '../registry/http-fixture.js';
-import { syntheticHash } from '../registry/helpers.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
+import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { syntheticHash } from '../support/registry-fixture.js';
 import { syntheticInventory } from '../../src/hash/index.js';
-import { newBoardOverrides } from '../oobe/helpers.js';
+import { newBoardOverrides } from '../support/device-side.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();

@@ -9,7 +9,7 @@ import { GraphError } from '../../src/http/graph-errors.js';
 import { createStore, createTenantsStore, engineOf, entraDeviceModel as model, migrateToLatest } from '../../src/store/index.js';
 import type { EntraDevice } from '../../src/model/index.js';
 import { createTenant } from '../../src/tenants/index.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 

@@ -8,7 +8,7 @@ import type { NewAutopilotDevice } from '../../src/store/schema.js';
 import { buildNextLink, parseListQuery } from '../../src/http/odata/index.js';
 import { autopilotDeviceModel as model } from '../../src/store/index.js';
 import { applyListQuery, countRows, fetchPage } from '../../src/store/list-query/compile.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 

@@ -4,10 +4,10 @@
 // all targeted devices" assigned to the group registers it as an Autopilot device. A registered PC ignores the file.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syntheticInventory } from '../../src/hash/index.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
-import { graphFixture, type GraphFixture } from '../registry/http-fixture.js';
-import { ENGINES, syntheticHash } from '../registry/helpers.js';
-import { BETA_DEVICES, BETA_MANAGED, PROFILES, device, importHashes, register } from './helpers.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
+import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
+import { BETA_DEVICES, BETA_MANAGED, PROFILES, device, importHashes, register } from '../support/device-side.js';
 
 afterAll(dropPostgresFileDatabase);
 

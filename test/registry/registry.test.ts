@@ -5,8 +5,8 @@ import { ImportWorker, ZTD_ERRORS, deregisterBySerialNumbers, deregisterDevice, 
 import { type Store } from '../../src/ports.js';
 import { autopilotDeviceModel, importedDeviceModel } from '../../src/store/index.js';
 import { syntheticInventory } from '../../src/hash/index.js';
-import { dropPostgresFileDatabase } from '../store/test-databases.js';
-import { ENGINES, firstPage, registryFixture, syntheticHash, type RegistryFixture } from './helpers.js';
+import { dropPostgresFileDatabase } from '../support/test-databases.js';
+import { ENGINES, firstPage, registryFixture, syntheticHash, type RegistryFixture } from '../support/registry-fixture.js';
 
 afterAll(dropPostgresFileDatabase);
 

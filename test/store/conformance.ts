@@ -23,7 +23,7 @@ import {
   type Tenant,
   type TenantsStore,
 } from '../../src/tenants/index.js';
-import type { TestDatabase } from './test-databases.js';
+import type { TestDatabase } from '../support/test-databases.js';
 
 const TABLES = [
   'tenants',

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
 import { createTenant } from '../../src/tenants/index.js';
 import { storageConformance } from './conformance.js';
-import { POSTGRES_ADMIN_URL, createPostgresScratch, createPostgresTestDatabase, dropPostgresFileDatabase } from './test-databases.js';
+import { POSTGRES_ADMIN_URL, createPostgresScratch, createPostgresTestDatabase, dropPostgresFileDatabase } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 

@@ -12,7 +12,7 @@ import {
   type CreatedTenant,
   type TenantsStore,
 } from '../../src/tenants/index.js';
-import { createSqliteTestDatabase, type TestDatabase } from '../store/test-databases.js';
+import { createSqliteTestDatabase, type TestDatabase } from '../support/test-databases.js';
 
 let tdb: TestDatabase;
 let store: TenantsStore;

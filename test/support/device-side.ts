@@ -3,7 +3,7 @@
 import { expect } from 'vitest';
 import { syntheticInventory } from '../../src/hash/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
-import type { GraphFixture } from '../registry/http-fixture.js';
+import type { GraphFixture } from './graph-fixture.js';
 
 export const IMPORTS = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities';
 export const DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';

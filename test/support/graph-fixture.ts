@@ -5,7 +5,7 @@ import type { TarmacApp } from '../../src/http/types.js';
 import type { ImportWorkerOptions } from '../../src/registry/index.js';
 import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
 import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { createTestDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './test-databases.js';
 
 export interface GraphFixture {
   app: TarmacApp;

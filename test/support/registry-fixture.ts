@@ -4,7 +4,7 @@ import { createStore, createTenantsStore, migrateToLatest, type Db } from '../..
 import type { EntityModel, ListQuery } from '../../src/model/index.js';
 import type { Store } from '../../src/ports.js';
 import { createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { createTestDatabase, type TestDatabase, type TestEngine } from '../store/test-databases.js';
+import { createTestDatabase, type TestDatabase, type TestEngine } from './test-databases.js';
 
 export const ENGINES: TestEngine[] = ['sqlite', 'postgres'];
 

@@ -4,7 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const REAL_DIR = path.resolve(REPO_ROOT, '../shared/data/real-hashes');
 
 export interface RunResult {
   code: number | null;

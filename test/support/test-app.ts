@@ -4,7 +4,7 @@ import { buildApp } from '../../src/http/app.js';
 import type { TarmacApp } from '../../src/http/types.js';
 import { createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
 import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { createSqliteTestDatabase, type TestDatabase } from '../store/test-databases.js';
+import { createSqliteTestDatabase, type TestDatabase } from './test-databases.js';
 
 export interface TestApp {
   app: TarmacApp;

@@ -1,22 +1,8 @@
 // Test fixtures for the CSV toolkit. Every device here is synthetic (syntheticInventory + encodeHardwareHash); the
-// real files are only ever read in place from ../shared/data/real-hashes, never copied.
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// real files are only ever read in place (test/support/real-hashes.ts), never copied.
 import { cp1252Byte } from '../../src/csv/encoding.js';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import type { HardwareInventory } from '../../src/hash/index.js';
-
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const REAL_DIR = path.resolve(REPO_ROOT, '../shared/data/real-hashes');
-
-/** The real Get-WindowsAutopilotInfo CSVs (read in place; never copy them or data derived from them). */
-export function realCsvFiles(): string[] {
-  return readdirSync(REAL_DIR)
-    .filter((f) => f.endsWith('.csv'))
-    .sort()
-    .map((f) => path.join(REAL_DIR, f));
-}
 
 export const H3 = 'Device Serial Number,Windows Product ID,Hardware Hash';
 export const H4 = `${H3},Group Tag`;

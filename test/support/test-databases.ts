@@ -34,8 +34,13 @@ export async function createTestDatabase(engine: TestEngine): Promise<TestDataba
   return engine === 'sqlite' ? createSqliteTestDatabase() : createPostgresTestDatabase();
 }
 
+/** A new, empty temp directory for a SQLite database; `prefix` names it (leftovers say where they came from). */
+export function createSqliteScratchDir(prefix = 'tarmac-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
 export async function createSqliteTestDatabase(): Promise<TestDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tarmac-test-'));
+  const dataDir = createSqliteScratchDir();
   let db: Db;
   try {
     db = await openDatabase({ dataDir });
@@ -57,21 +62,33 @@ export async function createSqliteTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-/** A fresh, empty PostgreSQL database and its URL; `drop()` removes it even if connections remain. */
-export async function createPostgresScratch(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
-  await sweepStaleDatabases();
-  const name = `${PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
-  await withAdmin((client) => client.query(`create database ${name}`));
-  const url = new URL(POSTGRES_ADMIN_URL);
+export interface PostgresScratch {
+  name: string;
+  url: string;
+  /** Removes the database even if connections remain. */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh, empty PostgreSQL database `<prefix><unix seconds>_<random>` and its URL. The tests' default prefix also
+ * sweeps databases a killed run left behind; the benchmarks pass their own server and prefix (bench/scratch.ts).
+ */
+export async function createPostgresScratch(options: { adminUrl?: string; prefix?: string } = {}): Promise<PostgresScratch> {
+  const adminUrl = options.adminUrl ?? POSTGRES_ADMIN_URL;
+  const prefix = options.prefix ?? PREFIX;
+  if (prefix === PREFIX && adminUrl === POSTGRES_ADMIN_URL) await sweepStaleDatabases();
+  const name = `${prefix}${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
+  await withAdmin((client) => client.query(`create database ${name}`), adminUrl);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     name,
     url: url.toString(),
-    drop: () => withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () => withAdmin((client) => client.query(`drop database if exists ${name} with (force)`), adminUrl).then(() => undefined),
   };
 }
 
-let fileDatabase: Promise<{ name: string; url: string; drop(): Promise<void> }> | undefined;
+let fileDatabase: Promise<PostgresScratch> | undefined;
 
 /** Drops this test file's PostgreSQL database, if one was made. Call in afterAll. */
 export async function dropPostgresFileDatabase(): Promise<void> {
@@ -115,13 +132,14 @@ export async function createPostgresTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+/** Runs `work` on a connection to the maintenance database at `adminUrl`. */
+export async function withAdmin<T>(work: (client: pg.Client) => Promise<T>, adminUrl = POSTGRES_ADMIN_URL): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
   try {
     await client.connect();
   } catch (err) {
     throw new Error(
-      `The PostgreSQL storage tests need a server at ${POSTGRES_ADMIN_URL} (set TARMAC_TEST_POSTGRES_URL to use another); ` +
+      `The PostgreSQL storage tests need a server at ${adminUrl} (set TARMAC_TEST_POSTGRES_URL to use another); ` +
         `start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start. (${(err as Error).message})`,
       { cause: err },
     );

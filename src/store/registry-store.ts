@@ -436,6 +436,9 @@ class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async replaceHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], now: string): Promise<void> {
+    // The hash row has no tenant of its own: without this check another tenant's id would get the hash and the keys.
+    const device = await this.db.selectFrom('autopilot_devices').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (!device) return;
     await this.db.updateTable('autopilot_device_hashes').set({ hardware_hash: hardwareHash }).where('device_id', '=', id).execute();
     await this.db.deleteFrom('device_identity_keys').where('tenant_id', '=', tenantId).where('device_id', '=', id).execute();
     if (keys.length === 0) return;
@@ -611,6 +614,9 @@ class KyselyEntraDeviceRepository implements EntraDeviceRepository {
   }
 
   async replacePhysicalIds(tenantId: string, id: string, prefixes: string[], values: string[], now: string): Promise<void> {
+    // First, and scoped to the tenant: another tenant's Entra device gets no physicalIds from here.
+    const touched = await this.db.updateTable('entra_devices').set({ updated_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (Number(touched.numUpdatedRows) === 0) return;
     const existing = await this.db
       .selectFrom('entra_device_physical_ids')
       .select('value')
@@ -629,7 +635,6 @@ class KyselyEntraDeviceRepository implements EntraDeviceRepository {
         .values(fresh.map((value) => ({ entra_device_id: id, tenant_id: tenantId, value })))
         .execute();
     }
-    await this.db.updateTable('entra_devices').set({ updated_at: now }).where('id', '=', id).execute();
   }
 
   async delete(tenantId: string, id: string): Promise<void> {

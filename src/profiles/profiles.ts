@@ -5,15 +5,7 @@ import { afterAssignmentsChanged } from '../lifecycle/index.js';
 import type { Store } from '../ports.js';
 import { validateDeviceNameTemplate } from './device-name.js';
 import { ProfileError } from './errors.js';
-import type {
-  AssignmentTarget,
-  AutopilotDeviceType,
-  DeploymentProfile,
-  DeploymentProfileKind,
-  EnrollmentStatusScreenSettings,
-  OutOfBoxExperienceSetting,
-  ProfileAssignment,
-} from './ports.js';
+import type { AssignmentTarget, AutopilotDeviceType, DeploymentProfile, DeploymentProfileKind, EnrollmentStatusScreenSettings, OutOfBoxExperienceSetting, ProfileAssignment } from './ports.js';
 
 /** Intune's limit per tenant. */
 export const MAX_PROFILES_PER_TENANT = 350;

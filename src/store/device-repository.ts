@@ -133,6 +133,9 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async replaceHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], now: string): Promise<void> {
+    // The hash row has no tenant of its own: without this check another tenant's id would get the hash and the keys.
+    const device = await this.db.selectFrom('autopilot_devices').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (!device) return;
     await this.db.updateTable('autopilot_device_hashes').set({ hardware_hash: hardwareHash }).where('device_id', '=', id).execute();
     await this.db.deleteFrom('device_identity_keys').where('tenant_id', '=', tenantId).where('device_id', '=', id).execute();
     if (keys.length === 0) return;

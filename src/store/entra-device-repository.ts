@@ -104,6 +104,9 @@ export class KyselyEntraDeviceRepository implements EntraDeviceRepository {
   }
 
   async replacePhysicalIds(tenantId: string, id: string, prefixes: string[], values: string[], now: string): Promise<void> {
+    // First, and scoped to the tenant: another tenant's Entra device gets no physicalIds from here.
+    const touched = await this.db.updateTable('entra_devices').set({ updated_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    if (Number(touched.numUpdatedRows) === 0) return;
     const existing = await this.db
       .selectFrom('entra_device_physical_ids')
       .select('value')
@@ -122,7 +125,6 @@ export class KyselyEntraDeviceRepository implements EntraDeviceRepository {
         .values(fresh.map((value) => ({ entra_device_id: id, tenant_id: tenantId, value })))
         .execute();
     }
-    await this.db.updateTable('entra_devices').set({ updated_at: now }).where('id', '=', id).execute();
   }
 
   async delete(tenantId: string, id: string): Promise<void> {

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import {
   createTenantsStore,
   isForeignKeyViolation,
@@ -23,6 +23,7 @@ import {
   type Tenant,
   type TenantsStore,
 } from '../../src/tenants/index.js';
+import { TENANTS_PORT_METHODS, everyTestPassed, expectEveryMethodCalled, recordingCalls } from './port-coverage.js';
 import type { TestDatabase } from '../support/test-databases.js';
 
 const TABLES = [
@@ -119,13 +120,14 @@ async function twoTenants(store: TenantsStore): Promise<{ a: Tenant; b: Tenant }
 }
 
 export function storageConformance(engine: string, factory: () => Promise<TestDatabase>): void {
+  const calls = new Set<string>();
   const it = test.extend<{ s: Fixture }>({
     // eslint-disable-next-line no-empty-pattern
     s: async ({}, use) => {
       const tdb = await factory();
       try {
         const firstMigration = await migrateToLatest(tdb.db);
-        await use({ tdb, db: tdb.db, store: createTenantsStore(tdb.db), firstMigration });
+        await use({ tdb, db: tdb.db, store: recordingCalls(createTenantsStore(tdb.db), calls), firstMigration });
       } finally {
         await tdb.cleanup();
       }
@@ -134,6 +136,14 @@ export function storageConformance(engine: string, factory: () => Promise<TestDa
 
   // Concurrent: every test has its own database, and PostgreSQL's round trips overlap.
   describe.concurrent(`storage conformance on ${engine}`, () => {
+    // When the whole battery ran green, every method of the tenants ports was called through it (port-coverage.ts).
+    // eslint-disable-next-line no-empty-pattern
+    afterAll(({}, suite) => {
+      if (!everyTestPassed(suite)) return;
+      expectEveryMethodCalled(calls, TENANTS_PORT_METHODS);
+      expect(calls.has('transaction'), 'TenantsStore.transaction called').toBe(true);
+    });
+
     describe('migrations', () => {
       it('runs every migration on an empty database, and nothing the second time', async ({ s }) => {
         expect(s.firstMigration).toEqual(Object.keys(migrations).sort());

@@ -6,11 +6,13 @@ import pg from 'pg';
 import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
 import { createTenant } from '../../src/tenants/index.js';
 import { storageConformance } from './conformance.js';
+import { registryConformance } from './registry-conformance.js';
 import { POSTGRES_ADMIN_URL, createPostgresScratch, createPostgresTestDatabase, dropPostgresFileDatabase } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
 storageConformance('PostgreSQL', createPostgresTestDatabase);
+registryConformance('PostgreSQL', createPostgresTestDatabase);
 
 describe('PostgreSQL test databases', () => {
   it('are dropped when released', async () => {

@@ -9,9 +9,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_FILE_NAME, createTenantsStore, migrateToLatest } from '../../src/store/index.js';
 import { createTenant } from '../../src/tenants/index.js';
 import { storageConformance } from './conformance.js';
+import { registryConformance } from './registry-conformance.js';
 import { createSqliteTestDatabase, type TestDatabase } from '../support/test-databases.js';
 
 storageConformance('SQLite', createSqliteTestDatabase);
+registryConformance('SQLite', createSqliteTestDatabase);
 
 describe('SQLite specifics', () => {
   let tdb: TestDatabase;

@@ -2,7 +2,7 @@
 // in a tenant, with the application permissions given (default: the standard Autopilot set).
 import { expectedBaseUrl, tokenExample, withTenantsStore } from '../../server/cli-support.js';
 import { createApp } from '../../tenants/index.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
 export interface AppCreateOptions {

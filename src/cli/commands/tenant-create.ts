@@ -2,7 +2,7 @@
 // first app; prints the app's client secret once.
 import { expectedBaseUrl, tokenExample, withTenantsStore } from '../../server/cli-support.js';
 import { createTenant } from '../../tenants/index.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
 export interface TenantCreateOptions {

@@ -16,6 +16,8 @@ import { buildApp } from '../src/http/app.js';
 import type { TarmacApp } from '../src/http/types.js';
 import { autopilotPhysicalIds, registryKeys } from '../src/registry/index.js';
 import { type IdentityKey } from '../src/model/index.js';
+import { hardwareFields } from '../src/registry/new-device.js';
+import { chunks } from '../src/store/chunks.js';
 import { createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
@@ -54,8 +56,6 @@ interface Workload {
   seedsSkipped: number;
 }
 
-const clean = (v: string | null | undefined): string => (v === null || v === undefined || isPlaceholder(v) ? '' : v.trim());
-
 /** Synthetic devices with pairwise distinct identity keys (so that every import can complete), and their bodies. */
 function generate(count: number): Workload {
   const devices: Device[] = [];
@@ -79,10 +79,7 @@ function generate(count: number): Workload {
     devices.push({
       serialNumber: identity.serialNumber ?? (isPlaceholder(serial) ? '' : serial),
       productKey: identity.productKeyId ?? '',
-      manufacturer: identity.manufacturer ?? '',
-      model: identity.model ?? '',
-      skuNumber: clean(inv.system.sku),
-      systemFamily: clean(inv.system.family),
+      ...hardwareFields(identity, inv),
       hash: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
       keys,
     });
@@ -336,8 +333,6 @@ async function benchRaw(engine: Engine, work: Workload): Promise<RawResult> {
         physicalIds: autopilotPhysicalIds({ id, groupTag: '', purchaseOrderIdentifier: '' }).map((value) => ({ entra_device_id: entraId, tenant_id: tenantId, value })),
       };
     });
-    const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
-
     globalThis.gc?.();
     const start = performance.now();
     for (const txRows of chunks(rows, RAW_TRANSACTION)) {

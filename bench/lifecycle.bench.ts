@@ -28,6 +28,7 @@ import { buildApp } from '../src/http/app.js';
 import type { TarmacApp } from '../src/http/types.js';
 import { afterDevicesChanged } from '../src/lifecycle/index.js';
 import { autopilotPhysicalIds } from '../src/registry/index.js';
+import { chunks } from '../src/store/chunks.js';
 import { createStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { fmt, median, recordResult } from './lib.js';
@@ -50,7 +51,6 @@ const rule = (op: '-eq' | '-startsWith', value: string) => `(device.devicePhysic
 
 // ---- seeding: raw multi-row inserts ---------------------------------------------------------------------------------
 
-const chunks = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 let serialCounter = 0;
 
 /** `count` registered devices (even: Lab, odd: Office) with their Entra objects and physicalIds; returns the Entra ids. */

@@ -1,8 +1,12 @@
 // What main.ts hands to the modules that register groups of commands (register-*.ts): the lazy-action wrapper and
-// the online connection options, so that every command is declared the same way and loads its code only when run.
+// the online connection options, so that every command is declared the same way and loads its code only when run;
+// and what every command resolves to (ExitCode).
 import type { Command } from 'commander';
-import type { ExitCode } from './main.js';
 
+/** Exit codes: 0 ok, 1 the input has errors (validation failed), 2 the command itself could not run. */
+export type ExitCode = 0 | 1 | 2;
+
+/** A command's implementation: whatever its arguments, it resolves to the exit code. */
 export type Action = (...args: never[]) => Promise<ExitCode>;
 
 export interface CommandKit {

@@ -1,15 +1,10 @@
 // The `tarmac` command. Only commander is loaded at start-up; each command's implementation is imported when it
 // runs, so `tarmac --help` stays fast however large the rest of Tarmac grows.
 import { Command, CommanderError } from 'commander';
-import type { CommandKit } from './command-kit.js';
+import type { Action, CommandKit } from './command-kit.js';
 import { registerDeviceSideCommands } from './register-device-side.js';
 import { registerDirectoryCommands } from './register-directory.js';
 import { registerProfileCommands } from './register-profiles.js';
-
-/** Exit codes: 0 ok, 1 the input has errors (validation failed), 2 the command itself could not run. */
-export type ExitCode = 0 | 1 | 2;
-
-type Action = (...args: never[]) => Promise<ExitCode>;
 
 export async function main(argv: string[]): Promise<number> {
   let exitCode: number = 0;

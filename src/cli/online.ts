@@ -2,7 +2,7 @@
 // waits out throttling, and one place that turns failures into a message and an exit code (2: the command could
 // not run — unreachable server, refused credentials, unexpected Graph error).
 import { CliUsageError, GraphClient, GraphRequestError, connectionOf, type OnlineOptions } from './graph-client.js';
-import type { ExitCode } from './main.js';
+import type { ExitCode } from './command-kit.js';
 import { createOutput, type Output } from './output.js';
 
 export async function runOnline(opts: OnlineOptions, body: (client: GraphClient, out: Output) => Promise<ExitCode>): Promise<ExitCode> {

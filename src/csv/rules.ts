@@ -1,6 +1,6 @@
 // Per-row rules: everything that can be wrong with one data row, checked without stopping at the first problem.
 /* eslint-disable no-control-regex -- finding control characters in values is what this module is for */
-import { normalizeKeyPart } from '../hash/index.js';
+import { normalizeKeyPart, type DeviceIdentity } from '../hash/index.js';
 import type { DiagnosticInit } from './diagnostics.js';
 import { makeDiagnostic } from './diagnostics.js';
 import { FIELD_LABEL } from './dialect.js';
@@ -199,34 +199,71 @@ function isBlank(values: string[]): boolean {
   return true;
 }
 
+/** One row under check: what the per-row rules read and the diagnostics they add, in the order they run. */
+interface RowCheck {
+  readonly ctx: RowContext;
+  readonly line: number;
+  readonly record: Row;
+  readonly inits: DiagnosticInit[];
+  /** The Windows Product ID is 13 digits. */
+  readonly pkidValid: boolean;
+}
+
+/**
+ * Checks one data line. The rules run in a fixed order, which is the order of the line's diagnostics: the line's
+ * shape, each value's characters (as it is read), then the values themselves, the hash and what it says, and last
+ * whether an earlier line was the same device.
+ */
 export function checkRow(ctx: RowContext, line: number, split: SplitLine): RowResult {
-  const { strict, dialect, labels, fieldLabels } = ctx;
-  const values = split.values;
-  if (isBlank(values)) {
-    const d = makeDiagnostic({ line, code: 'EmptyRow', message: `Line ${line} has ${values.length} values, all empty; skipped.` }, strict);
-    return { record: null, diagnostics: [d], nonAscii: false };
-  }
+  if (isBlank(split.values)) return emptyRow(ctx, line, split.values);
   const inits: DiagnosticInit[] = [];
-  const columns = dialect.columns;
+  checkQuotes(ctx, line, split, inits);
+  checkColumnCount(ctx, line, split.values, inits);
+  const scratch: RowScratch = { ctx, line, values: split.values, inits, nonAscii: false };
+  const record = readRecord(scratch);
+  const row: RowCheck = { ctx, line, record, inits, pkidValid: record.productKeyId !== '' && PKID.test(record.productKeyId) };
+  checkProductKeyId(row);
+  checkHardwareHash(row);
+  checkSerialNumber(row);
+  checkSerialOrProductKey(row);
+  checkPartnerTuple(row);
+  checkGroupTag(row);
+  checkAssignedUser(row);
+  record.identityKeys = identityKeysOf(row);
+  checkDuplicate(row);
+  return finish(row, scratch.nonAscii);
+}
 
-  if (split.quoted) {
-    const q: number[] = [];
-    split.quoted.forEach((b, i) => b && q.push(i));
-    if (q.length > 0) {
-      inits.push({
-        line,
-        code: 'QuotedValue',
-        column: labelAt(labels, q[0]),
-        field: columns[q[0]]?.field ?? null,
-        message: `Quotation marks around or inside ${q.map((i) => `"${labelAt(labels, i)}"`).join(', ')}${strict ? '' : ' (removed)'}.`,
-      });
-    }
-    if (split.unterminated) {
-      inits.push({ line, code: 'UnterminatedQuote', message: 'A quotation mark is opened and never closed on this line.' });
-    }
+/** A line of empty values is no device row: one EmptyRow diagnostic, no record. */
+function emptyRow(ctx: RowContext, line: number, values: string[]): RowResult {
+  const d = makeDiagnostic({ line, code: 'EmptyRow', message: `Line ${line} has ${values.length} values, all empty; skipped.` }, ctx.strict);
+  return { record: null, diagnostics: [d], nonAscii: false };
+}
+
+/** QuotedValue (the first quoted column, naming them all) and UnterminatedQuote. */
+function checkQuotes(ctx: RowContext, line: number, split: SplitLine, inits: DiagnosticInit[]): void {
+  if (!split.quoted) return;
+  const { labels, strict } = ctx;
+  const q: number[] = [];
+  split.quoted.forEach((b, i) => b && q.push(i));
+  if (q.length > 0) {
+    inits.push({
+      line,
+      code: 'QuotedValue',
+      column: labelAt(labels, q[0]),
+      field: ctx.dialect.columns[q[0]]?.field ?? null,
+      message: `Quotation marks around or inside ${q.map((i) => `"${labelAt(labels, i)}"`).join(', ')}${strict ? '' : ' (removed)'}.`,
+    });
   }
+  if (split.unterminated) {
+    inits.push({ line, code: 'UnterminatedQuote', message: 'A quotation mark is opened and never closed on this line.' });
+  }
+}
 
-  // Shape: more or fewer values than the header has columns.
+/** Shape: more values than the header has columns (ExtraColumns) or fewer (MissingColumns). */
+function checkColumnCount(ctx: RowContext, line: number, values: string[], inits: DiagnosticInit[]): void {
+  const { labels } = ctx;
+  const columns = ctx.dialect.columns;
   if (values.length > columns.length) {
     const extra = values.slice(columns.length);
     const nonEmpty = extra.filter((v) => v.trim() !== '');
@@ -261,36 +298,47 @@ export function checkRow(ctx: RowContext, line: number, split: SplitLine): RowRe
       });
     }
   }
+}
 
-  const s: RowScratch = { ctx, line, values, inits, nonAscii: false };
+/** The row's values, cleaned by `value()` (which reports hidden characters, whitespace and non-ASCII text) in field order. */
+function readRecord(s: RowScratch): Row {
   const record = new Row(
-    line,
+    s.line,
     value(s, 'serialNumber'),
     value(s, 'productKeyId'),
     value(s, 'hardwareHash'),
     value(s, 'groupTag'),
     value(s, 'assignedUser'),
   );
-  if (ctx.partner) {
+  if (s.ctx.partner) {
     record.manufacturer = value(s, 'manufacturer');
     record.model = value(s, 'model');
   }
-  const { serialNumber, productKeyId, hardwareHash, groupTag, assignedUser } = record;
+  return record;
+}
 
-  const pkidValid = productKeyId !== '' && PKID.test(productKeyId);
+/** InvalidProductKeyId: a Windows Product ID that is not 13 digits. */
+function checkProductKeyId({ ctx, line, record, inits, pkidValid }: RowCheck): void {
+  const { productKeyId } = record;
   if (productKeyId !== '' && !pkidValid) {
     inits.push({
       line,
       code: 'InvalidProductKeyId',
-      column: fieldLabels.productKeyId,
+      column: ctx.fieldLabels.productKeyId,
       field: 'productKeyId',
       message: `Windows Product ID "${truncate(productKeyId)}" is not 13 digits.`,
     });
   }
+}
 
-  // The hash.
-  let decoded: HashDecodeResult | undefined;
-  const hashColumn = fieldLabels.hardwareHash;
+/**
+ * The hash: EmptyHardwareHash (unless a partner row identifies the device otherwise), or the codec's verdict:
+ * InvalidZtdHardwareHash (802), else HashPaddingFixed and HashWarning. A valid hash makes the record trusted.
+ */
+function checkHardwareHash({ ctx, line, record, inits, pkidValid }: RowCheck): void {
+  const { strict } = ctx;
+  const { serialNumber, hardwareHash } = record;
+  const hashColumn = ctx.fieldLabels.hardwareHash;
   if (hardwareHash === '') {
     const partnerAlternative =
       ctx.partner && (pkidValid || (serialNumber !== '' && record.manufacturer !== '' && record.model !== ''));
@@ -305,54 +353,60 @@ export function checkRow(ctx: RowContext, line: number, split: SplitLine): RowRe
           : 'The Hardware Hash is empty (Intune reports InvalidZtdHardwareHash).',
       });
     }
-  } else if (ctx.decoder) {
-    decoded = ctx.decoder(hardwareHash);
-    record.decoded = decoded;
-    let hasError = !decoded.valid;
-    for (const issue of decoded.issues) if (issue.severity === 'error') hasError = true;
-    if (hasError) {
-      inits.push({
-        line,
-        code: 'InvalidZtdHardwareHash',
-        column: hashColumn,
-        field: 'hardwareHash',
-        message: `Hardware hash is invalid: ${describeHashError(decoded)}`,
-      });
-    } else {
-      record.trusted = true;
-      if (decoded.paddingFixed) {
-        inits.push({
-          line,
-          code: 'HashPaddingFixed',
-          column: hashColumn,
-          field: 'hardwareHash',
-          message: `The hash is ${hardwareHash.length} characters of base64 without correct "=" padding${strict ? '' : '; it was re-padded'}.`,
-        });
-      }
-      for (const issue of decoded.issues) {
-        if (issue.severity !== 'warning' || issue.code === 'HashPaddingFixed') continue;
-        inits.push({
-          line,
-          code: 'HashWarning',
-          column: hashColumn,
-          field: 'hardwareHash',
-          message: `${issue.code}${issue.offset !== undefined ? ` at byte ${issue.offset}` : ''}: ${issue.message}`,
-        });
-      }
-    }
+    return;
   }
+  if (!ctx.decoder) return;
+  const decoded = ctx.decoder(hardwareHash);
+  record.decoded = decoded;
+  let hasError = !decoded.valid;
+  for (const issue of decoded.issues) if (issue.severity === 'error') hasError = true;
+  if (hasError) {
+    inits.push({
+      line,
+      code: 'InvalidZtdHardwareHash',
+      column: hashColumn,
+      field: 'hardwareHash',
+      message: `Hardware hash is invalid: ${describeHashError(decoded)}`,
+    });
+    return;
+  }
+  record.trusted = true;
+  if (decoded.paddingFixed) {
+    inits.push({
+      line,
+      code: 'HashPaddingFixed',
+      column: hashColumn,
+      field: 'hardwareHash',
+      message: `The hash is ${hardwareHash.length} characters of base64 without correct "=" padding${strict ? '' : '; it was re-padded'}.`,
+    });
+  }
+  for (const issue of decoded.issues) {
+    if (issue.severity !== 'warning' || issue.code === 'HashPaddingFixed') continue;
+    inits.push({
+      line,
+      code: 'HashWarning',
+      column: hashColumn,
+      field: 'hardwareHash',
+      message: `${issue.code}${issue.offset !== undefined ? ` at byte ${issue.offset}` : ''}: ${issue.message}`,
+    });
+  }
+}
 
-  // Only a valid hash is trusted for identity, serial and tuple checks.
-  const identity = record.trusted ? (decoded?.identity ?? null) : null;
+/** What the hash says about the device; only a valid hash is trusted for identity, serial and tuple checks. */
+function trustedIdentity(record: Row): DeviceIdentity | null {
+  return record.trusted ? (record.decoded?.identity ?? null) : null;
+}
 
-  // Serial number against the one inside the hash.
-  const hashSerial = identity?.serialNumber ?? null;
+/** The serial number against the one inside the hash: SerialNumberMismatch, or MissingSerialNumber when the CSV has none. */
+function checkSerialNumber({ ctx, line, record, inits }: RowCheck): void {
+  const { serialNumber } = record;
+  const hashSerial = trustedIdentity(record)?.serialNumber ?? null;
   if (serialNumber !== '' && hashSerial !== null && serialNumber !== hashSerial) {
     const caseOnly = serialNumber.toUpperCase() === hashSerial.toUpperCase();
     inits.push({
       line,
       code: 'SerialNumberMismatch',
-      column: fieldLabels.serialNumber,
+      column: ctx.fieldLabels.serialNumber,
       field: 'serialNumber',
       message: `Serial number "${truncate(serialNumber)}" differs ${caseOnly ? 'in letter case ' : ''}from "${hashSerial}" inside the hash.`,
     });
@@ -360,22 +414,29 @@ export function checkRow(ctx: RowContext, line: number, split: SplitLine): RowRe
     inits.push({
       line,
       code: 'MissingSerialNumber',
-      column: fieldLabels.serialNumber,
+      column: ctx.fieldLabels.serialNumber,
       field: 'serialNumber',
       message: `Device Serial Number is empty; the hash holds "${hashSerial}".`,
     });
   }
+}
 
-  // 803: nothing identifies the device by serial or product key. Intune refuses such a row (strict: error). When the
-  // hash still identifies the device unambiguously (SMBIOS UUID or TPM EK hash, e.g. a VM with no SMBIOS serial),
-  // lenient mode accepts it with a warning: Tarmac can key it, but the same file would fail in Intune.
+/**
+ * 803: nothing identifies the device by serial or product key. Intune refuses such a row (strict: error). When the
+ * hash still identifies the device unambiguously (SMBIOS UUID or TPM EK hash, e.g. a VM with no SMBIOS serial),
+ * lenient mode accepts it with a warning: Tarmac can key it, but the same file would fail in Intune.
+ */
+function checkSerialOrProductKey({ ctx, line, record, inits, pkidValid }: RowCheck): void {
+  const { serialNumber, hardwareHash } = record;
+  const identity = trustedIdentity(record);
+  const hashSerial = identity?.serialNumber ?? null;
   if ((identity !== null || hardwareHash === '') && serialNumber === '' && hashSerial === null && !pkidValid && !identity?.productKeyId) {
     const placeholder = identity?.placeholders.includes('serialNumber') ?? false;
     const otherKeys = Boolean(identity?.smbiosUuid || identity?.tpmEkHash);
     inits.push({
       line,
       code: 'MissingZtdSerialNumberAndProductKey',
-      column: fieldLabels.serialNumber,
+      column: ctx.fieldLabels.serialNumber,
       field: 'serialNumber',
       severity: ctx.strict || !otherKeys ? 'error' : 'warning',
       message:
@@ -385,75 +446,93 @@ export function checkRow(ctx: RowContext, line: number, split: SplitLine): RowRe
         (!ctx.strict && otherKeys ? ' Accepted: the SMBIOS UUID/TPM inside the hash identify the device, but Intune rejects this row with 803.' : ''),
     });
   }
+}
 
-  // Partner tuple against the hash (Partner Center matches it case-sensitively).
-  if (ctx.partner && identity) {
-    for (const [f, csv, inHash] of [
-      ['manufacturer', record.manufacturer ?? '', identity.manufacturer],
-      ['model', record.model ?? '', identity.model],
-    ] as const) {
-      if (csv !== '' && inHash !== null && csv !== inHash.trim()) {
-        inits.push({
-          line,
-          code: 'TupleMismatch',
-          column: fieldLabels[f],
-          field: f,
-          message: `${FIELD_LABEL[f]} "${truncate(csv)}" differs from "${inHash.trim()}" inside the hash.`,
-        });
-      }
+/** TupleMismatch: a partner row's manufacturer or model against the hash (Partner Center matches them case-sensitively). */
+function checkPartnerTuple({ ctx, line, record, inits }: RowCheck): void {
+  const identity = trustedIdentity(record);
+  if (!ctx.partner || !identity) return;
+  for (const [f, csv, inHash] of [
+    ['manufacturer', record.manufacturer ?? '', identity.manufacturer],
+    ['model', record.model ?? '', identity.model],
+  ] as const) {
+    if (csv !== '' && inHash !== null && csv !== inHash.trim()) {
+      inits.push({
+        line,
+        code: 'TupleMismatch',
+        column: ctx.fieldLabels[f],
+        field: f,
+        message: `${FIELD_LABEL[f]} "${truncate(csv)}" differs from "${inHash.trim()}" inside the hash.`,
+      });
     }
   }
+}
 
+/** InvalidGroupTag: a control character or a quotation mark in the group tag. */
+function checkGroupTag({ ctx, line, record, inits }: RowCheck): void {
+  const { groupTag } = record;
   if (groupTag !== '' && /[\x00-\x1f\x7f",]/.test(groupTag)) {
-    inits.push({ line, code: 'InvalidGroupTag', column: fieldLabels.groupTag, field: 'groupTag', message: `Group tag "${printable(groupTag)}" holds a control character or a quotation mark.` });
+    inits.push({ line, code: 'InvalidGroupTag', column: ctx.fieldLabels.groupTag, field: 'groupTag', message: `Group tag "${printable(groupTag)}" holds a control character or a quotation mark.` });
   }
+}
+
+/** InvalidAssignedUser: an assigned user that is not a user principal name. */
+function checkAssignedUser({ ctx, line, record, inits }: RowCheck): void {
+  const { assignedUser } = record;
   if (assignedUser !== '' && !UPN.test(assignedUser)) {
     inits.push({
       line,
       code: 'InvalidAssignedUser',
-      column: fieldLabels.assignedUser,
+      column: ctx.fieldLabels.assignedUser,
       field: 'assignedUser',
       message: `Assigned User "${truncate(printable(assignedUser))}" is not a user principal name (user@domain.tld).`,
     });
   }
+}
 
-  // Identity keys and duplicates.
-  if (identity) {
-    record.identityKeys = identity.keys;
-  } else if (hardwareHash === '' && ctx.partner) {
-    const keys: string[] = [];
-    if (pkidValid) keys.push(`pkid:${productKeyId}`);
-    if (serialNumber !== '' && record.manufacturer && record.model) keys.push(tupleKey(record.manufacturer, record.model, serialNumber));
-    record.identityKeys = keys;
-  }
+/** The device's identity keys: the valid hash's, or for a partner row without a hash its product key ID and tuple. */
+function identityKeysOf({ ctx, record, pkidValid }: RowCheck): string[] {
+  const identity = trustedIdentity(record);
+  if (identity) return identity.keys;
+  if (record.hardwareHash !== '' || !ctx.partner) return [];
+  const keys: string[] = [];
+  if (pkidValid) keys.push(`pkid:${record.productKeyId}`);
+  if (record.serialNumber !== '' && record.manufacturer && record.model) keys.push(tupleKey(record.manufacturer, record.model, record.serialNumber));
+  return keys;
+}
+
+/** ZtdDeviceDuplicated: an identity key an earlier line had (the first such key and line are named). */
+function checkDuplicate({ ctx, line, record, inits }: RowCheck): void {
   const seen = ctx.seenKeys;
-  if (seen !== null && record.identityKeys.length > 0) {
-    let firstKey: string | null = null;
-    let firstLine = 0;
-    for (const key of record.identityKeys) {
-      const stored = seen.setIfAbsent(key, line);
-      if (stored !== line && firstKey === null) {
-        firstKey = key;
-        firstLine = stored;
-      }
-    }
-    if (firstKey !== null) {
-      const captured = record.capturedAt;
-      inits.push({
-        line,
-        code: 'ZtdDeviceDuplicated',
-        column: null,
-        message: `Same device as line ${firstLine} (same ${keyKind(firstKey)})${captured ? `, captured again at ${captured}` : ''}; only line ${firstLine} is imported.`,
-      });
+  if (seen === null || record.identityKeys.length === 0) return;
+  let firstKey: string | null = null;
+  let firstLine = 0;
+  for (const key of record.identityKeys) {
+    const stored = seen.setIfAbsent(key, line);
+    if (stored !== line && firstKey === null) {
+      firstKey = key;
+      firstLine = stored;
     }
   }
+  if (firstKey !== null) {
+    const captured = record.capturedAt;
+    inits.push({
+      line,
+      code: 'ZtdDeviceDuplicated',
+      column: null,
+      message: `Same device as line ${firstLine} (same ${keyKind(firstKey)})${captured ? `, captured again at ${captured}` : ''}; only line ${firstLine} is imported.`,
+    });
+  }
+}
 
+/** Turns the collected diagnostics into the record's (with their mode's severity); any error makes the row invalid. */
+function finish({ ctx, record, inits }: RowCheck, nonAscii: boolean): RowResult {
   if (inits.length > 0) {
-    const diagnostics = inits.map((i) => makeDiagnostic(i, strict));
+    const diagnostics = inits.map((i) => makeDiagnostic(i, ctx.strict));
     record.diagnostics = diagnostics;
     record.valid = !diagnostics.some((d) => d.severity === 'error');
   }
-  return { record, diagnostics: record.diagnostics, nonAscii: s.nonAscii };
+  return { record, diagnostics: record.diagnostics, nonAscii };
 }
 
 function truncate(s: string, max = 60): string {

@@ -2,6 +2,7 @@
 // Every change runs in one transaction with the lifecycle hook, so that dynamic groups follow at once.
 import { randomUUID } from 'node:crypto';
 import { afterDevicesChanged, afterMembershipChanged } from '../lifecycle/index.js';
+import { newEntraDevice } from '../registry/new-entra-device.js';
 import type { EntraDevice } from '../model/index.js';
 import type { EntraDevicePatch } from './ports.js';
 import type { Store } from '../ports.js';
@@ -77,27 +78,20 @@ export async function createEntraDevice(store: Store, tenantId: string, input: C
     const ztd = physicalIds.find((p) => p.toLowerCase().startsWith(ZTDID_PREFIX));
     if (ztd) throw bad(`physicalIds cannot contain '${ztd}': only Windows Autopilot registration sets [ZTDID] (import the device's hardware hash instead).`);
   }
-  const device: EntraDevice = {
-    id: randomUUID(),
-    tenantId,
-    deviceId,
-    displayName,
-    operatingSystem,
-    operatingSystemVersion: input.operatingSystemVersion.trim(),
-    accountEnabled,
-    trustType,
-    profileType: trustType === 'Workplace' ? 'RegisteredDevice' : null,
-    enrollmentProfileName: null,
-    autopilotDeviceId: null,
-    physicalIds,
-    deviceOwnership: '',
-    isManaged: false,
-    managementType: null,
-    mdmAppId: null,
-    approximateLastSignInAt: null,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const device = newEntraDevice(
+    {
+      tenantId,
+      deviceId,
+      displayName,
+      operatingSystem,
+      operatingSystemVersion: input.operatingSystemVersion.trim(),
+      accountEnabled,
+      trustType,
+      profileType: trustType === 'Workplace' ? 'RegisteredDevice' : null,
+      physicalIds,
+    },
+    now,
+  );
   return store.transaction(async (tx) => {
     if (await tx.directory.deviceIdTaken(deviceId)) {
       throw bad(`Another object with the same value for property deviceId already exists (${deviceId}).`);

@@ -2,13 +2,15 @@
 // automatic MDM enrollment, which creates a company-owned Intune managed device. Enrolling under a profile other
 // than the assigned one leaves the device pendingReset; a self-deploying device whose Intune record still exists is
 // blocked (Windows' 0x80180014) until an admin deletes the record or calls allowNextEnrollment, which allows one.
-import { randomUUID } from 'node:crypto';
 import type { ManagedDevice } from '../model/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { expandDeviceName } from '../profiles/device-name.js';
 import type { DeploymentProfile } from '../profiles/ports.js';
+import { newEntraDevice } from '../registry/new-entra-device.js';
+import { newManagedDevice } from '../registry/new-managed-device.js';
 import type { DevicePatch } from '../registry/ports.js';
 import type { AutopilotDevice, EntraDevice } from '../model/index.js';
+import type { EntraDevicePatch } from '../directory/ports.js';
 import type { Store } from '../ports.js';
 import { OobeError, SDM_ONE_TIME_LIMIT_HRESULT, SDM_ONE_TIME_LIMIT_MESSAGE } from './errors.js';
 import { captureIfAutomatic, checkHardware, type HardwareCheck } from './hardware-remediation.js';
@@ -17,6 +19,9 @@ import type { OobeTenants } from './ports.js';
 
 /** The Intune MDM application id Entra records on managed devices (mdmAppId). */
 export const INTUNE_MDM_APP_ID = '0000000a-0000-0000-c000-000000000000';
+
+/** What Entra records on a device Intune manages. */
+export const INTUNE_MANAGED = { isManaged: true, managementType: 'MDM', mdmAppId: INTUNE_MDM_APP_ID } as const satisfies EntraDevicePatch;
 
 export interface EnrollInput {
   hardwareHash: unknown;
@@ -138,9 +143,7 @@ export async function enrollDevice(
     const joined = {
       displayName: deviceName,
       enrollmentProfileName: enrollmentProfileName || null,
-      isManaged: true,
-      managementType: 'MDM',
-      mdmAppId: INTUNE_MDM_APP_ID,
+      ...INTUNE_MANAGED,
       deviceOwnership: 'Company',
       operatingSystemVersion: osVersion,
       approximateLastSignInAt: stamp,
@@ -151,50 +154,32 @@ export async function enrollDevice(
     const hybrid = profile?.kind === 'activeDirectory';
     let enrolledEntra: EntraDevice;
     if (hybrid) {
-      enrolledEntra = {
-        id: randomUUID(),
-        tenantId: device.tenantId,
-        deviceId: randomUUID(),
-        operatingSystem: 'Windows',
-        accountEnabled: true,
-        trustType: 'ServerAd',
-        profileType: null,
-        autopilotDeviceId: null,
-        physicalIds: [],
-        createdAt: stamp,
-        updatedAt: stamp,
-        ...joined,
-      };
+      enrolledEntra = newEntraDevice({ tenantId: device.tenantId, trustType: 'ServerAd', ...joined }, stamp);
       await tx.entra.create(enrolledEntra);
     } else {
       await tx.entra.update(device.tenantId, entra.id, { trustType: 'AzureAd', ...joined }, stamp);
       enrolledEntra = { ...entra, trustType: 'AzureAd', ...joined, updatedAt: stamp };
     }
 
-    const managedDevice: ManagedDevice = {
-      id: randomUUID(),
-      tenantId: device.tenantId,
-      deviceName,
-      managedDeviceOwnerType: 'company',
-      deviceEnrollmentType: selfDeploying ? 'windowsAzureADJoinUsingDeviceAuth' : 'windowsAzureADJoin',
-      joinType: hybrid ? 'hybridAzureADJoined' : 'azureADJoined',
-      managementAgent: 'mdm',
-      operatingSystem: 'Windows',
-      osVersion,
-      serialNumber: device.serialNumber,
-      manufacturer: device.manufacturer,
-      model: device.model,
-      azureAdDeviceId: enrolledEntra.deviceId,
-      userPrincipalName,
-      enrollmentProfileName,
-      complianceState: 'unknown',
-      autopilotEnrolled: true,
-      autopilotDeviceId: device.id,
-      enrolledAt: stamp,
-      lastSyncAt: stamp,
-      createdAt: stamp,
-      updatedAt: stamp,
-    };
+    const managedDevice = newManagedDevice(
+      {
+        tenantId: device.tenantId,
+        deviceName,
+        managedDeviceOwnerType: 'company',
+        deviceEnrollmentType: selfDeploying ? 'windowsAzureADJoinUsingDeviceAuth' : 'windowsAzureADJoin',
+        joinType: hybrid ? 'hybridAzureADJoined' : 'azureADJoined',
+        osVersion,
+        serialNumber: device.serialNumber,
+        manufacturer: device.manufacturer,
+        model: device.model,
+        azureAdDeviceId: enrolledEntra.deviceId,
+        userPrincipalName,
+        enrollmentProfileName,
+        autopilotEnrolled: true,
+        autopilotDeviceId: device.id,
+      },
+      stamp,
+    );
     await tx.intune.create(managedDevice);
     await tx.intune.setHardwareKeys('managedDevice', managedDevice.id, device.tenantId, hardware.keys, stamp);
 

@@ -10,9 +10,11 @@ import { afterDevicesChanged } from '../lifecycle/index.js';
 import { expandDeviceName, validateDeviceNameTemplate } from '../profiles/device-name.js';
 import { profileTargeting } from '../profiles/resolve.js';
 import { convertToAutopilot } from '../registry/convert-device.js';
+import { newEntraDevice } from '../registry/new-entra-device.js';
+import { newManagedDevice } from '../registry/new-managed-device.js';
 import type { AutopilotDevice, EntraDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
-import { INTUNE_MDM_APP_ID } from './enroll-device.js';
+import { INTUNE_MANAGED } from './enroll-device.js';
 import { OobeError } from './errors.js';
 import { windowsDefaultName, type PresentedHardware } from './identify-device.js';
 import type { OobeTenants } from './ports.js';
@@ -98,27 +100,19 @@ export async function enrollOffline(
       await tx.intune.delete(tenantId, id);
     }
 
-    const entra: EntraDevice = {
-      id: randomUUID(),
-      tenantId,
-      deviceId: randomUUID(),
-      displayName: deviceName,
-      operatingSystem: 'Windows',
-      operatingSystemVersion: osVersion,
-      accountEnabled: true,
-      trustType: hybrid ? 'ServerAd' : 'AzureAd',
-      profileType: null,
-      enrollmentProfileName,
-      autopilotDeviceId: null,
-      physicalIds: [],
-      deviceOwnership: 'Company',
-      isManaged: true,
-      managementType: 'MDM',
-      mdmAppId: INTUNE_MDM_APP_ID,
-      approximateLastSignInAt: stamp,
-      createdAt: stamp,
-      updatedAt: stamp,
-    };
+    const entra = newEntraDevice(
+      {
+        tenantId,
+        displayName: deviceName,
+        operatingSystemVersion: osVersion,
+        trustType: hybrid ? 'ServerAd' : 'AzureAd',
+        enrollmentProfileName,
+        deviceOwnership: 'Company',
+        ...INTUNE_MANAGED,
+        approximateLastSignInAt: stamp,
+      },
+      stamp,
+    );
     await tx.entra.create(entra);
     await tx.intune.setHardwareKeys('entraDevice', entra.id, tenantId, hardware.keys, stamp);
 
@@ -147,30 +141,26 @@ export async function enrollOffline(
       }
     }
 
-    const managedDevice: ManagedDevice = {
-      id: managedDeviceId,
-      tenantId,
-      deviceName,
-      managedDeviceOwnerType: 'company',
-      deviceEnrollmentType: 'windowsAzureADJoin',
-      joinType: hybrid ? 'hybridAzureADJoined' : 'azureADJoined',
-      managementAgent: 'mdm',
-      operatingSystem: 'Windows',
-      osVersion,
-      serialNumber: serial,
-      manufacturer: hardware.identity.manufacturer ?? '',
-      model: hardware.identity.model ?? '',
-      azureAdDeviceId: entra.deviceId,
-      userPrincipalName: input.userPrincipalName ?? '',
-      enrollmentProfileName,
-      complianceState: 'unknown',
-      autopilotEnrolled: converted !== null,
-      autopilotDeviceId: converted?.id ?? null,
-      enrolledAt: stamp,
-      lastSyncAt: stamp,
-      createdAt: stamp,
-      updatedAt: stamp,
-    };
+    const managedDevice = newManagedDevice(
+      {
+        id: managedDeviceId,
+        tenantId,
+        deviceName,
+        managedDeviceOwnerType: 'company',
+        deviceEnrollmentType: 'windowsAzureADJoin',
+        joinType: hybrid ? 'hybridAzureADJoined' : 'azureADJoined',
+        osVersion,
+        serialNumber: serial,
+        manufacturer: hardware.identity.manufacturer ?? '',
+        model: hardware.identity.model ?? '',
+        azureAdDeviceId: entra.deviceId,
+        userPrincipalName: input.userPrincipalName ?? '',
+        enrollmentProfileName,
+        autopilotEnrolled: converted !== null,
+        autopilotDeviceId: converted?.id ?? null,
+      },
+      stamp,
+    );
     await tx.intune.create(managedDevice);
     await tx.intune.setHardwareKeys('managedDevice', managedDevice.id, tenantId, hardware.keys, stamp);
     return { tenantId, enrollmentProfileName, entra: { ...entra, autopilotDeviceId: converted?.id ?? null }, managedDevice, converted };

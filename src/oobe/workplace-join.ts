@@ -2,12 +2,13 @@
 // PC in Entra ID (trustType Workplace, a personal device) and, with automatic MDM enrollment, enrolls it in Intune
 // as a personal device (MDM-only). These are exactly the devices that must not be registered for Autopilot
 // (reference §7): the objects keep the hash's identity keys, so registration can recognise them (814 / 897).
-import { randomUUID } from 'node:crypto';
 import type { ManagedDevice } from '../model/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
+import { newEntraDevice } from '../registry/new-entra-device.js';
+import { newManagedDevice } from '../registry/new-managed-device.js';
 import type { EntraDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
-import { INTUNE_MDM_APP_ID } from './enroll-device.js';
+import { INTUNE_MANAGED } from './enroll-device.js';
 import { OobeError } from './errors.js';
 import { presentedHardware, windowsDefaultName } from './identify-device.js';
 import type { OobeTenants } from './ports.js';
@@ -42,55 +43,39 @@ export async function workplaceJoin(store: Store, tenants: OobeTenants, input: W
   const name = serial ? serial.replace(/[^A-Za-z0-9-]/g, '').slice(0, 15) || windowsDefaultName() : windowsDefaultName();
   const osVersion = hardware.inventory?.build?.osBuild ?? '';
   return store.transaction(async (tx) => {
-    const entra: EntraDevice = {
-      id: randomUUID(),
-      tenantId,
-      deviceId: randomUUID(),
-      displayName: name,
-      operatingSystem: 'Windows',
-      operatingSystemVersion: osVersion,
-      accountEnabled: true,
-      trustType: 'Workplace',
-      profileType: 'RegisteredDevice',
-      enrollmentProfileName: null,
-      autopilotDeviceId: null,
-      physicalIds: [],
-      deviceOwnership: 'Personal',
-      isManaged: mdm,
-      managementType: mdm ? 'MDM' : null,
-      mdmAppId: mdm ? INTUNE_MDM_APP_ID : null,
-      approximateLastSignInAt: stamp,
-      createdAt: stamp,
-      updatedAt: stamp,
-    };
+    const entra = newEntraDevice(
+      {
+        tenantId,
+        displayName: name,
+        operatingSystemVersion: osVersion,
+        trustType: 'Workplace',
+        profileType: 'RegisteredDevice',
+        deviceOwnership: 'Personal',
+        ...(mdm ? INTUNE_MANAGED : {}),
+        approximateLastSignInAt: stamp,
+      },
+      stamp,
+    );
     await tx.entra.create(entra);
     await tx.intune.setHardwareKeys('entraDevice', entra.id, tenantId, hardware.keys, stamp);
     let managedDevice: ManagedDevice | null = null;
     if (mdm) {
-      managedDevice = {
-        id: randomUUID(),
-        tenantId,
-        deviceName: name,
-        managedDeviceOwnerType: 'personal',
-        deviceEnrollmentType: 'windowsAutoEnrollment',
-        joinType: 'azureADRegistered',
-        managementAgent: 'mdm',
-        operatingSystem: 'Windows',
-        osVersion,
-        serialNumber: serial ?? '',
-        manufacturer: hardware.identity.manufacturer ?? '',
-        model: hardware.identity.model ?? '',
-        azureAdDeviceId: entra.deviceId,
-        userPrincipalName: upn,
-        enrollmentProfileName: '',
-        complianceState: 'unknown',
-        autopilotEnrolled: false,
-        autopilotDeviceId: null,
-        enrolledAt: stamp,
-        lastSyncAt: stamp,
-        createdAt: stamp,
-        updatedAt: stamp,
-      };
+      managedDevice = newManagedDevice(
+        {
+          tenantId,
+          deviceName: name,
+          managedDeviceOwnerType: 'personal',
+          deviceEnrollmentType: 'windowsAutoEnrollment',
+          joinType: 'azureADRegistered',
+          osVersion,
+          serialNumber: serial ?? '',
+          manufacturer: hardware.identity.manufacturer ?? '',
+          model: hardware.identity.model ?? '',
+          azureAdDeviceId: entra.deviceId,
+          userPrincipalName: upn,
+        },
+        stamp,
+      );
       await tx.intune.create(managedDevice);
       await tx.intune.setHardwareKeys('managedDevice', managedDevice.id, tenantId, hardware.keys, stamp);
     }

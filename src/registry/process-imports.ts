@@ -14,6 +14,7 @@ import { type IdentityKey } from '../model/index.js';
 import { type Store } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
 import { hardwareFields, newAutopilotDevice, type NewDeviceFields } from './new-device.js';
+import { newEntraDevice } from './new-entra-device.js';
 import { replaceRegisteredHardware } from './replace-hardware.js';
 
 export interface ProcessImportsOptions {
@@ -172,28 +173,19 @@ function registrationOf(c: Candidate, now: string): Registration {
     device,
     hardwareHash: c.hash,
     keys: c.keys,
-    entra: {
-      id: randomUUID(),
-      tenantId: device.tenantId,
-      deviceId: device.azureAdDeviceId ?? '',
-      // Entra names a pre-created Autopilot object after the serial number until the device joins.
-      displayName: device.serialNumber || device.productKey,
-      operatingSystem: 'Windows',
-      operatingSystemVersion: '',
-      accountEnabled: true,
-      trustType: null,
-      profileType: 'RegisteredDevice',
-      enrollmentProfileName: null,
-      autopilotDeviceId: device.id,
-      physicalIds: autopilotPhysicalIds(device),
-      // Autopilot devices are corporate: the pre-created object is company-owned.
-      deviceOwnership: 'Company',
-      isManaged: false,
-      managementType: null,
-      mdmAppId: null,
-      approximateLastSignInAt: null,
-      createdAt: now,
-      updatedAt: now,
-    },
+    entra: newEntraDevice(
+      {
+        tenantId: device.tenantId,
+        deviceId: device.azureAdDeviceId ?? '',
+        // Entra names a pre-created Autopilot object after the serial number until the device joins.
+        displayName: device.serialNumber || device.productKey,
+        profileType: 'RegisteredDevice',
+        autopilotDeviceId: device.id,
+        physicalIds: autopilotPhysicalIds(device),
+        // Autopilot devices are corporate: the pre-created object is company-owned.
+        deviceOwnership: 'Company',
+      },
+      now,
+    ),
   };
 }

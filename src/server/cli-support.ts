@@ -1,10 +1,9 @@
 // What the tenant and app commands share: configuration, a migrated database for the length of a command, error
 // reporting with exit codes (0 ok, 1 the input is wrong, 2 the command could not run), token examples.
+import type { ExitCode } from '../cli/command-kit.js';
 import { ConfigError, baseUrlFor, loadConfig, type TarmacConfig } from '../config.js';
 import { DatabaseOpenError, MigrationError, createTenantsStore, migrateToLatest, openDatabase } from '../store/index.js';
 import { TenantsError, type TenantsStore } from '../tenants/index.js';
-
-export type ExitCode = 0 | 1 | 2;
 
 export interface Reporter {
   error(text: string): void;

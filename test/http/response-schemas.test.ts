@@ -44,7 +44,7 @@ import {
 } from '../../src/http/routes/oobe-schemas.js';
 import { syntheticInventory } from '../../src/hash/index.js';
 import { autopilotConfigurationFile, toAsciiJson } from '../../src/profiles/configuration-file.js';
-import { findAssignment, findProfile } from '../../src/profiles/profiles.js';
+import { findAssignment, findProfile } from '../../src/profiles/index.js';
 import { findDevice, getAutopilotSettings } from '../../src/registry/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
 import { BETA_DEVICES, DEVICES, IMPORTS, PROFILES, device, newBoardOverrides, register } from '../support/device-side.js';

@@ -1,7 +1,7 @@
 // `tarmac csv fix`: write the canonical file Intune accepts and say what changed.
 import { fixCsv } from '../../csv/index.js';
 import { printChanges, printDropped } from '../csv-view.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
 export async function csvFix(input: string, opts: { output: string; json?: boolean }): Promise<ExitCode> {

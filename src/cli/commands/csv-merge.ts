@@ -1,7 +1,7 @@
 // `tarmac csv merge`: one row per device across many files (latest capture wins), with a report of what was dropped.
 import { mergeCsv } from '../../csv/index.js';
 import { printChanges, printDropped } from '../csv-view.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
 export async function csvMerge(inputs: string[], opts: { output: string; json?: boolean }): Promise<ExitCode> {

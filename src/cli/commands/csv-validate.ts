@@ -1,7 +1,7 @@
 // `tarmac csv validate`: every problem in an Autopilot CSV, by line; exit 0 when there are no errors.
 import { encodingLabel, validateCsv } from '../../csv/index.js';
 import { printDiagnostics } from '../csv-view.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
 export async function csvValidate(file: string, opts: { strict?: boolean; json?: boolean }): Promise<ExitCode> {

@@ -2,7 +2,7 @@
 // A device is named by its id or by its serial number (found with contains(serialNumber,…) and matched exactly,
 // as WindowsAutopilotIntune's Get-AutopilotDevice -serial does).
 import { CliUsageError, GraphRequestError, odataString, type GraphClient, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { listForCommand, runOnline } from '../online.js';
 
 const DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';

@@ -1,7 +1,7 @@
 // `tarmac entra list|delete`: the tenant's Entra device objects through the Graph API. A device is named by its
 // object id, its deviceId, or its display name (exact, case-insensitive).
 import { GraphRequestError, odataString, type GraphClient, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { listForCommand, runOnline } from '../online.js';
 
 const DEVICES = '/v1.0/devices';

@@ -2,7 +2,7 @@
 // printing the response body. Exit 1 on an HTTP error, with Graph's message.
 import { readFile } from 'node:fs/promises';
 import { CliUsageError, GraphRequestError, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { runOnline } from '../online.js';
 
 const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'];

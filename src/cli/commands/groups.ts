@@ -1,7 +1,7 @@
 // `tarmac groups create|list|members|delete`: Entra groups of devices through the Graph API. A group is named by
 // its object id or its display name (exact, case-insensitive; several with one name must be named by id).
 import { GraphRequestError, odataString, type GraphClient, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { runOnline } from '../online.js';
 import type { Output } from '../output.js';
 

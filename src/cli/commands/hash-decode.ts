@@ -1,5 +1,5 @@
 // `tarmac hash decode`: everything inside one or more hardware hashes.
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { readHashInputs } from '../hash-inputs.js';
 import { hashSummary, printInventory, printStatus } from '../hash-view.js';
 import { createOutput } from '../output.js';

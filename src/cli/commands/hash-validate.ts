@@ -1,5 +1,5 @@
 // `tarmac hash validate`: exit 0 when every hash is valid, 1 otherwise, with the reasons.
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { readHashInputs } from '../hash-inputs.js';
 import { printStatus } from '../hash-view.js';
 import { createOutput } from '../output.js';

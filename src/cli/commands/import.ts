@@ -9,7 +9,7 @@ import { access } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import { readCsv, type CsvDiagnostic, type CsvRecord } from '../../csv/index.js';
 import { CliUsageError, GraphRequestError, mapLimit, odataString, type GraphClient, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { IMPORT_ERROR_HELP, runOnline } from '../online.js';
 import type { Output } from '../output.js';
 

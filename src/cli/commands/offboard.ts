@@ -2,7 +2,7 @@
 // offboard action (Intune delete → unassign user → Autopilot deregister → Entra handling), with one line per device
 // and system. Exit 1 when a device was not found or a step failed.
 import { GraphRequestError, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { runOnline } from '../online.js';
 import { resolveOneDevice } from './devices.js';
 

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { toAsciiJson, type AutopilotConfigurationFile } from '../../profiles/configuration-file.js';
 import { CliUsageError, GraphRequestError, odataString, type GraphClient, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { runOnline } from '../online.js';
 import type { Output } from '../output.js';
 

@@ -4,7 +4,7 @@ import { ConfigError, describeDatabase, loadConfig, type TarmacConfig } from '..
 import { ListenError, startServer, type RunningServer } from '../../server/start-server.js';
 import { fail, tokenExample } from '../../server/cli-support.js';
 import { DEMO_DOMAIN, type CreatedTenant } from '../../tenants/index.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput, type Output } from '../output.js';
 
 export interface ServeOptions {

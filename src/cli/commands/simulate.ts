@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { CliUsageError, DEFAULT_SERVER } from '../graph-client.js';
 import { readHashInputs } from '../hash-inputs.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput, type Output } from '../output.js';
 
 export type Scenario = 'oobe' | 'enroll' | 'workplace-join';

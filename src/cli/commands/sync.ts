@@ -2,7 +2,7 @@
 // started; 409: a sync is running; 429: the last one was too recent (Retry-After says when the next is allowed).
 // Never retried automatically: a 429 here means minutes, not a throttled burst.
 import { GraphRequestError, type OnlineOptions } from '../graph-client.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { runOnline } from '../online.js';
 
 const SETTINGS = '/beta/deviceManagement/windowsAutopilotSettings';

@@ -1,6 +1,6 @@
 // `tarmac tenant list [--json]`: the tenants of the configured database, with their apps.
 import { withTenantsStore } from '../../server/cli-support.js';
-import type { ExitCode } from '../main.js';
+import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
 export interface TenantListOptions {

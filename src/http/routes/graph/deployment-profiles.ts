@@ -14,10 +14,10 @@ import {
   deleteProfile,
   findAssignment,
   findProfile,
-  removeAssignment,
+  unassignProfile,
   updateProfile,
   type ProfileFields,
-} from '../../../profiles/profiles.js';
+} from '../../../profiles/index.js';
 import { GraphError } from '../../graph-errors.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
@@ -433,7 +433,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
       },
     },
     async (request, reply) => {
-      await removeAssignment(store(), authOf(request).tenantId, request.params.id, request.params.assignmentId, now());
+      await unassignProfile(store(), authOf(request).tenantId, request.params.id, request.params.assignmentId, now());
       return reply.code(204).send();
     },
   );

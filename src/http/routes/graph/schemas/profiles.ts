@@ -2,7 +2,7 @@
 // windowsAutopilotDeploymentProfileAssignment, and the AutopilotConfigurationFile.json document (also what the PC
 // downloads at /oobe/v1/profile). They document what autopilot-shapes.ts and profiles/configuration-file.ts build.
 import { Type } from '@sinclair/typebox';
-import { DEVICE_TYPES } from '../../../../profiles/profiles.js';
+import { DEVICE_TYPES } from '../../../../profiles/index.js';
 import { DateTime, Loose, Nullable, ODataType, StringEnum } from './common.js';
 
 const UserType = StringEnum(['administrator', 'standard']);

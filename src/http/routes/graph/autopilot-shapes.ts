@@ -7,7 +7,7 @@ import type {
   ImportedWindowsAutopilotDeviceIdentity,
   WindowsAutopilotDeviceIdentity,
 } from '@microsoft/microsoft-graph-types';
-import type { AutopilotDevice, AutopilotSettings, DeletedDeviceState, ImportedDevice } from '../../../registry/index.js';
+import type { AutopilotDevice, AutopilotSettings, DeletedDeviceState, ImportedDevice, ProfileAssignmentStatus } from '../../../registry/index.js';
 import type { DeploymentProfile, ProfileAssignment } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
 import { EMPTY_GUID, NEVER, type GraphVersion } from './graph-support.js';
@@ -15,14 +15,7 @@ import { EMPTY_GUID, NEVER, type GraphVersion } from './graph-support.js';
 /** Properties beta adds to windowsAutopilotDeviceIdentity (autopilot-reference.md §3.1). */
 export interface BetaWindowsAutopilotDeviceIdentityExtras {
   enrollmentState: V1EnrollmentState | 'blocked';
-  deploymentProfileAssignmentStatus:
-    | 'unknown'
-    | 'assignedInSync'
-    | 'assignedOutOfSync'
-    | 'assignedUnkownSyncState'
-    | 'notAssigned'
-    | 'pending'
-    | 'failed';
+  deploymentProfileAssignmentStatus: ProfileAssignmentStatus;
   deploymentProfileAssignmentDetailedStatus: 'none' | 'hardwareRequirementsNotMet' | 'surfaceHubProfileNotSupported' | 'holoLensProfileNotSupported' | 'windowsPcProfileNotSupported' | 'surfaceHub2SProfileNotSupported' | 'unknownFutureValue';
   deploymentProfileAssignedDateTime: string;
   azureAdDeviceId: string;

@@ -6,7 +6,7 @@ import { DiagnosticCollector } from './diagnostics.js';
 import { encodingLabel } from './encoding.js';
 import { CsvReader, INTUNE_MAX_ROWS, PARTNER_MAX_ROWS } from './read-csv.js';
 import type { CsvDiagnostic, CsvDiagnosticCode, CsvDialect, CsvSource, EncodingInfo, HashDecoder } from './types.js';
-import { LineSink, formatRow, headerLine, openOutput } from './write-csv.js';
+import { formatRow, headerLine, writeLines } from './write-csv.js';
 import type { IntuneColumns, OutputDialect } from './write-csv.js';
 import type { Writable } from 'node:stream';
 
@@ -134,11 +134,8 @@ async function fixRewindable(source: string | Uint8Array, output: string | Writa
   if (empty.length > 0) log.add('emptyRowsRemoved', `${empty.length} empty row${empty.length > 1 ? 's' : ''} removed`, empty);
 
   // Pass 2: write.
-  const target = await openOutput(output);
-  const sink = new LineSink(target.stream);
   let written = 0;
-  try {
-    await sink.write(newHeader);
+  await writeLines(output, newHeader, async (sink) => {
     const second = new CsvReader(source, readOptions);
     for await (const record of second) {
       if (!record.valid || droppedLines.has(record.line)) continue;
@@ -147,12 +144,7 @@ async function fixRewindable(source: string | Uint8Array, output: string | Writa
       await sink.write(formatRow(c.row, outputDialect, columns));
       written++;
     }
-    await sink.flush();
-    await target.commit();
-  } catch (err) {
-    await target.abort();
-    throw err;
-  }
+  });
   if (dropped.length > 0) {
     log.add('rowsDropped', `${dropped.length} row${dropped.length > 1 ? 's' : ''} with errors left out`, dropped.map((d) => d.line));
   }

@@ -10,7 +10,7 @@ import type { DroppedRow } from './fix-csv.js';
 import { CsvReader, INTUNE_MAX_ROWS, PARTNER_MAX_ROWS } from './read-csv.js';
 import { sourceName } from './source.js';
 import type { CsvDiagnostic, CsvDiagnosticCode, CsvDialect, CsvSource, EncodingInfo, HashDecoder } from './types.js';
-import { LineSink, formatRow, headerLine, openOutput } from './write-csv.js';
+import { formatRow, headerLine, writeLines } from './write-csv.js';
 import type { IntuneColumns, OutputDialect } from './write-csv.js';
 import type { Writable } from 'node:stream';
 
@@ -209,11 +209,8 @@ async function mergeRewindable(
 
   // Pass 2.
   const log = new ChangeLog();
-  const target = await openOutput(output);
-  const sink = new LineSink(target.stream);
   let written = 0;
-  try {
-    await sink.write(headerLine(outputDialect, columns));
+  await writeLines(output, headerLine(outputDialect, columns), async (sink) => {
     for (let i = 0; i < sources.length; i++) {
       if (keep[i].size === 0) continue;
       const reader = new CsvReader(sources[i], readOptions);
@@ -225,12 +222,7 @@ async function mergeRewindable(
         written++;
       }
     }
-    await sink.flush();
-    await target.commit();
-  } catch (err) {
-    await target.abort();
-    throw err;
-  }
+  });
   const limit = outputDialect === 'partner' ? PARTNER_MAX_ROWS : INTUNE_MAX_ROWS;
   if (written > limit) log.add('tooManyRows', `${written} rows written: more than one upload takes (${limit}); split the file before importing`);
   dropped.sort((a, b) => (a.file === b.file ? a.line - b.line : names.indexOf(a.file) - names.indexOf(b.file)));

@@ -98,8 +98,26 @@ export class LineSink {
   }
 }
 
+/**
+ * Writes `header`, then the lines `writeRows` writes to the sink, to `output`: a path through a temporary file that
+ * is renamed into place once all is written (a failure leaves nothing behind), a Writable left open.
+ */
+export async function writeLines(output: string | Writable, header: string, writeRows: (sink: LineSink) => Promise<void>): Promise<void> {
+  const target = await openOutput(output);
+  const sink = new LineSink(target.stream);
+  try {
+    await sink.write(header);
+    await writeRows(sink);
+    await sink.flush();
+    await target.commit();
+  } catch (err) {
+    await target.abort();
+    throw err;
+  }
+}
+
 /** Opens a path for writing through a temporary file that is renamed into place on success. */
-export async function openOutput(output: string | Writable): Promise<{ stream: Writable; commit: () => Promise<void>; abort: () => Promise<void> }> {
+async function openOutput(output: string | Writable): Promise<{ stream: Writable; commit: () => Promise<void>; abort: () => Promise<void> }> {
   if (typeof output !== 'string') {
     return { stream: output, commit: async () => {}, abort: async () => {} };
   }
@@ -135,21 +153,13 @@ export async function writeCsv(
     if (!Array.isArray(rows)) throw new TypeError('writeCsv: pass options.columns when rows are not an array.');
     columns = columnsNeeded(rows as WritableRow[]);
   }
-  const target = await openOutput(output);
-  const sink = new LineSink(target.stream);
   let n = 0;
-  try {
-    await sink.write(headerLine(dialect, columns));
+  await writeLines(output, headerLine(dialect, columns), async (sink) => {
     for await (const row of rows) {
       await sink.write(formatRow(row, dialect, columns));
       n++;
     }
-    await sink.flush();
-    await target.commit();
-  } catch (err) {
-    await target.abort();
-    throw err;
-  }
+  });
   return { rows: n, columns: dialect === 'partner' ? 5 : columns, dialect };
 }
 

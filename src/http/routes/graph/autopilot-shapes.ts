@@ -8,7 +8,7 @@ import type {
   WindowsAutopilotDeviceIdentity,
 } from '@microsoft/microsoft-graph-types';
 import type { AutopilotSettings, DeletedDeviceState, ImportedDevice } from '../../../registry/index.js';
-import type { AutopilotDevice } from '../../../model/index.js';
+import type { AutopilotDevice, ProfileAssignmentStatus } from '../../../model/index.js';
 import type { DeploymentProfile, ProfileAssignment } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
 import { EMPTY_GUID, NEVER, type GraphVersion } from './graph-support.js';
@@ -16,14 +16,7 @@ import { EMPTY_GUID, NEVER, type GraphVersion } from './graph-support.js';
 /** Properties beta adds to windowsAutopilotDeviceIdentity (autopilot-reference.md §3.1). */
 export interface BetaWindowsAutopilotDeviceIdentityExtras {
   enrollmentState: V1EnrollmentState | 'blocked';
-  deploymentProfileAssignmentStatus:
-    | 'unknown'
-    | 'assignedInSync'
-    | 'assignedOutOfSync'
-    | 'assignedUnkownSyncState'
-    | 'notAssigned'
-    | 'pending'
-    | 'failed';
+  deploymentProfileAssignmentStatus: ProfileAssignmentStatus;
   deploymentProfileAssignmentDetailedStatus: 'none' | 'hardwareRequirementsNotMet' | 'surfaceHubProfileNotSupported' | 'holoLensProfileNotSupported' | 'windowsPcProfileNotSupported' | 'surfaceHub2SProfileNotSupported' | 'unknownFutureValue';
   deploymentProfileAssignedDateTime: string;
   azureAdDeviceId: string;

@@ -134,3 +134,8 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
     return true;
   }
 }
+
+/** A round trip to the database (the health check): resolves when it answers, rejects with its error otherwise. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

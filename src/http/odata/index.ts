@@ -3,7 +3,7 @@
 // See README.md in this directory.
 export { parseListQuery, type ListQueryOptions, type ParsedListQuery, type QueryInput } from './query.js';
 export { parseFilter, canonicalFilter } from './filter.js';
-export { buildNextLink, nextSkipToken, projectSelect, selectContextSuffix } from './next-link.js';
+export { buildNextLink, nextSkipToken, projectSelect, selectContextSuffix, type ListResult } from './next-link.js';
 export { encodeSkipToken, decodeSkipToken } from './skip-token.js';
 export { unknownPropertyMessage } from './model.js';
 export { queryOptionError, filterError, ODATA_ERROR_CODE } from './errors.js';

@@ -4,6 +4,14 @@ import type { KeysetPosition } from '../../model/index.js';
 import type { ParsedListQuery } from './query.js';
 import { encodeSkipToken } from './skip-token.js';
 
+/** One page of a collection as a route answers it: the parsed query, the items, the nextLink and the count. */
+export interface ListResult<T> {
+  parsed: ParsedListQuery;
+  items: T[];
+  nextLink: string | undefined;
+  count: number | undefined;
+}
+
 /** The $skiptoken that continues after `position` (the `next` of a page the store returned). */
 export function nextSkipToken(parsed: ParsedListQuery, position: KeysetPosition): string {
   return encodeSkipToken(parsed.fingerprint, position);

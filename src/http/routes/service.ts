@@ -1,7 +1,6 @@
 // Service endpoints: health, the OpenAPI document, and an index at /.
-import { sql } from 'kysely';
 import { Type } from '@sinclair/typebox';
-import { engineOf } from '../../store/index.js';
+import { engineOf, pingDatabase } from '../../store/index.js';
 import type { TarmacPlugin } from '../types.js';
 import { tarmacVersion } from '../version.js';
 
@@ -18,7 +17,7 @@ export const serviceRoutes: TarmacPlugin = async (app) => {
     async (request, reply) => {
       const database = engineOf(app.db);
       try {
-        await sql`select 1`.execute(app.db);
+        await pingDatabase(app.db);
         return { status: 'ok' as const, version: tarmacVersion(), database };
       } catch (err) {
         request.log.error({ err }, 'health check: database unavailable');

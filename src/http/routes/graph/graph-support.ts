@@ -2,9 +2,8 @@
 import type { FastifyRequest } from 'fastify';
 import { RegistryError } from '../../../registry/index.js';
 import { GraphError } from '../../graph-errors.js';
-import { projectSelect, selectContextSuffix, type ParsedListQuery } from '../../odata/index.js';
+import { projectSelect, selectContextSuffix, type ListResult, type ParsedListQuery } from '../../odata/index.js';
 import type { TarmacApp } from '../../types.js';
-import type { ListResult } from './list-queries.js';
 
 /** Reading Autopilot devices and imports (least privileged first), as in Graph. */
 export const SERVICE_CONFIG_READ = ['DeviceManagementServiceConfig.Read.All', 'DeviceManagementServiceConfig.ReadWrite.All'];

@@ -14,7 +14,7 @@ import {
   importedDeviceModel,
   managedDeviceModel,
 } from '../../../store/index.js';
-import { buildNextLink, parseListQuery, type ListQueryOptions, type ParsedListQuery } from '../../odata/index.js';
+import { buildNextLink, parseListQuery, type ListQueryOptions, type ListResult } from '../../odata/index.js';
 import type { TarmacApp } from '../../types.js';
 import { requestUrl } from './graph-support.js';
 
@@ -23,13 +23,6 @@ export const PAGE_OPTIONS = { defaultTop: 100, maxTop: 1000 };
 
 /** Profile pages are small (at most 350 per tenant). */
 const PROFILE_PAGE_OPTIONS = { defaultTop: 100, maxTop: 350 };
-
-export interface ListResult<T> {
-  parsed: ParsedListQuery;
-  items: T[];
-  nextLink: string | undefined;
-  count: number | undefined;
-}
 
 /** One page of a collection under the request's OData options (or `options`, when the route handles some itself). */
 async function listPage<T>(

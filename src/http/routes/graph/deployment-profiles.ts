@@ -3,7 +3,6 @@
 // Beta only, as in Graph. Another tenant's profile is 404, exactly like one that does not exist.
 import { Type, type Static } from '@sinclair/typebox';
 import { autopilotConfigurationFile, toAsciiJson } from '../../../profiles/configuration-file.js';
-import { ProfileError } from '../../../profiles/errors.js';
 import type { AssignmentTarget, DeploymentProfileKind, OutOfBoxExperienceSetting } from '../../../profiles/ports.js';
 import {
   DEVICE_TYPES,
@@ -28,7 +27,7 @@ import {
   toGraphDeploymentProfile,
   toGraphProfileAssignment,
 } from './autopilot-shapes.js';
-import { collectionPage, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, notFound, odataContext, requestUrl, selectFrom, toGraphError } from './graph-support.js';
+import { collectionPage, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, notFound, odataContext, requestUrl, selectFrom } from './graph-support.js';
 import { listDeploymentProfiles } from './list-queries.js';
 import { AutopilotDeviceSchema } from './schemas/autopilot.js';
 import { Collection, Entity, Loose, NoContent, Shared, SharedJsonText, documentResponses, graphErrors } from './schemas/common.js';
@@ -212,24 +211,7 @@ function targetOf(target: Static<typeof AssignmentBody>['target']): AssignmentTa
   return { kind, groupId };
 }
 
-/** ProfileError as Graph's error envelope; anything else as the registry routes map it. */
-function toProfileGraphError(err: unknown): unknown {
-  if (!(err instanceof ProfileError)) return toGraphError(err);
-  switch (err.code) {
-    case 'NotFound':
-      return new GraphError(404, 'ResourceNotFound', err.message);
-    case 'InvalidInput':
-    case 'LimitReached':
-      return new GraphError(400, 'BadRequest', err.message);
-    case 'Conflict':
-      return new GraphError(409, 'Conflict', err.message);
-  }
-}
-
 export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
-  app.setErrorHandler((err) => {
-    throw toProfileGraphError(err);
-  });
   documentResponses(app, [DeploymentProfileSchema, ProfileAssignmentSchema, AutopilotDeviceSchema, ConfigurationFileSchema]);
 
   const version = 'beta';

@@ -3,7 +3,7 @@
 import { Type } from '@sinclair/typebox';
 import { issuerFor } from '../../../tenants/index.js';
 import type { TarmacPlugin } from '../../types.js';
-import { EntraErrorSchema } from './entra-errors.js';
+import { EntraErrorSchema } from '../../entra-errors.js';
 import { TENANT_ALIASES, resolveTenant } from './resolve-tenant.js';
 
 const TenantParams = Type.Object({

@@ -12,7 +12,7 @@ import {
   type Tenant,
 } from '../../../tenants/index.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
-import { EntraErrorSchema, entraErrors } from './entra-errors.js';
+import { EntraErrorSchema, entraErrors } from '../../entra-errors.js';
 import { resolveTenant } from './resolve-tenant.js';
 
 const TenantParams = Type.Object({

@@ -1,8 +1,8 @@
 // The registry on the app: its store, the import worker (started when the app is ready, stopped before it closes)
 // and the sync interval. Not encapsulated, so every route sees `app.registry`.
-import { createRegistryStore } from '../../../store/index.js';
-import { ImportWorker, type ImportWorkerOptions, type RegistryStore } from '../../../registry/index.js';
-import { unencapsulated, type TarmacPlugin } from '../../types.js';
+import { createRegistryStore } from '../../store/index.js';
+import { ImportWorker, type ImportWorkerOptions, type RegistryStore } from '../../registry/index.js';
+import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 export interface RegistryContext {
   store: RegistryStore;

@@ -6,12 +6,11 @@ import {
   type AppRepository,
   type AppSecret,
   type AppWithSecrets,
-  type SigningKeyRecord,
-  type SigningKeyRepository,
   type Tenant,
   type TenantRepository,
   type TenantsStore,
 } from '../tenants/ports.js';
+import type { SigningKeyRecord, SigningKeyRepository } from '../tokens/ports.js';
 import { isUniqueViolation, violatedConstraint } from './errors.js';
 import type { AppRow, AppSecretRow, DatabaseSchema, SigningKeyRow, TenantRow } from './schema.js';
 

@@ -2,7 +2,7 @@
 // with DDS's names and numbers (InvalidZtdHardwareHash 802, ZtdDeviceIsNotRegistered 807) or Windows' HRESULT
 // (0x80180014). The status of each kind is in the app's error map (plugins/error-handler.ts).
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { OobeError } from '../oobe/index.js';
+import type { OobeError } from '../oobe/errors.js';
 import { graphDate } from './graph-errors.js';
 
 export function oobeErrorBody(request: FastifyRequest, err: OobeError) {

@@ -3,7 +3,8 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyPluginAsync, onRequestH
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TarmacConfig } from '../config.js';
 import type { Db } from '../store/index.js';
-import type { KeyRing, TenantsStore } from '../tenants/index.js';
+import type { TenantsStore } from '../tenants/index.js';
+import type { KeyRing } from '../tokens/index.js';
 
 export type TarmacApp = FastifyInstance<
   RawServerDefault,

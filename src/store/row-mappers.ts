@@ -15,7 +15,8 @@ import type {
 } from '../model/index.js';
 import type { AssignmentTarget, DeploymentProfile, ProfileAssignment } from '../profiles/ports.js';
 import type { ImportedDevice, ImportStatus } from '../registry/ports.js';
-import type { App, AppSecret, SigningKeyRecord } from '../tenants/ports.js';
+import type { App, AppSecret } from '../tenants/ports.js';
+import type { SigningKeyRecord } from '../tokens/ports.js';
 import type {
   AppRow,
   AppSecretRow,

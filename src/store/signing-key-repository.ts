@@ -1,5 +1,5 @@
-// Token signing keys (SigningKeyRepository, src/tenants/ports.ts) on Kysely: shared by every process on the database.
-import type { SigningKeyRecord, SigningKeyRepository } from '../tenants/ports.js';
+// Token signing keys (SigningKeyRepository, src/tokens/ports.ts) on Kysely: shared by every process on the database.
+import type { SigningKeyRecord, SigningKeyRepository } from '../tokens/ports.js';
 import { mapDuplicates } from './errors.js';
 import type { Executor } from './executor.js';
 import { signingKeyFromRow } from './row-mappers.js';

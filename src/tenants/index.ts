@@ -1,4 +1,4 @@
-// The tenants domain: tenants and their domains, apps and secrets, signing keys, access tokens.
+// The tenants domain: tenants and their domains, apps and secrets. Signing keys and access tokens are src/tokens.
 export * from './ports.js';
 export { TenantsError, type TenantsErrorCode } from './errors.js';
 export { normalizeDomain, isGuid } from './domain-names.js';
@@ -9,17 +9,3 @@ export { createTenant, defaultDisplayName, type CreateTenantInput, type CreatedT
 export { createDemoTenantIfEmpty, DEMO_DOMAIN, DEMO_DISPLAY_NAME } from './create-demo-tenant.js';
 export { createApp, addApp, DEFAULT_APP_NAME, type CreateAppInput, type CreatedApp } from './create-app.js';
 export { authenticateClient, type ClientAuthFailure, type ClientAuthResult } from './authenticate-client.js';
-export { KeyRing, generateSigningKey, SIGNING_ALG, type PublishedJwk } from './signing-keys.js';
-export {
-  issueAccessToken,
-  verifyAccessToken,
-  issuerFor,
-  GRAPH_RESOURCE,
-  GRAPH_APP_ID,
-  ACCESS_TOKEN_LIFETIME_SECONDS,
-  CLOCK_SKEW_SECONDS,
-  type IssuedToken,
-  type AccessTokenClaims,
-  type TokenCheck,
-  type TokenRejection,
-} from './access-tokens.js';

@@ -1,5 +1,6 @@
 // What the tenants domain needs from storage. src/store implements these on SQLite and PostgreSQL; the domain never
 // sees SQL, and nothing here knows about HTTP.
+import type { SigningKeyRepository } from '../tokens/ports.js';
 
 export interface TenantDomain {
   /** Lowercase domain name, e.g. contoso.onmicrosoft.com. */
@@ -47,17 +48,6 @@ export interface AppWithSecrets extends App {
   secrets: AppSecret[];
 }
 
-export interface SigningKeyRecord {
-  kid: string;
-  alg: 'RS256';
-  /** Public key as a JWK (kty, n, e). */
-  publicJwk: Record<string, string>;
-  /** Private key, PKCS#8 PEM. */
-  privatePkcs8: string;
-  createdAt: string;
-  retiredAt: string | null;
-}
-
 /** A unique value is already taken (a tenant domain, a client id, a key id). `field` names which. */
 export class DuplicateError extends Error {
   override readonly name = 'DuplicateError';
@@ -89,13 +79,6 @@ export interface AppRepository {
   findByClientId(tenantId: string, clientId: string): Promise<AppWithSecrets | undefined>;
   /** The tenant's apps, oldest first. */
   listByTenant(tenantId: string): Promise<App[]>;
-}
-
-export interface SigningKeyRepository {
-  /** Rejects with DuplicateError('kid'). */
-  insert(key: SigningKeyRecord): Promise<void>;
-  /** All keys, newest first. */
-  list(): Promise<SigningKeyRecord[]>;
 }
 
 export interface TenantsStore {

@@ -2,7 +2,8 @@
 // role, 200 with it; errors in Graph's envelope.
 import { SignJWT, importPKCS8 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, generateSigningKey, issueAccessToken } from '../../src/tenants/index.js';
+import { createTenant } from '../../src/tenants/index.js';
+import { generateSigningKey, issueAccessToken } from '../../src/tokens/index.js';
 import { appWithRoles, createTestApp, tokenFor, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;

@@ -10,14 +10,8 @@ import { findEntraDevice } from '../../src/directory/entra-devices.js';
 import { findGroup } from '../../src/directory/groups.js';
 import { findManagedDevice } from '../../src/intune/index.js';
 import type { EntityModel } from '../../src/model/index.js';
-import {
-  toGraphAutopilotDevice,
-  toGraphAutopilotSettings,
-  toGraphDeploymentProfile,
-  toGraphImportedDevice,
-  toGraphProfileAssignment,
-  withExpandedProfiles,
-} from '../../src/http/routes/graph/autopilot-shapes.js';
+import { toGraphAutopilotDevice, toGraphAutopilotSettings, toGraphImportedDevice, withExpandedProfiles } from '../../src/http/routes/graph/autopilot-shapes.js';
+import { toGraphDeploymentProfile, toGraphProfileAssignment } from '../../src/http/routes/graph/deployment-profile-shapes.js';
 import { toGraphEntraDevice, toGraphGroup } from '../../src/http/routes/graph/directory-shapes.js';
 import { selectFrom } from '../../src/http/routes/graph/graph-support.js';
 import { toGraphManagedDevice } from '../../src/http/routes/graph/managed-device-shapes.js';

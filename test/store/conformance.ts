@@ -18,11 +18,11 @@ import {
   DuplicateError,
   authenticateClient,
   createTenant,
-  generateSigningKey,
   type App,
   type Tenant,
   type TenantsStore,
 } from '../../src/tenants/index.js';
+import { generateSigningKey } from '../../src/tokens/index.js';
 import { TENANTS_PORT_METHODS, everyTestPassed, expectEveryMethodCalled, recordingCalls } from './port-coverage.js';
 import type { TestDatabase } from '../support/test-databases.js';
 

@@ -10,7 +10,8 @@ import type { IntuneRepository } from '../../src/intune/ports.js';
 import type { ProfileRepository } from '../../src/profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from '../../src/registry/ports.js';
 import type { Store } from '../../src/ports.js';
-import type { AppRepository, SigningKeyRepository, TenantRepository, TenantsStore } from '../../src/tenants/ports.js';
+import type { AppRepository, TenantRepository, TenantsStore } from '../../src/tenants/ports.js';
+import type { SigningKeyRepository } from '../../src/tokens/ports.js';
 
 /** Every method of T, named once. */
 type MethodNames<T> = { readonly [K in keyof T]-?: true };

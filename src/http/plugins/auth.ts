@@ -1,7 +1,7 @@
 // Bearer-token authentication and role checks for Graph routes, answering as Graph does: 401
 // InvalidAuthenticationToken, 403 Authorization_RequestDenied, both in Graph's error envelope.
 import type { FastifyRequest } from 'fastify';
-import { verifyAccessToken, type TokenRejection } from '../../tenants/index.js';
+import { verifyAccessToken, type TokenRejection } from '../../tokens/index.js';
 import { GraphError } from '../graph-errors.js';
 import { unencapsulated, type AuthContext, type TarmacPlugin } from '../types.js';
 

@@ -1,32 +1,128 @@
-// One error handler for the whole app: every error leaves as Graph's envelope; 5xx details stay in the log.
-// Unknown routes answer 404 in the same envelope. (The token endpoint has its own, Entra-shaped, handler.)
-import type { FastifyError } from 'fastify';
+// The app's one error map. Route plugins throw domain errors (or GraphError / EntraError for what HTTP itself
+// refuses) and never map them; this handler, the only one in the app, answers every error:
+//   - domain errors through the table below: error class (and its code) → HTTP status and Graph error code;
+//   - /oobe/v1's OobeError in the device side's own envelope, Entra's EntraError as Entra's OAuth error JSON;
+//   - anything else (schema validation, body parsing, a bug) by the family of the route that failed: Graph's
+//     envelope everywhere, Entra's on the identity routes (their routes set `config.errorEnvelope: 'entra'`).
+// 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope.
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.js';
+import { OobeError, type OobeErrorKind } from '../../oobe/errors.js';
+import { ProfileError, type ProfileErrorCode } from '../../profiles/errors.js';
+import { RegistryError, type RegistryErrorCode } from '../../registry/errors.js';
+import { EntraError, entraErrors, sendEntraError } from '../entra-errors.js';
 import { GraphError, defaultGraphCode, sendGraphError } from '../graph-errors.js';
+import { sendOobeError } from '../oobe-errors.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The envelope of errors that are not domain errors: Graph's (default) or Entra's OAuth error JSON. */
+    errorEnvelope?: 'graph' | 'entra';
+  }
+}
+
+/** An HTTP status and the Graph error code that goes with it. */
+type GraphAnswer = readonly [status: number, code: string];
+
+/** Registry operations (imports, Autopilot devices, sync). */
+const REGISTRY_ERRORS: Record<RegistryErrorCode, GraphAnswer> = {
+  NotFound: [404, 'ResourceNotFound'],
+  InvalidInput: [400, 'BadRequest'],
+  SyncInProgress: [409, 'Conflict'],
+  SyncTooSoon: [429, 'TooManyRequests'],
+  DeviceBusy: [409, 'Conflict'],
+};
+
+/** Deployment profiles and their assignments. */
+const PROFILE_ERRORS: Record<ProfileErrorCode, GraphAnswer> = {
+  NotFound: [404, 'ResourceNotFound'],
+  InvalidInput: [400, 'BadRequest'],
+  LimitReached: [400, 'BadRequest'],
+  Conflict: [409, 'Conflict'],
+};
+
+/** The directory (Entra devices, groups): Graph's directory codes differ from Intune's. */
+const DIRECTORY_ERRORS: Record<DirectoryErrorCode, GraphAnswer> = {
+  NotFound: [404, 'Request_ResourceNotFound'],
+  BadRequest: [400, 'Request_BadRequest'],
+};
+
+/** The device side: the code is the kind itself (with DDS's number or Windows' HRESULT beside it). */
+const OOBE_STATUS: Record<OobeErrorKind, number> = {
+  InvalidZtdHardwareHash: 400,
+  InvalidInput: 400,
+  ZtdDeviceIsNotRegistered: 404,
+  UnknownTenantDomain: 404,
+  EnrollmentBlocked: 409,
+  TenantMismatch: 409,
+  TooManyRequests: 429,
+};
+
+/** What a domain error (or a GraphError) answers: status, Graph code, message and extra headers. */
+interface MappedError {
+  status: number;
+  code: string;
+  message: string;
+  headers: Record<string, string>;
+}
+
+function mapped([status, code]: GraphAnswer, err: Error, headers: Record<string, string> = {}): MappedError {
+  return { status, code, message: err.message, headers };
+}
+
+/** The table's answer for `err`, or undefined when it is not a domain error. */
+export function mapDomainError(err: unknown): MappedError | undefined {
+  if (err instanceof GraphError) return { status: err.statusCode, code: err.code, message: err.message, headers: err.headers };
+  if (err instanceof RegistryError) {
+    const headers: Record<string, string> = err.code === 'SyncTooSoon' ? { 'retry-after': String(err.retryAfterSeconds ?? 60) } : {};
+    return mapped(REGISTRY_ERRORS[err.code], err, headers);
+  }
+  if (err instanceof ProfileError) return mapped(PROFILE_ERRORS[err.code], err);
+  if (err instanceof DirectoryError) return mapped(DIRECTORY_ERRORS[err.code], err);
+  return undefined;
+}
+
+function answerInGraphEnvelope(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err }, 'request failed');
+    return sendGraphError(
+      reply,
+      status,
+      defaultGraphCode(status),
+      `Tarmac could not complete the request. Quote request-id ${request.id} when reporting it; details are in the server log.`,
+    );
+  }
+  if (err.validation) return sendGraphError(reply, 400, 'BadRequest', `Invalid request: ${err.message}.`);
+  if (status === 429 && typeof err.message === 'string') return sendGraphError(reply, 429, 'TooManyRequests', err.message);
+  return sendGraphError(reply, status, defaultGraphCode(status), err.message);
+}
+
+/** Entra's answer to what is not an EntraError: invalid_request with the error's status, or server_error. */
+function answerInEntraEnvelope(err: Pick<FastifyError, 'statusCode' | 'validation' | 'message'>, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = typeof err.statusCode === 'number' ? err.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err }, 'identity request failed');
+    return sendEntraError(reply, entraErrors.serverError(request.id));
+  }
+  const message = err.validation ? `The request is not valid: ${err.message}.` : err.message;
+  return sendEntraError(reply, new EntraError(status, 'invalid_request', undefined, message));
+}
+
 export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
-  app.setErrorHandler((err: FastifyError | GraphError, request, reply) => {
-    if (err instanceof GraphError) {
-      reply.headers(err.headers);
-      return sendGraphError(reply, err.statusCode, err.code, err.message);
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof OobeError) return sendOobeError(reply, OOBE_STATUS[err.kind], err);
+    if (err instanceof EntraError) return sendEntraError(reply, err);
+    const domain = mapDomainError(err);
+    if (request.routeOptions.config.errorEnvelope === 'entra') {
+      return answerInEntraEnvelope(domain ? { statusCode: domain.status, message: domain.message } : err, request, reply);
     }
-    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
-    if (status >= 500) {
-      request.log.error({ err }, 'request failed');
-      return sendGraphError(
-        reply,
-        status,
-        defaultGraphCode(status),
-        `Tarmac could not complete the request. Quote request-id ${request.id} when reporting it; details are in the server log.`,
-      );
+    if (domain) {
+      reply.headers(domain.headers);
+      return sendGraphError(reply, domain.status, domain.code, domain.message);
     }
-    if (err.validation) {
-      return sendGraphError(reply, 400, 'BadRequest', `Invalid request: ${err.message}.`);
-    }
-    if (status === 429 && typeof err.message === 'string') {
-      return sendGraphError(reply, 429, 'TooManyRequests', err.message);
-    }
-    return sendGraphError(reply, status, defaultGraphCode(status), err.message);
+    return answerInGraphEnvelope(err, request, reply);
   });
 
   app.setNotFoundHandler((request, reply) => {

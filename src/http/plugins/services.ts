@@ -1,7 +1,7 @@
 // App decorators: the database, the tenants store, the signing key ring, the config and the clock.
 import type { TarmacConfig } from '../../config.js';
 import { createTenantsStore, type Db } from '../../store/index.js';
-import { KeyRing } from '../../tenants/index.js';
+import { KeyRing } from '../../tokens/index.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 export interface ServicesOptions extends Record<string, unknown> {

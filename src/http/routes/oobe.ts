@@ -18,14 +18,12 @@ import {
   readConfigurationFile,
   workplaceJoin,
   type HardwareCheck,
-  type OobeErrorKind,
   type OobeTenants,
 } from '../../oobe/index.js';
 import { toAsciiJson } from '../../profiles/configuration-file.js';
 import type { ManagedDevice } from '../../model/index.js';
 import type { EntraDevice } from '../../model/index.js';
 import type { TenantsStore } from '../../tenants/index.js';
-import { graphDate } from '../graph-errors.js';
 import type { TarmacPlugin } from '../types.js';
 import { documentResponses } from './graph/schemas/common.js';
 import { ConfigurationFileSchema } from './graph/schemas/profiles.js';
@@ -38,16 +36,6 @@ import {
   WorkplaceJoinResponse,
   oobeErrors,
 } from './oobe-schemas.js';
-
-const STATUS: Record<OobeErrorKind, number> = {
-  InvalidZtdHardwareHash: 400,
-  InvalidInput: 400,
-  ZtdDeviceIsNotRegistered: 404,
-  UnknownTenantDomain: 404,
-  EnrollmentBlocked: 409,
-  TenantMismatch: 409,
-  TooManyRequests: 429,
-};
 
 /** Header naming a detected hardware change: `<remediationState>; changed=<components>`. */
 export const HARDWARE_CHANGE_HEADER = 'x-tarmac-hardware-change';
@@ -75,17 +63,6 @@ function tenantsOf(store: TenantsStore): OobeTenants {
     },
     async tenantOfDomain(domain) {
       return (await store.tenants.findByDomain(domain))?.id;
-    },
-  };
-}
-
-function errorBody(request: FastifyRequest, err: OobeError) {
-  return {
-    error: {
-      code: err.kind,
-      ...(err.errorCode !== undefined ? { errorCode: err.errorCode } : {}),
-      message: err.message,
-      innerError: { 'request-id': request.id, date: graphDate() },
     },
   };
 }
@@ -159,11 +136,6 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
       : {};
   const tenants = tenantsOf(app.tenantsStore);
   documentResponses(app, [OobeErrorSchema, HardwareChangeSchema, ConfigurationFileSchema]);
-
-  app.setErrorHandler((err, request, reply) => {
-    if (err instanceof OobeError) return reply.code(STATUS[err.kind]).type('application/json').send(errorBody(request, err));
-    throw err;
-  });
 
   const schema = <R>(summary: string, description: string, response: R) => ({ tags: ['oobe'], summary, description, body: Body, response });
 
@@ -246,7 +218,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         tenants,
       );
       if (result.outcome === 'blocked') {
-        return reply.code(409).type('application/json').send(errorBody(request, new OobeError('EnrollmentBlocked', result.message, result.hresult)));
+        throw new OobeError('EnrollmentBlocked', result.message, result.hresult);
       }
       flagChange(reply, result.hardware);
       const change = hardwareChange(result.hardware);

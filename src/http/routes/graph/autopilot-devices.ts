@@ -15,7 +15,7 @@ import {
   withExpandedProfiles,
   type AutopilotDeviceExpand,
 } from './autopilot-shapes.js';
-import { collectionPage, GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, odataContext, selectFrom } from './graph-support.js';
 import { listAutopilotDevices } from './list-queries.js';
 import { AutopilotDeviceSchema, DeletedDeviceStateSchema } from './schemas/autopilot.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
@@ -63,7 +63,6 @@ function withoutExpand(query: unknown): Record<string, unknown> {
 }
 
 export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
-  mapRegistryErrors(app);
   documentResponses(app, [AutopilotDeviceSchema, DeploymentProfileSchema]);
 
   /** The profiles these devices' expansions embed, by id (one query for a page). */

@@ -6,14 +6,13 @@ import { Type } from '@sinclair/typebox';
 import { offboardDevice } from '../../../registry/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { SERVICE_CONFIG_WRITE, mapRegistryErrors, odataContext } from './graph-support.js';
+import { SERVICE_CONFIG_WRITE, odataContext } from './graph-support.js';
 import { OffboardReportSchema } from './schemas/autopilot.js';
 import { Shared, documentResponses, graphErrors } from './schemas/common.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'The windowsAutopilotDeviceIdentity id (ZTDID)' }) });
 
 export const autopilotOffboardRoutes: TarmacPlugin = async (app) => {
-  mapRegistryErrors(app);
   documentResponses(app, [OffboardReportSchema]);
   const base = '/beta/deviceManagement/windowsAutopilotDeviceIdentities/:id';
   for (const path of [`${base}/offboard`, `${base}/microsoft.graph.offboard`]) {

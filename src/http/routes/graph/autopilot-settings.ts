@@ -4,12 +4,11 @@ import { getAutopilotSettings, requestSync } from '../../../registry/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { toGraphAutopilotSettings } from './autopilot-shapes.js';
-import { SERVICE_CONFIG_READ, SYNC_ROLES, mapRegistryErrors, odataContext } from './graph-support.js';
+import { SERVICE_CONFIG_READ, SYNC_ROLES, odataContext } from './graph-support.js';
 import { AutopilotSettingsSchema } from './schemas/autopilot.js';
 import { Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 
 export const autopilotSettingsRoutes: TarmacPlugin = async (app) => {
-  mapRegistryErrors(app);
   documentResponses(app, [AutopilotSettingsSchema]);
   const base = '/beta/deviceManagement/windowsAutopilotSettings';
 

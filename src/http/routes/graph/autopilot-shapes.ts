@@ -1,16 +1,15 @@
 // Registry objects as Graph entities. `satisfies` keeps every v1.0 property a real one of
 // @microsoft/microsoft-graph-types; beta extras (there is no beta types package installed) are typed here.
 import type {
-  OutOfBoxExperienceSetting as GraphOutOfBoxExperienceSetting,
-  WindowsAutopilotDeploymentProfile,
   EnrollmentState as V1EnrollmentState,
   ImportedWindowsAutopilotDeviceIdentity,
   WindowsAutopilotDeviceIdentity,
 } from '@microsoft/microsoft-graph-types';
 import type { AutopilotSettings, DeletedDeviceState, ImportedDevice } from '../../../registry/index.js';
 import type { AutopilotDevice, ProfileAssignmentStatus } from '../../../model/index.js';
-import type { DeploymentProfile, ProfileAssignment } from '../../../profiles/ports.js';
+import type { DeploymentProfile } from '../../../profiles/ports.js';
 import { GraphError } from '../../graph-errors.js';
+import { toGraphDeploymentProfile } from './deployment-profile-shapes.js';
 import { EMPTY_GUID, NEVER, type GraphVersion } from './graph-support.js';
 
 /** Properties beta adds to windowsAutopilotDeviceIdentity (autopilot-reference.md §3.1). */
@@ -109,108 +108,6 @@ export function toGraphAutopilotSettings(s: AutopilotSettings) {
     lastManualSyncTriggerDateTime: s.lastManualSyncTriggerAt ?? NEVER,
     syncStatus: s.syncStatus,
   } satisfies BetaWindowsAutopilotSettings & { '@odata.type': string };
-}
-
-export const AZURE_AD_PROFILE_TYPE = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
-export const ACTIVE_DIRECTORY_PROFILE_TYPE = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
-
-/** The deprecated outOfBoxExperienceSettings (beta still returns it next to outOfBoxExperienceSetting). */
-export interface BetaOutOfBoxExperienceSettings {
-  hidePrivacySettings: boolean;
-  hideEULA: boolean;
-  userType: 'administrator' | 'standard';
-  deviceUsageType: 'singleUser' | 'shared';
-  skipKeyboardSelectionPage: boolean;
-  hideEscapeLink: boolean;
-}
-
-/** What beta adds to (or widens in) v1.0's windowsAutopilotDeploymentProfile (reference §3.4). */
-export interface BetaWindowsAutopilotDeploymentProfileExtras {
-  deviceType: DeploymentProfile['deviceType'];
-  /** Deprecated names, returned next to the new ones. */
-  language: string;
-  outOfBoxExperienceSettings: BetaOutOfBoxExperienceSettings;
-  extractHardwareHash: boolean;
-  enableWhiteGlove: boolean;
-  enrollmentStatusScreenSettings: DeploymentProfile['enrollmentStatusScreenSettings'];
-  /** activeDirectoryWindowsAutopilotDeploymentProfile only. */
-  hybridAzureADJoinSkipConnectivityCheck?: boolean;
-}
-
-export type BetaWindowsAutopilotDeploymentProfile = Omit<WindowsAutopilotDeploymentProfile, 'deviceType'> & BetaWindowsAutopilotDeploymentProfileExtras;
-
-export function toGraphDeploymentProfile(p: DeploymentProfile) {
-  const oobe = p.outOfBoxExperienceSetting;
-  return {
-    '@odata.type': p.kind === 'activeDirectory' ? ACTIVE_DIRECTORY_PROFILE_TYPE : AZURE_AD_PROFILE_TYPE,
-    id: p.id,
-    displayName: p.displayName,
-    description: p.description,
-    language: p.locale,
-    locale: p.locale,
-    createdDateTime: p.createdAt,
-    lastModifiedDateTime: p.lastModifiedAt,
-    outOfBoxExperienceSettings: {
-      hidePrivacySettings: oobe.privacySettingsHidden,
-      hideEULA: oobe.eulaHidden,
-      userType: oobe.userType,
-      deviceUsageType: oobe.deviceUsageType,
-      skipKeyboardSelectionPage: oobe.keyboardSelectionPageSkipped,
-      hideEscapeLink: oobe.escapeLinkHidden,
-    },
-    outOfBoxExperienceSetting: {
-      privacySettingsHidden: oobe.privacySettingsHidden,
-      eulaHidden: oobe.eulaHidden,
-      userType: oobe.userType,
-      deviceUsageType: oobe.deviceUsageType,
-      keyboardSelectionPageSkipped: oobe.keyboardSelectionPageSkipped,
-      escapeLinkHidden: oobe.escapeLinkHidden,
-    } satisfies GraphOutOfBoxExperienceSetting,
-    enrollmentStatusScreenSettings: p.enrollmentStatusScreenSettings ?? null,
-    extractHardwareHash: p.hardwareHashExtractionEnabled,
-    hardwareHashExtractionEnabled: p.hardwareHashExtractionEnabled,
-    deviceNameTemplate: p.deviceNameTemplate,
-    deviceType: p.deviceType,
-    enableWhiteGlove: p.preprovisioningAllowed,
-    preprovisioningAllowed: p.preprovisioningAllowed,
-    roleScopeTagIds: p.roleScopeTagIds,
-    managementServiceAppId: p.managementServiceAppId,
-    ...(p.kind === 'activeDirectory' ? { hybridAzureADJoinSkipConnectivityCheck: p.hybridAzureADJoinSkipConnectivityCheck } : {}),
-  } satisfies BetaWindowsAutopilotDeploymentProfile & { '@odata.type': string };
-}
-
-/** beta windowsAutopilotDeploymentProfileAssignment (the v1.0 types package declares it empty). */
-export interface BetaWindowsAutopilotDeploymentProfileAssignment {
-  id: string;
-  target: {
-    '@odata.type': string;
-    deviceAndAppManagementAssignmentFilterId: string | null;
-    deviceAndAppManagementAssignmentFilterType: 'none';
-    groupId?: string;
-  };
-  source: string;
-  sourceId: string;
-}
-
-const TARGET_TYPES = {
-  group: '#microsoft.graph.groupAssignmentTarget',
-  allDevices: '#microsoft.graph.allDevicesAssignmentTarget',
-  exclusionGroup: '#microsoft.graph.exclusionGroupAssignmentTarget',
-} as const;
-
-export function toGraphProfileAssignment(a: ProfileAssignment) {
-  return {
-    '@odata.type': '#microsoft.graph.windowsAutopilotDeploymentProfileAssignment',
-    id: a.id,
-    target: {
-      '@odata.type': TARGET_TYPES[a.target.kind],
-      deviceAndAppManagementAssignmentFilterId: null,
-      deviceAndAppManagementAssignmentFilterType: 'none' as const,
-      ...(a.target.kind === 'allDevices' ? {} : { groupId: a.target.groupId }),
-    },
-    source: a.source,
-    sourceId: a.sourceId,
-  } satisfies BetaWindowsAutopilotDeploymentProfileAssignment & { '@odata.type': string };
 }
 
 /** The navigation properties of windowsAutopilotDeviceIdentity that beta can $expand. */

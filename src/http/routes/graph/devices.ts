@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { createEntraDevice, deleteEntraDevice, findEntraDevice, updateEntraDevice } from '../../../directory/entra-devices.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { DEVICE_WRITE, mapDirectoryErrors, toGraphEntraDevice } from './directory-shapes.js';
+import { DEVICE_WRITE, toGraphEntraDevice } from './directory-shapes.js';
 import { collectionPage, DEVICE_READ, GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
 import { listEntraDevices } from './list-queries.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
@@ -29,7 +29,6 @@ const UpdateBody = Type.Object({ displayName: Type.Optional(Type.String()), acco
 const Device = Shared(EntraDeviceSchema);
 
 export const deviceRoutes: TarmacPlugin = async (app) => {
-  mapDirectoryErrors(app);
   documentResponses(app, [EntraDeviceSchema]);
   for (const version of GRAPH_VERSIONS) {
     const read = app.requireRole(...DEVICE_READ);

@@ -1,12 +1,8 @@
-// Directory objects as Graph entities (Entra devices, groups), and what the directory routes share (roles, errors). `satisfies` keeps every property a real one of
+// Directory objects as Graph entities (Entra devices, groups), and what the directory routes share (roles). `satisfies` keeps every property a real one of
 // @microsoft/microsoft-graph-types (v1.0).
 import type { Device, Group as GraphGroup } from '@microsoft/microsoft-graph-types';
 import type { Group } from '../../../directory/ports.js';
-import { DirectoryError } from '../../../directory/errors.js';
 import type { EntraDevice } from '../../../model/index.js';
-import { GraphError } from '../../graph-errors.js';
-import type { TarmacApp } from '../../types.js';
-import { toGraphError } from './graph-support.js';
 
 export function toGraphEntraDevice(e: EntraDevice) {
   return {
@@ -95,18 +91,3 @@ export const GROUP_READ = ['GroupMember.Read.All', 'Group.Read.All', 'GroupMembe
 export const GROUP_WRITE = ['Group.ReadWrite.All', 'Directory.ReadWrite.All'];
 /** Adding and removing static members. */
 export const GROUP_MEMBER_WRITE = ['GroupMember.ReadWrite.All', 'Group.ReadWrite.All', 'Directory.ReadWrite.All'];
-
-/** A directory error as Graph's directory envelope (Request_BadRequest / Request_ResourceNotFound); registry errors as usual. */
-export function toDirectoryGraphError(err: unknown): unknown {
-  if (err instanceof DirectoryError) {
-    return err.code === 'NotFound' ? new GraphError(404, 'Request_ResourceNotFound', err.message) : new GraphError(400, 'Request_BadRequest', err.message);
-  }
-  return toGraphError(err);
-}
-
-/** Routes registered inside this plugin answer directory and registry errors in Graph's envelope. */
-export function mapDirectoryErrors(app: TarmacApp): void {
-  app.setErrorHandler((err) => {
-    throw toDirectoryGraphError(err);
-  });
-}

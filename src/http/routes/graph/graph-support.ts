@@ -1,6 +1,5 @@
-// What the registry's Graph routes share: permissions, the mapping of registry errors to Graph errors, timestamps.
+// What the registry's Graph routes share: permissions, constants, OData context and collection pages.
 import type { FastifyRequest } from 'fastify';
-import { RegistryError } from '../../../registry/index.js';
 import { GraphError } from '../../graph-errors.js';
 import { projectSelect, selectContextSuffix, type ListResult, type ParsedListQuery } from '../../odata/index.js';
 import type { TarmacApp } from '../../types.js';
@@ -20,30 +19,6 @@ export type GraphVersion = (typeof GRAPH_VERSIONS)[number];
 export const NEVER = '0001-01-01T00:00:00Z';
 /** Intune's value for an absent GUID (managedDeviceId of a device not enrolled). */
 export const EMPTY_GUID = '00000000-0000-0000-0000-000000000000';
-
-/** A registry error as the Graph error a client expects. Other errors pass through unchanged. */
-export function toGraphError(err: unknown): unknown {
-  if (!(err instanceof RegistryError)) return err;
-  switch (err.code) {
-    case 'NotFound':
-      return new GraphError(404, 'ResourceNotFound', err.message);
-    case 'InvalidInput':
-      return new GraphError(400, 'BadRequest', err.message);
-    case 'SyncInProgress':
-      return new GraphError(409, 'Conflict', err.message);
-    case 'SyncTooSoon':
-      return new GraphError(429, 'TooManyRequests', err.message, { 'retry-after': String(err.retryAfterSeconds ?? 60) });
-    case 'DeviceBusy':
-      return new GraphError(409, 'Conflict', err.message);
-  }
-}
-
-/** Routes registered inside this plugin answer registry errors in Graph's envelope (via the app's error handler). */
-export function mapRegistryErrors(app: TarmacApp): void {
-  app.setErrorHandler((err) => {
-    throw toGraphError(err);
-  });
-}
 
 /** `https://host/v1.0/$metadata#<fragment>` with Tarmac's own base URL (TARMAC_PUBLIC_URL or the request's host). */
 export function odataContext(app: TarmacApp, request: FastifyRequest, version: GraphVersion, fragment: string): string {

@@ -5,7 +5,7 @@ import { addGroupMember, createGroup, deleteGroup, findGroup, removeGroupMember,
 import { DirectoryError } from '../../../directory/errors.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { GROUP_MEMBER_WRITE, GROUP_READ, GROUP_WRITE, mapDirectoryErrors, toGraphEntraDevice, toGraphGroup } from './directory-shapes.js';
+import { GROUP_MEMBER_WRITE, GROUP_READ, GROUP_WRITE, toGraphEntraDevice, toGraphGroup } from './directory-shapes.js';
 import { collectionPage, GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
 import { listGroupMembers, listGroups } from './list-queries.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
@@ -31,7 +31,6 @@ export function referencedObjectId(odataId: string): string {
 }
 
 export const groupRoutes: TarmacPlugin = async (app) => {
-  mapDirectoryErrors(app);
   documentResponses(app, [GroupSchema, EntraDeviceSchema]);
 
   for (const version of GRAPH_VERSIONS) {

@@ -6,7 +6,7 @@ import { importDevices } from '../../../registry/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { toGraphImportedDevice } from './autopilot-shapes.js';
-import { collectionPage, GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, mapRegistryErrors, notFound, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRITE, notFound, odataContext, selectFrom } from './graph-support.js';
 import { listImportedDevices } from './list-queries.js';
 import { ImportedDeviceSchema } from './schemas/autopilot.js';
 import { Collection, Entity, Loose, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
@@ -45,7 +45,6 @@ const IMPORT_BODY_LIMIT = 64 * 1024 * 1024;
 const Imported = Shared(ImportedDeviceSchema);
 
 export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
-  mapRegistryErrors(app);
   documentResponses(app, [ImportedDeviceSchema]);
 
   for (const version of GRAPH_VERSIONS) {

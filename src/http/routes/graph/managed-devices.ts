@@ -5,7 +5,7 @@ import { Type } from '@sinclair/typebox';
 import { deleteManagedDevice, findManagedDevice } from '../../../intune/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
-import { collectionPage, GRAPH_VERSIONS, mapRegistryErrors, odataContext, selectFrom } from './graph-support.js';
+import { collectionPage, GRAPH_VERSIONS, odataContext, selectFrom } from './graph-support.js';
 import { listManagedDevices } from './list-queries.js';
 import { toGraphManagedDevice } from './managed-device-shapes.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
@@ -21,7 +21,6 @@ const IdParams = Type.Object({ id: Type.String({ description: 'The managedDevice
 const Managed = Shared(ManagedDeviceSchema);
 
 export const managedDeviceRoutes: TarmacPlugin = async (app) => {
-  mapRegistryErrors(app);
   documentResponses(app, [ManagedDeviceSchema]);
 
   for (const version of GRAPH_VERSIONS) {

@@ -1,9 +1,9 @@
 // OpenID Connect discovery and the signing keys (JWKS), at Entra's paths, so that clients and libraries that verify
 // tokens (or look up the token endpoint) find Tarmac's.
 import { Type } from '@sinclair/typebox';
-import { issuerFor } from '../../../tenants/index.js';
+import { issuerFor } from '../../../tokens/index.js';
 import type { TarmacPlugin } from '../../types.js';
-import { EntraErrorSchema } from './entra-errors.js';
+import { EntraErrorSchema } from '../../entra-errors.js';
 import { TENANT_ALIASES, resolveTenant } from './resolve-tenant.js';
 
 const TenantParams = Type.Object({

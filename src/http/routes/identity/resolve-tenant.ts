@@ -1,6 +1,6 @@
 // The `{tenant}` segment of Entra URLs: a tenant id or one of the tenant's domains.
 import { findTenant, type Tenant, type TenantsStore } from '../../../tenants/index.js';
-import { entraErrors } from './entra-errors.js';
+import { entraErrors } from '../../entra-errors.js';
 
 /** Entra's multi-tenant aliases, which name no tenant. */
 export const TENANT_ALIASES = new Set(['common', 'organizations', 'consumers']);

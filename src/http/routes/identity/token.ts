@@ -2,17 +2,10 @@
 // `resource`), client credentials only, form body or HTTP Basic client authentication.
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import {
-  GRAPH_APP_ID,
-  GRAPH_RESOURCE,
-  authenticateClient,
-  isGuid,
-  issueAccessToken,
-  type App,
-  type Tenant,
-} from '../../../tenants/index.js';
+import { authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
+import { GRAPH_APP_ID, GRAPH_RESOURCE, issueAccessToken } from '../../../tokens/index.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
-import { EntraErrorSchema, entraErrors } from './entra-errors.js';
+import { EntraErrorSchema, entraErrors } from '../../entra-errors.js';
 import { resolveTenant } from './resolve-tenant.js';
 
 const TenantParams = Type.Object({

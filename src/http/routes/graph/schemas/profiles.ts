@@ -1,8 +1,9 @@
-// Response schemas of the deployment profiles (beta): windowsAutopilotDeploymentProfile (both subtypes),
+// Schemas of the deployment profiles (beta). Responses: windowsAutopilotDeploymentProfile (both subtypes),
 // windowsAutopilotDeploymentProfileAssignment, and the AutopilotConfigurationFile.json document (also what the PC
-// downloads at /oobe/v1/profile). They document what autopilot-shapes.ts and profiles/configuration-file.ts build.
-import { Type } from '@sinclair/typebox';
-import { DEVICE_TYPES } from '../../../../profiles/index.js';
+// downloads at /oobe/v1/profile); they document what deployment-profile-shapes.ts and profiles/configuration-file.ts
+// build. Requests: the profile and assignment bodies and the route parameters of deployment-profiles.ts.
+import { Type, type Static } from '@sinclair/typebox';
+import { DEVICE_TYPES, MAX_DESCRIPTION_LENGTH, MAX_DISPLAY_NAME_LENGTH } from '../../../../profiles/index.js';
 import { DateTime, Loose, Nullable, ODataType, StringEnum } from './common.js';
 
 const UserType = StringEnum(['administrator', 'standard']);
@@ -92,4 +93,98 @@ export const ConfigurationFileSchema = Loose(
     Comment_File: Type.String(),
   },
   { $id: 'tarmac.autopilotConfigurationFile', title: 'AutopilotConfigurationFile.json' },
+);
+
+// ---- requests -------------------------------------------------------------------------------------------------------
+
+export const AZURE_AD_PROFILE_TYPE = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
+export const ACTIVE_DIRECTORY_PROFILE_TYPE = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
+
+export const ProfileIdParams = Type.Object({ id: Type.String({ description: 'The windowsAutopilotDeploymentProfile id' }) });
+export const AssignmentParams = Type.Object({
+  id: Type.String({ description: 'The windowsAutopilotDeploymentProfile id' }),
+  assignmentId: Type.String({ description: 'The assignment id: <profileId>_<groupId>' }),
+});
+
+const NullableText = (maxLength?: number) => Type.Optional(Type.Union([Type.String(maxLength === undefined ? {} : { maxLength }), Type.Null()]));
+const NullableBool = Type.Optional(Type.Union([Type.Boolean(), Type.Null()]));
+const NullableUserType = Type.Optional(Type.Union([Type.Literal('administrator'), Type.Literal('standard'), Type.Null()]));
+const NullableDeviceUsageType = Type.Optional(Type.Union([Type.Literal('singleUser'), Type.Literal('shared'), Type.Null()]));
+
+export const ProfileBody = Type.Object(
+  {
+    '@odata.type': Type.Optional(Type.String({ description: `${AZURE_AD_PROFILE_TYPE} or ${ACTIVE_DIRECTORY_PROFILE_TYPE} (required on create)` })),
+    displayName: Type.Optional(Type.String({ maxLength: MAX_DISPLAY_NAME_LENGTH })),
+    description: NullableText(MAX_DESCRIPTION_LENGTH),
+    locale: NullableText(85),
+    language: NullableText(85),
+    deviceNameTemplate: NullableText(256),
+    deviceType: Type.Optional(Type.Union(DEVICE_TYPES.map((t) => Type.Literal(t)))),
+    outOfBoxExperienceSetting: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            privacySettingsHidden: NullableBool,
+            eulaHidden: NullableBool,
+            userType: NullableUserType,
+            deviceUsageType: NullableDeviceUsageType,
+            keyboardSelectionPageSkipped: NullableBool,
+            escapeLinkHidden: NullableBool,
+          },
+          { additionalProperties: true },
+        ),
+        Type.Null(),
+      ]),
+    ),
+    outOfBoxExperienceSettings: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            hidePrivacySettings: NullableBool,
+            hideEULA: NullableBool,
+            userType: NullableUserType,
+            deviceUsageType: NullableDeviceUsageType,
+            skipKeyboardSelectionPage: NullableBool,
+            hideEscapeLink: NullableBool,
+          },
+          { additionalProperties: true },
+        ),
+        Type.Null(),
+      ]),
+    ),
+    enrollmentStatusScreenSettings: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()])),
+    hardwareHashExtractionEnabled: NullableBool,
+    extractHardwareHash: NullableBool,
+    preprovisioningAllowed: NullableBool,
+    enableWhiteGlove: NullableBool,
+    hybridAzureADJoinSkipConnectivityCheck: NullableBool,
+    roleScopeTagIds: Type.Optional(Type.Union([Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 }), Type.Null()])),
+    managementServiceAppId: NullableText(64),
+  },
+  { additionalProperties: true },
+);
+export type ProfileBodyType = Static<typeof ProfileBody>;
+
+export const AssignmentBody = Type.Object(
+  {
+    target: Type.Object(
+      {
+        '@odata.type': Type.String({
+          description: '#microsoft.graph.groupAssignmentTarget, #microsoft.graph.allDevicesAssignmentTarget or #microsoft.graph.exclusionGroupAssignmentTarget',
+        }),
+        groupId: Type.Optional(Type.String({ maxLength: 64 })),
+        deviceAndAppManagementAssignmentFilterId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+        deviceAndAppManagementAssignmentFilterType: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      },
+      { additionalProperties: true },
+    ),
+  },
+  { additionalProperties: true },
+);
+export type AssignmentTargetBody = Static<typeof AssignmentBody>['target'];
+
+/** assignedDevices: $top and $skip only. */
+export const AssignedDevicesQuery = Type.Object(
+  { $top: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })), $skip: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
 );

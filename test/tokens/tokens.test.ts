@@ -2,16 +2,8 @@
 import { SignJWT, decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
-import {
-  KeyRing,
-  createApp,
-  createTenant,
-  generateSigningKey,
-  issueAccessToken,
-  verifyAccessToken,
-  type CreatedTenant,
-  type TenantsStore,
-} from '../../src/tenants/index.js';
+import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
+import { KeyRing, generateSigningKey, issueAccessToken, verifyAccessToken } from '../../src/tokens/index.js';
 import { createSqliteTestDatabase, type TestDatabase } from '../support/test-databases.js';
 
 let tdb: TestDatabase;

@@ -9,7 +9,7 @@
 // rejected. Tarmac's OIDC discovery documents announce this same issuer.
 import { randomBytes } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { App, Tenant } from './ports.js';
+import type { App, Tenant } from '../tenants/ports.js';
 import { SIGNING_ALG, type KeyRing } from './signing-keys.js';
 
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';

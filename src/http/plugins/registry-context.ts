@@ -1,9 +1,9 @@
 // The registry on the app: its store, the import worker (started when the app is ready, stopped before it closes)
 // and the sync interval. Not encapsulated, so every route sees `app.registry`.
-import { createStore } from '../../../store/index.js';
-import { ImportWorker, type ImportWorkerOptions } from '../../../registry/index.js';
-import { type Store } from '../../../ports.js';
-import { unencapsulated, type TarmacPlugin } from '../../types.js';
+import { createStore } from '../../store/index.js';
+import { ImportWorker, type ImportWorkerOptions } from '../../registry/index.js';
+import type { Store } from '../../ports.js';
+import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 export interface RegistryContext {
   store: Store;

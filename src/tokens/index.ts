@@ -1,0 +1,18 @@
+// The tokens domain: access tokens for Microsoft Graph (issue, verify) and the RSA keys that sign them (generated
+// once, kept through ports.ts, published as a JWKS). No HTTP: the token, discovery and JWKS endpoints are
+// src/http/routes/identity; the bearer check is src/http/plugins/auth.ts.
+export type { SigningKeyRecord, SigningKeyRepository } from './ports.js';
+export { KeyRing, generateSigningKey, SIGNING_ALG, type PublishedJwk } from './signing-keys.js';
+export {
+  issueAccessToken,
+  verifyAccessToken,
+  issuerFor,
+  GRAPH_RESOURCE,
+  GRAPH_APP_ID,
+  ACCESS_TOKEN_LIFETIME_SECONDS,
+  CLOCK_SKEW_SECONDS,
+  type IssuedToken,
+  type AccessTokenClaims,
+  type TokenCheck,
+  type TokenRejection,
+} from './access-tokens.js';

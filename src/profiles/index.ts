@@ -1,6 +1,6 @@
 // The profiles domain: deployment profiles and their assignments (one file per operation), which profile each device
 // resolves to, device name templates and the AutopilotConfigurationFile. No SQL (storage is ports.ts, implemented by
-// src/store/profile-store.ts) and no HTTP.
+// src/store/profile-repository.ts) and no HTTP.
 export * from './ports.js';
 export { ProfileError, type ProfileErrorCode } from './errors.js';
 export { DEVICE_TYPES, MAX_DESCRIPTION_LENGTH, MAX_DISPLAY_NAME_LENGTH, type ProfileFields } from './profile-fields.js';

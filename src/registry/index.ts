@@ -1,5 +1,5 @@
 // The registry domain: import (accept, then register asynchronously), devices (update, deregister), sync.
-// No SQL (storage is ports.ts, implemented by src/store/registry-store.ts) and no HTTP.
+// No SQL (storage is ports.ts, implemented by src/store/*-repository.ts) and no HTTP.
 export * from './ports.js';
 export { ZTD_ERRORS, RegistryError, type ZtdErrorName, type RegistryErrorCode } from './errors.js';
 export { registryKeys, autopilotPhysicalIds, AUTOPILOT_PHYSICAL_ID_PREFIXES } from './identity-keys.js';

@@ -1,5 +1,5 @@
-// The storage the tokens domain needs: its signing keys (implemented by src/store/tenants-store.ts, whose store
-// composes it as TenantsStore.signingKeys).
+// The storage the tokens domain needs: its signing keys (implemented by src/store/signing-key-repository.ts; the
+// tenants store composes it as TenantsStore.signingKeys).
 
 export interface SigningKeyRecord {
   kid: string;

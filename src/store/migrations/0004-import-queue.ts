@@ -4,7 +4,7 @@
 //   ORDER BY … LIMIT directly. The old (import_status, created_at) index is dropped: with it, SQLite (no ANALYZE
 //   statistics) preferred it and sorted every waiting row in a temporary B-tree.
 // - leased reads the rows one claim took: an index on lease_owner.
-// The predicate text must stay identical to the one in registry-store.ts's claim, so both engines can prove that
+// The predicate text must stay identical to the one in import-repository.ts's claim, so both engines can prove that
 // the partial index covers the query.
 import { sql, type Kysely, type Migration } from 'kysely';
 

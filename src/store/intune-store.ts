@@ -4,6 +4,7 @@ import type { IntuneRepository, ManagedDevice, ManagedDeviceJoinType, ManagedDev
 import type { IdentityKey } from '../registry/ports.js';
 import type { Executor } from './registry-store.js';
 import type { ManagedDevicesTable } from './schema.js';
+import { keyChunks } from './chunks.js';
 
 /** Values per IN (…) list. */
 const IN_CHUNK = 1000;
@@ -117,11 +118,10 @@ export class KyselyIntuneRepository implements IntuneRepository {
 
   async keyHolders(tenantIds: string[], keys: IdentityKey[]): Promise<NeighbourKeyHolder[]> {
     if (tenantIds.length === 0 || keys.length === 0) return [];
-    const wanted = new Set(keys.map((k) => `${k.kind}:${k.value}`));
-    const values = [...new Set(keys.map((k) => k.value))];
     const tenants = [...new Set(tenantIds)];
     const out: NeighbourKeyHolder[] = [];
-    for (let i = 0; i < values.length; i += IN_CHUNK) {
+    // By (kind, value), the leading columns of neighbour_hardware_keys_key: `value IN (…)` alone read every row.
+    for (const part of keyChunks(keys, IN_CHUNK)) {
       // The holder's name and kind come along (left joins on the object type), so the guardrail needs no second query.
       const rows = await this.db
         .selectFrom('neighbour_hardware_keys as k')
@@ -138,13 +138,12 @@ export class KyselyIntuneRepository implements IntuneRepository {
           'm.device_name',
           'm.managed_device_owner_type',
         ])
-        .where('k.value', 'in', values.slice(i, i + IN_CHUNK))
+        .where((eb) => eb.or([...part].map(([kind, values]) => eb.and([eb('k.kind', '=', kind), eb('k.value', 'in', values)]))))
         .where('k.tenant_id', 'in', tenants)
         .orderBy(sql`k.object_type`)
         .orderBy('k.object_id')
         .execute();
       for (const r of rows) {
-        if (!wanted.has(`${r.kind}:${r.value}`)) continue;
         out.push({
           kind: r.kind,
           value: r.value,

@@ -39,7 +39,7 @@ import { KyselyProfileRepository } from './profile-store.js';
 import { isUniqueViolation } from './errors.js';
 import { WAITING_IMPORT_PREDICATE } from './migrations/0004-import-queue.js';
 import type { AutopilotDevicesTable, DatabaseSchema, EntraDevicesTable, ImportedDeviceIdentitiesTable } from './schema.js';
-import { chunks } from './chunks.js';
+import { chunks, keyChunks } from './chunks.js';
 
 /** The database or an open transaction on it: every repository runs on either. */
 export type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -461,18 +461,15 @@ class KyselyIdentityKeyRepository implements IdentityKeyRepository {
   constructor(private readonly db: Executor) {}
 
   async owners(keys: IdentityKey[]): Promise<KeyOwner[]> {
-    const wanted = new Set(keys.map((k) => `${k.kind}:${k.value}`));
-    const values = [...new Set(keys.map((k) => k.value))];
+    // By (kind, value), the primary key: `value IN (…)` alone cannot use it and read the whole table per lookup.
     const out: KeyOwner[] = [];
-    for (const part of chunks(values, IN_CHUNK)) {
+    for (const part of keyChunks(keys, IN_CHUNK)) {
       const rows = await this.db
         .selectFrom('device_identity_keys')
         .select(['kind', 'value', 'tenant_id', 'device_id'])
-        .where('value', 'in', part)
+        .where((eb) => eb.or([...part].map(([kind, values]) => eb.and([eb('kind', '=', kind), eb('value', 'in', values)]))))
         .execute();
-      for (const r of rows) {
-        if (wanted.has(`${r.kind}:${r.value}`)) out.push({ kind: r.kind, value: r.value, tenantId: r.tenant_id, deviceId: r.device_id });
-      }
+      for (const r of rows) out.push({ kind: r.kind, value: r.value, tenantId: r.tenant_id, deviceId: r.device_id });
     }
     return out;
   }
@@ -589,12 +586,10 @@ class KyselyEntraDeviceRepository implements EntraDeviceRepository {
   }
 
   async findByAutopilotDevice(tenantId: string, autopilotDeviceId: string): Promise<EntraDevice | undefined> {
-    const row = await this.db
-      .selectFrom('entra_devices')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('autopilot_device_id', '=', autopilotDeviceId)
-      .executeTakeFirst();
+    // The tenant is checked on the rows, not in the WHERE clause: given `tenant_id = ?`, SQLite (no statistics) walks
+    // a tenant_id index over every Entra device of the tenant instead of looking the id up in entra_devices_autopilot.
+    const rows = await this.db.selectFrom('entra_devices').selectAll().where('autopilot_device_id', '=', autopilotDeviceId).execute();
+    const row = rows.find((r) => r.tenant_id === tenantId);
     return row ? (await this.withPhysicalIds([row]))[0] : undefined;
   }
 
@@ -611,12 +606,10 @@ class KyselyEntraDeviceRepository implements EntraDeviceRepository {
   }
 
   async replacePhysicalIds(tenantId: string, id: string, prefixes: string[], values: string[], now: string): Promise<void> {
-    const existing = await this.db
-      .selectFrom('entra_device_physical_ids')
-      .select('value')
-      .where('tenant_id', '=', tenantId)
-      .where('entra_device_id', '=', id)
-      .execute();
+    // The tenant is checked on the rows (see findByAutopilotDevice): the primary key (entra_device_id, value) finds them.
+    const existing = (
+      await this.db.selectFrom('entra_device_physical_ids').select(['value', 'tenant_id']).where('entra_device_id', '=', id).execute()
+    ).filter((e) => e.tenant_id === tenantId);
     const stale = existing.map((e) => e.value).filter((v) => prefixes.some((p) => v.startsWith(p)) && !values.includes(v));
     if (stale.length > 0) {
       await this.db.deleteFrom('entra_device_physical_ids').where('entra_device_id', '=', id).where('value', 'in', stale).execute();

@@ -6,6 +6,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   query: () => import('./query.bench.js'),
   import: () => import('./import.bench.js'),
   lifecycle: () => import('./lifecycle.bench.js'),
+  oobe: () => import('./oobe.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

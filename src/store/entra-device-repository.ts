@@ -74,12 +74,10 @@ export class KyselyEntraDeviceRepository implements EntraDeviceRepository {
   }
 
   async findByAutopilotDevice(tenantId: string, autopilotDeviceId: string): Promise<EntraDevice | undefined> {
-    const row = await this.db
-      .selectFrom('entra_devices')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('autopilot_device_id', '=', autopilotDeviceId)
-      .executeTakeFirst();
+    // The tenant is checked on the rows, not in the WHERE clause: given `tenant_id = ?`, SQLite (no statistics) walks
+    // a tenant_id index over every Entra device of the tenant instead of looking the id up in entra_devices_autopilot.
+    const rows = await this.db.selectFrom('entra_devices').selectAll().where('autopilot_device_id', '=', autopilotDeviceId).execute();
+    const row = rows.find((r) => r.tenant_id === tenantId);
     return row ? (await this.withPhysicalIds([row]))[0] : undefined;
   }
 
@@ -107,12 +105,10 @@ export class KyselyEntraDeviceRepository implements EntraDeviceRepository {
     // First, and scoped to the tenant: another tenant's Entra device gets no physicalIds from here.
     const touched = await this.db.updateTable('entra_devices').set({ updated_at: now }).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     if (Number(touched.numUpdatedRows) === 0) return;
-    const existing = await this.db
-      .selectFrom('entra_device_physical_ids')
-      .select('value')
-      .where('tenant_id', '=', tenantId)
-      .where('entra_device_id', '=', id)
-      .execute();
+    // The tenant is checked on the rows (see findByAutopilotDevice): the primary key (entra_device_id, value) finds them.
+    const existing = (
+      await this.db.selectFrom('entra_device_physical_ids').select(['value', 'tenant_id']).where('entra_device_id', '=', id).execute()
+    ).filter((e) => e.tenant_id === tenantId);
     const stale = existing.map((e) => e.value).filter((v) => prefixes.some((p) => v.startsWith(p)) && !values.includes(v));
     if (stale.length > 0) {
       await this.db.deleteFrom('entra_device_physical_ids').where('entra_device_id', '=', id).where('value', 'in', stale).execute();

@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { IntuneRepository, NeighbourKeyHolder, NeighbourObjectType } from '../intune/ports.js';
 import type { IdentityKey, ListPage, ListQuery, ManagedDevice, ManagedDeviceOwnerType } from '../model/index.js';
+import { keyChunks } from './chunks.js';
 import type { Engine } from './engine.js';
 import { IN_CHUNK, type Executor } from './executor.js';
 import { listPage } from './list-query/compile.js';
@@ -92,11 +93,10 @@ export class KyselyIntuneRepository implements IntuneRepository {
 
   async keyHolders(tenantIds: string[], keys: IdentityKey[]): Promise<NeighbourKeyHolder[]> {
     if (tenantIds.length === 0 || keys.length === 0) return [];
-    const wanted = new Set(keys.map((k) => `${k.kind}:${k.value}`));
-    const values = [...new Set(keys.map((k) => k.value))];
     const tenants = [...new Set(tenantIds)];
     const out: NeighbourKeyHolder[] = [];
-    for (let i = 0; i < values.length; i += IN_CHUNK) {
+    // By (kind, value), the leading columns of neighbour_hardware_keys_key: `value IN (…)` alone read every row.
+    for (const part of keyChunks(keys, IN_CHUNK)) {
       // The holder's name and kind come along (left joins on the object type), so the guardrail needs no second query.
       const rows = await this.db
         .selectFrom('neighbour_hardware_keys as k')
@@ -113,13 +113,12 @@ export class KyselyIntuneRepository implements IntuneRepository {
           'm.device_name',
           'm.managed_device_owner_type',
         ])
-        .where('k.value', 'in', values.slice(i, i + IN_CHUNK))
+        .where((eb) => eb.or([...part].map(([kind, values]) => eb.and([eb('k.kind', '=', kind), eb('k.value', 'in', values)]))))
         .where('k.tenant_id', 'in', tenants)
         .orderBy(sql`k.object_type`)
         .orderBy('k.object_id')
         .execute();
       for (const r of rows) {
-        if (!wanted.has(`${r.kind}:${r.value}`)) continue;
         out.push({
           kind: r.kind,
           value: r.value,

@@ -1,6 +1,5 @@
-// What every repository runs on: the database or an open transaction on it, and the engine it talks to.
+// What every repository runs on: the database or an open transaction on it.
 import type { Kysely, Transaction } from 'kysely';
-import type { Engine } from './engine.js';
 import type { DatabaseSchema } from './schema.js';
 
 export type Executor = Kysely<DatabaseSchema> | Transaction<DatabaseSchema>;
@@ -16,8 +15,3 @@ export async function atomically(db: Executor, write: (trx: Executor) => Promise
   else await db.transaction().execute(write);
 }
 
-/** The constructor shape of every repository: where it runs, and on which engine. */
-export interface RepositoryContext {
-  db: Executor;
-  engine: Engine;
-}

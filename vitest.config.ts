@@ -10,7 +10,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SPAWN_THE_CLI] } },
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SPAWN_THE_CLI], globalSetup: ['test/support/templates-setup.ts'] },
+      },
       { extends: true, test: { name: 'cli', include: SPAWN_THE_CLI, globalSetup: ['test/support/build-dist.ts'] } },
     ],
   },

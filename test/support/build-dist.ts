@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { withFileLock } from './file-lock.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STAMP = path.join(ROOT, 'node_modules/.cache/tarmac-tests/dist-source.sha256');
@@ -22,7 +23,8 @@ export default async function setup(): Promise<void> {
 /** Builds dist/ unless it was built here from exactly the current source and nothing rebuilt it since. */
 export async function ensureDistBuilt(): Promise<void> {
   if (upToDate(sourceHash())) return;
-  await withLock(async () => {
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  await withFileLock(LOCK, async () => {
     const hash = sourceHash(); // taken before the build: a source edited during it makes the next run rebuild
     if (upToDate(hash)) return; // another process built it while this one waited
     rmSync(STAMP, { force: true });
@@ -66,49 +68,4 @@ function sourceHash(): string {
   add(path.join(ROOT, 'tsconfig.build.json'));
   add(path.join(ROOT, 'node_modules/typescript/package.json'));
   return hash.digest('hex');
-}
-
-/** Runs `work` holding a lock directory; a lock whose holder died is taken over. */
-async function withLock(work: () => Promise<void>): Promise<void> {
-  mkdirSync(path.dirname(LOCK), { recursive: true });
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      if (!holderAlive()) {
-        rmSync(LOCK, { recursive: true, force: true });
-        continue;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-  try {
-    writeFileSync(path.join(LOCK, 'pid'), String(process.pid));
-    await work();
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
-}
-
-function holderAlive(): boolean {
-  let pid: number;
-  try {
-    pid = Number(readFileSync(path.join(LOCK, 'pid'), 'utf8'));
-  } catch {
-    // Just created, pid not written yet, or removed meanwhile: give the holder the benefit of the doubt, unless the
-    // lock is old (a holder killed between mkdir and writing its pid).
-    try {
-      return Date.now() - statSync(LOCK).mtimeMs < 30_000;
-    } catch {
-      return false;
-    }
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, unpaddedHash } from '../support/csv-fixtures.js';
 import type { FixtureEncoding } from '../support/csv-fixtures.js';
-import { REAL_DIR, fromRealHashes, needsRealHashes } from '../support/real-hashes.js';
+import { REAL_DIR, assertRealDir, fromRealHashes, needsRealHashes } from '../support/real-hashes.js';
 import { runTarmac } from '../support/run-tarmac.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tarmac-csv-cli-'));
@@ -201,7 +201,7 @@ describe('tarmac csv validate --json: the right code at the right line, in both 
 // All 63 real files are checked in-process by test/csv/real-files.test.ts; here a spread of them goes through the
 // binary: the 2018 ToolVersion 3 file, the VMs (two with a placeholder serial) and a few laptops.
 describe('tarmac csv validate on the real UTF-16 files', needsRealHashes, () => {
-  const all = fromRealHashes(() => readdirSync(REAL_DIR).filter((f) => f.endsWith('.csv')), []);
+  const all = fromRealHashes(() => (assertRealDir(), readdirSync(REAL_DIR).filter((f) => f.endsWith('.csv'))), []);
   const files = [...all.filter((f) => /tklawun|Pmedley26|M3sterKw0n|HexDK|Gwynedd/.test(f)), ...all.filter((f) => f.startsWith('it-simonds')).slice(0, 3)].map((f) =>
     path.join(REAL_DIR, f),
   );

@@ -1,7 +1,7 @@
 // End to end: the real `tarmac serve` process on a fresh data directory, driven as a user would — read the printed
 // demo credentials, get a token over real HTTP, call Graph (with Microsoft's own SDK over HTTPS), create tenants and
 // apps with the CLI while the server runs, stop it with SIGTERM, start it again. The executable is `node
-// bin/tarmac.js`, which runs dist/ (built from the current source by test/global-setup.ts).
+// bin/tarmac.js`, which runs dist/ (built from the current source by test/support/build-dist.ts).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

@@ -3,9 +3,11 @@ import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { TarmacApp } from '../../src/http/types.js';
 import type { ImportWorkerOptions } from '../../src/registry/index.js';
-import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
-import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { createTestDatabase, type TestDatabase, type TestEngine } from './test-databases.js';
+import { createTenantsStore } from '../../src/store/index.js';
+import { createApp, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
+import { sharedSchemaController } from './shared-schema-compiler.js';
+import { createSeededTestDatabase } from './templates.js';
+import type { TestDatabase, TestEngine } from './test-databases.js';
 
 export interface GraphFixture {
   app: TarmacApp;
@@ -24,11 +26,11 @@ export interface GraphFixture {
 }
 
 export async function graphFixture(engine: TestEngine, options: { env?: Record<string, string>; importWorker?: false | ImportWorkerOptions } = {}): Promise<GraphFixture> {
-  const tdb = await createTestDatabase(engine);
-  await migrateToLatest(tdb.db);
+  const {
+    tdb,
+    tenants: [contoso, fabrikam],
+  } = await createSeededTestDatabase(engine, ['contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com']);
   const store = createTenantsStore(tdb.db);
-  const contoso = await createTenant(store, { domain: 'contoso.onmicrosoft.com', displayName: 'Contoso' });
-  const fabrikam = await createTenant(store, { domain: 'fabrikam.onmicrosoft.com', displayName: 'Fabrikam' });
   const config = loadConfig({ TARMAC_DATA_DIR: tdb.settings.dataDir, ...(tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: tdb.settings.databaseUrl } : {}), ...options.env });
   const clock = { offsetMs: 0 };
   const app = await buildApp({
@@ -37,6 +39,7 @@ export async function graphFixture(engine: TestEngine, options: { env?: Record<s
     logger: false,
     now: () => new Date(Date.now() + clock.offsetMs),
     importWorker: options.importWorker ?? { pollIntervalMs: 50 },
+    schemaController: sharedSchemaController,
   });
   const tokens = new Map<string, string>();
   const token = async (who: CreatedTenant): Promise<string> => {

@@ -18,7 +18,7 @@ declare module 'vitest' {
 }
 
 /** Throws (so the tests fail loudly) when the corpus is missing. */
-function assertRealDir(): void {
+export function assertRealDir(): void {
   if (!existsSync(REAL_DIR)) {
     throw new Error(`The real hardware hashes are missing: expected them in ${REAL_DIR} (shared/data/real-hashes beside the repo).`);
   }

@@ -1,10 +1,11 @@
 // Registry test helpers: synthetic hashes (never real ones), migrated databases on both engines, tenants.
 import { encodeHardwareHash, syntheticInventory, type SyntheticOverrides } from '../../src/hash/index.js';
-import { createStore, createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
+import { createStore, createTenantsStore, type Db } from '../../src/store/index.js';
 import type { EntityModel, ListQuery } from '../../src/model/index.js';
 import type { Store } from '../../src/ports.js';
-import { createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { createTestDatabase, type TestDatabase, type TestEngine } from './test-databases.js';
+import type { CreatedTenant, TenantsStore } from '../../src/tenants/index.js';
+import { createSeededTestDatabase } from './templates.js';
+import type { TestDatabase, TestEngine } from './test-databases.js';
 
 export const ENGINES: TestEngine[] = ['sqlite', 'postgres'];
 
@@ -24,11 +25,11 @@ export interface RegistryFixture {
 }
 
 export async function registryFixture(engine: TestEngine): Promise<RegistryFixture> {
-  const tdb = await createTestDatabase(engine);
-  await migrateToLatest(tdb.db);
+  const {
+    tdb,
+    tenants: [contoso, fabrikam],
+  } = await createSeededTestDatabase(engine, ['contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com']);
   const tenants = createTenantsStore(tdb.db);
-  const contoso = await createTenant(tenants, { domain: 'contoso.onmicrosoft.com', displayName: 'Contoso' });
-  const fabrikam = await createTenant(tenants, { domain: 'fabrikam.onmicrosoft.com', displayName: 'Fabrikam' });
   return { tdb, db: tdb.db, store: createStore(tdb.db), tenants, contoso, fabrikam, cleanup: () => tdb.cleanup() };
 }
 

@@ -1,4 +1,4 @@
-// Runs the real `tarmac` binary (bin/tarmac.js → dist/, built by test/global-setup.ts) as a child process.
+// Runs the real `tarmac` binary (bin/tarmac.js → dist/, built by test/support/build-dist.ts) as a child process.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

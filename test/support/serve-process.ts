@@ -1,4 +1,4 @@
-// The real `tarmac serve` (bin/tarmac.js, running dist/ that test/global-setup.ts built) as a child process.
+// The real `tarmac serve` (bin/tarmac.js, running dist/ that test/support/build-dist.ts built) as a child process.
 import { execFile, spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

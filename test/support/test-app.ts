@@ -2,9 +2,10 @@
 import { loadConfig, type TarmacConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { TarmacApp } from '../../src/http/types.js';
-import { createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
-import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { createSqliteTestDatabase, type TestDatabase } from './test-databases.js';
+import { createTenantsStore, type Db } from '../../src/store/index.js';
+import { createApp, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
+import { sharedSchemaController } from './shared-schema-compiler.js';
+import { createSeededTestDatabase } from './templates.js';
 
 export interface TestApp {
   app: TarmacApp;
@@ -19,14 +20,21 @@ export interface TestApp {
 }
 
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const tdb: TestDatabase = await createSqliteTestDatabase();
+  const {
+    tdb,
+    tenants: [contoso],
+  } = await createSeededTestDatabase('sqlite', ['contoso.onmicrosoft.com']);
   try {
-    await migrateToLatest(tdb.db);
     const store = createTenantsStore(tdb.db);
-    const contoso = await createTenant(store, { domain: 'contoso.onmicrosoft.com', displayName: 'Contoso' });
     const config = loadConfig({ TARMAC_DATA_DIR: tdb.settings.dataDir, ...env });
     const clock = { offsetMs: 0 };
-    const app = await buildApp({ db: tdb.db, config, logger: false, now: () => new Date(Date.now() + clock.offsetMs) });
+    const app = await buildApp({
+      db: tdb.db,
+      config,
+      logger: false,
+      now: () => new Date(Date.now() + clock.offsetMs),
+      schemaController: sharedSchemaController,
+    });
     return {
       app,
       db: tdb.db,

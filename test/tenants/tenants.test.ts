@@ -1,7 +1,7 @@
 // Tenants and apps in the domain: validation, uniqueness, secrets kept hashed, client authentication.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
+import { createTenantsStore } from '../../src/store/index.js';
 import {
   DEFAULT_APP_ROLES,
   TenantsError,
@@ -14,13 +14,13 @@ import {
   normalizeRoles,
   type TenantsStore,
 } from '../../src/tenants/index.js';
-import { createSqliteTestDatabase, type TestDatabase } from '../support/test-databases.js';
+import { createMigratedTestDatabase } from '../support/templates.js';
+import type { TestDatabase } from '../support/test-databases.js';
 
 let tdb: TestDatabase;
 let store: TenantsStore;
 beforeEach(async () => {
-  tdb = await createSqliteTestDatabase();
-  await migrateToLatest(tdb.db);
+  tdb = await createMigratedTestDatabase('sqlite');
   store = createTenantsStore(tdb.db);
 });
 afterEach(async () => {

@@ -1,18 +1,18 @@
 // Access tokens and signing keys: claims, lifetime, verification outcomes, keys kept in the database.
 import { SignJWT, decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
+import { createTenantsStore } from '../../src/store/index.js';
 import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
 import { KeyRing, generateSigningKey, issueAccessToken, verifyAccessToken } from '../../src/tokens/index.js';
-import { createSqliteTestDatabase, type TestDatabase } from '../support/test-databases.js';
+import { createMigratedTestDatabase } from '../support/templates.js';
+import type { TestDatabase } from '../support/test-databases.js';
 
 let tdb: TestDatabase;
 let store: TenantsStore;
 let keyRing: KeyRing;
 let contoso: CreatedTenant;
 beforeEach(async () => {
-  tdb = await createSqliteTestDatabase();
-  await migrateToLatest(tdb.db);
+  tdb = await createMigratedTestDatabase('sqlite');
   store = createTenantsStore(tdb.db);
   keyRing = new KeyRing(store.signingKeys);
   contoso = await createTenant(store, { domain: 'contoso.onmicrosoft.com', roles: ['DeviceManagementServiceConfig.ReadWrite.All', 'Organization.Read.All'] });

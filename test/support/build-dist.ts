@@ -1,0 +1,71 @@
+// Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ built from the
+// current source. It builds with the same command as `npm run build`, but only when dist/ may be stale: a stamp
+// records the hash of what the last build here was made from (src/, the tsconfigs, the TypeScript version), and any
+// later build (npm run build, another branch) makes dist/ newer than the stamp, which forces a rebuild. A lock
+// keeps two vitest processes on one checkout from building at once.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { withFileLock } from './file-lock.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const STAMP = path.join(ROOT, 'node_modules/.cache/tarmac-tests/dist-source.sha256');
+const LOCK = path.join(ROOT, 'node_modules/.cache/tarmac-tests/build.lock');
+const ENTRY = path.join(ROOT, 'dist/cli/main.js');
+
+export default async function setup(): Promise<void> {
+  await ensureDistBuilt();
+}
+
+/** Builds dist/ unless it was built here from exactly the current source and nothing rebuilt it since. */
+export async function ensureDistBuilt(): Promise<void> {
+  if (upToDate(sourceHash())) return;
+  mkdirSync(path.dirname(LOCK), { recursive: true });
+  await withFileLock(LOCK, async () => {
+    const hash = sourceHash(); // taken before the build: a source edited during it makes the next run rebuild
+    if (upToDate(hash)) return; // another process built it while this one waited
+    rmSync(STAMP, { force: true });
+    const started = performance.now();
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    writeFileSync(STAMP, `${hash}\n`);
+    console.log(`built dist/ for the CLI tests in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  });
+}
+
+/** Whether dist/ was built here from the current source, with no other build since. */
+export function distUpToDate(): boolean {
+  return upToDate(sourceHash());
+}
+
+function upToDate(hash: string): boolean {
+  try {
+    return readFileSync(STAMP, 'utf8').trim() === hash && statSync(ENTRY).mtimeMs <= statSync(STAMP).mtimeMs;
+  } catch {
+    return false; // no stamp or no dist/
+  }
+}
+
+/** SHA-256 over every file under src/ (path and bytes), the tsconfigs and the TypeScript version. */
+function sourceHash(): string {
+  const hash = createHash('sha256');
+  const add = (file: string): void => {
+    hash.update(`${path.relative(ROOT, file)}\0`);
+    hash.update(readFileSync(file));
+    hash.update('\0');
+  };
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) add(full);
+    }
+  };
+  walk(path.join(ROOT, 'src'));
+  add(path.join(ROOT, 'tsconfig.json'));
+  add(path.join(ROOT, 'tsconfig.build.json'));
+  add(path.join(ROOT, 'node_modules/typescript/package.json'));
+  return hash.digest('hex');
+}

@@ -31,6 +31,7 @@ import { autopilotPhysicalIds } from '../src/registry/index.js';
 import { chunks } from '../src/store/chunks.js';
 import { createStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
+import { userDrivenProfileBody } from '../test/support/profiles.js';
 import { fmt, median, recordResult } from './lib.js';
 import { listenWithToken, postgresAvailable, postgresScratch, sqliteScratch } from './scratch.js';
 
@@ -289,20 +290,11 @@ async function benchEngine(engine: Engine): Promise<EngineResult> {
         console.log(`  ${engine}: PATCH no change ${fmt(median(noChange))} ms (p50 of 3), PATCH to Office ${fmt(toOffice.ms)} ms`);
 
         // 3. Assign a new profile to the group: every device of the tenant is resolved inside the request.
-        const profile = await graph.call('POST', PROFILES, {
-          '@odata.type': '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile',
-          displayName: 'Bench user-driven',
-          description: 'lifecycle bench',
-          deviceNameTemplate: 'BEN-%SERIAL%',
-          outOfBoxExperienceSetting: {
-            privacySettingsHidden: true,
-            eulaHidden: true,
-            userType: 'standard',
-            deviceUsageType: 'singleUser',
-            keyboardSelectionPageSkipped: false,
-            escapeLinkHidden: true,
-          },
-        });
+        const profile = await graph.call(
+          'POST',
+          PROFILES,
+          userDrivenProfileBody({ displayName: 'Bench user-driven', description: 'lifecycle bench', deviceNameTemplate: 'BEN-%SERIAL%' }),
+        );
         expectStatus('POST profile', profile, 201);
         globalThis.gc?.();
         const assigned = await graph.call('POST', `${PROFILES}/${profile.body.id}/assignments`, {

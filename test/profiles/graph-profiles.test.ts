@@ -9,6 +9,7 @@ import { syntheticInventory } from '../../src/hash/index.js';
 import type { DeploymentProfile } from '../../src/profiles/ports.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { CONFIGURATION_FILE_FIELDS } from '../support/profiles.js';
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
 import { dropPostgresFileDatabase } from '../support/test-databases.js';
 
@@ -506,19 +507,7 @@ describe.each(ENGINES)('deployment profiles (%s)', (engine) => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="AutopilotConfigurationFile.json"');
     expect([...res.rawPayload].every((byte) => byte < 0x80)).toBe(true);
     const file = JSON.parse(res.body) as Record<string, unknown>;
-    expect(Object.keys(file)).toEqual([
-      'Version',
-      'CloudAssignedTenantId',
-      'CloudAssignedTenantDomain',
-      'CloudAssignedOobeConfig',
-      'CloudAssignedDomainJoinMethod',
-      'CloudAssignedForcedEnrollment',
-      'ZtdCorrelationId',
-      'CloudAssignedAadServerData',
-      'CloudAssignedDeviceName',
-      'CloudAssignedLanguage',
-      'Comment_File',
-    ]);
+    expect(Object.keys(file)).toEqual(CONFIGURATION_FILE_FIELDS);
     expect(file).toEqual({
       Version: 2049,
       CloudAssignedTenantId: f.contoso.tenant.id,

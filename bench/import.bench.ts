@@ -19,15 +19,12 @@ import { hardwareFields } from '../src/registry/new-device.js';
 import { chunks } from '../src/store/chunks.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
-import { listenWithToken, postgresAvailable, scratchAppConfig, withMigratedScratch } from './scratch.js';
+import { listenWithToken, postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchAppConfig, withMigratedScratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_IMPORT_DEVICES ?? 100_000);
 /** Devices per POST: Intune takes at most 500 per upload. */
 const PER_REQUEST = 500;
 const IN_FLIGHT = 4;
-/** Rows per multi-row INSERT of the baseline (the registry store's chunk), and devices per baseline transaction. */
-const RAW_CHUNK = 500;
-const RAW_TRANSACTION = 5000;
 const POLL_MS = 250;
 const POST_TIMEOUT_MS = 120_000;
 /** Give up when no batch has settled for this long, or when the whole Tarmac phase of one engine takes this long. */

@@ -32,15 +32,12 @@ import { createStore, createTenantsStore, type Db, type Engine } from '../src/st
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { userDrivenProfileBody } from '../test/support/profiles.js';
 import { fmt, median, recordResult } from './lib.js';
-import { listenWithToken, postgresAvailable, scratchAppConfig, withMigratedScratch } from './scratch.js';
+import { listenWithToken, postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchAppConfig, withMigratedScratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_LIFECYCLE_DEVICES ?? 100_000);
 const HOOK_BATCHES = Number(process.env.BENCH_LIFECYCLE_BATCHES ?? 7);
 /** Devices per worker batch (the import worker's default). */
 const HOOK_BATCH = 500;
-/** Rows per multi-row INSERT, and devices per seeding transaction. */
-const RAW_CHUNK = 500;
-const RAW_TRANSACTION = 5000;
 /** Rows per page of the baseline scan (membership.ts reads 1000 devices a step). */
 const SCAN_PAGE = 1000;
 const SCAN_RUNS = 3;

@@ -9,6 +9,11 @@ import { createPostgresScratch, createSqliteScratchDir, withAdmin } from '../tes
 
 export const POSTGRES_URL = process.env.TARMAC_BENCH_POSTGRES_URL ?? process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** Rows per multi-row INSERT when a bench writes rows raw (seeding, baselines): the registry store's chunk. */
+export const RAW_CHUNK = 500;
+/** Devices per transaction of those raw writes. */
+export const RAW_TRANSACTION = 5000;
+
 export interface Scratch {
   settings: { dataDir: string; databaseUrl: string | undefined };
   drop(): Promise<void>;

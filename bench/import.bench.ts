@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../src/config.js';
 import { deviceIdentity, encodeHardwareHash, isPlaceholder, syntheticInventory } from '../src/hash/index.js';
 import { buildApp } from '../src/http/app.js';
 import type { TarmacApp } from '../src/http/types.js';
@@ -18,18 +17,14 @@ import { autopilotPhysicalIds, registryKeys } from '../src/registry/index.js';
 import { type IdentityKey } from '../src/model/index.js';
 import { hardwareFields } from '../src/registry/new-device.js';
 import { chunks } from '../src/store/chunks.js';
-import { createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
-import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
+import { openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
-import { listenWithToken, postgresAvailable, postgresScratch, sqliteScratch, type Scratch } from './scratch.js';
+import { listenWithToken, postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchAppConfig, withMigratedScratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_IMPORT_DEVICES ?? 100_000);
 /** Devices per POST: Intune takes at most 500 per upload. */
 const PER_REQUEST = 500;
 const IN_FLIGHT = 4;
-/** Rows per multi-row INSERT of the baseline (the registry store's chunk), and devices per baseline transaction. */
-const RAW_CHUNK = 500;
-const RAW_TRANSACTION = 5000;
 const POLL_MS = 250;
 const POST_TIMEOUT_MS = 120_000;
 /** Give up when no batch has settled for this long, or when the whole Tarmac phase of one engine takes this long. */
@@ -100,25 +95,7 @@ function generate(count: number): Workload {
   return { devices, bodies, seedsSkipped };
 }
 
-// ---- fresh databases ------------------------------------------------------------------------------------------------
-
-
-/** A migrated fresh database with one tenant (and its app), handed to `work`; everything is removed afterwards. */
-async function withFreshDatabase<T>(engine: Engine, work: (db: Db, who: CreatedTenant, scratch: Scratch) => Promise<T>): Promise<T> {
-  const scratch = engine === 'sqlite' ? sqliteScratch('import') : await postgresScratch('import');
-  try {
-    const db = await openDatabase(scratch.settings);
-    try {
-      await migrateToLatest(db);
-      const who = await createTenant(createTenantsStore(db), { domain: 'bench.onmicrosoft.com', displayName: 'Bench' });
-      return await work(db, who, scratch);
-    } finally {
-      await db.destroy();
-    }
-  } finally {
-    await scratch.drop();
-  }
-}
+// ---- row counts -----------------------------------------------------------------------------------------------------
 
 async function tableCounts(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -152,15 +129,10 @@ interface TarmacResult {
 }
 
 async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult> {
-  return withFreshDatabase(engine, async (db, who, scratch) => {
+  return withMigratedScratch(engine, 'import', async (db, who, scratch) => {
     let settled = 0;
     let lastSettledAt = 0;
-    const config = loadConfig({
-      TARMAC_DATA_DIR: scratch.settings.dataDir,
-      ...(scratch.settings.databaseUrl ? { TARMAC_DATABASE_URL: scratch.settings.databaseUrl } : {}),
-      TARMAC_HOST: '127.0.0.1',
-      PORT: '0',
-    });
+    const config = scratchAppConfig(scratch);
     // The worker keeps its defaults (batch 500, poll 1 s, lease 30 s); onBatch only notes when each batch committed.
     const app: TarmacApp = await buildApp({
       db,
@@ -281,7 +253,7 @@ interface RawResult {
 }
 
 async function benchRaw(engine: Engine, work: Workload): Promise<RawResult> {
-  return withFreshDatabase(engine, async (db, who) => {
+  return withMigratedScratch(engine, 'import', async (db, who) => {
     const tenantId = who.tenant.id;
     const now = new Date().toISOString();
     // The rows a registration writes (process-imports.ts registrationOf, registry-store.ts register), built up front.

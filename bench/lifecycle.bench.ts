@@ -23,24 +23,21 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.js';
 import { buildApp } from '../src/http/app.js';
 import type { TarmacApp } from '../src/http/types.js';
 import { afterDevicesChanged } from '../src/lifecycle/index.js';
 import { autopilotPhysicalIds } from '../src/registry/index.js';
 import { chunks } from '../src/store/chunks.js';
-import { createStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
+import { createStore, createTenantsStore, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
+import { userDrivenProfileBody } from '../test/support/profiles.js';
 import { fmt, median, recordResult } from './lib.js';
-import { listenWithToken, postgresAvailable, postgresScratch, sqliteScratch } from './scratch.js';
+import { listenWithToken, postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchAppConfig, withMigratedScratch } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_LIFECYCLE_DEVICES ?? 100_000);
 const HOOK_BATCHES = Number(process.env.BENCH_LIFECYCLE_BATCHES ?? 7);
 /** Devices per worker batch (the import worker's default). */
 const HOOK_BATCH = 500;
-/** Rows per multi-row INSERT, and devices per seeding transaction. */
-const RAW_CHUNK = 500;
-const RAW_TRANSACTION = 5000;
 /** Rows per page of the baseline scan (membership.ts reads 1000 devices a step). */
 const SCAN_PAGE = 1000;
 const SCAN_RUNS = 3;
@@ -209,184 +206,159 @@ interface EngineResult {
 }
 
 async function benchEngine(engine: Engine): Promise<EngineResult> {
-  const scratch = engine === 'sqlite' ? sqliteScratch('lifecycle') : await postgresScratch('lifecycle');
-  try {
-    const db = await openDatabase(scratch.settings);
+  return withMigratedScratch(engine, 'lifecycle', async (db, who, scratch) => {
+    const other = await createTenant(createTenantsStore(db), { domain: 'bench-other.onmicrosoft.com', displayName: 'Bench other' });
+    const tenantId = who.tenant.id;
+    const seedSeconds = await seed(db, engine, tenantId, DEVICES);
+    console.log(`  ${engine}: seeded ${fmt(DEVICES)} devices in ${fmt(seedSeconds, 1)} s`);
+
+    const config = scratchAppConfig(scratch);
+    // No import worker: nothing is imported over HTTP, and its polling would only add noise.
+    const app = await buildApp({ db, config, logger: false, importWorker: false });
     try {
-      await migrateToLatest(db);
-      const tenants = createTenantsStore(db);
-      const who = await createTenant(tenants, { domain: 'bench.onmicrosoft.com', displayName: 'Bench' });
-      const other = await createTenant(tenants, { domain: 'bench-other.onmicrosoft.com', displayName: 'Bench other' });
-      const tenantId = who.tenant.id;
-      const seedSeconds = await seed(db, engine, tenantId, DEVICES);
-      console.log(`  ${engine}: seeded ${fmt(DEVICES)} devices in ${fmt(seedSeconds, 1)} s`);
+      await app.keyRing.ensure();
+      const graph = await graphClient(app, who);
+      let verified = true;
+      const half = DEVICES - Math.floor(DEVICES / 2); // devices 0, 2, 4, … are Lab
+      const memberCount = async (groupId: string) => {
+        const r = await graph.call('GET', `/v1.0/groups/${groupId}/members/$count`);
+        expectStatus('members/$count', r, 200);
+        return Number(r.body);
+      };
+      const assignedCount = async () => {
+        const filter = encodeURIComponent(`deploymentProfileAssignmentStatus eq 'assignedUnkownSyncState'`);
+        const r = await graph.call('GET', `${AP}?$filter=${filter}&$count=true&$top=1&$select=id`);
+        expectStatus('$filter on deploymentProfileAssignmentStatus', r, 200);
+        return Number(r.body['@odata.count']);
+      };
 
-      const config = loadConfig({
-        TARMAC_DATA_DIR: scratch.settings.dataDir,
-        ...(scratch.settings.databaseUrl ? { TARMAC_DATABASE_URL: scratch.settings.databaseUrl } : {}),
-        TARMAC_HOST: '127.0.0.1',
-        PORT: '0',
+      globalThis.gc?.();
+      const reads = [];
+      for (let i = 0; i < SCAN_RUNS; i++) reads.push(await fullRead(db, tenantId));
+      const readMs = median(reads.map((r) => r.ms));
+      verified = check(engine, 'baseline devices read', reads[0].devices, DEVICES) && verified;
+      console.log(`  ${engine}: full read of ${fmt(reads[0].devices)} Entra devices (${fmt(reads[0].physicalIds)} physicalIds): ${fmt(readMs)} ms`);
+      const step = (ms: number): Step => ({ ms, timesFullRead: ms / readMs });
+
+      // 1. Create the dynamic group: every device is evaluated inside the request.
+      globalThis.gc?.();
+      const created = await graph.call('POST', '/v1.0/groups', {
+        displayName: 'Lab devices',
+        mailNickname: 'labdevices',
+        mailEnabled: false,
+        securityEnabled: true,
+        groupTypes: ['DynamicMembership'],
+        membershipRule: rule('-eq', 'Lab'),
+        membershipRuleProcessingState: 'On',
       });
-      // No import worker: nothing is imported over HTTP, and its polling would only add noise.
-      const app = await buildApp({ db, config, logger: false, importWorker: false });
-      try {
-        await app.keyRing.ensure();
-        const graph = await graphClient(app, who);
-        let verified = true;
-        const half = DEVICES - Math.floor(DEVICES / 2); // devices 0, 2, 4, … are Lab
-        const memberCount = async (groupId: string) => {
-          const r = await graph.call('GET', `/v1.0/groups/${groupId}/members/$count`);
-          expectStatus('members/$count', r, 200);
-          return Number(r.body);
-        };
-        const assignedCount = async () => {
-          const filter = encodeURIComponent(`deploymentProfileAssignmentStatus eq 'assignedUnkownSyncState'`);
-          const r = await graph.call('GET', `${AP}?$filter=${filter}&$count=true&$top=1&$select=id`);
-          expectStatus('$filter on deploymentProfileAssignmentStatus', r, 200);
-          return Number(r.body['@odata.count']);
-        };
+      expectStatus('POST /groups', created, 201);
+      const groupId: string = created.body.id;
+      const createdMembers = await memberCount(groupId);
+      verified = check(engine, 'members after POST /groups (Lab)', createdMembers, half) && verified;
+      console.log(`  ${engine}: POST group ${fmt(created.ms)} ms, ${fmt(createdMembers)} members`);
 
+      // 2. A rule change that changes nobody (median of 3, alternating two equivalent rules), then one that changes all.
+      const noChange: number[] = [];
+      for (const value of ['L', 'La', 'L']) {
         globalThis.gc?.();
-        const reads = [];
-        for (let i = 0; i < SCAN_RUNS; i++) reads.push(await fullRead(db, tenantId));
-        const readMs = median(reads.map((r) => r.ms));
-        verified = check(engine, 'baseline devices read', reads[0].devices, DEVICES) && verified;
-        console.log(`  ${engine}: full read of ${fmt(reads[0].devices)} Entra devices (${fmt(reads[0].physicalIds)} physicalIds): ${fmt(readMs)} ms`);
-        const step = (ms: number): Step => ({ ms, timesFullRead: ms / readMs });
-
-        // 1. Create the dynamic group: every device is evaluated inside the request.
-        globalThis.gc?.();
-        const created = await graph.call('POST', '/v1.0/groups', {
-          displayName: 'Lab devices',
-          mailNickname: 'labdevices',
-          mailEnabled: false,
-          securityEnabled: true,
-          groupTypes: ['DynamicMembership'],
-          membershipRule: rule('-eq', 'Lab'),
-          membershipRuleProcessingState: 'On',
-        });
-        expectStatus('POST /groups', created, 201);
-        const groupId: string = created.body.id;
-        const createdMembers = await memberCount(groupId);
-        verified = check(engine, 'members after POST /groups (Lab)', createdMembers, half) && verified;
-        console.log(`  ${engine}: POST group ${fmt(created.ms)} ms, ${fmt(createdMembers)} members`);
-
-        // 2. A rule change that changes nobody (median of 3, alternating two equivalent rules), then one that changes all.
-        const noChange: number[] = [];
-        for (const value of ['L', 'La', 'L']) {
-          globalThis.gc?.();
-          const r = await graph.call('PATCH', `/v1.0/groups/${groupId}`, { membershipRule: rule('-startsWith', value) });
-          expectStatus('PATCH rule (no change)', r, 204);
-          noChange.push(r.ms);
-        }
-        const noChangeMembers = await memberCount(groupId);
-        verified = check(engine, 'members after PATCH -startsWith "[OrderID]:L"', noChangeMembers, half) && verified;
-        globalThis.gc?.();
-        const toOffice = await graph.call('PATCH', `/v1.0/groups/${groupId}`, { membershipRule: rule('-eq', 'Office') });
-        expectStatus('PATCH rule (Office)', toOffice, 204);
-        const officeMembers = await memberCount(groupId);
-        verified = check(engine, 'members after PATCH to Office', officeMembers, DEVICES - half) && verified;
-        console.log(`  ${engine}: PATCH no change ${fmt(median(noChange))} ms (p50 of 3), PATCH to Office ${fmt(toOffice.ms)} ms`);
-
-        // 3. Assign a new profile to the group: every device of the tenant is resolved inside the request.
-        const profile = await graph.call('POST', PROFILES, {
-          '@odata.type': '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile',
-          displayName: 'Bench user-driven',
-          description: 'lifecycle bench',
-          deviceNameTemplate: 'BEN-%SERIAL%',
-          outOfBoxExperienceSetting: {
-            privacySettingsHidden: true,
-            eulaHidden: true,
-            userType: 'standard',
-            deviceUsageType: 'singleUser',
-            keyboardSelectionPageSkipped: false,
-            escapeLinkHidden: true,
-          },
-        });
-        expectStatus('POST profile', profile, 201);
-        globalThis.gc?.();
-        const assigned = await graph.call('POST', `${PROFILES}/${profile.body.id}/assignments`, {
-          target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId },
-        });
-        expectStatus('POST assignment', assigned, 201);
-        const assignedDevices = await assignedCount();
-        verified = check(engine, 'assignedUnkownSyncState after the assignment', assignedDevices, DEVICES - half) && verified;
-        globalThis.gc?.();
-        const backToLab = await graph.call('PATCH', `/v1.0/groups/${groupId}`, { membershipRule: rule('-eq', 'Lab') });
-        expectStatus('PATCH rule (Lab, assigned)', backToLab, 204);
-        const labMembers = await memberCount(groupId);
-        const labAssigned = await assignedCount();
-        verified = check(engine, 'members after PATCH back to Lab', labMembers, half) && verified;
-        verified = check(engine, 'assignedUnkownSyncState after PATCH back to Lab', labAssigned, half) && verified;
-        console.log(`  ${engine}: POST assignment ${fmt(assigned.ms)} ms, PATCH to Lab with the assignment ${fmt(backToLab.ms)} ms`);
-
-        // 4. The import worker's per-batch hook: 500 new devices inserted and evaluated in one transaction. The tenant
-        // without groups gets as many devices as the first, so that both batches run against tenants of one size.
-        const otherSeedSeconds = await seed(db, engine, other.tenant.id, DEVICES);
-        console.log(`  ${engine}: seeded ${fmt(DEVICES)} devices in a second tenant (no group, no assignment) in ${fmt(otherSeedSeconds, 1)} s`);
-        const now = new Date().toISOString();
-        const hookBatch = (batchTenant: string) =>
-          db.transaction().execute(async (trx) => {
-            const entraIds = await insertDevices(trx, batchTenant, HOOK_BATCH, now);
-            const start = performance.now();
-            await afterDevicesChanged(createStore(trx), batchTenant, entraIds, now);
-            return performance.now() - start;
-          });
-        const withRuns: number[] = [];
-        const withoutRuns: number[] = [];
-        for (let i = 0; i <= HOOK_BATCHES; i++) {
-          globalThis.gc?.();
-          // Alternating which goes first, so that drift hits both alike; round 0 is the warm-up.
-          let withMs: number;
-          let withoutMs: number;
-          if (i % 2 === 0) {
-            withMs = await hookBatch(tenantId);
-            withoutMs = await hookBatch(other.tenant.id);
-          } else {
-            withoutMs = await hookBatch(other.tenant.id);
-            withMs = await hookBatch(tenantId);
-          }
-          if (i > 0) {
-            withRuns.push(withMs);
-            withoutRuns.push(withoutMs);
-          }
-        }
-        const batchLab = (HOOK_BATCHES + 1) * Math.ceil(HOOK_BATCH / 2);
-        const newMembers = (await memberCount(groupId)) - half;
-        const newAssigned = (await assignedCount()) - half;
-        verified = check(engine, 'new members from the hook batches', newMembers, batchLab) && verified;
-        verified = check(engine, 'new assigned devices from the hook batches', newAssigned, batchLab) && verified;
-        const withP50 = median(withRuns);
-        const withoutP50 = median(withoutRuns);
-        console.log(`  ${engine}: hook for ${HOOK_BATCH} new devices: ${fmt(withP50, 1)} ms with the group and assignment, ${fmt(withoutP50, 1)} ms without (p50 of ${HOOK_BATCHES})`);
-
-        return {
-          seedSeconds,
-          otherSeedSeconds,
-          fullRead: { ms: readMs, runs: reads.map((r) => r.ms), devices: reads[0].devices, physicalIds: reads[0].physicalIds },
-          createGroup: { ...step(created.ms), members: createdMembers },
-          patchNoChange: { ...step(median(noChange)), runs: noChange, members: noChangeMembers },
-          patchAllChange: { ...step(toOffice.ms), members: officeMembers },
-          assignProfile: { ...step(assigned.ms), assigned: assignedDevices },
-          patchAllChangeAssigned: { ...step(backToLab.ms), members: labMembers, assigned: labAssigned },
-          hook: {
-            withGroupAndAssignment: { p50Ms: withP50, runs: withRuns },
-            withoutGroups: { p50Ms: withoutP50, runs: withoutRuns },
-            ratio: withP50 / withoutP50,
-            newMembers,
-            newAssigned,
-          },
-          verified,
-        };
-      } finally {
-        await app.close();
+        const r = await graph.call('PATCH', `/v1.0/groups/${groupId}`, { membershipRule: rule('-startsWith', value) });
+        expectStatus('PATCH rule (no change)', r, 204);
+        noChange.push(r.ms);
       }
+      const noChangeMembers = await memberCount(groupId);
+      verified = check(engine, 'members after PATCH -startsWith "[OrderID]:L"', noChangeMembers, half) && verified;
+      globalThis.gc?.();
+      const toOffice = await graph.call('PATCH', `/v1.0/groups/${groupId}`, { membershipRule: rule('-eq', 'Office') });
+      expectStatus('PATCH rule (Office)', toOffice, 204);
+      const officeMembers = await memberCount(groupId);
+      verified = check(engine, 'members after PATCH to Office', officeMembers, DEVICES - half) && verified;
+      console.log(`  ${engine}: PATCH no change ${fmt(median(noChange))} ms (p50 of 3), PATCH to Office ${fmt(toOffice.ms)} ms`);
+
+      // 3. Assign a new profile to the group: every device of the tenant is resolved inside the request.
+      const profile = await graph.call(
+        'POST',
+        PROFILES,
+        userDrivenProfileBody({ displayName: 'Bench user-driven', description: 'lifecycle bench', deviceNameTemplate: 'BEN-%SERIAL%' }),
+      );
+      expectStatus('POST profile', profile, 201);
+      globalThis.gc?.();
+      const assigned = await graph.call('POST', `${PROFILES}/${profile.body.id}/assignments`, {
+        target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId },
+      });
+      expectStatus('POST assignment', assigned, 201);
+      const assignedDevices = await assignedCount();
+      verified = check(engine, 'assignedUnkownSyncState after the assignment', assignedDevices, DEVICES - half) && verified;
+      globalThis.gc?.();
+      const backToLab = await graph.call('PATCH', `/v1.0/groups/${groupId}`, { membershipRule: rule('-eq', 'Lab') });
+      expectStatus('PATCH rule (Lab, assigned)', backToLab, 204);
+      const labMembers = await memberCount(groupId);
+      const labAssigned = await assignedCount();
+      verified = check(engine, 'members after PATCH back to Lab', labMembers, half) && verified;
+      verified = check(engine, 'assignedUnkownSyncState after PATCH back to Lab', labAssigned, half) && verified;
+      console.log(`  ${engine}: POST assignment ${fmt(assigned.ms)} ms, PATCH to Lab with the assignment ${fmt(backToLab.ms)} ms`);
+
+      // 4. The import worker's per-batch hook: 500 new devices inserted and evaluated in one transaction. The tenant
+      // without groups gets as many devices as the first, so that both batches run against tenants of one size.
+      const otherSeedSeconds = await seed(db, engine, other.tenant.id, DEVICES);
+      console.log(`  ${engine}: seeded ${fmt(DEVICES)} devices in a second tenant (no group, no assignment) in ${fmt(otherSeedSeconds, 1)} s`);
+      const now = new Date().toISOString();
+      const hookBatch = (batchTenant: string) =>
+        db.transaction().execute(async (trx) => {
+          const entraIds = await insertDevices(trx, batchTenant, HOOK_BATCH, now);
+          const start = performance.now();
+          await afterDevicesChanged(createStore(trx), batchTenant, entraIds, now);
+          return performance.now() - start;
+        });
+      const withRuns: number[] = [];
+      const withoutRuns: number[] = [];
+      for (let i = 0; i <= HOOK_BATCHES; i++) {
+        globalThis.gc?.();
+        // Alternating which goes first, so that drift hits both alike; round 0 is the warm-up.
+        let withMs: number;
+        let withoutMs: number;
+        if (i % 2 === 0) {
+          withMs = await hookBatch(tenantId);
+          withoutMs = await hookBatch(other.tenant.id);
+        } else {
+          withoutMs = await hookBatch(other.tenant.id);
+          withMs = await hookBatch(tenantId);
+        }
+        if (i > 0) {
+          withRuns.push(withMs);
+          withoutRuns.push(withoutMs);
+        }
+      }
+      const batchLab = (HOOK_BATCHES + 1) * Math.ceil(HOOK_BATCH / 2);
+      const newMembers = (await memberCount(groupId)) - half;
+      const newAssigned = (await assignedCount()) - half;
+      verified = check(engine, 'new members from the hook batches', newMembers, batchLab) && verified;
+      verified = check(engine, 'new assigned devices from the hook batches', newAssigned, batchLab) && verified;
+      const withP50 = median(withRuns);
+      const withoutP50 = median(withoutRuns);
+      console.log(`  ${engine}: hook for ${HOOK_BATCH} new devices: ${fmt(withP50, 1)} ms with the group and assignment, ${fmt(withoutP50, 1)} ms without (p50 of ${HOOK_BATCHES})`);
+
+      return {
+        seedSeconds,
+        otherSeedSeconds,
+        fullRead: { ms: readMs, runs: reads.map((r) => r.ms), devices: reads[0].devices, physicalIds: reads[0].physicalIds },
+        createGroup: { ...step(created.ms), members: createdMembers },
+        patchNoChange: { ...step(median(noChange)), runs: noChange, members: noChangeMembers },
+        patchAllChange: { ...step(toOffice.ms), members: officeMembers },
+        assignProfile: { ...step(assigned.ms), assigned: assignedDevices },
+        patchAllChangeAssigned: { ...step(backToLab.ms), members: labMembers, assigned: labAssigned },
+        hook: {
+          withGroupAndAssignment: { p50Ms: withP50, runs: withRuns },
+          withoutGroups: { p50Ms: withoutP50, runs: withoutRuns },
+          ratio: withP50 / withoutP50,
+          newMembers,
+          newAssigned,
+        },
+        verified,
+      };
     } finally {
-      await db.destroy();
+      await app.close();
     }
-  } finally {
-    await scratch.drop();
-  }
+  });
 }
 
 // ---- run ------------------------------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import autocannon from 'autocannon';
 import { encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
 import { openDatabase } from '../src/store/index.js';
 import { fmt, recordResult, repoRoot } from './lib.js';
-import { postgresAvailable, postgresScratch, sqliteScratch, type Scratch } from './scratch.js';
+import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
 
 const list = (value: string): number[] =>
   value
@@ -195,14 +195,13 @@ interface RunResult {
 }
 
 async function runOne(engine: 'sqlite' | 'postgres', hashes: string[]): Promise<RunResult> {
-  const scratch = engine === 'sqlite' ? sqliteScratch('oobe') : await postgresScratch('oobe');
+  const scratch = await scratchFor(engine, 'oobe');
   const children: Child[] = [];
   try {
     const tarmac = await startChild(
       [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'],
       childEnv({
-        TARMAC_DATA_DIR: scratch.settings.dataDir,
-        ...(scratch.settings.databaseUrl ? { TARMAC_DATABASE_URL: scratch.settings.databaseUrl } : {}),
+        ...scratchEnv(scratch),
         TARMAC_OOBE_RATE_LIMIT: '1000000000',
         TARMAC_GRAPH_RATE_LIMIT: '0',
       }),

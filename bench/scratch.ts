@@ -1,11 +1,18 @@
 // Fresh databases and a listening app for benchmarks: a temp SQLite directory, or a new PostgreSQL database on the loopback server
 // (dropped afterwards). Benchmarks stay on this machine: a non-loopback PostgreSQL URL is skipped, not used.
 import { rmSync } from 'node:fs';
+import { loadConfig, type TarmacConfig } from '../src/config.js';
 import type { TarmacApp } from '../src/http/types.js';
-import type { CreatedTenant } from '../src/tenants/index.js';
+import { createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
+import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { createPostgresScratch, createSqliteScratchDir, withAdmin } from '../test/support/test-databases.js';
 
 export const POSTGRES_URL = process.env.TARMAC_BENCH_POSTGRES_URL ?? process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Rows per multi-row INSERT when a bench writes rows raw (seeding, baselines): the registry store's chunk. */
+export const RAW_CHUNK = 500;
+/** Devices per transaction of those raw writes. */
+export const RAW_TRANSACTION = 5000;
 
 export interface Scratch {
   settings: { dataDir: string; databaseUrl: string | undefined };
@@ -28,6 +35,44 @@ export function sqliteScratch(label: string): Scratch {
 export async function postgresScratch(label: string): Promise<Scratch> {
   const scratch = await createPostgresScratch({ adminUrl: POSTGRES_URL, prefix: `tarmac_bench_${label}_` });
   return { settings: { dataDir: '/nonexistent', databaseUrl: scratch.url }, drop: scratch.drop };
+}
+
+export async function scratchFor(engine: Engine, label: string): Promise<Scratch> {
+  return engine === 'sqlite' ? sqliteScratch(label) : postgresScratch(label);
+}
+
+/** The settings that point Tarmac at the scratch database (TARMAC_DATA_DIR, and TARMAC_DATABASE_URL on PostgreSQL). */
+export function scratchEnv(scratch: Scratch): Record<string, string> {
+  return {
+    TARMAC_DATA_DIR: scratch.settings.dataDir,
+    ...(scratch.settings.databaseUrl ? { TARMAC_DATABASE_URL: scratch.settings.databaseUrl } : {}),
+  };
+}
+
+/** The configuration of an app on the scratch database, listening on an ephemeral loopback port. */
+export function scratchAppConfig(scratch: Scratch): TarmacConfig {
+  return loadConfig({ ...scratchEnv(scratch), TARMAC_HOST: '127.0.0.1', PORT: '0' });
+}
+
+/** A migrated fresh database with one tenant (bench.onmicrosoft.com, with its app) handed to `work`; all removed afterwards. */
+export async function withMigratedScratch<T>(
+  engine: Engine,
+  label: string,
+  work: (db: Db, who: CreatedTenant, scratch: Scratch) => Promise<T>,
+): Promise<T> {
+  const scratch = await scratchFor(engine, label);
+  try {
+    const db = await openDatabase(scratch.settings);
+    try {
+      await migrateToLatest(db);
+      const who = await createTenant(createTenantsStore(db), { domain: 'bench.onmicrosoft.com', displayName: 'Bench' });
+      return await work(db, who, scratch);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await scratch.drop();
+  }
 }
 
 /** Whether the PostgreSQL half can run (says why not when it cannot). */

@@ -1,23 +1,13 @@
 // Creating a deployment profile: the portal's defaults for what the request leaves out, at most 350 a tenant.
 // A new profile has no assignments, so no device's resolution changes.
-import { randomUUID } from 'node:crypto';
 import type { Store } from '../ports.js';
 import { ProfileError } from './errors.js';
+import { newProfile } from './new-profile.js';
 import { applyFields, checkFields, type ProfileFields } from './profile-fields.js';
-import type { DeploymentProfile, DeploymentProfileKind, OutOfBoxExperienceSetting } from './ports.js';
+import type { DeploymentProfile, DeploymentProfileKind } from './ports.js';
 
 /** Intune's limit per tenant. */
 export const MAX_PROFILES_PER_TENANT = 350;
-
-/** The portal's defaults for a new user-driven profile. */
-const DEFAULT_OOBE: OutOfBoxExperienceSetting = {
-  privacySettingsHidden: true,
-  eulaHidden: true,
-  userType: 'standard',
-  deviceUsageType: 'singleUser',
-  keyboardSelectionPageSkipped: false,
-  escapeLinkHidden: true,
-};
 
 /** Creates a profile; displayName is required, at most 350 profiles per tenant. */
 export async function createProfile(
@@ -37,25 +27,7 @@ export async function createProfile(
         `This tenant has ${count} deployment profiles, the most Intune allows (${MAX_PROFILES_PER_TENANT}); delete one before creating another.`,
       );
     }
-    const base: DeploymentProfile = {
-      id: randomUUID(),
-      tenantId,
-      kind,
-      displayName: '',
-      description: '',
-      locale: 'os-default',
-      deviceNameTemplate: '',
-      deviceType: 'windowsPc',
-      outOfBoxExperienceSetting: DEFAULT_OOBE,
-      hardwareHashExtractionEnabled: false,
-      preprovisioningAllowed: false,
-      hybridAzureADJoinSkipConnectivityCheck: false,
-      roleScopeTagIds: ['0'],
-      managementServiceAppId: null,
-      createdAt: now,
-      lastModifiedAt: now,
-    };
-    const profile = applyFields(base, fields);
+    const profile = applyFields(newProfile({ tenantId, kind }, now), fields);
     await tx.profiles.insert(profile);
     return profile;
   });

@@ -6,6 +6,7 @@ export { ProfileError, type ProfileErrorCode } from './errors.js';
 export { DEVICE_TYPES, MAX_DESCRIPTION_LENGTH, MAX_DISPLAY_NAME_LENGTH, type ProfileFields } from './profile-fields.js';
 export { findProfile } from './find-profile.js';
 export { createProfile, MAX_PROFILES_PER_TENANT } from './create-profile.js';
+export { newProfile, PORTAL_DEFAULT_OOBE, type NewProfileFields } from './new-profile.js';
 export { updateProfile } from './update-profile.js';
 export { deleteProfile } from './delete-profile.js';
 export { assignProfile, assignmentId, ALL_DEVICES_GROUP_ID } from './assign-profile.js';

@@ -1,18 +1,11 @@
 // The device side through the real binary against the real server: `tarmac simulate` playing a PC (not registered,
 // the profile, the first run, workplace join), the guardrail explained by `tarmac import`, `tarmac graph` raw calls,
 // and `tarmac devices offboard` after a refused delete.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
+import { describe, expect, it } from 'vitest';
+import { syntheticDevice, writeCsv } from '../support/online-server.js';
+import { ONLINE_TIMEOUT, useOnlineServer } from '../support/online-cli.js';
 
-const TIMEOUT = 120_000;
-
-let s: OnlineServer;
-beforeAll(async () => {
-  s = await startServer();
-}, TIMEOUT);
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useOnlineServer();
 
 describe('tarmac simulate, graph and devices offboard (online)', () => {
   it('plays a PC: not registered, then registered (profile, enrollment), and the device is then offboarded in order', async () => {
@@ -63,7 +56,7 @@ describe('tarmac simulate, graph and devices offboard (online)', () => {
     const gone = await s.cli(['graph', 'GET', `/v1.0/deviceManagement/managedDevices/${managedId}`]);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toMatch(/404 ResourceNotFound: No managedDevice with id/);
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 
   it('a workplace-joined MDM-only PC is refused by import with the guardrail explained, and registers once removed', async () => {
     const pc = syntheticDevice(902);
@@ -95,5 +88,5 @@ describe('tarmac simulate, graph and devices offboard (online)', () => {
     const badBody = await s.cli(['graph', 'POST', '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities', '--body', '{not json']);
     expect(badBody.code).toBe(2);
     expect(badBody.stderr).toContain('--body is not JSON');
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 });

@@ -2,33 +2,16 @@
 // group picks up imported devices by group tag, lists and members as tables and JSON, the lambda filter, the refusal
 // to delete an Autopilot device's Entra object (exit 1 with the server's reason), and deleting by display name.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runTarmac } from '../support/run-tarmac.js';
-import { startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
+import { syntheticDevice, writeCsv } from '../support/online-server.js';
+import { demoGraphToken, ONLINE_TIMEOUT, useOnlineServer } from '../support/online-cli.js';
 
-const TIMEOUT = 120_000;
-
-let s: OnlineServer;
-beforeAll(async () => {
-  s = await startServer();
-}, TIMEOUT);
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useOnlineServer();
 
 /** POST /v1.0/devices with the demo app's token (a personal device, not made by the CLI). */
 async function createEntraDevice(displayName: string): Promise<string> {
-  const token = await fetch(`${s.url}/${s.env.TARMAC_TENANT}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: s.env.TARMAC_CLIENT_ID ?? '',
-      client_secret: s.env.TARMAC_CLIENT_SECRET ?? '',
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  const { access_token } = (await token.json()) as { access_token: string };
+  const access_token = await demoGraphToken(s);
   const res = await fetch(`${s.url}/v1.0/devices`, {
     method: 'POST',
     headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
@@ -103,7 +86,7 @@ describe('tarmac groups and entra (online)', () => {
       { target: 'Pilot ring', status: 'deleted' },
       { target: 'No such group', status: 'notFound' },
     ]);
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 
   it('--help shows examples', async () => {
     for (const args of [['groups', 'create', '--help'], ['entra', 'delete', '--help']]) {

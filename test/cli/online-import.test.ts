@@ -1,10 +1,9 @@
 // The online CLI end to end against the real `tarmac serve`: import a CSV of synthetic devices (a damaged hash and
 // an in-file duplicate reported at their lines and not sent; a second import answered 806 at its line), find
 // devices with an OData filter, get and delete them by serial number or id. Exit codes as documented.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { damaged, startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
-
-const TIMEOUT = 120_000;
+import { describe, expect, it } from 'vitest';
+import { damaged, syntheticDevice, writeCsv } from '../support/online-server.js';
+import { demoGraphToken, ONLINE_TIMEOUT, useOnlineServer } from '../support/online-cli.js';
 
 interface ImportJson {
   ok: boolean;
@@ -12,25 +11,10 @@ interface ImportJson {
   rows: { line: number; serialNumber: string; status: string; deviceErrorCode: number | null; deviceErrorName: string; deviceRegistrationId: string }[];
 }
 
-let s: OnlineServer;
-beforeAll(async () => {
-  s = await startServer();
-}, TIMEOUT);
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useOnlineServer();
 
 async function graphGet(path: string): Promise<{ value: unknown[] }> {
-  const tokenRes = await fetch(`${s.url}/${s.env.TARMAC_TENANT}/oauth2/v2.0/token`, {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: s.env.TARMAC_CLIENT_ID ?? '',
-      client_secret: s.env.TARMAC_CLIENT_SECRET ?? '',
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-  });
-  const { access_token } = (await tokenRes.json()) as { access_token: string };
+  const access_token = await demoGraphToken(s);
   const res = await fetch(`${s.url}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
   return (await res.json()) as { value: unknown[] };
 }
@@ -73,7 +57,7 @@ describe('tarmac import, devices list|get|delete (online)', () => {
       expect(listed.value).toEqual([]);
       expect((await graphGet('/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities')).value).toEqual([]);
     },
-    TIMEOUT,
+    ONLINE_TIMEOUT,
   );
 
   it(
@@ -90,7 +74,7 @@ describe('tarmac import, devices list|get|delete (online)', () => {
       expect(r.stdout).toContain('1 imported, 1 failed, 0 not sent');
       expect(r.stderr).toContain('2 rows, 2 to import, 0 with errors');
     },
-    TIMEOUT,
+    ONLINE_TIMEOUT,
   );
 
   it(
@@ -141,6 +125,6 @@ describe('tarmac import, devices list|get|delete (online)', () => {
       expect(delById.code).toBe(0);
       expect(delById.stdout).toMatch(/deleted/);
     },
-    TIMEOUT,
+    ONLINE_TIMEOUT,
   );
 });

@@ -1,18 +1,11 @@
 // The online CLI's edges against the real server: sync (204, then 429 "too soon"), missing settings, an
 // unreachable server and refused credentials (exit 2), and throttling waited out through Retry-After.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runTarmac } from '../support/run-tarmac.js';
-import { startServer, syntheticDevice, writeCsv, type OnlineServer } from '../support/online-server.js';
+import { syntheticDevice, writeCsv } from '../support/online-server.js';
+import { ONLINE_TIMEOUT, useOnlineServer } from '../support/online-cli.js';
 
-const TIMEOUT = 120_000;
-
-let s: OnlineServer;
-beforeAll(async () => {
-  s = await startServer();
-}, TIMEOUT);
-afterAll(async () => {
-  await s?.stop();
-});
+const s = useOnlineServer();
 
 describe('tarmac sync and connection errors (online)', () => {
   it('sync: requested, then too soon with when to retry (exit 1)', async () => {
@@ -22,7 +15,7 @@ describe('tarmac sync and connection errors (online)', () => {
     const second = await s.cli(['sync', '--json']);
     expect(second.code).toBe(1);
     expect(JSON.parse(second.stdout)).toMatchObject({ status: 'tooSoon', retryAfterSeconds: expect.any(Number), message: expect.stringMatching(/next is allowed in \d+ min/) });
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 
   it('exit 2 with a message that says what to set: missing credentials, unreachable server, wrong secret', async () => {
     const none = await runTarmac(['devices', 'list'], { env: { TARMAC_TENANT: '', TARMAC_CLIENT_ID: '', TARMAC_CLIENT_SECRET: '', TARMAC_SERVER: s.url } });
@@ -40,7 +33,7 @@ describe('tarmac sync and connection errors (online)', () => {
     const noFile = await s.cli(['import', 'no-such-file.csv']);
     expect(noFile.code).toBe(2);
     expect(noFile.stderr).toContain('Cannot read no-such-file.csv');
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 
   it('--help shows the connection settings and examples', async () => {
     const help = await runTarmac(['import', '--help']);
@@ -51,13 +44,7 @@ describe('tarmac sync and connection errors (online)', () => {
 });
 
 describe('throttling (online)', () => {
-  let throttled: OnlineServer;
-  beforeAll(async () => {
-    throttled = await startServer({ TARMAC_GRAPH_RATE_LIMIT: '3', TARMAC_GRAPH_RATE_WINDOW_SECONDS: '1' });
-  }, TIMEOUT);
-  afterAll(async () => {
-    await throttled?.stop();
-  });
+  const throttled = useOnlineServer({ TARMAC_GRAPH_RATE_LIMIT: '3', TARMAC_GRAPH_RATE_WINDOW_SECONDS: '1' });
 
   it('import waits out 429 Retry-After and still succeeds', async () => {
     const devices = [7101, 7102, 7103, 7104].map(syntheticDevice);
@@ -65,5 +52,5 @@ describe('throttling (online)', () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Tarmac answered 429 \(throttled\); retrying in 1 s/);
     expect(r.stdout).toContain('4 imported');
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 });

@@ -5,42 +5,25 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIGURATION_FILE_FIELDS } from '../support/profiles.js';
 import { runTarmac } from '../support/run-tarmac.js';
-import { startServer, type OnlineServer } from '../support/online-server.js';
+import { demoGraphToken, ONLINE_TIMEOUT, useOnlineServer } from '../support/online-cli.js';
 
-const TIMEOUT = 120_000;
-const FIELDS = [
-  'Version',
-  'CloudAssignedTenantId',
-  'CloudAssignedTenantDomain',
-  'CloudAssignedOobeConfig',
-  'CloudAssignedDomainJoinMethod',
-  'CloudAssignedForcedEnrollment',
-  'ZtdCorrelationId',
-  'CloudAssignedAadServerData',
-  'CloudAssignedDeviceName',
-  'Comment_File',
-];
+/** What export-json writes for a profile without a language (os-default). */
+const FIELDS = CONFIGURATION_FILE_FIELDS.filter((field) => field !== 'CloudAssignedLanguage');
 
-let s: OnlineServer;
+const s = useOnlineServer();
 let work: string;
-beforeAll(async () => {
-  s = await startServer();
+beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'tarmac-profile-cli-'));
-}, TIMEOUT);
-afterAll(async () => {
-  await s?.stop();
+});
+afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
 /** A group made through the Graph API with the demo app's credentials (groups are not this command's business). */
 async function createGroup(name: string): Promise<string> {
-  const token = await fetch(`${s.url}/${s.env.TARMAC_TENANT}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: s.env.TARMAC_CLIENT_ID, client_secret: s.env.TARMAC_CLIENT_SECRET, scope: 'https://graph.microsoft.com/.default' }),
-  });
-  const { access_token } = (await token.json()) as { access_token: string };
+  const access_token = await demoGraphToken(s);
   const res = await fetch(`${s.url}/v1.0/groups`, {
     method: 'POST',
     headers: { authorization: `Bearer ${access_token}`, 'content-type': 'application/json' },
@@ -100,7 +83,7 @@ describe('tarmac profile (online)', () => {
     const deleted = await s.cli(['profile', 'delete', 'Sales laptops']);
     expect(deleted.code, deleted.stderr).toBe(0);
     expect((await s.cli(['profile', 'list', '--json'])).stdout).not.toContain('Sales laptops');
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 
   it('export-json writes AutopilotConfigurationFile.json: ASCII only, exact fields, to the working directory, --out and stdout', async () => {
     const created = await s.cli(['profile', 'create', '--name', 'Büro Geräte', '--template', 'BUERO-%RAND:4%', '--json']);
@@ -135,5 +118,5 @@ describe('tarmac profile (online)', () => {
     const stdout = await s.cli(['profile', 'export-json', id, '--out', '-']);
     expect(stdout.code).toBe(0);
     expect(stdout.stdout).toBe(text);
-  }, TIMEOUT);
+  }, ONLINE_TIMEOUT);
 });

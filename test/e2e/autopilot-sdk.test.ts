@@ -3,15 +3,13 @@
 // real-hash corpus, wait for `complete`, page with @odata.nextLink, filter with contains(serialNumber,…), update a
 // group tag and see [OrderID] change on the Entra object, delete; and a second tenant gets 808, cannot read, update
 // or delete the first tenant's device (404), while the first re-importing gets 806.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { decodeHardwareHash } from '../../src/hash/index.js';
 import { loadRealHashes, needsRealHashes } from '../support/real-hashes.js';
-import { createPostgresScratch } from '../support/test-databases.js';
-import { ROOT, childEnv, cli, demoOf, killAll, removeTemps, selfSignedCert, serve, stop, tempDir } from '../support/serve-process.js';
+import { runSdkClient, withHttpsServe } from '../support/sdk-serve.js';
+import { cli, demoOf, killAll, removeTemps, stop } from '../support/serve-process.js';
 
-const SDK_CLIENT = join(ROOT, 'test/e2e/fixtures/autopilot-sdk-client.ts');
+const SDK_CLIENT = 'test/e2e/fixtures/autopilot-sdk-client.ts';
 
 afterEach(killAll);
 afterAll(removeTemps);
@@ -57,27 +55,15 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     it(
       'imports the real corpus, pages, filters, updates the group tag, keeps tenants apart, deletes',
       async () => {
-        const dir = tempDir();
-        const { cert, key } = await selfSignedCert(dir);
-        const scratch = engine === 'postgres' ? await createPostgresScratch() : undefined;
-        try {
-          const env: Record<string, string> = { TARMAC_DATA_DIR: join(dir, 'data'), ...(scratch ? { TARMAC_DATABASE_URL: scratch.url } : {}) };
-          const served = await serve(env, ['--tls-cert', cert, '--tls-key', key]);
+        await withHttpsServe(engine, async (server) => {
+          const { served, env } = server;
           const a = demoOf(served.stdout());
           const created = await cli(env, ['tenant', 'create', '--domain', 'fabrikam.onmicrosoft.com', '--json']);
           expect(created.code).toBe(0);
           const fab = JSON.parse(created.stdout) as { tenantId: string; clientId: string; clientSecret: string };
           const b = { tenant: fab.tenantId, clientId: fab.clientId, clientSecret: fab.clientSecret };
 
-          const output = await new Promise<string>((resolve, reject) =>
-            execFile(
-              process.execPath,
-              ['--import', 'tsx', SDK_CLIENT, served.url, JSON.stringify({ a, b })],
-              { cwd: ROOT, env: childEnv({ NODE_EXTRA_CA_CERTS: cert }), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-              (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}\nserver:\n${served.stderr()}`)) : resolve(stdout)),
-            ),
-          );
-          const o = JSON.parse(output.trim().split('\n').pop() ?? '{}') as Observed;
+          const o = (await runSdkClient(SDK_CLIENT, server, { a, b })) as Observed;
           const expected = expectedOutcomes();
           console.log(`[${engine}] corpus of ${o.corpusSize} imported and settled in ${o.importMs} ms (SDK, polling every 50 ms):`, o.outcomes);
 
@@ -109,9 +95,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           expect(o.stillThere.groupTag).toBe('Moved');
           expect(o.afterDelete).toEqual({ statusCode: 404, code: 'ResourceNotFound' });
           expect(await stop(served)).toBe(0);
-        } finally {
-          await scratch?.drop();
-        }
+        });
       },
       180_000,
     );

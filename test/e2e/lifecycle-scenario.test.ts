@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createPostgresScratch } from '../support/test-databases.js';
 import { labHash, swappedBoardHash } from '../support/lab-devices.js';
+import { userDrivenProfileBody } from '../support/profiles.js';
 import { demoOf, getToken, killAll, removeTemps, serve, tempDir, type Served } from '../support/serve-process.js';
 
 afterEach(killAll);
@@ -84,20 +85,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
             membershipRuleProcessingState: 'On',
           });
           expect(group.status, JSON.stringify(group.body)).toBe(201);
-          const profile = await c.graph('POST', '/beta/deviceManagement/windowsAutopilotDeploymentProfiles', {
-            '@odata.type': '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile',
-            displayName: 'Lab user-driven',
-            description: 'Scenario profile',
-            deviceNameTemplate: 'LAB-%SERIAL%',
-            outOfBoxExperienceSetting: {
-              privacySettingsHidden: true,
-              eulaHidden: true,
-              userType: 'standard',
-              deviceUsageType: 'singleUser',
-              keyboardSelectionPageSkipped: false,
-              escapeLinkHidden: true,
-            },
-          });
+          const profile = await c.graph(
+            'POST',
+            '/beta/deviceManagement/windowsAutopilotDeploymentProfiles',
+            userDrivenProfileBody({ displayName: 'Lab user-driven', description: 'Scenario profile', deviceNameTemplate: 'LAB-%SERIAL%' }),
+          );
           expect(profile.status, JSON.stringify(profile.body)).toBe(201);
           const assigned = await c.graph('POST', `/beta/deviceManagement/windowsAutopilotDeploymentProfiles/${profile.body.id}/assignments`, {
             target: { '@odata.type': '#microsoft.graph.groupAssignmentTarget', groupId: group.body.id },

@@ -2,13 +2,11 @@
 // token endpoint) against the real `tarmac serve`, on SQLite and on PostgreSQL: what admin tooling sends — beta
 // profiles with the deprecated property names, .expand(), a lambda .filter() on physicalIds, GraphError on refusals —
 // must work unchanged. The client is test/e2e/fixtures/lifecycle-sdk-client.ts.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createPostgresScratch } from '../support/test-databases.js';
-import { ROOT, childEnv, demoOf, killAll, removeTemps, selfSignedCert, serve, tempDir } from '../support/serve-process.js';
+import { runSdkClient, withHttpsServe } from '../support/sdk-serve.js';
+import { demoOf, killAll, removeTemps } from '../support/serve-process.js';
 
-const SDK_CLIENT = join(ROOT, 'test/e2e/fixtures/lifecycle-sdk-client.ts');
+const SDK_CLIENT = 'test/e2e/fixtures/lifecycle-sdk-client.ts';
 
 afterEach(killAll);
 afterAll(removeTemps);
@@ -18,23 +16,10 @@ for (const engine of ['sqlite', 'postgres'] as const) {
     it(
       'group → profile → assignment → import → members → $expand → OOBE → enroll → lambda filter → deregistration order',
       async () => {
-        const dir = tempDir();
-        const { cert, key } = await selfSignedCert(dir);
-        const scratch = engine === 'postgres' ? await createPostgresScratch() : undefined;
-        try {
-          const env: Record<string, string> = { TARMAC_DATA_DIR: join(dir, 'data'), ...(scratch ? { TARMAC_DATABASE_URL: scratch.url } : {}) };
-          const served = await serve(env, ['--tls-cert', cert, '--tls-key', key]);
-          const demo = demoOf(served.stdout());
-          const output = await new Promise<string>((resolve, reject) =>
-            execFile(
-              process.execPath,
-              ['--import', 'tsx', SDK_CLIENT, served.url, JSON.stringify(demo)],
-              { cwd: ROOT, env: childEnv({ NODE_EXTRA_CA_CERTS: cert }), timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-              (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}\nserver:\n${served.stderr()}`)) : resolve(stdout)),
-            ),
-          );
+        await withHttpsServe(engine, async (server) => {
+          const demo = demoOf(server.served.stdout());
           // eslint-disable-next-line @typescript-eslint/no-explicit-any
-          const o = JSON.parse(output.trim().split('\n').pop() ?? '{}') as any;
+          const o = (await runSdkClient(SDK_CLIENT, server, demo)) as any;
 
           expect(o.assignmentId).toBe(`${o.profileId}_${o.groupId}`);
           expect(o.state).toMatchObject({ deviceImportStatus: 'complete', deviceErrorCode: 0 });
@@ -63,10 +48,7 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           expect(o.unassignProfile).toBe('ok');
           expect(o.deleteProfile).toBe('ok');
           expect(o.joinedAfter).toEqual({ trustType: 'AzureAd', physicalIds: [] });
-        } finally {
-          await killAll();
-          await scratch?.drop();
-        }
+        });
       },
       180_000,
     );

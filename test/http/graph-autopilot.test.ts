@@ -6,12 +6,9 @@ import type { CreatedTenant } from '../../src/tenants/index.js';
 import { dropPostgresFileDatabase } from '../support/test-databases.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
+import { BETA_DEVICES, DEVICES, IMPORTS } from '../support/graph-paths.js';
 
 afterAll(dropPostgresFileDatabase);
-
-const IMPORTS = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities';
-const DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
-const BETA_DEVICES = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
 
 interface ImportedJson {
   id: string;

@@ -20,6 +20,7 @@ import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
 import { syntheticHash } from '../support/registry-fixture.js';
 import { syntheticInventory } from '../../src/hash/index.js';
 import { newBoardOverrides } from '../support/device-side.js';
+import { AD_PROFILE, AZURE_AD_PROFILE, BETA_DEVICES, BETA_MANAGED, DEVICES, IMPORTS, MANAGED, PROFILES, SETTINGS } from '../support/graph-paths.js';
 
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
@@ -41,16 +42,6 @@ const GOLDEN_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'gold
 const WIRE_GOLDEN = path.join(GOLDEN_DIR, 'wire.json');
 const OPENAPI_GOLDEN = path.join(GOLDEN_DIR, 'openapi.json');
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
-
-const IMPORTS = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities';
-const DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
-const BETA_DEVICES = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
-const SETTINGS = '/beta/deviceManagement/windowsAutopilotSettings';
-const PROFILES = '/beta/deviceManagement/windowsAutopilotDeploymentProfiles';
-const MANAGED = '/v1.0/deviceManagement/managedDevices';
-const BETA_MANAGED = '/beta/deviceManagement/managedDevices';
-const AZURE_AD_PROFILE = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
-const AD_PROFILE = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
 
 /** GUIDs that are constants of the API, kept as they are. */
 const CONSTANT_GUIDS = new Set([

@@ -1,36 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { autopilotConfigurationFile, DEFAULT_DOCUMENT_CORRELATION_ID, toAsciiJson } from '../../src/profiles/configuration-file.js';
 import type { DeploymentProfile } from '../../src/profiles/ports.js';
+import { CONFIGURATION_FILE_FIELDS, deploymentProfile } from '../support/profiles.js';
 
 const tenant = { id: '1537de22-988c-4e93-b8a5-83890f34a69b', domain: 'contoso.onmicrosoft.com' };
 
 function profile(overrides: Partial<DeploymentProfile> = {}): DeploymentProfile {
-  return {
-    id: '9f2a1e6c-4a51-4f4e-9d0b-6c1c0f3e2a10',
-    tenantId: tenant.id,
-    kind: 'azureAD',
-    displayName: 'Sales laptops',
-    description: '',
-    locale: 'os-default',
-    deviceNameTemplate: '',
-    deviceType: 'windowsPc',
-    outOfBoxExperienceSetting: {
-      privacySettingsHidden: true,
-      eulaHidden: true,
-      userType: 'standard',
-      deviceUsageType: 'singleUser',
-      keyboardSelectionPageSkipped: false,
-      escapeLinkHidden: true,
-    },
-    hardwareHashExtractionEnabled: false,
-    preprovisioningAllowed: false,
-    hybridAzureADJoinSkipConnectivityCheck: false,
-    roleScopeTagIds: ['0'],
-    managementServiceAppId: null,
-    createdAt: '2024-01-01T00:00:00.000Z',
-    lastModifiedAt: '2024-01-01T00:00:00.000Z',
-    ...overrides,
-  };
+  return deploymentProfile(tenant.id, { id: '9f2a1e6c-4a51-4f4e-9d0b-6c1c0f3e2a10', displayName: 'Sales laptops', ...overrides });
 }
 
 describe('autopilotConfigurationFile', () => {
@@ -109,19 +85,7 @@ describe('toAsciiJson', () => {
     expect(text).toContain('Vertrieb Gr\\u00f6\\u00dfe \\u2603 \\ud83d\\ude00');
     const parsed = JSON.parse(text) as Record<string, unknown>;
     expect(parsed.Comment_File).toBe('Profile Vertrieb Größe ☃ 😀');
-    expect(Object.keys(parsed)).toEqual([
-      'Version',
-      'CloudAssignedTenantId',
-      'CloudAssignedTenantDomain',
-      'CloudAssignedOobeConfig',
-      'CloudAssignedDomainJoinMethod',
-      'CloudAssignedForcedEnrollment',
-      'ZtdCorrelationId',
-      'CloudAssignedAadServerData',
-      'CloudAssignedDeviceName',
-      'CloudAssignedLanguage',
-      'Comment_File',
-    ]);
+    expect(Object.keys(parsed)).toEqual(CONFIGURATION_FILE_FIELDS);
     expect(parsed.CloudAssignedDeviceName).toBe('V-444');
   });
 });

@@ -9,17 +9,13 @@ import { syntheticInventory } from '../../src/hash/index.js';
 import type { DeploymentProfile } from '../../src/profiles/ports.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { CONFIGURATION_FILE_FIELDS } from '../support/profiles.js';
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
 import { dropPostgresFileDatabase } from '../support/test-databases.js';
+import { AD_PROFILE as ACTIVE_DIRECTORY, AZURE_AD_PROFILE as AZURE_AD, BETA_DEVICES, DEVICES as V1_DEVICES, IMPORTS, PROFILES } from '../support/graph-paths.js';
 
 afterAll(dropPostgresFileDatabase);
 
-const PROFILES = '/beta/deviceManagement/windowsAutopilotDeploymentProfiles';
-const IMPORTS = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities';
-const BETA_DEVICES = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
-const V1_DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
-const AZURE_AD = '#microsoft.graph.azureADWindowsAutopilotDeploymentProfile';
-const ACTIVE_DIRECTORY = '#microsoft.graph.activeDirectoryWindowsAutopilotDeploymentProfile';
 const ALL_DEVICES_ID = 'adadadad-808e-44e2-905a-0b7873a8a531';
 const NEVER = '0001-01-01T00:00:00Z';
 
@@ -506,19 +502,7 @@ describe.each(ENGINES)('deployment profiles (%s)', (engine) => {
     expect(res.headers['content-disposition']).toBe('attachment; filename="AutopilotConfigurationFile.json"');
     expect([...res.rawPayload].every((byte) => byte < 0x80)).toBe(true);
     const file = JSON.parse(res.body) as Record<string, unknown>;
-    expect(Object.keys(file)).toEqual([
-      'Version',
-      'CloudAssignedTenantId',
-      'CloudAssignedTenantDomain',
-      'CloudAssignedOobeConfig',
-      'CloudAssignedDomainJoinMethod',
-      'CloudAssignedForcedEnrollment',
-      'ZtdCorrelationId',
-      'CloudAssignedAadServerData',
-      'CloudAssignedDeviceName',
-      'CloudAssignedLanguage',
-      'Comment_File',
-    ]);
+    expect(Object.keys(file)).toEqual(CONFIGURATION_FILE_FIELDS);
     expect(file).toEqual({
       Version: 2049,
       CloudAssignedTenantId: f.contoso.tenant.id,

@@ -25,6 +25,7 @@ import { SQLITE_FILE_NAME, createStore, createTenantsStore, migrateToLatest, typ
 import { createTenant, type CreatedTenant } from '../../src/tenants/index.js';
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
 import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
+import { BETA_DEVICES, DEVICES, IMPORTS, PROFILES } from '../support/graph-paths.js';
 
 /** Devices registered per tenant before the plans are taken (enough for both planners to prefer indexes honestly). */
 const CONTOSO_DEVICES = 2000;
@@ -67,11 +68,6 @@ const SMALL: Record<string, string> = {
 const PARTIAL_INDEXES: Record<string, string> = {
   imported_device_identities_waiting: 'import rows still waiting for the worker (migration 0004); claim takes the oldest batch',
 };
-
-const IMPORTS = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities';
-const DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
-const BETA_DEVICES = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
-const PROFILES = '/beta/deviceManagement/windowsAutopilotDeploymentProfiles';
 
 /** Seeds: Contoso's devices, then Fabrikam's, then hashes used by the tests (never registered before they run). */
 const FABRIKAM_SEED = 100_000;

@@ -11,6 +11,8 @@ import type { ManagedDevice } from '../../src/model/index.js';
 import type { AssignmentTarget, DeploymentProfile, ProfileAssignment } from '../../src/profiles/ports.js';
 import { registryKeys } from '../../src/registry/identity-keys.js';
 import { newAutopilotDevice } from '../../src/registry/new-device.js';
+import { newEntraDevice } from '../../src/registry/new-entra-device.js';
+import { newManagedDevice } from '../../src/registry/new-managed-device.js';
 import { KeyTakenError, type ImportedDevice, type Registration } from '../../src/registry/ports.js';
 import { type AutopilotDevice, type EntraDevice, type IdentityKey } from '../../src/model/index.js';
 import { type Store } from '../../src/ports.js';
@@ -37,6 +39,7 @@ import {
   expectStoreMatchesPorts,
   recordingCalls,
 } from './port-coverage.js';
+import { deploymentProfile } from '../support/profiles.js';
 import type { TestDatabase } from '../support/test-databases.js';
 
 // ---- builders ---------------------------------------------------------------------------------------------------
@@ -66,28 +69,8 @@ function hardware(seed = seeds++): { hash: Buffer; keys: IdentityKey[]; serial: 
 const SAMPLE_HASH = hardware(0).hash;
 
 function entraDevice(tenantId: string, overrides: Partial<EntraDevice> = {}): EntraDevice {
-  return {
-    id: randomUUID(),
-    tenantId,
-    deviceId: randomUUID(),
-    displayName: 'PC-0001',
-    operatingSystem: 'Windows',
-    operatingSystemVersion: '10.0.22631.1',
-    accountEnabled: true,
-    trustType: null,
-    profileType: null,
-    enrollmentProfileName: null,
-    autopilotDeviceId: null,
-    physicalIds: [],
-    deviceOwnership: '',
-    isManaged: false,
-    managementType: null,
-    mdmAppId: null,
-    approximateLastSignInAt: null,
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...overrides,
-  };
+  const { createdAt = at(0), updatedAt = at(0), ...fields } = overrides;
+  return { ...newEntraDevice({ tenantId, displayName: 'PC-0001', operatingSystemVersion: '10.0.22631.1', ...fields }, createdAt), updatedAt };
 }
 
 /** A registration of a new synthetic device with its Entra object (`entra: false`: without one). */
@@ -129,31 +112,23 @@ function importedDevice(tenantId: string, overrides: Partial<ImportedDevice> = {
 }
 
 function managedDevice(tenantId: string, overrides: Partial<ManagedDevice> = {}): ManagedDevice {
-  return {
-    id: randomUUID(),
-    tenantId,
-    deviceName: 'DESKTOP-1',
-    managedDeviceOwnerType: 'company',
-    deviceEnrollmentType: 'windowsAzureADJoin',
-    joinType: 'azureADJoined',
-    managementAgent: 'mdm',
-    operatingSystem: 'Windows',
-    osVersion: '10.0.22631.1',
-    serialNumber: 'SN-1',
-    manufacturer: 'HP',
-    model: 'EliteBook',
-    azureAdDeviceId: null,
-    userPrincipalName: '',
-    enrollmentProfileName: '',
-    complianceState: 'unknown',
-    autopilotEnrolled: false,
-    autopilotDeviceId: null,
-    enrolledAt: at(0),
-    lastSyncAt: at(0),
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...overrides,
-  };
+  const { enrolledAt = at(0), lastSyncAt = at(0), createdAt = at(0), updatedAt = at(0), ...fields } = overrides;
+  const device = newManagedDevice(
+    {
+      tenantId,
+      deviceName: 'DESKTOP-1',
+      managedDeviceOwnerType: 'company',
+      deviceEnrollmentType: 'windowsAzureADJoin',
+      joinType: 'azureADJoined',
+      osVersion: '10.0.22631.1',
+      serialNumber: 'SN-1',
+      manufacturer: 'HP',
+      model: 'EliteBook',
+      ...fields,
+    },
+    createdAt,
+  );
+  return { ...device, enrolledAt, lastSyncAt, updatedAt };
 }
 
 /** A static group (no rule); `dynamicGroup` for one with a rule. */
@@ -185,32 +160,7 @@ function dynamicGroup(tenantId: string, overrides: Partial<Group> = {}): Group {
 }
 
 function profile(tenantId: string, overrides: Partial<DeploymentProfile> = {}): DeploymentProfile {
-  return {
-    id: randomUUID(),
-    tenantId,
-    kind: 'azureAD',
-    displayName: 'Standard',
-    description: '',
-    locale: 'en-US',
-    deviceNameTemplate: '',
-    deviceType: 'windowsPc',
-    outOfBoxExperienceSetting: {
-      privacySettingsHidden: true,
-      eulaHidden: true,
-      userType: 'standard',
-      deviceUsageType: 'singleUser',
-      keyboardSelectionPageSkipped: false,
-      escapeLinkHidden: true,
-    },
-    hardwareHashExtractionEnabled: false,
-    preprovisioningAllowed: false,
-    hybridAzureADJoinSkipConnectivityCheck: false,
-    roleScopeTagIds: ['0'],
-    managementServiceAppId: null,
-    createdAt: at(0),
-    lastModifiedAt: at(0),
-    ...overrides,
-  };
+  return deploymentProfile(tenantId, { displayName: 'Standard', locale: 'en-US', ...overrides });
 }
 
 function assignment(p: DeploymentProfile, target: AssignmentTarget, overrides: Partial<ProfileAssignment> = {}): ProfileAssignment {

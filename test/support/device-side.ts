@@ -4,13 +4,9 @@ import { expect } from 'vitest';
 import { syntheticInventory } from '../../src/hash/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
 import type { GraphFixture } from './graph-fixture.js';
+import { IMPORTS, PROFILES } from './graph-paths.js';
 
-export const IMPORTS = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities';
-export const DEVICES = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
-export const BETA_DEVICES = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
-export const MANAGED = '/v1.0/deviceManagement/managedDevices';
-export const BETA_MANAGED = '/beta/deviceManagement/managedDevices';
-export const PROFILES = '/beta/deviceManagement/windowsAutopilotDeploymentProfiles';
+export { BETA_DEVICES, BETA_MANAGED, DEVICES, IMPORTS, MANAGED, PROFILES } from './graph-paths.js';
 
 export interface ImportState {
   deviceImportStatus: string;

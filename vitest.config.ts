@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
 
 /** Tests that spawn bin/tarmac.js, which runs dist/: only their project builds it (when stale). */
@@ -9,10 +10,22 @@ export default defineConfig({
     reporters: ['default', './test/support/real-hashes-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // vitest's default is one worker fewer than the CPUs: a single worker on a 2-core machine, which then idles
+    // while a test waits on a child process, PostgreSQL or a poll. Two files at a time keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: [...configDefaults.exclude, ...SPAWN_THE_CLI], globalSetup: ['test/support/templates-setup.ts'] },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...SPAWN_THE_CLI],
+          globalSetup: ['test/support/templates-setup.ts'],
+          // One process per worker rather than per file: importing Fastify, Kysely, pg and the rest again for every
+          // file cost about as much CPU as the files' own tests. These tests keep no state between files (no
+          // mocks, no stubbed globals; each file closes what it opens).
+          isolate: false,
+        },
       },
       { extends: true, test: { name: 'cli', include: SPAWN_THE_CLI, globalSetup: ['test/support/build-dist.ts'] } },
     ],

@@ -20,6 +20,7 @@ import {
   createPostgresTestDatabaseFrom,
   createSqliteTestDatabaseFrom,
   createTestDatabase,
+  withoutCommitWait,
   type TestDatabase,
   type TestEngine,
 } from './test-databases.js';
@@ -118,6 +119,7 @@ async function buildTemplate(dir: string, key: string, engine: TestEngine, seed:
   }
   const scratch = await createPostgresScratch();
   try {
+    await withoutCommitWait(scratch.name);
     const db = await openDatabase({ dataDir: '/nonexistent', databaseUrl: scratch.url });
     try {
       return { engine, database: scratch.name, tenants: await migrateAndSeed(db, seed) };

@@ -28,11 +28,7 @@ export interface TestDatabase {
 
 export const POSTGRES_ADMIN_URL = process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PREFIX = 'tarmac_t_';
-/**
- * Test connections commit without waiting for the WAL flush: a throwaway database needs no durability, and a test
- * commits often (every migration, every write). Other sessions still see each commit at once.
- */
-const NO_COMMIT_WAIT = '-c synchronous_commit=off';
+
 const STALE_AFTER_SECONDS = 3600;
 
 export async function createTestDatabase(engine: TestEngine): Promise<TestDatabase> {
@@ -113,11 +109,11 @@ export async function dropPostgresFileDatabase(): Promise<void> {
  * Call dropPostgresFileDatabase() in afterAll.
  */
 export async function createPostgresTestDatabase(): Promise<TestDatabase> {
-  fileDatabase ??= createPostgresScratch();
+  fileDatabase ??= createPostgresScratch().then(async (scratch) => (await withoutCommitWait(scratch.name), scratch));
   const base = await fileDatabase;
   const schema = `s_${randomBytes(6).toString('hex')}`;
   const url = new URL(base.url);
-  url.searchParams.set('options', `-c search_path=${schema} ${NO_COMMIT_WAIT}`);
+  url.searchParams.set('options', `-c search_path=${schema}`);
   const admin = new pg.Client({ connectionString: base.url });
   await admin.connect();
   try {
@@ -151,9 +147,9 @@ export async function createPostgresTestDatabaseFrom(template: string): Promise<
   await sweepStaleDatabases();
   const name = `${PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(5).toString('hex')}`;
   await withAdmin((client) => client.query(`create database ${name} template ${template}`));
+  await withoutCommitWait(name); // a database setting, which CREATE DATABASE … TEMPLATE does not copy
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
-  url.searchParams.set('options', NO_COMMIT_WAIT);
   const drop = () => withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined);
   let db: Db;
   try {
@@ -174,6 +170,14 @@ export async function createPostgresTestDatabaseFrom(template: string): Promise<
       }
     },
   };
+}
+
+/**
+ * Connections to test database `name` commit without waiting for the WAL flush: a throwaway database needs no
+ * durability, and tests commit often (every migration, every write). Other sessions still see each commit at once.
+ */
+export async function withoutCommitWait(name: string): Promise<void> {
+  await withAdmin((client) => client.query(`alter database ${name} set synchronous_commit = off`));
 }
 
 /** Runs `work` on a connection to the maintenance database at `adminUrl`. */

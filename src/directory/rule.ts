@@ -3,21 +3,23 @@
 // Parsed once into a small tree (parseMembershipRule, which rejects a bad rule naming the position), evaluated in JS
 // against Entra devices (evaluateRule). Entra compares case-insensitively: property names, operators and string
 // values alike. Only `device.` rules: Tarmac's groups hold devices.
+import type { EntraDevice } from '../model/index.js';
 
-/** What a rule can read of a device (an EntraDevice has all of these). */
-export interface RuleSubject {
-  id: string;
-  deviceId: string;
-  displayName: string;
-  operatingSystem: string;
-  operatingSystemVersion: string;
-  accountEnabled: boolean;
-  trustType: string | null;
-  enrollmentProfileName: string | null;
-  deviceOwnership: string;
-  managementType: string | null;
-  physicalIds: string[];
-}
+/** What a rule can read of a device: these properties of an Entra device. */
+export type RuleSubject = Pick<
+  EntraDevice,
+  | 'id'
+  | 'deviceId'
+  | 'displayName'
+  | 'operatingSystem'
+  | 'operatingSystemVersion'
+  | 'accountEnabled'
+  | 'trustType'
+  | 'enrollmentProfileName'
+  | 'deviceOwnership'
+  | 'managementType'
+  | 'physicalIds'
+>;
 
 export type StringOperator = 'eq' | 'ne' | 'startsWith' | 'notStartsWith' | 'contains' | 'notContains' | 'match' | 'notMatch' | 'in' | 'notIn';
 

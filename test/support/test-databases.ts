@@ -121,11 +121,17 @@ export async function createPostgresTestDatabase(): Promise<TestDatabase> {
   } finally {
     await admin.end();
   }
+  // The schema itself goes with the file's database (see above): cleanup only closes the connections.
+  return openPostgresTestDatabase(url, dropPostgresFileDatabase, async () => {});
+}
+
+/** Opens the PostgreSQL test database at `url`; `onFailure` undoes its making if it cannot be opened, `discard` runs at cleanup(). */
+async function openPostgresTestDatabase(url: URL, onFailure: () => Promise<void>, discard: () => Promise<void>): Promise<TestDatabase> {
   let db: Db;
   try {
     db = await openDatabase({ dataDir: '/nonexistent', databaseUrl: url.toString() });
   } catch (err) {
-    await dropPostgresFileDatabase();
+    await onFailure();
     throw err;
   }
   return {
@@ -133,8 +139,11 @@ export async function createPostgresTestDatabase(): Promise<TestDatabase> {
     db,
     settings: { dataDir: '/nonexistent', databaseUrl: url.toString() },
     async cleanup() {
-      // The schema itself goes with the file's database (see above).
-      await db.destroy();
+      try {
+        await db.destroy();
+      } finally {
+        await discard();
+      }
     },
   };
 }
@@ -151,25 +160,7 @@ export async function createPostgresTestDatabaseFrom(template: string): Promise<
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   const drop = () => withAdmin((client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined);
-  let db: Db;
-  try {
-    db = await openDatabase({ dataDir: '/nonexistent', databaseUrl: url.toString() });
-  } catch (err) {
-    await drop();
-    throw err;
-  }
-  return {
-    engine: 'postgres',
-    db,
-    settings: { dataDir: '/nonexistent', databaseUrl: url.toString() },
-    async cleanup() {
-      try {
-        await db.destroy();
-      } finally {
-        await drop();
-      }
-    },
-  };
+  return openPostgresTestDatabase(url, drop, drop);
 }
 
 /**

@@ -23,6 +23,13 @@ export type ProfileAssignmentStatus = (typeof PROFILE_ASSIGNMENT_STATUSES)[numbe
 export const REMEDIATION_STATES = ['unknown', 'noRemediationRequired', 'automaticRemediationRequired', 'manualRemediationRequired'] as const;
 export type RemediationState = (typeof REMEDIATION_STATES)[number];
 
+/**
+ * Who registered a device: the customer itself (Graph import, CSV), a partner through Partner Center, or an OEM.
+ * Partner Center sees and deletes only `partner` registrations.
+ */
+export const REGISTRATION_ORIGINS = ['customer', 'partner', 'oem'] as const;
+export type RegistrationOrigin = (typeof REGISTRATION_ORIGINS)[number];
+
 /** A windowsAutopilotDeviceIdentity. */
 export interface AutopilotDevice {
   /** The ZTDID. */
@@ -56,6 +63,14 @@ export interface AutopilotDevice {
   deliveredProfileId: string | null;
   remediationState: RemediationState;
   remediationStateModifiedAt: string | null;
+  /** Who registered it (not a Graph property: Graph shows partner and OEM registrations like any other). */
+  registeredBy: RegistrationOrigin;
+  /** The partner or OEM tenant that registered it; null when the customer did. */
+  registeredByTenantId: string | null;
+  /** The Partner Center device batch it was registered through (device_batches id), or null. */
+  partnerBatchId: string | null;
+  /** The Partner Center configuration policy applied to it, or null. */
+  partnerPolicyId: string | null;
   createdAt: string;
   updatedAt: string;
 }

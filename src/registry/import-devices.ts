@@ -6,6 +6,7 @@ import { decodeHardwareHash } from '../hash/index.js';
 import { RegistryError, ZTD_ERRORS } from './errors.js';
 import { keyString, registryKeys } from './identity-keys.js';
 import type { ImportedDevice } from './ports.js';
+import { newImportedDevice } from './new-imported-device.js';
 import type { Store } from '../ports.js';
 
 /** Most devices one request may import (Intune's CSV limit is 500 a file; Graph documents none). */
@@ -55,22 +56,22 @@ export async function importDevices(store: Store, input: ImportDevicesInput): Pr
         for (const k of keys) seen.add(k);
       }
     }
-    return {
-      id: randomUUID(),
-      tenantId: input.tenantId,
-      importId: (item.importId ?? '').trim(),
-      groupTag: (item.groupTag ?? '').trim(),
-      serialNumber,
-      productKey: (item.productKey ?? '').trim(),
-      hardwareIdentifier: bytes,
-      assignedUserPrincipalName: (item.assignedUserPrincipalName ?? '').trim(),
-      status: duplicated ? 'error' : 'unknown',
-      deviceRegistrationId: null,
-      deviceErrorCode: duplicated ? ZTD_ERRORS.ZtdDeviceDuplicated : 0,
-      deviceErrorName: duplicated ? 'ZtdDeviceDuplicated' : '',
-      createdAt: now,
-      updatedAt: now,
-    };
+    return newImportedDevice(
+      {
+        id: randomUUID(),
+        tenantId: input.tenantId,
+        importId: (item.importId ?? '').trim(),
+        groupTag: (item.groupTag ?? '').trim(),
+        serialNumber,
+        productKey: (item.productKey ?? '').trim(),
+        hardwareIdentifier: bytes,
+        assignedUserPrincipalName: (item.assignedUserPrincipalName ?? '').trim(),
+        status: duplicated ? 'error' : 'unknown',
+        deviceErrorCode: duplicated ? ZTD_ERRORS.ZtdDeviceDuplicated : 0,
+        deviceErrorName: duplicated ? 'ZtdDeviceDuplicated' : '',
+      },
+      now,
+    );
   });
   if (rows.length > 0) await store.imports.insertMany(rows);
   return rows;

@@ -9,6 +9,7 @@ import type {
   ListPage,
   ListQuery,
   ProfileAssignmentStatus,
+  RegistrationOrigin,
   RemediationState,
   UserlessEnrollmentStatus,
 } from '../model/index.js';
@@ -29,6 +30,18 @@ export interface ImportedDevice {
   /** The hardware hash bytes, or null when none was given. */
   hardwareIdentifier: Buffer | null;
   assignedUserPrincipalName: string;
+  /** SMBIOS manufacturer and model: with the serial number, the tuple of a registration without a hash. */
+  manufacturer: string;
+  model: string;
+  /** Who submitted the row. Graph lists, finds and deletes only the customer's own rows. */
+  origin: RegistrationOrigin;
+  /** The partner or OEM tenant that submitted it; null for the customer's own rows. */
+  originTenantId: string | null;
+  /** The Partner Center / OEM job (batch tracking id) the row belongs to, and its place in it. */
+  jobId: string | null;
+  jobPosition: number | null;
+  /** The Partner Center device batch (device_batches id). */
+  batchId: string | null;
   status: ImportStatus;
   /** The Autopilot device id (ZTDID) once registered. */
   deviceRegistrationId: string | null;
@@ -89,6 +102,7 @@ export interface DevicePatch {
 
 export interface ImportRepository {
   insertMany(rows: ImportedDevice[]): Promise<void>;
+  /** find, list and delete see only the customer's own rows (origin 'customer'), as Graph does. */
   find(tenantId: string, id: string): Promise<ImportedDevice | undefined>;
   /** A page of the tenant's rows under an OData list query. */
   list(tenantId: string, query: ListQuery): Promise<ListPage<ImportedDevice>>;

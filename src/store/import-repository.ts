@@ -36,6 +36,13 @@ export class KyselyImportRepository implements ImportRepository {
               product_key: r.productKey,
               hardware_identifier: r.hardwareIdentifier,
               assigned_user_principal_name: r.assignedUserPrincipalName,
+              manufacturer: r.manufacturer,
+              model: r.model,
+              origin: r.origin,
+              origin_tenant_id: r.originTenantId,
+              job_id: r.jobId,
+              job_position: r.jobPosition,
+              batch_id: r.batchId,
               import_status: r.status,
               device_registration_id: r.deviceRegistrationId,
               device_error_code: r.deviceErrorCode,
@@ -57,17 +64,24 @@ export class KyselyImportRepository implements ImportRepository {
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
+      .where('origin', '=', 'customer')
       .executeTakeFirst();
     return row ? importedDeviceFromRow(row) : undefined;
   }
 
   async list(tenantId: string, query: ListQuery): Promise<ListPage<ImportedDevice>> {
-    const base = this.db.selectFrom('imported_device_identities').selectAll('imported_device_identities').where('imported_device_identities.tenant_id', '=', tenantId);
+    const base = this.db.selectFrom('imported_device_identities').selectAll('imported_device_identities').where('imported_device_identities.tenant_id', '=', tenantId)
+      // Partner and OEM submissions are not the customer's imports: Partner Center's batch status reports them.
+      .where('imported_device_identities.origin', '=', 'customer');
     return listPage(base, query, this.engine, (rows) => rows.map(importedDeviceFromRow));
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('imported_device_identities').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    const result = await this.db.deleteFrom('imported_device_identities')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .where('origin', '=', 'customer')
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 

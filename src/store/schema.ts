@@ -13,6 +13,8 @@ export interface TenantsTable {
   id: string;
   display_name: string;
   created_at: string;
+  /** customer, partner (CSP) or oem (0007). */
+  kind: Generated<string>;
 }
 
 /** Domains of a tenant; a domain belongs to at most one tenant (primary key), like in Entra. */
@@ -99,6 +101,14 @@ export interface AutopilotDevicesTable {
   /** windowsAutopilotDeviceRemediationState (0005). */
   remediation_state: Generated<string>;
   remediation_state_modified_at: Generated<string | null>;
+  /** Who registered it: customer (Graph, CSV), partner (Partner Center) or oem (0007). */
+  registered_by: Generated<string>;
+  /** The partner or OEM tenant that registered it; null for the customer's own registrations (0007). */
+  registered_by_tenant_id: Generated<string | null>;
+  /** The Partner Center device batch (device_batches.id) it was registered through (0007). */
+  partner_batch_id: Generated<string | null>;
+  /** The Partner Center configuration policy applied to it (partner_policies.id) (0007). */
+  partner_policy_id: Generated<string | null>;
 }
 
 /** The last hardware hash registered for a device, kept apart so that device scans never read 4 KB rows. */
@@ -143,6 +153,17 @@ export interface ImportedDeviceIdentitiesTable {
   attempts: Generated<number>;
   created_at: string;
   updated_at: string;
+  /** SMBIOS manufacturer and model of a tuple registration without a hash (0007). */
+  manufacturer: Generated<string>;
+  model: Generated<string>;
+  /** Who submitted the row: customer, partner or oem (0007). Graph lists only the customer's rows. */
+  origin: Generated<string>;
+  origin_tenant_id: Generated<string | null>;
+  /** The Partner Center / OEM job (batch tracking id) and the row's place in it (0007). */
+  job_id: Generated<string | null>;
+  job_position: Generated<number | null>;
+  /** The Partner Center device batch (device_batches.id) (0007). */
+  batch_id: Generated<string | null>;
 }
 
 /** Entra device objects (the one Autopilot registration creates, and later joined devices). */
@@ -285,6 +306,66 @@ export interface DeploymentProfileAssignmentsTable {
   created_at: string;
 }
 
+/** A customer's consent for a partner (reseller) or an OEM (oem) to register its devices (0007). */
+export interface OrganizationRelationshipsTable {
+  partner_tenant_id: string;
+  customer_tenant_id: string;
+  kind: string;
+  delegated_admin: Generated<number>;
+  accepted_at: string;
+}
+
+/** A Partner Center device batch: a named list of devices of one customer (0007). */
+export interface DeviceBatchesTable {
+  id: string;
+  customer_tenant_id: string;
+  name: string;
+  name_key: string;
+  created_by_tenant_id: string;
+  created_at: string;
+}
+
+/** A Partner Center or OEM job: what a batch tracking id names (0007). */
+export interface DeviceJobsTable {
+  id: string;
+  customer_tenant_id: string | null;
+  submitted_by_tenant_id: string;
+  /** upload, policyUpdate or oemRegistration. */
+  kind: string;
+  batch_id: string | null;
+  request_id: string | null;
+  device_count: number;
+  created_at: string;
+}
+
+/** Per-device outcomes of a job that never went through the import queue (0007). */
+export interface DeviceJobResultsTable {
+  job_id: string;
+  position: number;
+  device_id: string | null;
+  serial_number: Generated<string>;
+  product_key: Generated<string>;
+  /** finished or finished_with_errors. */
+  status: string;
+  error_code: string | null;
+  error_description: string | null;
+  created_at: string;
+}
+
+/** A Partner Center configuration policy (Windows Autopilot profile) of one customer (0007). */
+export interface PartnerPoliciesTable {
+  id: string;
+  customer_tenant_id: string;
+  created_by_tenant_id: string;
+  name: string;
+  category: Generated<string>;
+  description: Generated<string>;
+  /** JSON array of PolicySettingsType names. */
+  settings: Generated<string>;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface DatabaseSchema {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -304,6 +385,11 @@ export interface DatabaseSchema {
   group_members: GroupMembersTable;
   deployment_profiles: DeploymentProfilesTable;
   deployment_profile_assignments: DeploymentProfileAssignmentsTable;
+  organization_relationships: OrganizationRelationshipsTable;
+  device_batches: DeviceBatchesTable;
+  device_jobs: DeviceJobsTable;
+  device_job_results: DeviceJobResultsTable;
+  partner_policies: PartnerPoliciesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -1,5 +1,5 @@
 // Tenants and their domains (TenantRepository, src/tenants/ports.ts) on Kysely.
-import type { Tenant, TenantRepository } from '../tenants/ports.js';
+import type { Tenant, TenantKind, TenantRepository } from '../tenants/ports.js';
 import { mapDuplicates } from './errors.js';
 import { atomically, type Executor } from './executor.js';
 import type { TenantRow } from './schema.js';
@@ -10,7 +10,7 @@ export class KyselyTenantRepository implements TenantRepository {
   async insert(tenant: Tenant): Promise<void> {
     const write = async (trx: Executor): Promise<void> => {
       await mapDuplicates(
-        () => trx.insertInto('tenants').values({ id: tenant.id, display_name: tenant.displayName, created_at: tenant.createdAt }).execute(),
+        () => trx.insertInto('tenants').values({ id: tenant.id, display_name: tenant.displayName, kind: tenant.kind, created_at: tenant.createdAt }).execute(),
         () => 'tenantId',
       );
       if (tenant.domains.length > 0) {
@@ -78,6 +78,7 @@ export class KyselyTenantRepository implements TenantRepository {
     return rows.map((r) => ({
       id: r.id,
       displayName: r.display_name,
+      kind: r.kind as TenantKind,
       createdAt: r.created_at,
       domains: domains
         .filter((d) => d.tenant_id === r.id)

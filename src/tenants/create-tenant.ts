@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { prepareApp, saveApp, validDisplayName, type CreatedApp } from './create-app.js';
 import { normalizeDomain } from './domain-names.js';
 import { TenantsError } from './errors.js';
-import { DuplicateError, type Tenant, type TenantsStore } from './ports.js';
+import { DuplicateError, type Tenant, type TenantKind, type TenantsStore } from './ports.js';
 
 export interface CreateTenantInput {
   domain: string;
@@ -12,6 +12,8 @@ export interface CreateTenantInput {
   /** Roles of the first app; default DEFAULT_APP_ROLES. */
   roles?: readonly string[] | undefined;
   appDisplayName?: string | undefined;
+  /** customer (the default), partner or oem. */
+  kind?: TenantKind | undefined;
   now?: Date | undefined;
 }
 
@@ -24,6 +26,7 @@ export async function createTenant(store: TenantsStore, input: CreateTenantInput
   const tenant: Tenant = {
     id: randomUUID(),
     displayName,
+    kind: input.kind ?? 'customer',
     createdAt: now.toISOString(),
     domains: [{ name: domain, isInitial: true, isDefault: true }],
   };

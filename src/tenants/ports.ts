@@ -9,10 +9,19 @@ export interface TenantDomain {
   isDefault: boolean;
 }
 
+/**
+ * What an organisation is to Autopilot: a customer registers and runs devices; a partner (CSP) registers them for
+ * customers through Partner Center; an OEM registers them for customers through the OEM API. All three are tenants
+ * with apps; partners and OEMs act on a customer only through a relationship the customer accepted.
+ */
+export const TENANT_KINDS = ['customer', 'partner', 'oem'] as const;
+export type TenantKind = (typeof TENANT_KINDS)[number];
+
 export interface Tenant {
   /** Tenant id: a lowercase GUID. */
   id: string;
   displayName: string;
+  kind: TenantKind;
   /** ISO 8601 UTC. */
   createdAt: string;
   /** At least one; the initial domain first. */

@@ -45,12 +45,18 @@ const TABLES = [
   'group_members',
   'deployment_profiles',
   'deployment_profile_assignments',
+  'organization_relationships',
+  'device_batches',
+  'device_jobs',
+  'device_job_results',
+  'partner_policies',
 ];
 
 function tenant(domain: string, createdAt = new Date().toISOString(), extraDomains: string[] = []): Tenant {
   return {
     id: randomUUID(),
     displayName: domain.split('.')[0] ?? domain,
+    kind: 'customer',
     createdAt,
     domains: [{ name: domain, isInitial: true, isDefault: true }, ...extraDomains.map((name) => ({ name, isInitial: false, isDefault: false }))],
   };

@@ -11,6 +11,7 @@ import type { ManagedDevice } from '../../src/model/index.js';
 import type { AssignmentTarget, DeploymentProfile, ProfileAssignment } from '../../src/profiles/ports.js';
 import { registryKeys } from '../../src/registry/identity-keys.js';
 import { newAutopilotDevice } from '../../src/registry/new-device.js';
+import { newImportedDevice } from '../../src/registry/new-imported-device.js';
 import { newEntraDevice } from '../../src/registry/new-entra-device.js';
 import { newManagedDevice } from '../../src/registry/new-managed-device.js';
 import { KeyTakenError, type ImportedDevice, type Registration } from '../../src/registry/ports.js';
@@ -92,22 +93,13 @@ function registration(
 }
 
 function importedDevice(tenantId: string, overrides: Partial<ImportedDevice> = {}): ImportedDevice {
+  const { createdAt = at(0), updatedAt = at(0), ...fields } = overrides;
   return {
-    id: randomUUID(),
-    tenantId,
-    importId: randomUUID(),
-    groupTag: '',
-    serialNumber: `SN-${randomUUID().slice(0, 8)}`,
-    productKey: '',
-    hardwareIdentifier: SAMPLE_HASH,
-    assignedUserPrincipalName: '',
-    status: 'unknown',
-    deviceRegistrationId: null,
-    deviceErrorCode: 0,
-    deviceErrorName: '',
-    createdAt: at(0),
-    updatedAt: at(0),
-    ...overrides,
+    ...newImportedDevice(
+      { id: randomUUID(), tenantId, importId: randomUUID(), serialNumber: `SN-${randomUUID().slice(0, 8)}`, hardwareIdentifier: SAMPLE_HASH, ...fields },
+      createdAt,
+    ),
+    updatedAt,
   };
 }
 
@@ -187,7 +179,7 @@ function sorted(values: string[]): string[] {
 
 function tenant(prefix: string): Tenant {
   const name = `${prefix}-${randomUUID().slice(0, 8)}.onmicrosoft.com`;
-  return { id: randomUUID(), displayName: prefix, createdAt: at(0), domains: [{ name, isInitial: true, isDefault: true }] };
+  return { id: randomUUID(), displayName: prefix, kind: 'customer', createdAt: at(0), domains: [{ name, isInitial: true, isDefault: true }] };
 }
 
 /** Resolves once `ms` have passed. */

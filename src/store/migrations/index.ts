@@ -7,6 +7,7 @@ import { search } from './0003-search.js';
 import { importQueue } from './0004-import-queue.js';
 import { lifecycle } from './0005-lifecycle.js';
 import { deviceFillfactor } from './0006-device-fillfactor.js';
+import { partners } from './0007-partners.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_import_queue': importQueue,
   '0005_lifecycle': lifecycle,
   '0006_device_fillfactor': deviceFillfactor,
+  '0007_partners': partners,
 };

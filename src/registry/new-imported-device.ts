@@ -1,0 +1,30 @@
+// A new import row: what the submitter gave, every bookkeeping property at its start (unknown, no error), and the
+// customer as origin unless a partner or OEM submitted it.
+import type { ImportedDevice } from './ports.js';
+
+export type NewImportedDeviceFields = Pick<ImportedDevice, 'id' | 'tenantId'> & Partial<Omit<ImportedDevice, 'createdAt' | 'updatedAt'>>;
+
+export function newImportedDevice(fields: NewImportedDeviceFields, now: string): ImportedDevice {
+  return {
+    importId: '',
+    groupTag: '',
+    serialNumber: '',
+    productKey: '',
+    hardwareIdentifier: null,
+    assignedUserPrincipalName: '',
+    manufacturer: '',
+    model: '',
+    origin: 'customer',
+    originTenantId: null,
+    jobId: null,
+    jobPosition: null,
+    batchId: null,
+    status: 'unknown',
+    deviceRegistrationId: null,
+    deviceErrorCode: 0,
+    deviceErrorName: '',
+    ...fields,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -16,6 +16,7 @@ const DOMAINS = [
   'src/intune/**',
   'src/oobe/**',
   'src/lifecycle/**',
+  'src/partners/**',
 ];
 const SQL_PACKAGES = ['kysely', 'pg', 'better-sqlite3'];
 const HTTP_PACKAGES = ['fastify', '@fastify/*', 'light-my-request'];

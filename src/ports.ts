@@ -4,6 +4,7 @@
 // them. src/store/create-store.ts implements it on SQLite and PostgreSQL.
 import type { DirectoryRepository, EntraDeviceRepository } from './directory/ports.js';
 import type { IntuneRepository } from './intune/ports.js';
+import type { RelationshipRepository } from './partners/ports.js';
 import type { ProfileRepository } from './profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from './registry/ports.js';
 
@@ -24,6 +25,8 @@ export interface Store {
   readonly profiles: ProfileRepository;
   /** Intune managed devices and the hardware keys of objects made from a hash (src/intune). */
   readonly intune: IntuneRepository;
+  /** Partner and OEM relationships with customers (src/partners). */
+  readonly relationships: RelationshipRepository;
   /** Runs `work` atomically; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }

@@ -13,6 +13,7 @@ import { KyselyIdentityKeyRepository } from './identity-key-repository.js';
 import { KyselyImportRepository } from './import-repository.js';
 import { KyselyIntuneRepository } from './intune-repository.js';
 import { KyselyProfileRepository } from './profile-repository.js';
+import { KyselyRelationshipRepository } from './relationship-repository.js';
 import type { DatabaseSchema } from './schema.js';
 import { KyselySettingsRepository } from './settings-repository.js';
 import { KyselySigningKeyRepository } from './signing-key-repository.js';
@@ -32,6 +33,7 @@ function storeOn(executor: Executor, engine: Engine): Store {
     directory: new KyselyDirectoryRepository(executor, engine),
     profiles: new KyselyProfileRepository(executor, engine),
     intune: new KyselyIntuneRepository(executor, engine),
+    relationships: new KyselyRelationshipRepository(executor),
     async transaction<T>(work: (s: Store) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);
       return executor.transaction().execute((trx) => work(storeOn(trx, engine)));

@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import type { RunnerTask } from 'vitest';
 import type { DirectoryRepository, EntraDeviceRepository } from '../../src/directory/ports.js';
 import type { IntuneRepository } from '../../src/intune/ports.js';
+import type { RelationshipRepository } from '../../src/partners/ports.js';
 import type { ProfileRepository } from '../../src/profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from '../../src/registry/ports.js';
 import type { Store } from '../../src/ports.js';
@@ -110,6 +111,8 @@ const INTUNE: MethodNames<IntuneRepository> = {
   keyHolders: true,
 };
 
+const RELATIONSHIPS: MethodNames<RelationshipRepository> = { save: true, find: true, listByCustomer: true, listByPartner: true, delete: true };
+
 export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   imports: IMPORTS,
   devices: DEVICES,
@@ -119,6 +122,7 @@ export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   directory: DIRECTORY,
   profiles: PROFILES,
   intune: INTUNE,
+  relationships: RELATIONSHIPS,
 };
 
 const TENANTS: MethodNames<TenantRepository> = { insert: true, findById: true, findByDomain: true, list: true, count: true };

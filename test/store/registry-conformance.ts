@@ -1232,6 +1232,33 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
       });
     });
 
+    describe('RelationshipRepository', () => {
+      it('save / find / list / delete: one relationship per partner and customer, saved again it is replaced', async ({ r }) => {
+        const partner = { ...tenant('csp'), kind: 'partner' as const };
+        const oem = { ...tenant('oem'), kind: 'oem' as const };
+        await createTenantsStore(r.db).tenants.insert(partner);
+        await createTenantsStore(r.db).tenants.insert(oem);
+        const ra = { partnerTenantId: partner.id, customerTenantId: r.a.id, kind: 'reseller' as const, delegatedAdmin: false, acceptedAt: at(1) };
+        const rb = { partnerTenantId: partner.id, customerTenantId: r.b.id, kind: 'reseller' as const, delegatedAdmin: true, acceptedAt: at(2) };
+        const oa = { partnerTenantId: oem.id, customerTenantId: r.a.id, kind: 'oem' as const, delegatedAdmin: false, acceptedAt: at(3) };
+        await r.store.relationships.save(ra);
+        await r.store.relationships.save(rb);
+        await r.store.relationships.save(oa);
+        expect(await r.store.relationships.find(partner.id, r.a.id)).toEqual(ra);
+        expect(await r.store.relationships.find(oem.id, r.b.id)).toBeUndefined();
+        expect(await r.store.relationships.listByCustomer(r.a.id)).toEqual([ra, oa]);
+        expect(await r.store.relationships.listByPartner(partner.id)).toEqual([ra, rb]);
+        const renewed = { ...ra, delegatedAdmin: true, acceptedAt: at(9) };
+        await r.store.relationships.save(renewed);
+        expect(await r.store.relationships.find(partner.id, r.a.id)).toEqual(renewed);
+        expect(await r.store.relationships.listByCustomer(r.a.id)).toEqual([oa, renewed]);
+        expect(await r.store.relationships.delete(partner.id, r.a.id)).toBe(true);
+        expect(await r.store.relationships.delete(partner.id, r.a.id)).toBe(false);
+        expect(await r.store.relationships.find(partner.id, r.a.id)).toBeUndefined();
+        expect(await r.store.relationships.listByPartner(partner.id)).toEqual([rb]);
+      });
+    });
+
     describe('IntuneRepository', () => {
       it('create / find: stored as given, found only in the tenant', async ({ r }) => {
         const reg = registration(r.a.id, { entra: false });

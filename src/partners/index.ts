@@ -1,0 +1,4 @@
+// The partners domain: partner (CSP) and OEM organisations' relationships with customers, and what they register.
+export * from './errors.js';
+export * from './ports.js';
+export * from './relationships.js';

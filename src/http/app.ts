@@ -25,6 +25,8 @@ import { deploymentProfileRoutes } from './routes/graph/deployment-profiles.js';
 import { groupRoutes } from './routes/graph/groups.js';
 import { managedDeviceRoutes } from './routes/graph/managed-devices.js';
 import { oobeRoutes } from './routes/oobe.js';
+import { partnerCenterRoutes } from './routes/partner-center/index.js';
+import { canonicalPartnerCenterUrl } from './routes/partner-center/paths.js';
 import type { ImportWorkerOptions } from '../registry/index.js';
 import { identityRoutes } from './routes/identity/index.js';
 import { serviceRoutes } from './routes/service.js';
@@ -55,6 +57,8 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
     logger: options.logger ?? false,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
+    // Partner Center clients spell its paths loosely (case, `//`, a trailing `/`); only /v1 paths are rewritten.
+    rewriteUrl: (req) => canonicalPartnerCenterUrl(req.url ?? '/'),
     ...(options.schemaController ? { schemaController: options.schemaController } : {}),
     // HTTPS through a server factory, so that the app keeps one type whether or not TLS is on (an https.Server
     // serves Fastify exactly as an http.Server does). Microsoft's Graph SDK sends tokens only over https.
@@ -89,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(autopilotOffboardRoutes);
   await app.register(oobeRoutes);
   await app.register(batchRoutes);
+  await app.register(partnerCenterRoutes, { prefix: '/v1' });
 
   await app.ready();
   return app;

@@ -136,3 +136,15 @@ export async function requireRelationship(relationships: RelationshipRepository,
   }
   return relationship;
 }
+
+export interface CustomerOfPartner {
+  customer: Tenant;
+  relationship: Relationship;
+}
+
+/** The customers a partner (or OEM) has a relationship with, oldest relationship first. */
+export async function customersOf(deps: RelationshipDeps, partner: Tenant): Promise<CustomerOfPartner[]> {
+  const relationships = await deps.relationships.listByPartner(partner.id);
+  const found = await Promise.all(relationships.map(async (relationship) => ({ relationship, customer: await deps.tenants.findById(relationship.customerTenantId) })));
+  return found.filter((c): c is CustomerOfPartner => c.customer !== undefined);
+}

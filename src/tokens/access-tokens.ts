@@ -16,6 +16,16 @@ export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 /** Microsoft Graph's well-known application id, also accepted as the audience and in scopes. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
+/** The Partner Center API's resource (its tokens' audience) and first-party application id. */
+export const PARTNER_CENTER_RESOURCE = 'https://api.partnercenter.microsoft.com';
+export const PARTNER_CENTER_APP_ID = 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd';
+/** Which API a token is for. */
+export type TokenAudience = 'graph' | 'partnerCenter';
+
+const AUDIENCE_NAMES: Record<TokenAudience, string[]> = {
+  graph: [GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, GRAPH_APP_ID],
+  partnerCenter: [PARTNER_CENTER_RESOURCE, `${PARTNER_CENTER_RESOURCE}/`, PARTNER_CENTER_APP_ID],
+};
 /** Clock skew tolerated when checking exp/nbf (Microsoft.IdentityModel's default). */
 export const CLOCK_SKEW_SECONDS = 300;
 
@@ -36,13 +46,14 @@ export async function issueAccessToken(
   keyRing: KeyRing,
   subject: { tenant: Tenant; app: App },
   now: Date = new Date(),
+  audience: TokenAudience = 'graph',
 ): Promise<IssuedToken> {
   const { kid, privateKey } = await keyRing.signingKey();
   const iat = Math.floor(now.getTime() / 1000);
   const exp = iat + ACCESS_TOKEN_LIFETIME_SECONDS;
   const iss = issuerFor(subject.tenant.id);
   const claims: JWTPayload & Record<string, unknown> = {
-    aud: GRAPH_RESOURCE,
+    aud: audience === 'graph' ? GRAPH_RESOURCE : PARTNER_CENTER_RESOURCE,
     iss,
     iat,
     nbf: iat,
@@ -82,7 +93,7 @@ export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; 
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export async function verifyAccessToken(keyRing: KeyRing, token: string, now: Date = new Date()): Promise<TokenCheck> {
+export async function verifyAccessToken(keyRing: KeyRing, token: string, now: Date = new Date(), audience: TokenAudience = 'graph'): Promise<TokenCheck> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(
@@ -94,7 +105,7 @@ export async function verifyAccessToken(keyRing: KeyRing, token: string, now: Da
       },
       {
         algorithms: [SIGNING_ALG],
-        audience: [GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, GRAPH_APP_ID],
+        audience: AUDIENCE_NAMES[audience],
         clockTolerance: CLOCK_SKEW_SECONDS,
         currentDate: now,
         requiredClaims: ['exp', 'tid', 'appid'],

@@ -3,22 +3,26 @@
 //   - domain errors through the table below: error class (and its code) → HTTP status and Graph error code;
 //   - /oobe/v1's OobeError in the device side's own envelope, Entra's EntraError as Entra's OAuth error JSON;
 //   - anything else (schema validation, body parsing, a bug) by the family of the route that failed: Graph's
-//     envelope everywhere, Entra's on the identity routes (their routes set `config.errorEnvelope: 'entra'`).
+//     envelope everywhere, Entra's on the identity routes (their routes set `config.errorEnvelope: 'entra'`),
+//     Partner Center's ApiFault on /v1 (`config.errorEnvelope: 'partnerCenter'`, where domain errors take Partner
+//     Center's codes: 403 20002 for a missing relationship, 404 1000, 400 3000 with the fields in `data`).
 // 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.js';
 import { OobeError, type OobeErrorKind } from '../../oobe/errors.js';
+import { PartnerError, type PartnerErrorCode } from '../../partners/errors.js';
 import { ProfileError, type ProfileErrorCode } from '../../profiles/errors.js';
 import { RegistryError, type RegistryErrorCode } from '../../registry/errors.js';
 import { EntraError, entraErrors, sendEntraError } from '../entra-errors.js';
 import { GraphError, defaultGraphCode, sendGraphError } from '../graph-errors.js';
 import { sendOobeError } from '../oobe-errors.js';
+import { PartnerCenterError, defaultPartnerCenterCode, sendPartnerCenterError } from '../partner-center-errors.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** The envelope of errors that are not domain errors: Graph's (default) or Entra's OAuth error JSON. */
-    errorEnvelope?: 'graph' | 'entra';
+    errorEnvelope?: 'graph' | 'entra' | 'partnerCenter';
   }
 }
 
@@ -46,6 +50,26 @@ const PROFILE_ERRORS: Record<ProfileErrorCode, GraphAnswer> = {
 const DIRECTORY_ERRORS: Record<DirectoryErrorCode, GraphAnswer> = {
   NotFound: [404, 'Request_ResourceNotFound'],
   BadRequest: [400, 'Request_BadRequest'],
+};
+
+/** Partner and OEM operations, in Graph's envelope (the customer's own relationship routes). */
+const PARTNER_ERRORS: Record<PartnerErrorCode, GraphAnswer> = {
+  NoRelationship: [403, 'Forbidden'],
+  WrongOrganization: [403, 'Forbidden'],
+  NotFound: [404, 'ResourceNotFound'],
+  InvalidInput: [400, 'BadRequest'],
+  AlreadyExists: [409, 'Conflict'],
+  InvalidInvitation: [400, 'BadRequest'],
+};
+
+/** The same, as Partner Center answers them: HTTP status and ApiFault code. */
+const PARTNER_CENTER_ERRORS: Record<PartnerErrorCode, readonly [status: number, code: number]> = {
+  NoRelationship: [403, 20002],
+  WrongOrganization: [403, 2032],
+  NotFound: [404, 1000],
+  InvalidInput: [400, 3000],
+  AlreadyExists: [409, 3001],
+  InvalidInvitation: [400, 3000],
 };
 
 /** The device side: the code is the kind itself (with DDS's number or Windows' HRESULT beside it). */
@@ -80,6 +104,7 @@ export function mapDomainError(err: unknown): MappedError | undefined {
   }
   if (err instanceof ProfileError) return mapped(PROFILE_ERRORS[err.code], err);
   if (err instanceof DirectoryError) return mapped(DIRECTORY_ERRORS[err.code], err);
+  if (err instanceof PartnerError) return mapped(PARTNER_ERRORS[err.code], err);
   return undefined;
 }
 
@@ -110,11 +135,29 @@ function answerInEntraEnvelope(err: Pick<FastifyError, 'statusCode' | 'validatio
   return sendEntraError(reply, new EntraError(status, 'invalid_request', undefined, message));
 }
 
+/** Partner Center's ApiFault for any error on its routes: its own codes for partner errors, by status otherwise. */
+function answerInPartnerCenterEnvelope(err: FastifyError, domain: MappedError | undefined, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err instanceof PartnerCenterError) return sendPartnerCenterError(reply.headers(err.headers), err.statusCode, err.code, err.message, err.data);
+  if (err instanceof PartnerError) {
+    const [status, code] = PARTNER_CENTER_ERRORS[err.code];
+    return sendPartnerCenterError(reply, status, code, err.message, err.data);
+  }
+  if (domain) return sendPartnerCenterError(reply.headers(domain.headers), domain.status, defaultPartnerCenterCode(domain.status), domain.message);
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err }, 'Partner Center request failed');
+    return sendPartnerCenterError(reply, status, defaultPartnerCenterCode(status), `Tarmac could not complete the request. Quote MS-RequestId ${request.id} when reporting it.`);
+  }
+  const data = err.validation ? err.validation.map((v) => v.instancePath.replace(/^\//, '').replace(/\//g, '.') || String(v.params['missingProperty'] ?? '')).filter((f) => f !== '') : [];
+  return sendPartnerCenterError(reply, status, defaultPartnerCenterCode(status), err.validation ? `The request is not valid: ${err.message}.` : err.message, data);
+}
+
 export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof OobeError) return sendOobeError(reply, OOBE_STATUS[err.kind], err);
     if (err instanceof EntraError) return sendEntraError(reply, err);
     const domain = mapDomainError(err);
+    if (request.routeOptions.config.errorEnvelope === 'partnerCenter') return answerInPartnerCenterEnvelope(err, domain, request, reply);
     if (request.routeOptions.config.errorEnvelope === 'entra') {
       return answerInEntraEnvelope(domain ? { statusCode: domain.status, message: domain.message } : err, request, reply);
     }

@@ -1,0 +1,72 @@
+// Who calls Partner Center, and on whose behalf: a bearer token for the Partner Center API (audience
+// https://api.partnercenter.microsoft.com) of a partner (CSP) tenant, and — on /customers/{customer-id}/… — the
+// relationship that customer accepted. A Graph token is refused with Partner Center's 401; a customer or OEM tenant
+// with 403; a customer without a relationship (or one that does not exist) with 403 code 20002.
+import type { FastifyRequest } from 'fastify';
+import { requireRelationship, type Relationship } from '../../../partners/index.js';
+import type { Tenant } from '../../../tenants/index.js';
+import { verifyAccessToken, type TokenRejection } from '../../../tokens/index.js';
+import { PartnerCenterError } from '../../partner-center-errors.js';
+import type { TarmacApp } from '../../types.js';
+
+export interface PartnerCenterCaller {
+  /** The partner's tenant. */
+  partner: Tenant;
+  /** The app's client id. */
+  appId: string;
+  /** The relationship with the customer of the path; null on routes without one. */
+  relationship: Relationship | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on every Partner Center route once the caller is authenticated. */
+    partnerCenter: PartnerCenterCaller | null;
+  }
+}
+
+const TOKEN_HELP = 'Request a token with scope https://api.partnercenter.microsoft.com/.default from POST /{tenant}/oauth2/v2.0/token.';
+
+const REJECTIONS: Record<TokenRejection, string> = {
+  Malformed: `The access token is not a valid JWT. ${TOKEN_HELP}`,
+  Expired: `The access token has expired. ${TOKEN_HELP}`,
+  NotYetValid: 'The access token is not valid yet. Check the clocks of this server and the token issuer.',
+  InvalidSignature: `The access token was not issued by this server. ${TOKEN_HELP}`,
+  InvalidAudience: `The access token's audience is not the Partner Center API (a Microsoft Graph token?). ${TOKEN_HELP}`,
+  InvalidIssuer: `The access token's issuer is not valid. ${TOKEN_HELP}`,
+};
+
+function unauthorized(code: number, message: string): PartnerCenterError {
+  return new PartnerCenterError(401, code, message, [], { 'www-authenticate': 'Bearer realm="tarmac-partner-center"' });
+}
+
+/** The authenticated partner, or the 401/403 Partner Center answers. */
+export async function authenticatePartner(app: TarmacApp, request: FastifyRequest): Promise<PartnerCenterCaller> {
+  const header = request.headers.authorization;
+  const token = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
+  if (token === undefined) throw unauthorized(400, `Access denied: the request has no 'Authorization: Bearer <token>' header. ${TOKEN_HELP}`);
+  const check = await verifyAccessToken(app.keyRing, token, app.now(), 'partnerCenter');
+  if (!check.ok) throw unauthorized(900420, REJECTIONS[check.reason]);
+  const partner = await app.tenantsStore.tenants.findById(check.claims.tenantId);
+  if (!partner) throw unauthorized(900420, "The access token's tenant no longer exists.");
+  if (partner.kind !== 'partner') {
+    throw new PartnerCenterError(
+      403,
+      2032,
+      `Access denied: ${partner.displayName} is ${partner.kind === 'oem' ? 'an OEM (use the OEM API, /oem/v1)' : 'a customer tenant'}; ` +
+        'the Partner Center API serves partner (CSP) tenants. Create one with: tarmac partner create --domain <domain>.',
+    );
+  }
+  return { partner, appId: check.claims.appId, relationship: null };
+}
+
+/** The caller's relationship with the customer of the path (403 20002 without one). */
+export async function customerRelationship(app: TarmacApp, caller: PartnerCenterCaller, customerId: string): Promise<Relationship> {
+  return requireRelationship(app.registry.store.relationships, caller.partner, customerId);
+}
+
+/** request.partnerCenter on a Partner Center route (set by the scope's hook). */
+export function partnerCenterCaller(request: FastifyRequest): NonNullable<FastifyRequest['partnerCenter']> {
+  if (!request.partnerCenter) throw new Error(`${request.method} ${request.url} is not a Partner Center route`);
+  return request.partnerCenter;
+}

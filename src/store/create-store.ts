@@ -14,6 +14,8 @@ import { KyselyImportRepository } from './import-repository.js';
 import { KyselyIntuneRepository } from './intune-repository.js';
 import { KyselyProfileRepository } from './profile-repository.js';
 import { KyselyRelationshipRepository } from './relationship-repository.js';
+import { KyselyBatchRepository } from './batch-repository.js';
+import { KyselyJobRepository } from './job-repository.js';
 import type { DatabaseSchema } from './schema.js';
 import { KyselySettingsRepository } from './settings-repository.js';
 import { KyselySigningKeyRepository } from './signing-key-repository.js';
@@ -34,6 +36,8 @@ function storeOn(executor: Executor, engine: Engine): Store {
     profiles: new KyselyProfileRepository(executor, engine),
     intune: new KyselyIntuneRepository(executor, engine),
     relationships: new KyselyRelationshipRepository(executor),
+    batches: new KyselyBatchRepository(executor),
+    jobs: new KyselyJobRepository(executor),
     async transaction<T>(work: (s: Store) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);
       return executor.transaction().execute((trx) => work(storeOn(trx, engine)));

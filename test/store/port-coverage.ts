@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { RunnerTask } from 'vitest';
 import type { DirectoryRepository, EntraDeviceRepository } from '../../src/directory/ports.js';
 import type { IntuneRepository } from '../../src/intune/ports.js';
-import type { RelationshipRepository } from '../../src/partners/ports.js';
+import type { BatchRepository, JobRepository, RelationshipRepository } from '../../src/partners/ports.js';
 import type { ProfileRepository } from '../../src/profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from '../../src/registry/ports.js';
 import type { Store } from '../../src/ports.js';
@@ -112,6 +112,8 @@ const INTUNE: MethodNames<IntuneRepository> = {
 };
 
 const RELATIONSHIPS: MethodNames<RelationshipRepository> = { save: true, find: true, listByCustomer: true, listByPartner: true, delete: true };
+const BATCHES: MethodNames<BatchRepository> = { insert: true, findByName: true, list: true };
+const JOBS: MethodNames<JobRepository> = { insert: true, find: true, findByRequestId: true, results: true };
 
 export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   imports: IMPORTS,
@@ -123,6 +125,8 @@ export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   profiles: PROFILES,
   intune: INTUNE,
   relationships: RELATIONSHIPS,
+  batches: BATCHES,
+  jobs: JOBS,
 };
 
 const TENANTS: MethodNames<TenantRepository> = { insert: true, findById: true, findByDomain: true, list: true, count: true };

@@ -15,6 +15,7 @@ import { newImportedDevice } from '../../src/registry/new-imported-device.js';
 import { newEntraDevice } from '../../src/registry/new-entra-device.js';
 import { newManagedDevice } from '../../src/registry/new-managed-device.js';
 import { KeyTakenError, type ImportedDevice, type Registration } from '../../src/registry/ports.js';
+import { BatchNameTakenError } from '../../src/partners/ports.js';
 import { type AutopilotDevice, type EntraDevice, type IdentityKey } from '../../src/model/index.js';
 import { type Store } from '../../src/ports.js';
 import { parseListQuery, type QueryInput } from '../../src/http/odata/index.js';
@@ -1256,6 +1257,67 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.relationships.delete(partner.id, r.a.id)).toBe(false);
         expect(await r.store.relationships.find(partner.id, r.a.id)).toBeUndefined();
         expect(await r.store.relationships.listByPartner(partner.id)).toEqual([rb]);
+      });
+    });
+
+    describe('BatchRepository and JobRepository', () => {
+      it('batches: one name per customer in any case, listed oldest first with their registered devices', async ({ r }) => {
+        const csp = { ...tenant('csp'), kind: 'partner' as const };
+        await createTenantsStore(r.db).tenants.insert(csp);
+        const wave = { id: randomUUID(), customerTenantId: r.a.id, name: 'Wave 7', createdByTenantId: csp.id, createdAt: at(1) };
+        const other = { id: randomUUID(), customerTenantId: r.a.id, name: 'wave-8', createdByTenantId: csp.id, createdAt: at(2) };
+        await r.store.batches.insert(wave);
+        await r.store.batches.insert(other);
+        await expect(r.store.batches.insert({ ...wave, id: randomUUID(), name: 'WAVE 7' })).rejects.toBeInstanceOf(BatchNameTakenError);
+        await r.store.batches.insert({ ...wave, id: randomUUID(), customerTenantId: r.b.id });
+        expect(await r.store.batches.findByName(r.a.id, 'wave 7')).toEqual(wave);
+        expect(await r.store.batches.findByName(r.a.id, 'Wave 9')).toBeUndefined();
+        const inWave = registration(r.a.id, { device: { registeredBy: 'partner', registeredByTenantId: csp.id, partnerBatchId: wave.id } });
+        const alsoInWave = registration(r.a.id, { seed: 77, device: { registeredBy: 'partner', registeredByTenantId: csp.id, partnerBatchId: wave.id } });
+        await r.store.devices.register([inWave, alsoInWave, registration(r.a.id, { seed: 78 })]);
+        expect(await r.store.batches.list(r.a.id)).toEqual([
+          { ...wave, devicesCount: 2 },
+          { ...other, devicesCount: 0 },
+        ]);
+        expect((await r.store.devices.find(r.a.id, inWave.device.id))?.partnerBatchId).toBe(wave.id);
+      });
+
+      it('jobs: stored outcomes and import rows read together in position order; found by MS-RequestId', async ({ r }) => {
+        const csp = { ...tenant('csp'), kind: 'partner' as const };
+        await createTenantsStore(r.db).tenants.insert(csp);
+        const job = { id: randomUUID(), customerTenantId: r.a.id, submittedByTenantId: csp.id, kind: 'upload' as const, batchId: null, requestId: 'req-1', deviceCount: 3, createdAt: at(1) };
+        const refused = { jobId: job.id, position: 1, deviceId: null, serialNumber: 'SN-1', productKey: '', status: 'finished_with_errors' as const, errorCode: '803', errorDescription: 'MissingZtdSerialNumberAndProductKey' };
+        await r.store.jobs.insert(job, [refused]);
+        const rows = [
+          importedDevice(r.a.id, { origin: 'partner', originTenantId: csp.id, jobId: job.id, jobPosition: 2, serialNumber: 'SN-2' }),
+          importedDevice(r.a.id, { origin: 'partner', originTenantId: csp.id, jobId: job.id, jobPosition: 0, serialNumber: 'SN-0' }),
+        ];
+        await r.store.imports.insertMany(rows);
+        expect(await r.store.jobs.find(job.id)).toEqual(job);
+        expect(await r.store.jobs.find(randomUUID())).toBeUndefined();
+        expect(await r.store.jobs.findByRequestId(csp.id, 'req-1')).toEqual(job);
+        expect(await r.store.jobs.findByRequestId(r.a.id, 'req-1')).toBeUndefined();
+        const queued = await r.store.jobs.results(job.id);
+        expect(queued.map((x) => [x.position, x.serialNumber, x.status])).toEqual([
+          [0, 'SN-0', 'queued'],
+          [1, 'SN-1', 'finished_with_errors'],
+          [2, 'SN-2', 'queued'],
+        ]);
+        const deviceId = randomUUID();
+        await r.store.imports.settle(
+          [
+            { id: rows[0]!.id, status: 'error', deviceRegistrationId: null, deviceErrorCode: 808, deviceErrorName: 'ZtdDeviceAssignedToOtherTenant' },
+            { id: rows[1]!.id, status: 'complete', deviceRegistrationId: deviceId, deviceErrorCode: 0, deviceErrorName: '' },
+          ],
+          at(5),
+        );
+        expect(await r.store.jobs.results(job.id)).toEqual([
+          { jobId: job.id, position: 0, deviceId, serialNumber: 'SN-0', productKey: '', status: 'finished', errorCode: null, errorDescription: null },
+          refused,
+          { jobId: job.id, position: 2, deviceId: null, serialNumber: 'SN-2', productKey: '', status: 'finished_with_errors', errorCode: '808', errorDescription: 'ZtdDeviceAssignedToOtherTenant' },
+        ]);
+        // Graph's view of the customer's imports does not include a partner's rows.
+        expect(await r.store.imports.find(r.a.id, rows[0]!.id)).toBeUndefined();
       });
     });
 

@@ -138,7 +138,8 @@ export const entraErrors = {
       'invalid_scope',
       70011,
       `The provided value for the input parameter 'scope' is not valid. The scope '${scope}' is not valid. ` +
-        "Client credential flows must request one scope ending in '/.default': https://graph.microsoft.com/.default.",
+        "Client credential flows must request one scope ending in '/.default': https://graph.microsoft.com/.default " +
+        '(or https://api.partnercenter.microsoft.com/.default).',
     ),
   unknownResource: (resource: string, tenant: string): EntraError =>
     new EntraError(
@@ -146,7 +147,7 @@ export const entraErrors = {
       'invalid_resource',
       500011,
       `The resource principal named ${resource} was not found in the tenant named ${tenant}. Tarmac issues tokens for Microsoft Graph ` +
-        '(https://graph.microsoft.com) only.',
+        '(https://graph.microsoft.com) and Partner Center (https://api.partnercenter.microsoft.com) only.',
     ),
   invalidRequest: (message: string): EntraError => new EntraError(400, 'invalid_request', 900144, message),
   throttled: (retryAfterSeconds: number): EntraError =>

@@ -150,6 +150,21 @@ export const entraErrors = {
         '(https://graph.microsoft.com) and Partner Center (https://api.partnercenter.microsoft.com) only.',
     ),
   invalidRequest: (message: string): EntraError => new EntraError(400, 'invalid_request', 900144, message),
+  /** An Entra endpoint Tarmac announces in its discovery documents but does not serve yet (no AADSTS code fits). */
+  notSupported: (error: string, what: string): EntraError =>
+    new EntraError(
+      400,
+      error,
+      undefined,
+      `${what} is not supported by Tarmac: it issues app-only tokens with grant_type=client_credentials at /{tenant}/oauth2/v2.0/token.`,
+    ),
+  invalidInstance: (authorizationEndpoint: string, host: string): EntraError =>
+    new EntraError(
+      400,
+      'invalid_instance',
+      50049,
+      `Unknown or invalid instance. The authorization_endpoint '${authorizationEndpoint}' is not on this Tarmac server; use https://${host}/{tenant}/oauth2/v2.0/authorize.`,
+    ),
   throttled: (retryAfterSeconds: number): EntraError =>
     new EntraError(429, 'temporarily_unavailable', undefined, `Too many token requests from this address; retry in ${retryAfterSeconds} seconds.`),
   serverError: (requestId: string): EntraError =>

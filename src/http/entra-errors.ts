@@ -138,7 +138,8 @@ export const entraErrors = {
       'invalid_scope',
       70011,
       `The provided value for the input parameter 'scope' is not valid. The scope '${scope}' is not valid. ` +
-        "Client credential flows must request one scope ending in '/.default': https://graph.microsoft.com/.default.",
+        "Client credential flows must request one scope ending in '/.default': https://graph.microsoft.com/.default " +
+        '(or https://api.partnercenter.microsoft.com/.default).',
     ),
   unknownResource: (resource: string, tenant: string): EntraError =>
     new EntraError(
@@ -146,9 +147,24 @@ export const entraErrors = {
       'invalid_resource',
       500011,
       `The resource principal named ${resource} was not found in the tenant named ${tenant}. Tarmac issues tokens for Microsoft Graph ` +
-        '(https://graph.microsoft.com) only.',
+        '(https://graph.microsoft.com) and Partner Center (https://api.partnercenter.microsoft.com) only.',
     ),
   invalidRequest: (message: string): EntraError => new EntraError(400, 'invalid_request', 900144, message),
+  /** An Entra endpoint Tarmac announces in its discovery documents but does not serve yet (no AADSTS code fits). */
+  notSupported: (error: string, what: string): EntraError =>
+    new EntraError(
+      400,
+      error,
+      undefined,
+      `${what} is not supported by Tarmac: it issues app-only tokens with grant_type=client_credentials at /{tenant}/oauth2/v2.0/token.`,
+    ),
+  invalidInstance: (authorizationEndpoint: string, host: string): EntraError =>
+    new EntraError(
+      400,
+      'invalid_instance',
+      50049,
+      `Unknown or invalid instance. The authorization_endpoint '${authorizationEndpoint}' is not on this Tarmac server; use https://${host}/{tenant}/oauth2/v2.0/authorize.`,
+    ),
   throttled: (retryAfterSeconds: number): EntraError =>
     new EntraError(429, 'temporarily_unavailable', undefined, `Too many token requests from this address; retry in ${retryAfterSeconds} seconds.`),
   serverError: (requestId: string): EntraError =>

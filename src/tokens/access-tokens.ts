@@ -1,6 +1,7 @@
-// Access tokens for Microsoft Graph, shaped like the ones Entra issues to an app for Graph with client credentials:
-// a v1.0 token (`iss: https://sts.windows.net/<tid>/`, `appid`, `ver: "1.0"`), `aud: https://graph.microsoft.com`,
-// RS256, valid for one hour.
+// Access tokens for Microsoft Graph and for Partner Center, shaped like the ones Entra issues to an app with client
+// credentials: a v1.0 token (`iss: https://sts.windows.net/<tid>/`, `appid`, `ver: "1.0"`), RS256, valid for one
+// hour, whose `aud` names the API it is for: `https://graph.microsoft.com` or `https://api.partnercenter.microsoft.com`.
+// A token is for one API only: Graph refuses a Partner Center token and Partner Center a Graph one (InvalidAudience).
 //
 // Issuer: Tarmac uses Entra's own issuer string, `https://sts.windows.net/<tid>/`, not its base URL. Graph tokens
 // carry exactly that, so clients and scripts that decode tokens (to read `tid`, or check `iss` against the tenant)
@@ -15,17 +16,21 @@ import { SIGNING_ALG, type KeyRing } from './signing-keys.js';
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 /** Microsoft Graph's well-known application id, also accepted as the audience and in scopes. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
-export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
-/** The Partner Center API's resource (its tokens' audience) and first-party application id. */
+/** Partner Center's resource (the `aud` of the tokens Entra issues for it). */
 export const PARTNER_CENTER_RESOURCE = 'https://api.partnercenter.microsoft.com';
+/** Partner Center's well-known application id, also accepted as the audience and in scopes. */
 export const PARTNER_CENTER_APP_ID = 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd';
 /** Which API a token is for. */
 export type TokenAudience = 'graph' | 'partnerCenter';
 
-const AUDIENCE_NAMES: Record<TokenAudience, string[]> = {
+const AUDIENCE_CLAIM: Record<TokenAudience, string> = { graph: GRAPH_RESOURCE, partnerCenter: PARTNER_CENTER_RESOURCE };
+/** The `aud` values each API accepts: its resource with and without the trailing slash, and its app id. */
+const ACCEPTED_AUDIENCES: Record<TokenAudience, string[]> = {
   graph: [GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, GRAPH_APP_ID],
   partnerCenter: [PARTNER_CENTER_RESOURCE, `${PARTNER_CENTER_RESOURCE}/`, PARTNER_CENTER_APP_ID],
 };
+
+export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 /** Clock skew tolerated when checking exp/nbf (Microsoft.IdentityModel's default). */
 export const CLOCK_SKEW_SECONDS = 300;
 
@@ -53,7 +58,7 @@ export async function issueAccessToken(
   const exp = iat + ACCESS_TOKEN_LIFETIME_SECONDS;
   const iss = issuerFor(subject.tenant.id);
   const claims: JWTPayload & Record<string, unknown> = {
-    aud: audience === 'graph' ? GRAPH_RESOURCE : PARTNER_CENTER_RESOURCE,
+    aud: AUDIENCE_CLAIM[audience],
     iss,
     iat,
     nbf: iat,
@@ -75,7 +80,7 @@ export async function issueAccessToken(
   return { accessToken, expiresIn: ACCESS_TOKEN_LIFETIME_SECONDS, expiresOn: exp, notBefore: iat };
 }
 
-/** Who called: what Graph routes authorise on. */
+/** Who called: what Graph and Partner Center routes authorise on. */
 export interface AccessTokenClaims {
   tenantId: string;
   /** The app's client id (`appid`). */
@@ -93,7 +98,13 @@ export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; 
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export async function verifyAccessToken(keyRing: KeyRing, token: string, now: Date = new Date(), audience: TokenAudience = 'graph'): Promise<TokenCheck> {
+/** Checks a token for `audience`'s API: signed by this server, in date, issued by its tenant, and for that API. */
+export async function verifyAccessToken(
+  keyRing: KeyRing,
+  token: string,
+  now: Date = new Date(),
+  audience: TokenAudience = 'graph',
+): Promise<TokenCheck> {
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(
@@ -105,7 +116,7 @@ export async function verifyAccessToken(keyRing: KeyRing, token: string, now: Da
       },
       {
         algorithms: [SIGNING_ALG],
-        audience: AUDIENCE_NAMES[audience],
+        audience: ACCEPTED_AUDIENCES[audience],
         clockTolerance: CLOCK_SKEW_SECONDS,
         currentDate: now,
         requiredClaims: ['exp', 'tid', 'appid'],

@@ -1,4 +1,4 @@
-// The tokens domain: access tokens for Microsoft Graph (issue, verify) and the RSA keys that sign them (generated
+// The tokens domain: access tokens for Microsoft Graph and Partner Center (issue, verify) and the RSA keys that sign them (generated
 // once, kept through ports.ts, published as a JWKS). No HTTP: the token, discovery and JWKS endpoints are
 // src/http/routes/identity; the bearer check is src/http/plugins/auth.ts.
 export type { SigningKeyRecord, SigningKeyRepository } from './ports.js';
@@ -9,9 +9,12 @@ export {
   issuerFor,
   GRAPH_RESOURCE,
   GRAPH_APP_ID,
+  PARTNER_CENTER_RESOURCE,
+  PARTNER_CENTER_APP_ID,
   ACCESS_TOKEN_LIFETIME_SECONDS,
   CLOCK_SKEW_SECONDS,
   type IssuedToken,
+  type TokenAudience,
   type AccessTokenClaims,
   type TokenCheck,
   type TokenRejection,

@@ -65,6 +65,118 @@ describe('OpenID Connect discovery', () => {
   });
 });
 
+/** The fields Entra's discovery documents have (v2.0 and v1 alike, as Tarmac serves them). */
+const ENTRA_FIELDS = [
+  'token_endpoint',
+  'token_endpoint_auth_methods_supported',
+  'jwks_uri',
+  'response_modes_supported',
+  'subject_types_supported',
+  'id_token_signing_alg_values_supported',
+  'response_types_supported',
+  'scopes_supported',
+  'issuer',
+  'request_uri_parameter_supported',
+  'authorization_endpoint',
+  'device_authorization_endpoint',
+  'http_logout_supported',
+  'frontchannel_logout_supported',
+  'end_session_endpoint',
+  'claims_supported',
+  'kerberos_endpoint',
+  'tenant_region_scope',
+  'cloud_instance_name',
+  'cloud_graph_host_name',
+  'msgraph_host',
+  'rbac_url',
+];
+
+describe('OpenID Connect discovery: what MSAL needs', () => {
+  it('has the four fields MSAL requires (isOpenIdConfigResponse) and end_session_endpoint, all on this server', async () => {
+    const tid = t.contoso.tenant.id;
+    const doc = (await (await fetch(`${base}/${tid}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    for (const field of ['authorization_endpoint', 'token_endpoint', 'issuer', 'jwks_uri', 'end_session_endpoint']) {
+      expect(typeof doc[field], field).toBe('string');
+    }
+    expect(doc).toMatchObject({
+      authorization_endpoint: `${base}/${tid}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${base}/${tid}/oauth2/v2.0/devicecode`,
+      end_session_endpoint: `${base}/${tid}/oauth2/v2.0/logout`,
+      kerberos_endpoint: `${base}/${tid}/kerberos`,
+      // MSAL's issuer check (msal-common 16) passes: sts.windows.net is a Microsoft alias.
+      issuer: `https://sts.windows.net/${tid}/`,
+      scopes_supported: ['https://graph.microsoft.com/.default', 'https://api.partnercenter.microsoft.com/.default'],
+      response_modes_supported: ['query', 'fragment', 'form_post'],
+      request_uri_parameter_supported: false,
+      cloud_graph_host_name: new URL(base).host,
+      rbac_url: base,
+    });
+  });
+
+  it('has every field of Entra’s documents, in v2.0 and v1, and for common / organizations as templates', async () => {
+    const tid = t.contoso.tenant.id;
+    for (const [path, oauth2] of [
+      [`/${tid}/v2.0`, `/${tid}/oauth2/v2.0`],
+      [`/${tid}`, `/${tid}/oauth2`],
+      ['/common/v2.0', '/common/oauth2/v2.0'],
+      ['/organizations', '/organizations/oauth2'],
+    ] as const) {
+      const res = await fetch(`${base}${path}/.well-known/openid-configuration`);
+      expect(res.status, path).toBe(200);
+      const doc = (await res.json()) as Record<string, unknown>;
+      expect(Object.keys(doc).sort(), path).toEqual(expect.arrayContaining([...ENTRA_FIELDS].sort()));
+      expect(doc.authorization_endpoint, path).toBe(`${base}${oauth2}/authorize`);
+      expect(doc.token_endpoint, path).toBe(`${base}${oauth2}/token`);
+      expect(doc.end_session_endpoint, path).toBe(`${base}${oauth2}/logout`);
+    }
+    const common = (await (await fetch(`${base}/common/v2.0/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(common.issuer).toBe('https://sts.windows.net/{tenantid}/');
+  });
+
+  it('answers every endpoint it announces: authorize, device code and Kerberos with Entra’s 400, logout with 200', async () => {
+    const tid = t.contoso.tenant.id;
+    const doc = (await (await fetch(`${base}/${tid}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const authorize = await fetch(`${doc.authorization_endpoint}?client_id=${t.contoso.app.clientId}&response_type=code&scope=openid&x-client-SKU=msal.js.node`);
+    expect(authorize.status).toBe(400);
+    const body = (await authorize.json()) as { error: string; error_description: string; error_codes: number[] };
+    expect(body).toMatchObject({ error: 'unsupported_response_type', error_codes: [] });
+    expect(body.error_description).toMatch(/^Interactive sign-in \(the authorization endpoint\) is not supported by Tarmac.*client_credentials.* Trace ID: /);
+    const device = await fetch(doc.device_authorization_endpoint ?? '', { method: 'POST', body: new URLSearchParams({ client_id: t.contoso.app.clientId }) });
+    expect(device.status).toBe(400);
+    expect(((await device.json()) as { error: string }).error).toBe('invalid_request');
+    expect((await fetch(doc.kerberos_endpoint ?? '')).status).toBe(400);
+    const logout = await fetch(doc.end_session_endpoint ?? '');
+    expect(logout.status).toBe(200);
+    expect(await logout.text()).toContain('Tarmac keeps no sign-in sessions');
+    // The tenant is still checked.
+    const unknown = await fetch(`${base}/nobody.onmicrosoft.com/oauth2/v2.0/authorize?response_type=code`);
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error_codes: number[] }).error_codes).toEqual([90002]);
+  });
+
+  it('answers instance discovery as Entra does, naming this server as its own cloud', async () => {
+    const host = new URL(base).host;
+    const tid = t.contoso.tenant.id;
+    const endpoint = `${base}/${tid}/oauth2/v2.0/authorize`;
+    const res = await fetch(`${base}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(endpoint)}`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      tenant_discovery_endpoint: `${base}/${tid}/v2.0/.well-known/openid-configuration`,
+      'api-version': '1.1',
+      metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }],
+    });
+    const v1 = (await (await fetch(`${base}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent(`${base}/contoso.onmicrosoft.com/oauth2/authorize`)}`)).json()) as { tenant_discovery_endpoint: string };
+    expect(v1.tenant_discovery_endpoint).toBe(`${base}/contoso.onmicrosoft.com/.well-known/openid-configuration`);
+    const foreign = await fetch(`${base}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent('https://login.microsoftonline.com/common/oauth2/v2.0/authorize')}`);
+    expect(foreign.status).toBe(400);
+    const err = (await foreign.json()) as { error: string; error_codes: number[]; error_description: string };
+    expect(err).toMatchObject({ error: 'invalid_instance', error_codes: [50049] });
+    expect(err.error_description).toContain(`https://${host}/{tenant}/oauth2/v2.0/authorize`);
+    const unknownTenant = await fetch(`${base}/common/discovery/instance?authorization_endpoint=${encodeURIComponent(`${base}/nobody.onmicrosoft.com/oauth2/v2.0/authorize`)}`);
+    expect(unknownTenant.status).toBe(400);
+  });
+});
+
 describe('JWKS', () => {
   it('publishes RSA signing keys without private parts', async () => {
     const res = await fetch(`${base}/${t.contoso.tenant.id}/discovery/v2.0/keys`);

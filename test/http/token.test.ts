@@ -115,6 +115,72 @@ describe('token endpoint: success', () => {
   });
 });
 
+describe('token endpoint: Partner Center tokens', () => {
+  const PC = 'https://api.partnercenter.microsoft.com';
+
+  it('issues a token whose aud is Partner Center for scope=<Partner Center>/.default, by URL or app id', async () => {
+    for (const scope of [`${PC}/.default`, 'HTTPS://API.PartnerCenter.Microsoft.com/.default', 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd/.default']) {
+      const res = await token(credentials(t.contoso, { scope }));
+      expect(res.statusCode, scope).toBe(200);
+      const body = res.json() as Record<string, unknown>;
+      expect(body).toEqual({ token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: expect.any(String) });
+      expect(decodeJwt(body.access_token as string)).toMatchObject({
+        aud: PC,
+        iss: `https://sts.windows.net/${t.contoso.tenant.id}/`,
+        tid: t.contoso.tenant.id,
+        appid: t.contoso.app.clientId,
+        ver: '1.0',
+      });
+    }
+  });
+
+  it('issues one on the v1 endpoint for resource=<Partner Center>, echoing the resource', async () => {
+    const { scope: _scope, ...rest } = credentials(t.contoso);
+    for (const resource of [PC, `${PC}/`]) {
+      const res = await token({ ...rest, resource }, { path: '/oauth2/token' });
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as Record<string, string>;
+      expect(body.resource).toBe(resource);
+      expect(decodeJwt(body.access_token ?? '').aud).toBe(PC);
+    }
+  });
+
+  it('gives any tenant’s app one (whether it is a partner is for Partner Center to say)', async () => {
+    const fabrikam = await createTenant(t.app.tenantsStore, { domain: 'pc-fabrikam.onmicrosoft.com', roles: [] });
+    const res = await token(credentials(fabrikam, { scope: `${PC}/.default` }), { tenant: 'pc-fabrikam.onmicrosoft.com' });
+    expect(res.statusCode).toBe(200);
+    expect(decodeJwt((res.json() as { access_token: string }).access_token)).toMatchObject({ aud: PC, tid: fabrikam.tenant.id });
+  });
+
+  it('does not take the legacy https://graph.windows.net for Partner Center → 400 invalid_resource AADSTS500011', async () => {
+    entraError(await token(credentials(t.contoso, { scope: 'https://graph.windows.net/.default' })), 400, 'invalid_resource', 500011);
+    const { scope: _scope, ...rest } = credentials(t.contoso);
+    entraError(await token({ ...rest, resource: 'https://graph.windows.net' }, { path: '/oauth2/token' }), 400, 'invalid_resource', 500011);
+  });
+
+  it('a Partner Center token on a Graph route → 401 InvalidAuthenticationToken, invalid audience', async () => {
+    const pc = (await token(credentials(t.contoso, { scope: `${PC}/.default` }))).json() as { access_token: string };
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities',
+      headers: { authorization: `Bearer ${pc.access_token}` },
+    });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({
+      error: { code: 'InvalidAuthenticationToken', message: 'Access token validation failure. Invalid audience: request the scope https://graph.microsoft.com/.default.' },
+    });
+    expect(res.headers['www-authenticate']).toContain('error="invalid_token"');
+    // The same app's Graph token is accepted there.
+    const graph = (await token(credentials(t.contoso))).json() as { access_token: string };
+    const ok = await t.app.inject({
+      method: 'GET',
+      url: '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities',
+      headers: { authorization: `Bearer ${graph.access_token}` },
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+});
+
 describe('token endpoint: errors, as Entra gives them', () => {
   it('unknown tenant → 400 invalid_request AADSTS90002', async () => {
     entraError(await token(credentials(t.contoso), { tenant: 'fabrikam.onmicrosoft.com' }), 400, 'invalid_request', 90002);

@@ -3,7 +3,7 @@ import { SignJWT, decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTenantsStore } from '../../src/store/index.js';
 import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { KeyRing, generateSigningKey, issueAccessToken, verifyAccessToken } from '../../src/tokens/index.js';
+import { KeyRing, PARTNER_CENTER_APP_ID, PARTNER_CENTER_RESOURCE, generateSigningKey, issueAccessToken, verifyAccessToken } from '../../src/tokens/index.js';
 import { createMigratedTestDatabase } from '../support/templates.js';
 import type { TestDatabase } from '../support/test-databases.js';
 
@@ -104,6 +104,44 @@ describe('verifyAccessToken', () => {
     expect(await verifyAccessToken(keyRing, await sign({ ...good, iss: 'https://evil.example/' }), NOW)).toEqual({ ok: false, reason: 'InvalidIssuer' });
     const { tid: _tid, ...noTenant } = good;
     expect(await verifyAccessToken(keyRing, await sign(noTenant), NOW)).toEqual({ ok: false, reason: 'Malformed' });
+  });
+});
+
+describe('Partner Center audience', () => {
+  it('issues a token whose aud is Partner Center’s resource, with the same claims otherwise', async () => {
+    const pc = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW, 'partnerCenter');
+    const graph = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW);
+    const { aud, uti: _u1, ...pcRest } = decodeJwt(pc.accessToken);
+    const { aud: graphAud, uti: _u2, ...graphRest } = decodeJwt(graph.accessToken);
+    expect(aud).toBe('https://api.partnercenter.microsoft.com');
+    expect(PARTNER_CENTER_RESOURCE).toBe('https://api.partnercenter.microsoft.com');
+    expect(graphAud).toBe('https://graph.microsoft.com');
+    expect(pcRest).toEqual(graphRest);
+  });
+
+  it('verifies each audience only against its own API: the other gives InvalidAudience', async () => {
+    const pc = (await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW, 'partnerCenter')).accessToken;
+    const graph = (await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW, 'graph')).accessToken;
+    const pcCheck = await verifyAccessToken(keyRing, pc, NOW, 'partnerCenter');
+    expect(pcCheck).toMatchObject({ ok: true, claims: { tenantId: contoso.tenant.id, appId: contoso.app.clientId } });
+    expect((await verifyAccessToken(keyRing, graph, NOW, 'graph')).ok).toBe(true);
+    expect(await verifyAccessToken(keyRing, pc, NOW)).toEqual({ ok: false, reason: 'InvalidAudience' });
+    expect(await verifyAccessToken(keyRing, pc, NOW, 'graph')).toEqual({ ok: false, reason: 'InvalidAudience' });
+    expect(await verifyAccessToken(keyRing, graph, NOW, 'partnerCenter')).toEqual({ ok: false, reason: 'InvalidAudience' });
+  });
+
+  it('accepts Partner Center’s resource with or without the trailing slash and its app id as aud, nothing else', async () => {
+    const [key] = (await keyRing.ensure(), await store.signingKeys.list());
+    const sign = async (claims: Record<string, unknown>) =>
+      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key?.kid ?? '' }).sign(await importPKCS8(key?.privatePkcs8 ?? '', 'RS256'));
+    const iat = NOW.getTime() / 1000;
+    const base = { iss: `https://sts.windows.net/${contoso.tenant.id}/`, iat, exp: iat + 3600, tid: contoso.tenant.id, appid: contoso.app.clientId };
+    for (const aud of [PARTNER_CENTER_RESOURCE, `${PARTNER_CENTER_RESOURCE}/`, PARTNER_CENTER_APP_ID]) {
+      expect((await verifyAccessToken(keyRing, await sign({ ...base, aud }), NOW, 'partnerCenter')).ok, aud).toBe(true);
+    }
+    for (const aud of ['https://graph.windows.net', 'https://graph.microsoft.com', '00000003-0000-0000-c000-000000000000', 'https://api.partnercenter.microsoft.com/v1']) {
+      expect(await verifyAccessToken(keyRing, await sign({ ...base, aud }), NOW, 'partnerCenter'), aud).toEqual({ ok: false, reason: 'InvalidAudience' });
+    }
   });
 });
 

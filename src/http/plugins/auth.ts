@@ -37,7 +37,8 @@ export const auth: TarmacPlugin = unencapsulated(async (app) => {
     if (token === undefined) {
       throw unauthorized(`Access token is empty. Send 'Authorization: Bearer <token>'. ${TOKEN_HELP}`, false);
     }
-    const check = await verifyAccessToken(app.keyRing, token, app.now());
+    // Graph accepts only Graph tokens: a Partner Center token is InvalidAudience.
+    const check = await verifyAccessToken(app.keyRing, token, app.now(), 'graph');
     if (!check.ok) throw unauthorized(REJECTION_MESSAGES[check.reason], true);
     const tenant = await app.tenantsStore.tenants.findById(check.claims.tenantId);
     if (!tenant) throw unauthorized("Access token validation failure. The token's tenant no longer exists.", true);

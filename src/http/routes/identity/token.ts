@@ -1,9 +1,18 @@
 // The token endpoint, as Entra's: POST /{tenant}/oauth2/v2.0/token (and the v1 /{tenant}/oauth2/token with
-// `resource`), client credentials only, form body or HTTP Basic client authentication.
+// `resource`), client credentials only, form body or HTTP Basic client authentication. Tokens are for Microsoft Graph
+// or for Partner Center, by the scope's (or resource's) name; any tenant's app may get either (whether the caller may
+// use Partner Center, i.e. is a partner, is for the Partner Center routes to say).
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
-import { GRAPH_APP_ID, GRAPH_RESOURCE, issueAccessToken } from '../../../tokens/index.js';
+import {
+  GRAPH_APP_ID,
+  GRAPH_RESOURCE,
+  PARTNER_CENTER_APP_ID,
+  PARTNER_CENTER_RESOURCE,
+  issueAccessToken,
+  type TokenAudience,
+} from '../../../tokens/index.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
 import { EntraErrorSchema, entraErrors } from '../../entra-errors.js';
 import { resolveTenant } from './resolve-tenant.js';
@@ -17,7 +26,7 @@ const TokenRequest = Type.Object(
     grant_type: Type.Optional(Type.String({ examples: ['client_credentials'] })),
     client_id: Type.Optional(Type.String({ description: 'Application (client) id' })),
     client_secret: Type.Optional(Type.String({ description: 'Client secret (or send client_id:client_secret as HTTP Basic)' })),
-    scope: Type.Optional(Type.String({ examples: ['https://graph.microsoft.com/.default'] })),
+    scope: Type.Optional(Type.String({ examples: ['https://graph.microsoft.com/.default', 'https://api.partnercenter.microsoft.com/.default'] })),
   },
   { additionalProperties: true },
 );
@@ -27,7 +36,7 @@ const TokenRequestV1 = Type.Object(
     grant_type: Type.Optional(Type.String({ examples: ['client_credentials'] })),
     client_id: Type.Optional(Type.String()),
     client_secret: Type.Optional(Type.String()),
-    resource: Type.Optional(Type.String({ examples: ['https://graph.microsoft.com'] })),
+    resource: Type.Optional(Type.String({ examples: ['https://graph.microsoft.com', 'https://api.partnercenter.microsoft.com'] })),
   },
   { additionalProperties: true },
 );
@@ -36,7 +45,7 @@ const TokenResponse = Type.Object({
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Seconds until the token expires' }),
   ext_expires_in: Type.Integer(),
-  access_token: Type.String({ description: 'RS256 JWT for https://graph.microsoft.com' }),
+  access_token: Type.String({ description: 'RS256 JWT for https://graph.microsoft.com or https://api.partnercenter.microsoft.com' }),
 });
 
 const TokenResponseV1 = Type.Object({
@@ -49,8 +58,22 @@ const TokenResponseV1 = Type.Object({
   access_token: Type.String(),
 });
 
-/** Resources a Graph token may be requested for, as written in scopes or `resource` (compared lowercase). */
-const GRAPH_RESOURCE_NAMES = new Set([GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, GRAPH_APP_ID]);
+/** The API a token is requested for, by the resource as written in a scope or `resource` (compared lowercase). */
+const RESOURCE_AUDIENCES = new Map<string, TokenAudience>([
+  [GRAPH_RESOURCE, 'graph'],
+  [`${GRAPH_RESOURCE}/`, 'graph'],
+  [GRAPH_APP_ID, 'graph'],
+  [PARTNER_CENTER_RESOURCE, 'partnerCenter'],
+  [`${PARTNER_CENTER_RESOURCE}/`, 'partnerCenter'],
+  [PARTNER_CENTER_APP_ID, 'partnerCenter'],
+]);
+
+/** The API `resource` names (throws Entra's unknown-resource error for any other). */
+function audienceOf(resource: string, tenantParam: string): TokenAudience {
+  const audience = RESOURCE_AUDIENCES.get(resource.toLowerCase());
+  if (audience === undefined) throw entraErrors.unknownResource(resource, tenantParam);
+  return audience;
+}
 
 const rateLimit = {
   max: 300,
@@ -127,14 +150,13 @@ async function checkSecret(app: TarmacApp, tenant: Tenant, clientId: string, cli
   return result.app;
 }
 
-/** The resource of a client-credentials scope (`<resource>/.default`), checked to be Microsoft Graph. */
-function graphScope(scope: string | undefined, tenantParam: string): void {
+/** The API of a client-credentials scope (`<resource>/.default`): Microsoft Graph or Partner Center. */
+function scopeAudience(scope: string | undefined, tenantParam: string): TokenAudience {
   if (scope === undefined) throw entraErrors.missingParameter('scope');
   const scopes = scope.split(/\s+/).filter((s) => s !== '');
   const only = scopes[0];
   if (scopes.length !== 1 || only === undefined || !only.toLowerCase().endsWith('/.default')) throw entraErrors.invalidScope(scope);
-  const resource = only.slice(0, -'/.default'.length);
-  if (!GRAPH_RESOURCE_NAMES.has(resource.toLowerCase())) throw entraErrors.unknownResource(resource, tenantParam);
+  return audienceOf(only.slice(0, -'/.default'.length), tenantParam);
 }
 
 export const tokenRoutes: TarmacPlugin = async (app) => {
@@ -146,7 +168,8 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
         tags: ['identity'],
         summary: 'Get an access token (client credentials), like Entra ID',
         description:
-          'Form body: grant_type=client_credentials, client_id, client_secret, scope=https://graph.microsoft.com/.default. ' +
+          'Form body: grant_type=client_credentials, client_id, client_secret, scope=https://graph.microsoft.com/.default ' +
+          '(or https://api.partnercenter.microsoft.com/.default for Partner Center). ' +
           'Answers Entra-shaped errors (AADSTS codes).',
         consumes: ['application/x-www-form-urlencoded'],
         params: TenantParams,
@@ -158,9 +181,9 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
       const tenant = await resolveTenant(app.tenantsStore, request.params.tenant);
       const body = formOf(request);
       const { clientId, clientSecret } = grantAndClient(request, body);
-      graphScope(field(body, 'scope'), request.params.tenant);
+      const audience = scopeAudience(field(body, 'scope'), request.params.tenant);
       const client = await checkSecret(app, tenant, clientId, clientSecret, request.params.tenant);
-      const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now());
+      const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now(), audience);
       return reply.headers(noStore).send({
         token_type: 'Bearer' as const,
         expires_in: token.expiresIn,
@@ -177,7 +200,9 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
       schema: {
         tags: ['identity'],
         summary: 'Get an access token with the v1 endpoint (resource instead of scope)',
-        description: 'Form body: grant_type=client_credentials, client_id, client_secret, resource=https://graph.microsoft.com.',
+        description:
+          'Form body: grant_type=client_credentials, client_id, client_secret, resource=https://graph.microsoft.com ' +
+          '(or https://api.partnercenter.microsoft.com for Partner Center).',
         consumes: ['application/x-www-form-urlencoded'],
         params: TenantParams,
         body: TokenRequestV1,
@@ -190,9 +215,9 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
       const { clientId, clientSecret } = grantAndClient(request, body);
       const resource = field(body, 'resource');
       if (resource === undefined) throw entraErrors.missingParameter('resource');
-      if (!GRAPH_RESOURCE_NAMES.has(resource.toLowerCase())) throw entraErrors.unknownResource(resource, request.params.tenant);
+      const audience = audienceOf(resource, request.params.tenant);
       const client = await checkSecret(app, tenant, clientId, clientSecret, request.params.tenant);
-      const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now());
+      const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now(), audience);
       return reply.headers(noStore).send({
         token_type: 'Bearer' as const,
         expires_in: String(token.expiresIn),

@@ -7,6 +7,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   import: () => import('./import.bench.js'),
   lifecycle: () => import('./lifecycle.bench.js'),
   oobe: () => import('./oobe.bench.js'),
+  partner: () => import('./partner.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,6 +1,7 @@
 // A small Microsoft Graph client for the online commands: a client-credentials token from Tarmac's Entra-shaped
 // endpoint, JSON requests, @odata.nextLink paging, 429/503 Retry-After honoured, and Graph's error envelope turned
-// into one line. Works against Tarmac; written against Graph's documented shapes.
+// into one line. Works against Tarmac; written against Graph's documented shapes. With `scope` set to the Partner
+// Center API's, the same client speaks to Partner Center and to the OEM API (their ApiFault errors read the same way).
 
 /** Where and as whom the online commands connect (flags win over TARMAC_* variables). */
 export interface OnlineOptions {
@@ -71,11 +72,15 @@ export interface GraphResponse<T> {
 
 export interface RequestOptions {
   body?: unknown;
+  /** Extra request headers (Partner Center's MS-RequestId, MS-ContinuationToken). */
+  headers?: Record<string, string>;
   /** Retry 429 and 503 after Retry-After (default true). */
   retry?: boolean;
 }
 
 export interface GraphClientOptions {
+  /** The token's scope (default https://graph.microsoft.com/.default). */
+  scope?: string;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   /** Retries of one request on 429/503 (default 6). */
@@ -88,6 +93,9 @@ export interface GraphClientOptions {
 
 interface GraphErrorEnvelope {
   error?: { code?: unknown; message?: unknown };
+  /** Partner Center's ApiFault: {code, description, data, source}. */
+  code?: unknown;
+  description?: unknown;
 }
 
 interface TokenAnswer {
@@ -155,7 +163,7 @@ export class GraphClient {
       {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: this.options.scope ?? 'https://graph.microsoft.com/.default' }).toString(),
       },
       'token',
     );
@@ -180,7 +188,7 @@ export class GraphClient {
     const url = /^https?:\/\//i.test(path) ? path : `${this.connection.server}${path.startsWith('/') ? '' : '/'}${path}`;
     const maxRetries = options.retry === false ? 0 : (this.options.maxRetries ?? 6);
     for (let attempt = 0; ; attempt++) {
-      const headers: Record<string, string> = { authorization: `Bearer ${await this.accessToken()}`, accept: 'application/json' };
+      const headers: Record<string, string> = { authorization: `Bearer ${await this.accessToken()}`, accept: 'application/json', ...options.headers };
       let body: string | undefined;
       if (options.body !== undefined) {
         headers['content-type'] = 'application/json';
@@ -211,9 +219,16 @@ export class GraphClient {
         continue;
       }
       const envelope = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as GraphErrorEnvelope;
-      const code = typeof envelope.error?.code === 'string' ? envelope.error.code : `HTTP${res.status}`;
+      const fault = typeof envelope.description === 'string' && (typeof envelope.code === 'number' || typeof envelope.code === 'string');
+      const code = typeof envelope.error?.code === 'string' ? envelope.error.code : fault ? String(envelope.code) : `HTTP${res.status}`;
       const message =
-        typeof envelope.error?.message === 'string' ? humanMessage(envelope.error.message) : typeof parsed === 'string' ? parsed.slice(0, 200) : res.statusText;
+        typeof envelope.error?.message === 'string'
+          ? humanMessage(envelope.error.message)
+          : fault
+            ? String(envelope.description)
+            : typeof parsed === 'string'
+              ? parsed.slice(0, 200)
+              : res.statusText;
       throw new GraphRequestError(res.status, code, message, method, new URL(url).pathname, retryAfter);
     }
   }

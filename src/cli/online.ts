@@ -1,14 +1,19 @@
 // What the online commands share: the connection from flags or TARMAC_* variables, a Graph client that says when it
 // waits out throttling, and one place that turns failures into a message and an exit code (2: the command could
 // not run — unreachable server, refused credentials, unexpected Graph error).
-import { CliUsageError, GraphClient, GraphRequestError, connectionOf, type OnlineOptions } from './graph-client.js';
+import { CliUsageError, GraphClient, GraphRequestError, connectionOf, type GraphClientOptions, type OnlineOptions } from './graph-client.js';
 import type { ExitCode } from './command-kit.js';
 import { createOutput, type Output } from './output.js';
 
-export async function runOnline(opts: OnlineOptions, body: (client: GraphClient, out: Output) => Promise<ExitCode>): Promise<ExitCode> {
+export async function runOnline(
+  opts: OnlineOptions,
+  body: (client: GraphClient, out: Output) => Promise<ExitCode>,
+  clientOptions: Pick<GraphClientOptions, 'scope'> = {},
+): Promise<ExitCode> {
   const out = createOutput();
   try {
     const client = new GraphClient(connectionOf(opts), {
+      ...clientOptions,
       onRetry: ({ status, seconds }) => out.error(out.color.dim(`Tarmac answered ${status}${status === 429 ? ' (throttled)' : ''}; retrying in ${seconds} s.`)),
     });
     return await body(client, out);

@@ -6,12 +6,11 @@
 // failed or was not sent.
 import { randomUUID } from 'node:crypto';
 import { access } from 'node:fs/promises';
-import cliProgress from 'cli-progress';
 import { readCsv, type CsvDiagnostic, type CsvRecord } from '../../csv/index.js';
 import { CliUsageError, GraphRequestError, mapLimit, odataString, type GraphClient, type OnlineOptions } from '../graph-client.js';
 import type { ExitCode } from '../command-kit.js';
 import { IMPORT_ERROR_HELP, runOnline } from '../online.js';
-import type { Output } from '../output.js';
+import { progressReporter } from '../progress.js';
 
 export const IMPORT_CHUNK = 500;
 const IMPORTS = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities';
@@ -58,42 +57,6 @@ function itemOf(record: CsvRecord, importId: string, groupTag: string | undefine
     groupTag: groupTag ?? record.groupTag,
     assignedUserPrincipalName: record.assignedUser,
     state: { deviceImportStatus: 'pending', deviceRegistrationId: '', deviceErrorCode: 0, deviceErrorName: '' },
-  };
-}
-
-/** Progress on stderr: a bar on a terminal, a few plain lines otherwise, nothing with --json. */
-function progressReporter(out: Output, json: boolean) {
-  const tty = Boolean(process.stderr.isTTY) && !json;
-  let bar: cliProgress.SingleBar | undefined;
-  let lastPlain = '';
-  return {
-    note(text: string): void {
-      if (json) return;
-      if (bar) bar.stop();
-      bar = undefined;
-      out.error(out.color.dim(text));
-    },
-    update(done: number, total: number, phase: string): void {
-      if (json || total === 0) return;
-      if (tty) {
-        if (!bar) {
-          bar = new cliProgress.SingleBar(
-            { stream: process.stderr, format: ' {bar} {value}/{total} {phase}', hideCursor: true, clearOnComplete: true },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total, done, { phase });
-        }
-        bar.update(done, { phase });
-      } else if (done === total && lastPlain !== `${phase} ${done}`) {
-        // Plain output: one line when a phase completes.
-        out.error(`${phase}: ${done}/${total}`);
-        lastPlain = `${phase} ${done}`;
-      }
-    },
-    stop(): void {
-      bar?.stop();
-      bar = undefined;
-    },
   };
 }
 

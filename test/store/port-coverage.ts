@@ -39,6 +39,7 @@ const DEVICES: MethodNames<DeviceRepository> = {
   hardwareHash: true,
   delete: true,
   replaceHardware: true,
+  attachHardware: true,
 };
 
 const IDENTITY_KEYS: MethodNames<IdentityKeyRepository> = { owners: true };

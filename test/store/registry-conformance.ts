@@ -508,7 +508,7 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         const owners = await r.store.identityKeys.owners(next.keys);
         expect(owners.map((o) => [o.tenantId, o.deviceId])).toEqual(next.keys.map(() => [r.a.id, reg.device.id]));
         // Replacing with no keys leaves none.
-        await r.store.devices.replaceHardware(r.a.id, reg.device.id, reg.hardwareHash, [], at(101));
+        await r.store.devices.replaceHardware(r.a.id, reg.device.id, reg.hardwareHash!, [], at(101));
         expect(await r.store.identityKeys.owners(next.keys)).toEqual([]);
         expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toEqual(reg.hardwareHash);
       });

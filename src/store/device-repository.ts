@@ -146,7 +146,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
       .onConflict((oc) => oc.column('device_id').doUpdateSet({ hardware_hash: hardwareHash }))
       .execute();
     await this.db.deleteFrom('device_identity_keys').where('tenant_id', '=', tenantId).where('device_id', '=', id).execute();
-    await this.insertKeys(tenantId, id, keys, now);
+    await insertKeys(this.db, tenantId, id, keys, now);
   }
 
   async attachHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], fields: AttachedHardwareFields, now: string): Promise<boolean> {
@@ -164,7 +164,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
       const held = await trx.selectFrom('device_identity_keys').select(['kind', 'value']).where('device_id', '=', id).execute();
       const holds = new Set(held.map((k) => `${k.kind}:${k.value}`));
-      await this.insertKeys(tenantId, id, keys.filter((k) => !holds.has(`${k.kind}:${k.value}`)), now, trx);
+      await insertKeys(trx, tenantId, id, keys.filter((k) => !holds.has(`${k.kind}:${k.value}`)), now);
       await trx
         .updateTable('autopilot_devices')
         .set({
@@ -184,22 +184,23 @@ export class KyselyDeviceRepository implements DeviceRepository {
     return atomically(this.db, write);
   }
 
-  private async insertKeys(tenantId: string, id: string, keys: IdentityKey[], now: string, db: Executor = this.db): Promise<void> {
-    if (keys.length === 0) return;
-    try {
-      await db
-        .insertInto('device_identity_keys')
-        .values(keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })))
-        .execute();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new KeyTakenError('An identity key of the new hardware is registered to another device', { cause: err });
-      throw err;
-    }
-  }
-
   async delete(tenantId: string, id: string): Promise<boolean> {
     // Hash and identity keys go by ON DELETE CASCADE; the Entra object's link by ON DELETE SET NULL.
     const result = await this.db.deleteFrom('autopilot_devices').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+}
+
+/** Adds identity keys to a device; a key another device holds rejects with KeyTakenError. */
+async function insertKeys(db: Executor, tenantId: string, id: string, keys: IdentityKey[], now: string): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    await db
+      .insertInto('device_identity_keys')
+      .values(keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })))
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new KeyTakenError('An identity key of the new hardware is registered to another device', { cause: err });
+    throw err;
   }
 }

@@ -4,13 +4,13 @@ import type { AutopilotDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
 import { OobeError } from './errors.js';
 import { captureIfAutomatic, checkHardware, type HardwareCheck } from './hardware-remediation.js';
-import { presentedHardware, registeredDevice } from './identify-device.js';
+import { presentedHardware, registeredDeviceAtBoot } from './identify-device.js';
 
 export async function checkIn(store: Store, input: { hardwareHash: unknown }, now: Date): Promise<{ device: AutopilotDevice; hardware: HardwareCheck }> {
   const hardware = presentedHardware(input.hardwareHash);
   const stamp = now.toISOString();
   return store.transaction(async (tx) => {
-    const device = await registeredDevice(tx, hardware);
+    const device = await registeredDeviceAtBoot(tx, hardware, stamp);
     const managed = device.managedDeviceId ? await tx.intune.find(device.tenantId, device.managedDeviceId) : undefined;
     if (!managed) {
       throw new OobeError('EnrollmentBlocked', `Device ${device.serialNumber || device.id} is not enrolled in Intune: enroll it first (POST /oobe/v1/enroll).`);

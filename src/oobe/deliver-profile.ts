@@ -7,7 +7,7 @@ import type { DevicePatch } from '../registry/ports.js';
 import type { AutopilotDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
 import { checkHardware, type HardwareCheck } from './hardware-remediation.js';
-import { presentedHardware, registeredDevice } from './identify-device.js';
+import { presentedHardware, registeredDevice, registeredDeviceAtBoot } from './identify-device.js';
 import type { OobeTenants } from './ports.js';
 
 export interface ProfileDelivery {
@@ -31,7 +31,8 @@ export async function deliverProfile(
   const tenant = { id: found.tenantId, domain: (await tenants.domainOf(found.tenantId)) ?? '' };
   const stamp = now.toISOString();
   return store.transaction(async (tx) => {
-    const device = await registeredDevice(tx, hardware);
+    // A device a partner or OEM registered without a hash takes this one as its registered hash.
+    const device = await registeredDeviceAtBoot(tx, hardware, stamp);
     const check = await checkHardware(tx, device, hardware, stamp);
     const profile = device.deploymentProfileId ? await tx.profiles.find(device.tenantId, device.deploymentProfileId) : null;
     const document = autopilotConfigurationFile({ profile, tenant, device: { serialNumber: device.serialNumber }, random });

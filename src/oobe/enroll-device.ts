@@ -14,7 +14,7 @@ import type { EntraDevicePatch } from '../directory/ports.js';
 import type { Store } from '../ports.js';
 import { OobeError, SDM_ONE_TIME_LIMIT_HRESULT, SDM_ONE_TIME_LIMIT_MESSAGE } from './errors.js';
 import { captureIfAutomatic, checkHardware, type HardwareCheck } from './hardware-remediation.js';
-import { presentedHardware, registeredDevice, windowsDefaultName } from './identify-device.js';
+import { presentedHardware, registeredDevice, registeredDeviceAtBoot, windowsDefaultName } from './identify-device.js';
 import type { OobeTenants } from './ports.js';
 
 /** The Intune MDM application id Entra records on managed devices (mdmAppId). */
@@ -89,7 +89,7 @@ export async function enrollDevice(
     }
   }
   return store.transaction(async (tx): Promise<EnrollResult> => {
-    const device = await registeredDevice(tx, hardware);
+    const device = await registeredDeviceAtBoot(tx, hardware, stamp);
     const label = device.serialNumber || device.id;
     if (device.enrollmentState === 'blocked') {
       return {

@@ -6,6 +6,8 @@ export type OobeErrorKind =
   | 'InvalidZtdHardwareHash'
   /** 807: no tenant has registered this hardware (the PC then runs a normal OOBE). */
   | 'ZtdDeviceIsNotRegistered'
+  /** 813: the hash matches several registrations without a hash (one by tuple, one by product key ID). */
+  | 'ZtdDeviceIsNotUnique'
   /** 0x80180014 and friends: the enrollment is refused in the device's current state. */
   | 'EnrollmentBlocked'
   /** Workplace join: the user principal name's domain belongs to no tenant. */
@@ -26,7 +28,7 @@ export class OobeError extends Error {
   constructor(
     readonly kind: OobeErrorKind,
     message: string,
-    /** DDS number (802, 807) or Windows HRESULT ('0x80180014') when there is one. */
+    /** DDS number (802, 807, 813) or Windows HRESULT ('0x80180014') when there is one. */
     readonly errorCode?: number | string,
   ) {
     super(message);

@@ -1,7 +1,22 @@
 // What every device-side call starts with: decode the presented hash (802 when it does not decode) and find the
 // Autopilot device it belongs to in the global registry (807 when none), whichever tenant registered it.
+//
+// The hash's identity keys (tuple, SMBIOS UUID, product key ID, TPM EK; src/hash/identity.ts) are looked up among
+// the registered keys. Registrations WITH a hash always win: the one holding most of the keys is the device. Only
+// when no registration with a hash holds any key do registrations WITHOUT a hash count (a partner or OEM registered
+// the device by product key ID or by its (manufacturer, model, serial) tuple; src/registry/process-imports.ts):
+// - one such registration: it is the device when its product key ID equals the hash's, or when its manufacturer,
+//   model and serial number equal the hash's SMBIOS values exactly (trimmed) — case-sensitive to match, although
+//   the key, being normalised, is case-insensitive to collide. A registered tuple that differs only in letter case
+//   (or spacing) is no match: 807, naming the differing field with the device's own value;
+// - two of them (one holds the tuple, another the product key ID; same tenant or not): 813 ZtdDeviceIsNotUnique,
+//   naming the kinds of registration that collide but no tenant, and nothing is attached;
+// - on a match the device gets its profile, and the presented hash becomes its registered hash (hash, its identity
+//   keys, empty hardware properties filled: registeredDeviceAtBoot / src/registry/attach-hardware.ts), in the
+//   caller's transaction and only once, however many first boots race.
 import { randomInt } from 'node:crypto';
 import { decodeHardwareHash, type DecodedHash, type DeviceIdentity, type HardwareInventory } from '../hash/index.js';
+import { attachFirstHardware } from '../registry/attach-hardware.js';
 import { registryKeys } from '../registry/identity-keys.js';
 import type { AutopilotDevice, IdentityKey } from '../model/index.js';
 import type { Store } from '../ports.js';
@@ -33,27 +48,118 @@ export function presentedHardware(hardwareHash: unknown): PresentedHardware {
 }
 
 /**
- * The registered Autopilot device this hardware is (the one holding most of its keys), in any tenant; OobeError 807
- * when no tenant registered it.
+ * The registered Autopilot device this hardware is, in any tenant (see the rules above); OobeError 807 when no
+ * tenant registered it (or a registration without a hash does not match it exactly), 813 when it matches two
+ * registrations without a hash. Reads only: a first boot's hash is attached by registeredDeviceAtBoot.
  */
 export async function registeredDevice(store: Store, hardware: PresentedHardware): Promise<AutopilotDevice> {
-  const owners = await store.identityKeys.owners(hardware.keys);
-  const votes = new Map<string, { tenantId: string; deviceId: string; n: number }>();
-  for (const o of owners) {
-    const v = votes.get(o.deviceId) ?? { tenantId: o.tenantId, deviceId: o.deviceId, n: 0 };
-    v.n += 1;
-    votes.set(o.deviceId, v);
+  return (await identify(store, hardware)).device;
+}
+
+/**
+ * Inside a transaction: registeredDevice, and a device registered without a hash takes the presented one as its
+ * registered hash (idempotent: a second boot, or a concurrent one, changes nothing). Returns the device as it is after.
+ */
+export async function registeredDeviceAtBoot(tx: Store, hardware: PresentedHardware, now: string): Promise<AutopilotDevice> {
+  const { device, hashless } = await identify(tx, hardware);
+  return hashless ? attachFirstHardware(tx, device, hardware, now) : device;
+}
+
+interface Holder {
+  tenantId: string;
+  deviceId: string;
+  /** Kinds of the presented keys the registration holds. */
+  kinds: Set<string>;
+}
+
+/** The kinds of key a registration without a hash holds (process-imports.ts gives it exactly one of them). */
+const HASHLESS_KINDS = new Set(['tuple', 'pkid']);
+
+async function identify(store: Store, hardware: PresentedHardware): Promise<{ device: AutopilotDevice; hashless: boolean }> {
+  const holders = new Map<string, Holder>();
+  for (const o of await store.identityKeys.owners(hardware.keys)) {
+    const h = holders.get(o.deviceId) ?? { tenantId: o.tenantId, deviceId: o.deviceId, kinds: new Set<string>() };
+    h.kinds.add(o.kind);
+    holders.set(o.deviceId, h);
   }
-  const best = [...votes.values()].sort((a, b) => b.n - a.n || (a.deviceId < b.deviceId ? -1 : 1))[0];
-  const device = best ? await store.devices.find(best.tenantId, best.deviceId) : undefined;
-  if (!device) {
-    throw new OobeError(
-      'ZtdDeviceIsNotRegistered',
-      `ZtdDeviceIsNotRegistered: no tenant has registered this device (serial number '${hardware.identity.serialNumber ?? ''}'); it gets the normal Windows OOBE.`,
-      807,
-    );
+  const withHash: Holder[] = [];
+  const withoutHash: Holder[] = [];
+  for (const h of holders.values()) {
+    // A UUID, TPM or serial key only ever comes from a hash: no need to look for the hash row then.
+    const hasHash = [...h.kinds].some((k) => !HASHLESS_KINDS.has(k)) || (await store.devices.hardwareHash(h.tenantId, h.deviceId)) !== undefined;
+    (hasHash ? withHash : withoutHash).push(h);
   }
-  return device;
+  if (withHash.length > 0) {
+    const best = withHash.sort((a, b) => b.kinds.size - a.kinds.size || (a.deviceId < b.deviceId ? -1 : 1))[0];
+    const device = await store.devices.find(best.tenantId, best.deviceId);
+    if (!device) throw notRegistered(hardware);
+    return { device, hashless: false };
+  }
+  if (withoutHash.length > 1) throw notUnique(withoutHash);
+  const only = withoutHash[0];
+  const device = only ? await store.devices.find(only.tenantId, only.deviceId) : undefined;
+  if (!only || !device) throw notRegistered(hardware);
+  const pkidMatch = only.kinds.has('pkid') && hardware.identity.productKeyId !== null && device.productKey.trim() === hardware.identity.productKeyId;
+  if (pkidMatch) return { device, hashless: true };
+  const differing = only.kinds.has('tuple') ? tupleDifferences(device, hardware.identity) : [];
+  if (only.kinds.has('tuple') && differing.length === 0) return { device, hashless: true };
+  throw caseMismatch(hardware, differing);
+}
+
+const TUPLE_FIELDS = [
+  ['manufacturer', 'manufacturer'],
+  ['model', 'model'],
+  ['serialNumber', 'serial number'],
+] as const;
+
+/** The tuple fields whose registered value is not exactly the SMBIOS value (their keys are equal: case or spacing). */
+function tupleDifferences(device: AutopilotDevice, identity: DeviceIdentity): { label: string; presented: string; caseOnly: boolean }[] {
+  const out: { label: string; presented: string; caseOnly: boolean }[] = [];
+  for (const [field, label] of TUPLE_FIELDS) {
+    const registered = device[field].trim();
+    const presented = identity[field] ?? '';
+    if (registered !== presented) out.push({ label, presented, caseOnly: registered.toUpperCase() === presented.toUpperCase() });
+  }
+  return out;
+}
+
+function notRegistered(hardware: PresentedHardware): OobeError {
+  return new OobeError(
+    'ZtdDeviceIsNotRegistered',
+    `ZtdDeviceIsNotRegistered: no tenant has registered this device (serial number '${hardware.identity.serialNumber ?? ''}'); it gets the normal Windows OOBE.`,
+    807,
+  );
+}
+
+/** 807 for a tuple registration that matches the hash's key but not its exact SMBIOS values. Names the fields and the
+ *  device's own values, never the registered ones (they may be another tenant's data). */
+function caseMismatch(hardware: PresentedHardware, differing: { label: string; presented: string; caseOnly: boolean }[]): OobeError {
+  if (differing.length === 0) return notRegistered(hardware);
+  const how = differing.every((d) => d.caseOnly) ? 'in letter case' : 'in letter case or spacing';
+  const fields = differing.map((d) => `${d.label} '${d.presented}'`).join(', ');
+  return new OobeError(
+    'ZtdDeviceIsNotRegistered',
+    `ZtdDeviceIsNotRegistered: this device is registered by its manufacturer, model and serial number only, and the registered tuple differs ${how} ` +
+      `from the device's SMBIOS ${fields}. A tuple matches case-sensitively: register the device with its SMBIOS values exactly as the device reports ` +
+      `them (or by its hardware hash). Until then it gets the normal Windows OOBE.`,
+    807,
+  );
+}
+
+const KIND_NAMES: Record<string, string> = {
+  tuple: 'its manufacturer, model and serial number (tuple)',
+  pkid: 'its product key ID',
+};
+
+/** 813: the hash matches several registrations without a hash. Names the kinds, never the tenants. */
+function notUnique(holders: Holder[]): OobeError {
+  const kinds = holders.map((h) => [...h.kinds].sort().map((k) => KIND_NAMES[k] ?? k).join(' and '));
+  return new OobeError(
+    'ZtdDeviceIsNotUnique',
+    `ZtdDeviceIsNotUnique: this device's hash matches ${holders.length} registrations without a hardware hash — one by ${kinds.join(', another by ')} — ` +
+      `so it cannot tell which one is this device. Nothing was changed; delete all but one of these registrations, then restart the device.`,
+    813,
+  );
 }
 
 const NAME_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';

@@ -2,7 +2,7 @@
 // No HTTP (src/http/routes/oobe.ts) and no SQL (the registry store).
 export { OobeError, SDM_ONE_TIME_LIMIT_HRESULT, SDM_ONE_TIME_LIMIT_MESSAGE, type OobeErrorKind } from './errors.js';
 export type { OobeTenants } from './ports.js';
-export { presentedHardware, registeredDevice, windowsDefaultName, type PresentedHardware } from './identify-device.js';
+export { presentedHardware, registeredDevice, registeredDeviceAtBoot, windowsDefaultName, type PresentedHardware } from './identify-device.js';
 export { compareHardware, describeBoardChange, type HardwareComparison, type BoardComponent, type ToleratedComponent } from './hardware-change.js';
 export { checkHardware, captureIfAutomatic, type HardwareCheck } from './hardware-remediation.js';
 export { deliverProfile, type ProfileDelivery } from './deliver-profile.js';

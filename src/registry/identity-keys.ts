@@ -1,5 +1,5 @@
 // How a decoded hash becomes registry keys, and which Entra physicalIds an Autopilot device carries.
-import { isPlaceholder, normalizeKeyPart, type DeviceIdentity } from '../hash/index.js';
+import { buildIdentity, isPlaceholder, normalizeKeyPart, type DeviceIdentity } from '../hash/index.js';
 import type { AutopilotDevice, IdentityKey } from '../model/index.js';
 
 /**
@@ -14,6 +14,30 @@ export function registryKeys(identity: DeviceIdentity, rowSerialNumber: string):
   });
   if (keys.length === 0 && !isPlaceholder(rowSerialNumber)) keys.push({ kind: 'serial', value: normalizeKeyPart(rowSerialNumber) });
   return keys;
+}
+
+/** What a partner or OEM registers a device by when it gives no hash. */
+export interface HashlessIdentifiers {
+  productKey: string;
+  serialNumber: string;
+  manufacturer: string;
+  model: string;
+}
+
+/**
+ * The registry key of a registration without a hash (Partner Center, OEM): the product key ID (`pkid`) when one is
+ * given (a serial number beside it changes nothing), else the (manufacturer, model, serial) `tuple`. Built by the
+ * codec's own buildIdentity, so the key is exactly the one a hash of that device yields: normalised (trimmed,
+ * whitespace collapsed, upper-case), placeholders refused. Null when the PKID is not 13 digits (or all zeros) or,
+ * without a PKID, a tuple part is missing or a placeholder.
+ */
+export function hashlessKey(ids: HashlessIdentifiers): IdentityKey | null {
+  if (ids.productKey.trim() !== '') {
+    const { productKeyId } = buildIdentity(null, null, null, null, ids.productKey, -1, null, null);
+    return productKeyId === null ? null : { kind: 'pkid', value: productKeyId };
+  }
+  const { tuple } = buildIdentity(ids.manufacturer, ids.model, ids.serialNumber, null, null, -1, null, null);
+  return tuple === null ? null : { kind: 'tuple', value: tuple };
 }
 
 export function keyString(key: IdentityKey): string {

@@ -59,7 +59,8 @@ export interface KeyOwner extends IdentityKey {
 /** Everything one registration writes, in one go. */
 export interface Registration {
   device: AutopilotDevice;
-  hardwareHash: Buffer;
+  /** Null for a partner or OEM registration by product key ID or tuple: its first hash comes at OOBE (attachHardware). */
+  hardwareHash: Buffer | null;
   keys: IdentityKey[];
   /** The Entra object to pre-create with it; absent when the device already has one (converting an enrolled device). */
   entra?: EntraDevice | undefined;
@@ -142,7 +143,17 @@ export interface DeviceRepository {
    * with KeyTakenError.
    */
   replaceHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], now: string): Promise<void>;
+  /**
+   * Gives a device registered without a hash (partner or OEM, by PKID or tuple) its first hash, at its first boot:
+   * stores the hash, adds those of `keys` the device does not hold yet and sets `fields`, only when the device has
+   * no hash yet. False (nothing changed) when it has one already (a concurrent first boot attached it) or there is
+   * no such device in the tenant. A key another device holds rejects with KeyTakenError.
+   */
+  attachHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], fields: AttachedHardwareFields, now: string): Promise<boolean>;
 }
+
+/** The device properties a first hash fills in (attachHardware): those the registration left empty. */
+export type AttachedHardwareFields = Partial<Pick<AutopilotDevice, 'serialNumber' | 'productKey' | 'manufacturer' | 'model' | 'skuNumber' | 'systemFamily'>>;
 
 export interface IdentityKeyRepository {
   /** The owners of whichever of `keys` are registered. */

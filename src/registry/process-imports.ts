@@ -4,11 +4,18 @@
 // it leaves them settled. Either way no device is half-registered and none is registered twice. Before registering,
 // the guardrails refuse Entra-registered and MDM-only devices of the same tenant (814, 897); after it, the lifecycle
 // hooks put the new Entra objects into their dynamic groups and resolve their profiles.
+//
+// Partner (Partner Center) and OEM rows go through the same worker. They may come without a hash: by product key ID
+// alone (key `pkid:<digits>`, a serial number beside it changes nothing) or by the (manufacturer, model, serial)
+// tuple (key `tuple:<MANUFACTURER|MODEL|SERIAL>`, normalised exactly as the codec normalises a hash's tuple, so a
+// hash of the device finds it at OOBE; see src/oobe/identify-device.ts). The device keeps the values as given and
+// no hash; 806/808 and the guardrails apply to that key as to any other. A customer row without a hash is refused
+// (802), as customers register by hash only.
 import { randomUUID } from 'node:crypto';
 import { decodeHardwareHash, isPlaceholder } from '../hash/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
-import { autopilotPhysicalIds, keyString, registryKeys } from './identity-keys.js';
+import { autopilotPhysicalIds, hashlessKey, keyString, registryKeys } from './identity-keys.js';
 import { KeyTakenError, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
 import { type IdentityKey } from '../model/index.js';
 import { type Store } from '../ports.js';
@@ -60,7 +67,8 @@ interface Candidate {
   row: ImportedDevice;
   keys: IdentityKey[];
   device: Omit<NewDeviceFields, 'id' | 'azureAdDeviceId'>;
-  hash: Buffer;
+  /** Null for a partner or OEM registration by product key ID or tuple. */
+  hash: Buffer | null;
 }
 
 async function settleLeased(tx: Store, options: ProcessImportsOptions): Promise<BatchResult> {
@@ -130,6 +138,8 @@ async function settleLeased(tx: Store, options: ProcessImportsOptions): Promise<
  * same tenant) replaces its registered hash and keys instead of failing with 806. Returns the device id when it did.
  */
 async function remediateByImport(tx: Store, c: Candidate, taken: KeyOwner[], now: string): Promise<string | undefined> {
+  // Without a hash there is no new hardware to put in place: a registration by PKID or tuple is 806 as ever.
+  if (c.hash === null) return undefined;
   const deviceIds = new Set(taken.map((o) => o.deviceId));
   if (deviceIds.size !== 1) return undefined;
   const device = await tx.devices.find(c.row.tenantId, taken[0].deviceId);
@@ -141,9 +151,17 @@ function failure(row: ImportedDevice, name: ZtdErrorName): ImportOutcome {
   return { id: row.id, status: 'error', deviceRegistrationId: null, deviceErrorCode: ZTD_ERRORS[name], deviceErrorName: name };
 }
 
+/** Who registered the device, as the row says (the customer's own rows: customer, null, null). */
+function originFields(row: ImportedDevice): Pick<NewDeviceFields, 'registeredBy' | 'registeredByTenantId' | 'partnerBatchId'> {
+  return { registeredBy: row.origin, registeredByTenantId: row.originTenantId, partnerBatchId: row.batchId };
+}
+
 /** Decodes a row's hash into a candidate registration, or the DDS error it earns. */
 function evaluate(row: ImportedDevice): Candidate | { error: ZtdErrorName } {
-  if (row.hardwareIdentifier === null || row.hardwareIdentifier.length === 0) return { error: 'InvalidZtdHardwareHash' };
+  if (row.hardwareIdentifier === null || row.hardwareIdentifier.length === 0) {
+    // Customers register by hash only; partners and OEMs may register by product key ID or tuple.
+    return row.origin === 'customer' ? { error: 'InvalidZtdHardwareHash' } : evaluateHashless(row);
+  }
   const decoded = decodeHardwareHash(row.hardwareIdentifier);
   const identity = decoded.identity;
   if (!decoded.valid || identity === null) return { error: 'InvalidZtdHardwareHash' };
@@ -163,6 +181,33 @@ function evaluate(row: ImportedDevice): Candidate | { error: ZtdErrorName } {
       ...hardwareFields(identity, decoded.inventory),
       groupTag: row.groupTag,
       userPrincipalName: row.assignedUserPrincipalName,
+      ...originFields(row),
+    },
+  };
+}
+
+/**
+ * A partner or OEM row without a hash: its product key ID or its tuple is the one key (hashlessKey). 803 when the
+ * PKID is not 13 digits or, without a PKID, the tuple is incomplete or holds a placeholder (the Partner Center and
+ * OEM APIs check the combination first; this is the safety net). The device keeps the values exactly as given:
+ * at OOBE the tuple must match the hash's SMBIOS values case-sensitively.
+ */
+function evaluateHashless(row: ImportedDevice): Candidate | { error: ZtdErrorName } {
+  const key = hashlessKey(row);
+  if (key === null) return { error: 'MissingZtdSerialNumberAndProductKey' };
+  return {
+    row,
+    keys: [key],
+    hash: null,
+    device: {
+      tenantId: row.tenantId,
+      serialNumber: row.serialNumber,
+      productKey: row.productKey,
+      manufacturer: row.manufacturer,
+      model: row.model,
+      groupTag: row.groupTag,
+      userPrincipalName: row.assignedUserPrincipalName,
+      ...originFields(row),
     },
   };
 }

@@ -4,7 +4,7 @@
 // A unique violation on an identity key (a concurrent registration of the same hardware in another process) becomes
 // KeyTakenError, so the domain retries and then sees the owner.
 import type { AutopilotDevice, IdentityKey, ListPage, ListQuery } from '../model/index.js';
-import { KeyTakenError, type DevicePatch, type DeviceRepository, type Registration } from '../registry/ports.js';
+import { KeyTakenError, type AttachedHardwareFields, type DevicePatch, type DeviceRepository, type Registration } from '../registry/ports.js';
 import { chunks } from './chunks.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
@@ -53,10 +53,9 @@ export class KyselyDeviceRepository implements DeviceRepository {
             })),
           )
           .execute();
-        await trx
-          .insertInto('autopilot_device_hashes')
-          .values(part.map((r) => ({ device_id: r.device.id, hardware_hash: r.hardwareHash })))
-          .execute();
+        // A partner or OEM registration by PKID or tuple has no hash (yet): no row until its first boot.
+        const hashes = part.flatMap((r) => (r.hardwareHash === null ? [] : [{ device_id: r.device.id, hardware_hash: r.hardwareHash }]));
+        if (hashes.length > 0) await trx.insertInto('autopilot_device_hashes').values(hashes).execute();
         const keys = part.flatMap((r) =>
           r.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: r.device.tenantId, device_id: r.device.id, created_at: r.device.createdAt })),
         );
@@ -140,23 +139,68 @@ export class KyselyDeviceRepository implements DeviceRepository {
     // The hash row has no tenant of its own: without this check another tenant's id would get the hash and the keys.
     const device = await this.db.selectFrom('autopilot_devices').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     if (!device) return;
-    await this.db.updateTable('autopilot_device_hashes').set({ hardware_hash: hardwareHash }).where('device_id', '=', id).execute();
+    // A device registered without a hash has no row to update: the new hash is its first.
+    await this.db
+      .insertInto('autopilot_device_hashes')
+      .values({ device_id: id, hardware_hash: hardwareHash })
+      .onConflict((oc) => oc.column('device_id').doUpdateSet({ hardware_hash: hardwareHash }))
+      .execute();
     await this.db.deleteFrom('device_identity_keys').where('tenant_id', '=', tenantId).where('device_id', '=', id).execute();
-    if (keys.length === 0) return;
-    try {
-      await this.db
-        .insertInto('device_identity_keys')
-        .values(keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })))
+    await insertKeys(this.db, tenantId, id, keys, now);
+  }
+
+  async attachHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], fields: AttachedHardwareFields, now: string): Promise<boolean> {
+    const write = async (trx: Executor): Promise<boolean> => {
+      // The hash row has no tenant of its own: without this check another tenant's id would get the hash and the keys.
+      const device = await trx.selectFrom('autopilot_devices').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      if (!device) return false;
+      // The hash row's primary key decides between two concurrent first boots: the second inserts nothing (on
+      // PostgreSQL it waits for the first to commit) and changes nothing else.
+      const inserted = await trx
+        .insertInto('autopilot_device_hashes')
+        .values({ device_id: id, hardware_hash: hardwareHash })
+        .onConflict((oc) => oc.column('device_id').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
+      const held = await trx.selectFrom('device_identity_keys').select(['kind', 'value']).where('device_id', '=', id).execute();
+      const holds = new Set(held.map((k) => `${k.kind}:${k.value}`));
+      await insertKeys(trx, tenantId, id, keys.filter((k) => !holds.has(`${k.kind}:${k.value}`)), now);
+      await trx
+        .updateTable('autopilot_devices')
+        .set({
+          ...(fields.serialNumber !== undefined ? { serial_number: fields.serialNumber } : {}),
+          ...(fields.productKey !== undefined ? { product_key: fields.productKey } : {}),
+          ...(fields.manufacturer !== undefined ? { manufacturer: fields.manufacturer } : {}),
+          ...(fields.model !== undefined ? { model: fields.model } : {}),
+          ...(fields.skuNumber !== undefined ? { sku_number: fields.skuNumber } : {}),
+          ...(fields.systemFamily !== undefined ? { system_family: fields.systemFamily } : {}),
+          updated_at: now,
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
         .execute();
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new KeyTakenError('An identity key of the new hardware is registered to another device', { cause: err });
-      throw err;
-    }
+      return true;
+    };
+    return atomically(this.db, write);
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
     // Hash and identity keys go by ON DELETE CASCADE; the Entra object's link by ON DELETE SET NULL.
     const result = await this.db.deleteFrom('autopilot_devices').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
+  }
+}
+
+/** Adds identity keys to a device; a key another device holds rejects with KeyTakenError. */
+async function insertKeys(db: Executor, tenantId: string, id: string, keys: IdentityKey[], now: string): Promise<void> {
+  if (keys.length === 0) return;
+  try {
+    await db
+      .insertInto('device_identity_keys')
+      .values(keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })))
+      .execute();
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new KeyTakenError('An identity key of the new hardware is registered to another device', { cause: err });
+    throw err;
   }
 }

@@ -10,8 +10,8 @@ export const INSERT_CHUNK = 500;
 export const IN_CHUNK = 1000;
 
 /** Runs `write` in the transaction `db` already is, or in a new one. */
-export async function atomically(db: Executor, write: (trx: Executor) => Promise<void>): Promise<void> {
-  if (db.isTransaction) await write(db);
-  else await db.transaction().execute(write);
+export async function atomically<T>(db: Executor, write: (trx: Executor) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return write(db);
+  return db.transaction().execute(write);
 }
 

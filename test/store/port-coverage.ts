@@ -40,6 +40,7 @@ const DEVICES: MethodNames<DeviceRepository> = {
   hardwareHash: true,
   delete: true,
   replaceHardware: true,
+  attachHardware: true,
 };
 
 const IDENTITY_KEYS: MethodNames<IdentityKeyRepository> = { owners: true };

@@ -24,6 +24,8 @@ import { processImportBatch } from '../../src/registry/process-imports.js';
 import { SQLITE_FILE_NAME, createStore, createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../../src/tenants/index.js';
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
+import { insertPartnerRows } from '../support/partner-rows.js';
+import { syntheticInventory } from '../../src/hash/index.js';
 import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 import { BETA_DEVICES, DEVICES, IMPORTS, PROFILES } from '../support/graph-paths.js';
 
@@ -477,6 +479,25 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
     await expectIndexedPlans(s, () => drainImports(s));
     const states = await Promise.all(ids.slice(-3).map(async (id) => (await call(s, s.contoso, 'GET', `${IMPORTS}/${id}`)).body.state.deviceErrorCode as number));
     expect(states).toEqual([806, 808, 814]);
+  });
+
+  it('partner/OEM registrations without a hash: the worker, then first boots by tuple and by PKID (attaching the hash), and 813', { timeout: 120_000 }, async () => {
+    const store = createStore(s.db);
+    const seeds = [SPARE_SEED + 2000, SPARE_SEED + 2001, SPARE_SEED + 2002];
+    const tuple = (seed: number) => {
+      const { manufacturer, model, serialNumber } = syntheticInventory(seed).system;
+      return { manufacturer: manufacturer ?? '', model: model ?? '', serialNumber: serialNumber ?? '' };
+    };
+    const pkid = (seed: number) => syntheticInventory(seed).productKey.productKeyId ?? '';
+    await insertPartnerRows(store, s.contoso.tenant.id, [tuple(seeds[0]), { productKey: pkid(seeds[1]) }, tuple(seeds[2])]);
+    await insertPartnerRows(store, s.fabrikam.tenant.id, [{ productKey: pkid(seeds[2]), origin: 'oem' }]);
+    await expectIndexedPlans(s, async () => {
+      await drainImports(s);
+      expect(await device(s, 'profile', { hardwareHash: syntheticHash(seeds[0]) })).toBe(200);
+      expect(await device(s, 'profile', { hardwareHash: syntheticHash(seeds[1]) })).toBe(200);
+      const conflict = await s.app.inject({ method: 'POST', url: '/oobe/v1/profile', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ hardwareHash: syntheticHash(seeds[2]) }) });
+      expect(conflict.statusCode).toBe(409);
+    });
   });
 
   it('Graph: GET by id, $filter eq/startswith/contains on serialNumber with $top, updateDeviceProperties, delete', { timeout: 120_000 }, async () => {

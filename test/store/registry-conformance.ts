@@ -509,7 +509,7 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         const owners = await r.store.identityKeys.owners(next.keys);
         expect(owners.map((o) => [o.tenantId, o.deviceId])).toEqual(next.keys.map(() => [r.a.id, reg.device.id]));
         // Replacing with no keys leaves none.
-        await r.store.devices.replaceHardware(r.a.id, reg.device.id, reg.hardwareHash, [], at(101));
+        await r.store.devices.replaceHardware(r.a.id, reg.device.id, reg.hardwareHash!, [], at(101));
         expect(await r.store.identityKeys.owners(next.keys)).toEqual([]);
         expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toEqual(reg.hardwareHash);
       });
@@ -534,6 +534,57 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toEqual(reg.hardwareHash);
         expect((await r.store.identityKeys.owners(reg.keys)).map((o) => o.deviceId)).toEqual(reg.keys.map(() => reg.device.id));
         expect(await r.store.identityKeys.owners(next.keys)).toEqual([]);
+      });
+
+      it('register without a hash (partner/OEM by tuple or PKID): no hash row; replaceHardware then gives it one', async ({ r }) => {
+        const tupleKey = { kind: 'tuple', value: 'HP|ELITEBOOK 840|SN-NOHASH' };
+        const reg = { ...registration(r.a.id, { keys: [tupleKey] }), hardwareHash: null };
+        await r.store.devices.register([reg]);
+        expect(await r.store.devices.find(r.a.id, reg.device.id)).toEqual(reg.device);
+        expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toBeUndefined();
+        expect((await r.store.identityKeys.owners([tupleKey])).map((o) => o.deviceId)).toEqual([reg.device.id]);
+        const next = hardware();
+        await r.store.devices.replaceHardware(r.a.id, reg.device.id, next.hash, next.keys, at(100));
+        expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toEqual(next.hash);
+      });
+
+      it('attachHardware: a device without a hash gets it, the keys it lacks and the fields, once; another tenant’s or a hashed device is left alone', async ({ r }) => {
+        const hw = hardware();
+        const tupleKey = hw.keys.find((k) => k.kind === 'tuple')!;
+        const reg = { ...registration(r.a.id, { keys: [tupleKey], device: { skuNumber: '', systemFamily: '' } }), hardwareHash: null };
+        const hashed = registration(r.a.id);
+        await r.store.devices.register([reg, hashed]);
+        const fields = { skuNumber: 'SKU-1', systemFamily: 'Family', productKey: '3302492178918' };
+        expect(await r.store.devices.attachHardware(r.b.id, reg.device.id, hw.hash, hw.keys, fields, at(90))).toBe(false);
+        expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toBeUndefined();
+        expect(await r.store.devices.attachHardware(r.a.id, randomUUID(), hw.hash, hw.keys, fields, at(90))).toBe(false);
+
+        expect(await r.store.devices.attachHardware(r.a.id, reg.device.id, hw.hash, hw.keys, fields, at(100))).toBe(true);
+        expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toEqual(hw.hash);
+        const owners = await r.store.identityKeys.owners(hw.keys);
+        expect(owners.map((o) => [o.kind, o.deviceId]).sort()).toEqual(hw.keys.map((k) => [k.kind, reg.device.id]).sort());
+        expect(await r.store.devices.find(r.a.id, reg.device.id)).toEqual({ ...reg.device, ...fields, updatedAt: at(100) });
+
+        // Again (a second first boot): nothing changes.
+        const other = hardware();
+        expect(await r.store.devices.attachHardware(r.a.id, reg.device.id, other.hash, other.keys, { skuNumber: 'X' }, at(110))).toBe(false);
+        expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toEqual(hw.hash);
+        expect(await r.store.identityKeys.owners(other.keys)).toEqual([]);
+        expect(await r.store.devices.find(r.a.id, reg.device.id)).toMatchObject({ skuNumber: 'SKU-1', updatedAt: at(100) });
+        // A device registered with a hash is never overwritten.
+        expect(await r.store.devices.attachHardware(r.a.id, hashed.device.id, other.hash, other.keys, {}, at(120))).toBe(false);
+        expect(await r.store.devices.hardwareHash(r.a.id, hashed.device.id)).toEqual(hashed.hardwareHash);
+      });
+
+      it('attachHardware: a key another device holds rejects with KeyTakenError (and a transaction leaves the device without a hash)', async ({ r }) => {
+        const hw = hardware();
+        const holder = registration(r.b.id);
+        const reg = { ...registration(r.a.id, { keys: [hw.keys[0]!] }), hardwareHash: null };
+        await r.store.devices.register([holder, reg]);
+        const attaching = r.store.transaction((tx) => tx.devices.attachHardware(r.a.id, reg.device.id, hw.hash, [...hw.keys, holder.keys[0]!], {}, at(100)));
+        await expect(attaching).rejects.toBeInstanceOf(KeyTakenError);
+        expect(await r.store.devices.hardwareHash(r.a.id, reg.device.id)).toBeUndefined();
+        expect((await r.store.identityKeys.owners(hw.keys)).map((o) => o.deviceId)).toEqual([reg.device.id]);
       });
     });
 

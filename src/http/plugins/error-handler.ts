@@ -77,6 +77,8 @@ const OOBE_STATUS: Record<OobeErrorKind, number> = {
   InvalidZtdHardwareHash: 400,
   InvalidInput: 400,
   ZtdDeviceIsNotRegistered: 404,
+  // Like EnrollmentBlocked and TenantMismatch: the device exists, but its registrations' state refuses it.
+  ZtdDeviceIsNotUnique: 409,
   UnknownTenantDomain: 404,
   EnrollmentBlocked: 409,
   TenantMismatch: 409,

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import type { Action, CommandKit } from './command-kit.js';
 import { registerDeviceSideCommands } from './register-device-side.js';
 import { registerDirectoryCommands } from './register-directory.js';
+import { registerPartnerCommands } from './register-partners.js';
 import { registerProfileCommands } from './register-profiles.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -249,6 +250,7 @@ Examples:
   registerDirectoryCommands(program, kit);
   registerProfileCommands(program, kit);
   registerDeviceSideCommands(program, kit);
+  registerPartnerCommands(program, kit);
 
   try {
     await program.parseAsync(argv);

@@ -24,6 +24,7 @@ import { autopilotOffboardRoutes } from './routes/graph/autopilot-offboard.js';
 import { deploymentProfileRoutes } from './routes/graph/deployment-profiles.js';
 import { groupRoutes } from './routes/graph/groups.js';
 import { managedDeviceRoutes } from './routes/graph/managed-devices.js';
+import { partnerRelationshipRoutes } from './routes/graph/partner-relationships.js';
 import { oobeRoutes } from './routes/oobe.js';
 import { partnerCenterRoutes } from './routes/partner-center/index.js';
 import { canonicalPartnerCenterUrl } from './routes/partner-center/paths.js';
@@ -93,6 +94,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(autopilotOffboardRoutes);
   await app.register(oobeRoutes);
   await app.register(batchRoutes);
+  await app.register(partnerRelationshipRoutes);
   await app.register(partnerCenterRoutes, { prefix: '/v1' });
 
   await app.ready();

@@ -83,7 +83,7 @@ export interface AcceptedRelationship {
 export async function acceptInvitation(deps: RelationshipDeps, customer: Tenant, invitationText: string, now: Date): Promise<AcceptedRelationship> {
   const invitation = parseInvitation(invitationText);
   if (customer.kind !== 'customer') {
-    throw new PartnerError('WrongOrganization', `${customer.displayName} is a ${customer.kind} organisation; only customer tenants accept invitations.`);
+    throw new PartnerError('WrongOrganization', `${customer.displayName} is ${customer.kind === 'oem' ? 'an OEM' : 'a partner'} organisation; only customer tenants accept invitations.`);
   }
   const partner = await deps.tenants.findById(invitation.partnerTenantId);
   const kind = partner ? relationshipKindOf(partner) : undefined;

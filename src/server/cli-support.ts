@@ -1,8 +1,10 @@
-// What the tenant and app commands share: configuration, a migrated database for the length of a command, error
+// What the offline commands (tenant, app, partner, oem) share: configuration, a migrated database for the length of a command, error
 // reporting with exit codes (0 ok, 1 the input is wrong, 2 the command could not run), token examples.
 import type { ExitCode } from '../cli/command-kit.js';
 import { ConfigError, baseUrlFor, loadConfig, type TarmacConfig } from '../config.js';
-import { DatabaseOpenError, MigrationError, createTenantsStore, migrateToLatest, openDatabase } from '../store/index.js';
+import { PartnerError } from '../partners/index.js';
+import type { Store } from '../ports.js';
+import { DatabaseOpenError, MigrationError, createStore, createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
 import { TenantsError, type TenantsStore } from '../tenants/index.js';
 
 export interface Reporter {
@@ -14,10 +16,34 @@ export interface Reporter {
  * Runs `work` with the tenants store of the configured database (migrated first, so that a command works on a
  * data directory the server never opened), and turns failures into exit codes and one-line messages.
  */
-export async function withTenantsStore(
+export function withTenantsStore(
   out: Reporter,
   json: boolean | undefined,
   work: (store: TenantsStore, config: TarmacConfig) => Promise<ExitCode>,
+): Promise<ExitCode> {
+  return withDatabase(out, json, (db, config) => work(createTenantsStore(db), config));
+}
+
+/** Both stores of the configured database: the tenants store and the domains' Store (relationships, registry, …). */
+export interface CliStores {
+  tenants: TenantsStore;
+  store: Store;
+}
+
+/** withTenantsStore, for commands that also need the domains' Store (partners' relationships, …). */
+export function withStores(
+  out: Reporter,
+  json: boolean | undefined,
+  work: (stores: CliStores, config: TarmacConfig) => Promise<ExitCode>,
+): Promise<ExitCode> {
+  return withDatabase(out, json, (db, config) => work({ tenants: createTenantsStore(db), store: createStore(db) }, config));
+}
+
+/** Configuration, the database opened and migrated for the length of `work`, and failures as exit codes. */
+async function withDatabase(
+  out: Reporter,
+  json: boolean | undefined,
+  work: (db: Db, config: TarmacConfig) => Promise<ExitCode>,
 ): Promise<ExitCode> {
   let config: TarmacConfig;
   try {
@@ -33,7 +59,7 @@ export async function withTenantsStore(
   }
   try {
     await migrateToLatest(db);
-    return await work(createTenantsStore(db), config);
+    return await work(db, config);
   } catch (err) {
     return fail(out, json, err);
   } finally {
@@ -51,6 +77,8 @@ export function fail(out: Reporter, json: boolean | undefined, err: unknown): Ex
 
 function classify(err: unknown): { code: string; message: string; exit: ExitCode } {
   if (err instanceof TenantsError) return { code: err.code, message: err.message, exit: 1 };
+  // The input names the wrong organisation or an unusable invitation: the user's to fix, like a TenantsError.
+  if (err instanceof PartnerError) return { code: err.code, message: err.message, exit: 1 };
   if (err instanceof ConfigError) return { code: 'InvalidConfiguration', message: err.message, exit: 2 };
   if (err instanceof DatabaseOpenError) return { code: 'DatabaseUnavailable', message: err.message, exit: 2 };
   if (err instanceof MigrationError) return { code: 'MigrationFailed', message: err.message, exit: 2 };
@@ -62,8 +90,17 @@ export function expectedBaseUrl(config: TarmacConfig): string {
   return baseUrlFor(config, config.port);
 }
 
-/** A ready-to-paste shell snippet: get a token, then call Graph with it. */
-export function tokenExample(baseUrl: string, tenant: string, clientId: string, clientSecret: string): string[] {
+/** What a token is for: its scope, and a first call to make with it. */
+export interface TokenUse {
+  scope: string;
+  /** Path of a first call (appended to the base URL); without one the snippet stops at the token. */
+  call?: string | undefined;
+}
+
+export const GRAPH_TOKEN_USE: TokenUse = { scope: 'https://graph.microsoft.com/.default', call: '/v1.0/organization' };
+
+/** A ready-to-paste shell snippet: get a token (for Graph unless `use` says otherwise), then make a first call with it. */
+export function tokenExample(baseUrl: string, tenant: string, clientId: string, clientSecret: string, use: TokenUse = GRAPH_TOKEN_USE): string[] {
   // A loopback https server almost always has a self-signed certificate.
   const insecure = /^https:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(baseUrl) ? ' -k' : '';
   return [
@@ -71,8 +108,8 @@ export function tokenExample(baseUrl: string, tenant: string, clientId: string, 
     `  -d grant_type=client_credentials \\`,
     `  -d client_id=${clientId} \\`,
     `  --data-urlencode 'client_secret=${clientSecret}' \\`,
-    `  --data-urlencode scope=https://graph.microsoft.com/.default \\`,
+    `  --data-urlencode scope=${use.scope} \\`,
     `  | node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).access_token')`,
-    `curl -s${insecure} ${baseUrl}/v1.0/organization -H "Authorization: Bearer $TOKEN"`,
+    ...(use.call !== undefined ? [`curl -s${insecure} ${baseUrl}${use.call} -H "Authorization: Bearer $TOKEN"`] : []),
   ];
 }

@@ -1,4 +1,4 @@
-// `tarmac tenant list [--json]`: the tenants of the configured database, with their apps.
+// `tarmac tenant list [--json]`: the tenants of the configured database (customers, partners, OEMs), with their apps.
 import { withTenantsStore } from '../../server/cli-support.js';
 import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
@@ -17,6 +17,7 @@ export async function tenantList(options: TenantListOptions = {}): Promise<ExitC
         domain: t.domains[0]?.name ?? '',
         domains: t.domains.map((d) => d.name),
         displayName: t.displayName,
+        kind: t.kind,
         createdDateTime: t.createdAt,
         apps: (await store.apps.listByTenant(t.id)).map((a) => ({ clientId: a.clientId, displayName: a.displayName, roles: a.roles })),
       })),
@@ -30,8 +31,8 @@ export async function tenantList(options: TenantListOptions = {}): Promise<ExitC
       return 0;
     }
     out.table(
-      ['tenant id', 'domain', 'name', 'apps (client ids)', 'created'],
-      rows.map((r) => [r.tenantId, r.domain, r.displayName, r.apps.map((a) => a.clientId).join(', '), r.createdDateTime.slice(0, 19) + 'Z']),
+      ['tenant id', 'domain', 'name', 'kind', 'apps (client ids)', 'created'],
+      rows.map((r) => [r.tenantId, r.domain, r.displayName, r.kind, r.apps.map((a) => a.clientId).join(', '), r.createdDateTime.slice(0, 19) + 'Z']),
     );
     return 0;
   });

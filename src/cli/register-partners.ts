@@ -6,7 +6,9 @@ import type { CommandKit } from './command-kit.js';
 const STORAGE = 'Storage: the configured database ($TARMAC_DATA_DIR or $TARMAC_DATABASE_URL), as `tarmac tenant` uses.';
 
 export function registerPartnerCommands(program: Command, kit: CommandKit): void {
-  const { run } = kit;
+  const { run, online, onlineHelp } = kit;
+  const asPartner = `
+Online: as the partner's app, with a Partner Center token (--tenant is the partner's own tenant).${onlineHelp}`;
 
   const partner = program.command('partner').description('Partner (CSP) organisations and the customer relationships they register devices through (works while the server runs)');
   partner
@@ -93,6 +95,53 @@ Examples:
   $ tarmac partner relationships --partner contoso-csp.onmicrosoft.com --json`,
     )
     .action(run(async () => (await import('./commands/partner.js')).partnerRelationships));
+
+  online(partner.command('upload'))
+    .description("Register a customer's devices through Partner Center, 1000 per call, into a named batch; one result per CSV line. Exit 1 if any row failed")
+    .argument('<csv>', "the CSV: Partner Center's header (Device Serial Number,Windows Product ID,Hardware Hash,Manufacturer name,Device model) or any dialect `tarmac csv validate` reads; - for stdin")
+    .requiredOption('--customer <customer>', "the customer's tenant id (or its domain, looked up among the partner's customers)")
+    .requiredOption('--batch <name>', 'the device batch (Partner Center\'s device list name); created when it does not exist')
+    .option('--timeout <seconds>', 'stop waiting for processing after this long (default 900)')
+    .option('--json', 'print {summary, trackingIds, rows: [{line, serialNumber, productKey, status, errorCode, errorDescription, deviceId}]} as JSON')
+    .addHelpText(
+      'after',
+      `
+A row may identify its device by hash, by product key ID, or by serial number + manufacturer + model (case-sensitive:
+exactly as the PC's SMBIOS says). Rows with errors in the CSV are reported at their line and not sent.${asPartner}
+
+Examples:
+  $ export TARMAC_TENANT=contoso-csp.onmicrosoft.com TARMAC_CLIENT_ID=… TARMAC_CLIENT_SECRET=…
+  $ tarmac partner upload --customer contoso.onmicrosoft.com --batch "Wave 7" devices.csv`,
+    )
+    .action(run(async () => (await import('./commands/partner-center.js')).partnerUpload));
+  online(partner.command('batches'))
+    .description("List a customer's device batches (every partner's) with their device counts")
+    .requiredOption('--customer <customer>', "the customer's tenant id or domain")
+    .option('--json', 'print the DeviceBatch objects as JSON')
+    .addHelpText('after', asPartner)
+    .action(run(async () => (await import('./commands/partner-center.js')).partnerBatches));
+  online(partner.command('devices'))
+    .description('List the devices of a batch (every page)')
+    .requiredOption('--customer <customer>', "the customer's tenant id or domain")
+    .requiredOption('--batch <name>', 'the batch')
+    .option('--json', 'print the Device objects as JSON')
+    .addHelpText('after', asPartner)
+    .action(run(async () => (await import('./commands/partner-center.js')).partnerDevices));
+  online(partner.command('delete'))
+    .description("Deregister devices a partner registered: removes only their Autopilot registration (no Intune unenroll, no Entra change)")
+    .argument('<deviceId...>', 'Partner Center device ids (the Autopilot device ids)')
+    .requiredOption('--customer <customer>', "the customer's tenant id or domain")
+    .requiredOption('--batch <name>', 'the batch the devices are in')
+    .option('--json', 'print {ok, results} as JSON')
+    .addHelpText('after', asPartner)
+    .action(run(async () => (await import('./commands/partner-center.js')).partnerDelete));
+  online(partner.command('status'))
+    .description('Show a batch tracking id: the batch status and every device\'s. Exit 0 only when all finished without errors')
+    .argument('<trackingId>', 'the batch tracking id (the last segment of the Location header)')
+    .requiredOption('--customer <customer>', "the customer's tenant id or domain")
+    .option('--json', 'print the BatchUploadDetails as JSON')
+    .addHelpText('after', asPartner)
+    .action(run(async () => (await import('./commands/partner-center.js')).partnerStatus));
 
   const oem = program.command('oem').description('OEM organisations and the customers that consent to their registering devices (works while the server runs)');
   oem

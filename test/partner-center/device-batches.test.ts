@@ -11,7 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { processImportBatch } from '../../src/registry/index.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
-import { DEVICES, IMPORTS } from '../support/graph-paths.js';
+import { device as oobe } from '../support/device-side.js';
+import { DEVICES, IMPORTS, MANAGED } from '../support/graph-paths.js';
 import { partnerFixture, type PartnerFixture, type PartnerCenterResponse } from '../support/partner-fixture.js';
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
 import { dropPostgresFileDatabase } from '../support/test-databases.js';
@@ -414,7 +415,8 @@ describe.each(ENGINES)('Partner Center device batches, registered (%s, worker on
     expect(list.body.items[0]).toEqual({
       id: deviceId,
       serialNumber: graphDevice.serialNumber,
-      productKey: null,
+      // The hash's own product key ID (the synthetic device has one); never the hash itself.
+      productKey: graphDevice.productKey || null,
       modelName: graphDevice.model,
       oemManufacturerName: graphDevice.manufacturer,
       policies: [{ key: 'o_o_b_e', value: null }],
@@ -442,6 +444,18 @@ describe.each(ENGINES)('Partner Center device batches, registered (%s, worker on
     expect((await f.pc(f.csp, 'DELETE', `${base(f.contoso)}/deviceBatches/Shared/devices/${deviceId}`)).status).toBe(404);
     // The hardware is free again: the customer can register it itself.
     await customerImport(f.contoso, syntheticHash(1300));
+  });
+
+  it('[needs h/hashless] a device enrolled in Intune with a user: the partner deletes the registration only (the managed device stays), where Graph would refuse', async () => {
+    const hash = syntheticHash(1500);
+    const id = trackingOf(await create(f, f.csp, f.contoso, 'Enrolled', [{ hardwareHash: hash }]), f.contoso);
+    const deviceId = (await finished(f, f.csp, f.contoso, id)).devicesStatus[0].deviceId as string;
+    expect((await oobe(f, 'enroll', { hardwareHash: hash, userPrincipalName: 'ada@contoso.onmicrosoft.com' })).status).toBeLessThan(300);
+    const managedId = (await f.call(f.contoso, 'GET', `${DEVICES}/${deviceId}`)).body.managedDeviceId as string;
+    expect(managedId).toMatch(GUID);
+    expect((await f.pc(f.csp, 'DELETE', `${base(f.contoso)}/deviceBatches/Enrolled/devices/${deviceId}`)).status).toBe(204);
+    expect((await f.call(f.contoso, 'GET', `${DEVICES}/${deviceId}`)).status).toBe(404);
+    expect((await f.call(f.contoso, 'GET', `${MANAGED}/${managedId}`)).status).toBe(200);
   });
 
   it('[needs h/hashless] registers by tuple (exact case) and by product key ID, without a hash', async () => {

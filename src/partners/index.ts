@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './ports.js';
 export * from './relationships.js';
 export * from './consent.js';
+export * from './device-batches.js';

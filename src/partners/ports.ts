@@ -3,6 +3,7 @@
 // configuration policies. src/store implements these on SQLite and PostgreSQL; nothing here knows SQL or HTTP.
 // Registrations themselves go through the registry's import queue (src/registry/ports.ts): a partner's device is an
 // import row with origin 'partner', its job and its batch.
+import type { AutopilotDevice } from '../model/index.js';
 
 /** reseller: a CSP's reseller relationship; oem: an OEM's consent to register devices. */
 export type RelationshipKind = 'reseller' | 'oem';
@@ -52,6 +53,11 @@ export interface BatchRepository {
   findByName(customerTenantId: string, name: string): Promise<DeviceBatch | undefined>;
   /** The customer's batches, oldest first, with their device counts. */
   list(customerTenantId: string): Promise<DeviceBatchWithCount[]>;
+  /**
+   * Up to `limit` devices partners registered through the batch (registeredBy 'partner'), in id order, after the
+   * device id `afterId` (seek paging; null for the first page).
+   */
+  devices(customerTenantId: string, batchId: string, afterId: string | null, limit: number): Promise<AutopilotDevice[]>;
 }
 
 /** A customer already has a batch of this name. */
@@ -93,6 +99,8 @@ export interface DeviceJobResult {
   errorCode: string | null;
   /** DDS name (ZtdDeviceAssignedToOtherTenant) or a sentence, or null on success. */
   errorDescription: string | null;
+  /** When it settled (read back only: the job's time for stored outcomes, the import row's for the worker's); null while pending. */
+  settledAt?: string | null;
 }
 
 export interface JobRepository {

@@ -56,6 +56,20 @@ async function forget(tx: Store, device: AutopilotDevice, now: Date): Promise<En
   return { action: 'kept', entraDeviceId: entra.id };
 }
 
+/**
+ * Inside a transaction: removes only the Autopilot registration (device, hash, identity keys), as Partner Center's
+ * delete does (reference §2.7: no MDM unenrolment, no Entra disjoin). Neither an Intune enrollment nor an assigned
+ * user blocks it; the Entra object stays, losing only its Autopilot physicalIds, and groups and profiles follow.
+ */
+export async function deregisterRegistrationOnly(tx: Store, device: AutopilotDevice, now: Date): Promise<void> {
+  const stamp = now.toISOString();
+  const entra = await tx.entra.findByAutopilotDevice(device.tenantId, device.id);
+  await tx.devices.delete(device.tenantId, device.id);
+  if (!entra) return;
+  await tx.entra.replacePhysicalIds(device.tenantId, entra.id, AUTOPILOT_PHYSICAL_ID_PREFIXES, [], stamp);
+  await afterDevicesChanged(tx, device.tenantId, [entra.id], stamp);
+}
+
 /** What deregistration did with the device's Entra object. */
 export interface EntraOutcome {
   action: 'deleted' | 'kept' | 'none';

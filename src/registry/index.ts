@@ -7,7 +7,7 @@ export { importDevices, MAX_IMPORT_ITEMS, type ImportItem, type ImportDevicesInp
 export { processImportBatch, type ProcessImportsOptions, type BatchResult } from './process-imports.js';
 export { ImportWorker, type ImportWorkerOptions } from './import-worker.js';
 export { findDevice, updateDevice, allowNextEnrollment, deviceNotFound } from './update-device.js';
-export { deregisterDevice, deregisterInOrder, deregisterBySerialNumbers, type DeletedDeviceState, type EntraOutcome } from './deregister-device.js';
+export { deregisterDevice, deregisterInOrder, deregisterRegistrationOnly, deregisterBySerialNumbers, type DeletedDeviceState, type EntraOutcome } from './deregister-device.js';
 export { offboardDevice, type OffboardReport, type OffboardStep, type OffboardSystem } from './offboard-device.js';
 export { replaceRegisteredHardware } from './replace-hardware.js';
 export { attachFirstHardware, type FirstHardware } from './attach-hardware.js';

@@ -5,6 +5,8 @@ import { isUniqueViolation } from './errors.js';
 import type { Executor } from './executor.js';
 import type { DeviceBatchesTable } from './schema.js';
 import type { Selectable } from 'kysely';
+import type { AutopilotDevice } from '../model/index.js';
+import { autopilotDeviceFromRow } from './row-mappers.js';
 
 function batchFromRow(row: Selectable<DeviceBatchesTable>): DeviceBatch {
   return { id: row.id, customerTenantId: row.customer_tenant_id, name: row.name, createdByTenantId: row.created_by_tenant_id, createdAt: row.created_at };
@@ -59,5 +61,18 @@ export class KyselyBatchRepository implements BatchRepository {
       .orderBy('b.id')
       .execute();
     return rows.map((row) => ({ ...batchFromRow(row), devicesCount: Number(row.devices_count ?? 0) }));
+  }
+
+  async devices(customerTenantId: string, batchId: string, afterId: string | null, limit: number): Promise<AutopilotDevice[]> {
+    // Seek on the partial index autopilot_devices_partner_batch (tenant_id, partner_batch_id, id).
+    let query = this.db
+      .selectFrom('autopilot_devices')
+      .selectAll()
+      .where('tenant_id', '=', customerTenantId)
+      .where('partner_batch_id', '=', batchId)
+      .where('registered_by', '=', 'partner');
+    if (afterId !== null) query = query.where('id', '>', afterId);
+    const rows = await query.orderBy('id').limit(limit).execute();
+    return rows.map(autopilotDeviceFromRow);
   }
 }

@@ -86,7 +86,7 @@ export class KyselyJobRepository implements JobRepository {
       this.db.selectFrom('device_job_results').selectAll().where('job_id', '=', jobId).orderBy('position').execute(),
       this.db
         .selectFrom('imported_device_identities')
-        .select(['job_position', 'device_registration_id', 'serial_number', 'product_key', 'import_status', 'lease_owner', 'device_error_code', 'device_error_name'])
+        .select(['job_position', 'device_registration_id', 'serial_number', 'product_key', 'import_status', 'lease_owner', 'device_error_code', 'device_error_name', 'updated_at'])
         .where('job_id', '=', jobId)
         .orderBy('job_position')
         .execute(),
@@ -100,6 +100,7 @@ export class KyselyJobRepository implements JobRepository {
       status: r.status as DeviceJobStatus,
       errorCode: r.error_code,
       errorDescription: r.error_description,
+      settledAt: r.created_at,
     }));
     for (const r of queued) {
       const status = importStatus(r.import_status, r.lease_owner !== null);
@@ -113,6 +114,7 @@ export class KyselyJobRepository implements JobRepository {
         status,
         errorCode: failed ? String(r.device_error_code) : null,
         errorDescription: failed ? r.device_error_name : null,
+        settledAt: status === 'finished' || failed ? r.updated_at : null,
       });
     }
     return results.sort((a, b) => a.position - b.position);

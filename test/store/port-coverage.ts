@@ -113,7 +113,7 @@ const INTUNE: MethodNames<IntuneRepository> = {
 };
 
 const RELATIONSHIPS: MethodNames<RelationshipRepository> = { save: true, find: true, listByCustomer: true, listByPartner: true, delete: true };
-const BATCHES: MethodNames<BatchRepository> = { insert: true, findByName: true, list: true };
+const BATCHES: MethodNames<BatchRepository> = { insert: true, findByName: true, list: true, devices: true };
 const JOBS: MethodNames<JobRepository> = { insert: true, find: true, findByRequestId: true, results: true };
 
 export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {

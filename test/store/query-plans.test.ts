@@ -521,4 +521,12 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
     const id = (entra.body.value as { id: string }[])[0].id;
     await expectIndexedPlans(s, () => createStore(s.db).transaction((tx) => afterDevicesChanged(tx, s.contoso.tenant.id, [id], new Date().toISOString())));
   });
+
+  it('Partner Center: one page of a batch\'s devices, first and next (seek on the partner batch index)', { timeout: 120_000 }, async () => {
+    const store = createStore(s.db);
+    await expectIndexedPlans(s, async () => {
+      await store.batches.devices(s.contoso.tenant.id, randomUUID(), null, 101);
+      await store.batches.devices(s.contoso.tenant.id, randomUUID(), randomUUID(), 101);
+    });
+  });
 });

@@ -1333,6 +1333,27 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect((await r.store.devices.find(r.a.id, inWave.device.id))?.partnerBatchId).toBe(wave.id);
       });
 
+      it('batch devices: partner registrations of the batch in id order, seek-paged; customer devices and other tenants never', async ({ r }) => {
+        const csp = { ...tenant('csp'), kind: 'partner' as const };
+        await createTenantsStore(r.db).tenants.insert(csp);
+        const wave = { id: randomUUID(), customerTenantId: r.a.id, name: 'Wave 7', createdByTenantId: csp.id, createdAt: at(1) };
+        await r.store.batches.insert(wave);
+        const partner = { registeredBy: 'partner' as const, registeredByTenantId: csp.id, partnerBatchId: wave.id };
+        const inWave = [1, 2, 3].map((seed) => registration(r.a.id, { seed: 90 + seed, device: partner }));
+        // Not the batch's: a customer's own registration carrying the batch id, and another tenant's device.
+        const customers = registration(r.a.id, { seed: 95, device: { partnerBatchId: wave.id } });
+        const elsewhere = registration(r.b.id, { seed: 96, device: partner });
+        await r.store.devices.register([...inWave, customers, elsewhere]);
+        const ids = inWave.map((x) => x.device.id).sort();
+        expect((await r.store.batches.devices(r.a.id, wave.id, null, 10)).map((d) => d.id)).toEqual(ids);
+        const first = await r.store.batches.devices(r.a.id, wave.id, null, 2);
+        expect(first.map((d) => d.id)).toEqual(ids.slice(0, 2));
+        expect(first[0]).toMatchObject({ tenantId: r.a.id, registeredBy: 'partner', registeredByTenantId: csp.id, partnerBatchId: wave.id });
+        expect((await r.store.batches.devices(r.a.id, wave.id, ids[1]!, 2)).map((d) => d.id)).toEqual(ids.slice(2));
+        expect(await r.store.batches.devices(r.a.id, wave.id, ids[2]!, 2)).toEqual([]);
+        expect(await r.store.batches.devices(r.b.id, randomUUID(), null, 10)).toEqual([]);
+      });
+
       it('jobs: stored outcomes and import rows read together in position order; found by MS-RequestId', async ({ r }) => {
         const csp = { ...tenant('csp'), kind: 'partner' as const };
         await createTenantsStore(r.db).tenants.insert(csp);
@@ -1349,10 +1370,10 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.jobs.findByRequestId(csp.id, 'req-1')).toEqual(job);
         expect(await r.store.jobs.findByRequestId(r.a.id, 'req-1')).toBeUndefined();
         const queued = await r.store.jobs.results(job.id);
-        expect(queued.map((x) => [x.position, x.serialNumber, x.status])).toEqual([
-          [0, 'SN-0', 'queued'],
-          [1, 'SN-1', 'finished_with_errors'],
-          [2, 'SN-2', 'queued'],
+        expect(queued.map((x) => [x.position, x.serialNumber, x.status, x.settledAt])).toEqual([
+          [0, 'SN-0', 'queued', null],
+          [1, 'SN-1', 'finished_with_errors', at(1)],
+          [2, 'SN-2', 'queued', null],
         ]);
         const deviceId = randomUUID();
         await r.store.imports.settle(
@@ -1363,9 +1384,9 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
           at(5),
         );
         expect(await r.store.jobs.results(job.id)).toEqual([
-          { jobId: job.id, position: 0, deviceId, serialNumber: 'SN-0', productKey: '', status: 'finished', errorCode: null, errorDescription: null },
-          refused,
-          { jobId: job.id, position: 2, deviceId: null, serialNumber: 'SN-2', productKey: '', status: 'finished_with_errors', errorCode: '808', errorDescription: 'ZtdDeviceAssignedToOtherTenant' },
+          { jobId: job.id, position: 0, deviceId, serialNumber: 'SN-0', productKey: '', status: 'finished', errorCode: null, errorDescription: null, settledAt: at(5) },
+          { ...refused, settledAt: at(1) },
+          { jobId: job.id, position: 2, deviceId: null, serialNumber: 'SN-2', productKey: '', status: 'finished_with_errors', errorCode: '808', errorDescription: 'ZtdDeviceAssignedToOtherTenant', settledAt: at(5) },
         ]);
         // Graph's view of the customer's imports does not include a partner's rows.
         expect(await r.store.imports.find(r.a.id, rows[0]!.id)).toBeUndefined();

@@ -13,7 +13,9 @@ import type { FastifyRequest } from 'fastify';
 import { sendPartnerCenterError } from '../../partner-center-errors.js';
 import type { TarmacPlugin } from '../../types.js';
 import { authenticatePartner, customerRelationship } from './caller.js';
+import { batchStatusRoutes } from './batch-status.js';
 import { customerRoutes } from './customers.js';
+import { deviceBatchRoutes } from './device-batches.js';
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -65,5 +67,7 @@ export const partnerCenterRoutes: TarmacPlugin = async (app) => {
   );
 
   await app.register(customerRoutes);
+  await app.register(deviceBatchRoutes);
+  await app.register(batchStatusRoutes);
 };
 

@@ -4,7 +4,7 @@
 // them. src/store/create-store.ts implements it on SQLite and PostgreSQL.
 import type { DirectoryRepository, EntraDeviceRepository } from './directory/ports.js';
 import type { IntuneRepository } from './intune/ports.js';
-import type { RelationshipRepository } from './partners/ports.js';
+import type { PartnerPolicyRepository, RelationshipRepository } from './partners/ports.js';
 import type { ProfileRepository } from './profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from './registry/ports.js';
 
@@ -27,6 +27,8 @@ export interface Store {
   readonly intune: IntuneRepository;
   /** Partner and OEM relationships with customers (src/partners). */
   readonly relationships: RelationshipRepository;
+  /** Partner Center configuration policies and the devices they are applied to (src/partners). */
+  readonly partnerPolicies: PartnerPolicyRepository;
   /** Runs `work` atomically; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }

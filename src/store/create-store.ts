@@ -12,6 +12,7 @@ import type { Executor } from './executor.js';
 import { KyselyIdentityKeyRepository } from './identity-key-repository.js';
 import { KyselyImportRepository } from './import-repository.js';
 import { KyselyIntuneRepository } from './intune-repository.js';
+import { KyselyPartnerPolicyRepository } from './partner-policy-repository.js';
 import { KyselyProfileRepository } from './profile-repository.js';
 import { KyselyRelationshipRepository } from './relationship-repository.js';
 import type { DatabaseSchema } from './schema.js';
@@ -34,6 +35,7 @@ function storeOn(executor: Executor, engine: Engine): Store {
     profiles: new KyselyProfileRepository(executor, engine),
     intune: new KyselyIntuneRepository(executor, engine),
     relationships: new KyselyRelationshipRepository(executor),
+    partnerPolicies: new KyselyPartnerPolicyRepository(executor),
     async transaction<T>(work: (s: Store) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);
       return executor.transaction().execute((trx) => work(storeOn(trx, engine)));

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { RunnerTask } from 'vitest';
 import type { DirectoryRepository, EntraDeviceRepository } from '../../src/directory/ports.js';
 import type { IntuneRepository } from '../../src/intune/ports.js';
-import type { RelationshipRepository } from '../../src/partners/ports.js';
+import type { PartnerPolicyRepository, RelationshipRepository } from '../../src/partners/ports.js';
 import type { ProfileRepository } from '../../src/profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from '../../src/registry/ports.js';
 import type { Store } from '../../src/ports.js';
@@ -113,6 +113,8 @@ const INTUNE: MethodNames<IntuneRepository> = {
 
 const RELATIONSHIPS: MethodNames<RelationshipRepository> = { save: true, find: true, listByCustomer: true, listByPartner: true, delete: true };
 
+const PARTNER_POLICIES: MethodNames<PartnerPolicyRepository> = { insert: true, find: true, list: true, update: true, delete: true, applyToDevices: true };
+
 export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   imports: IMPORTS,
   devices: DEVICES,
@@ -123,6 +125,7 @@ export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   profiles: PROFILES,
   intune: INTUNE,
   relationships: RELATIONSHIPS,
+  partnerPolicies: PARTNER_POLICIES,
 };
 
 const TENANTS: MethodNames<TenantRepository> = { insert: true, findById: true, findByDomain: true, list: true, count: true };
@@ -145,6 +148,8 @@ export const NOT_ON_THE_PORT: Readonly<Record<string, readonly string[]>> = {
   profiles: ['resolutionColumns', 'withEntraObjects'],
   // Reads a tenant's domains: under tenants.findById, findByDomain and list.
   tenants: ['withDomains'],
+  // Counts each policy's devices: under partnerPolicies.find and list.
+  partnerPolicies: ['countDevices'],
 };
 
 /** `repository.method` for every listed method of a store. */

@@ -2,3 +2,5 @@
 export * from './errors.js';
 export * from './ports.js';
 export * from './relationships.js';
+export * from './policies.js';
+export * from './policy-profile.js';

@@ -14,6 +14,7 @@ import { sendPartnerCenterError } from '../../partner-center-errors.js';
 import type { TarmacPlugin } from '../../types.js';
 import { authenticatePartner, customerRelationship } from './caller.js';
 import { customerRoutes } from './customers.js';
+import { policyRoutes } from './policies.js';
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -65,5 +66,6 @@ export const partnerCenterRoutes: TarmacPlugin = async (app) => {
   );
 
   await app.register(customerRoutes);
+  await app.register(policyRoutes);
 };
 

@@ -4,3 +4,4 @@ export * from './ports.js';
 export * from './relationships.js';
 export * from './policies.js';
 export * from './policy-profile.js';
+export * from './device-policy-updates.js';

@@ -4,7 +4,7 @@
 // them. src/store/create-store.ts implements it on SQLite and PostgreSQL.
 import type { DirectoryRepository, EntraDeviceRepository } from './directory/ports.js';
 import type { IntuneRepository } from './intune/ports.js';
-import type { BatchRepository, JobRepository, RelationshipRepository } from './partners/ports.js';
+import type { BatchRepository, JobRepository, PartnerPolicyRepository, RelationshipRepository } from './partners/ports.js';
 import type { ProfileRepository } from './profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from './registry/ports.js';
 
@@ -31,6 +31,8 @@ export interface Store {
   readonly batches: BatchRepository;
   /** Partner Center and OEM jobs: batch tracking ids and their per-device outcomes (src/partners). */
   readonly jobs: JobRepository;
+  /** Partner Center configuration policies and the devices they are applied to (src/partners). */
+  readonly partnerPolicies: PartnerPolicyRepository;
   /** Runs `work` atomically; nested calls join the outer transaction. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }

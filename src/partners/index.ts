@@ -4,3 +4,6 @@ export * from './ports.js';
 export * from './relationships.js';
 export * from './consent.js';
 export * from './device-batches.js';
+export * from './policies.js';
+export * from './policy-profile.js';
+export * from './device-policy-updates.js';

@@ -150,7 +150,13 @@ export interface PartnerPolicyRepository {
   find(customerTenantId: string, id: string): Promise<PartnerPolicyWithCount | undefined>;
   /** The customer's policies, oldest first. */
   list(customerTenantId: string): Promise<PartnerPolicyWithCount[]>;
+  /** Writes name, description, settings and updatedAt (id, customer, category and creation stay). */
   update(policy: PartnerPolicy): Promise<void>;
-  /** False when there was none. */
+  /** Deletes the policy and clears it from the customer's devices it was applied to. False when there was none. */
   delete(customerTenantId: string, id: string): Promise<boolean>;
+  /**
+   * Sets (or, with null, clears) the policy applied to these devices of the customer; ids of other tenants' devices
+   * or of no device are left alone. Returns how many devices it changed.
+   */
+  applyToDevices(customerTenantId: string, deviceIds: string[], policyId: string | null, now: string): Promise<number>;
 }

@@ -42,13 +42,13 @@ export const CONFIGURATION_FILE_VERSION = 2049;
 /** The correlation id of the built-in document used when no profile is assigned. */
 export const DEFAULT_DOCUMENT_CORRELATION_ID = '00000000-0000-0000-0000-000000000000';
 
-// CloudAssignedOobeConfig bits.
-const OOBE_USER_NOT_LOCAL_ADMIN = 2;
-const SKIP_EXPRESS_SETTINGS = 4; // privacy settings page
-const SKIP_OEM_REGISTRATION = 8;
-const SKIP_EULA = 16;
+// CloudAssignedOobeConfig bits (Partner Center's policies use 2, 4, 8 and 16 too: src/partners/policy-profile.ts).
+export const OOBE_USER_NOT_LOCAL_ADMIN = 2;
+export const SKIP_EXPRESS_SETTINGS = 4; // privacy settings page
+export const SKIP_OEM_REGISTRATION = 8;
+export const SKIP_EULA = 16;
 const SELF_DEPLOYING = 32 + 64; // shared devices (self-deploying: TPM attestation, no user)
-const ALWAYS_SET = 256; // set on every profile by Microsoft's module
+export const ALWAYS_SET = 256; // set on every profile by Microsoft's module
 const SKIP_KEYBOARD_SELECTION = 1024;
 
 /** The OOBE bitmap of these settings. */

@@ -12,6 +12,7 @@ import type { Executor } from './executor.js';
 import { KyselyIdentityKeyRepository } from './identity-key-repository.js';
 import { KyselyImportRepository } from './import-repository.js';
 import { KyselyIntuneRepository } from './intune-repository.js';
+import { KyselyPartnerPolicyRepository } from './partner-policy-repository.js';
 import { KyselyProfileRepository } from './profile-repository.js';
 import { KyselyRelationshipRepository } from './relationship-repository.js';
 import { KyselyBatchRepository } from './batch-repository.js';
@@ -38,6 +39,7 @@ function storeOn(executor: Executor, engine: Engine): Store {
     relationships: new KyselyRelationshipRepository(executor),
     batches: new KyselyBatchRepository(executor),
     jobs: new KyselyJobRepository(executor),
+    partnerPolicies: new KyselyPartnerPolicyRepository(executor),
     async transaction<T>(work: (s: Store) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);
       return executor.transaction().execute((trx) => work(storeOn(trx, engine)));

@@ -7,7 +7,7 @@ import { expect } from 'vitest';
 import type { RunnerTask } from 'vitest';
 import type { DirectoryRepository, EntraDeviceRepository } from '../../src/directory/ports.js';
 import type { IntuneRepository } from '../../src/intune/ports.js';
-import type { BatchRepository, JobRepository, RelationshipRepository } from '../../src/partners/ports.js';
+import type { BatchRepository, JobRepository, PartnerPolicyRepository, RelationshipRepository } from '../../src/partners/ports.js';
 import type { ProfileRepository } from '../../src/profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from '../../src/registry/ports.js';
 import type { Store } from '../../src/ports.js';
@@ -116,6 +116,8 @@ const RELATIONSHIPS: MethodNames<RelationshipRepository> = { save: true, find: t
 const BATCHES: MethodNames<BatchRepository> = { insert: true, findByName: true, list: true, devices: true };
 const JOBS: MethodNames<JobRepository> = { insert: true, find: true, findByRequestId: true, results: true };
 
+const PARTNER_POLICIES: MethodNames<PartnerPolicyRepository> = { insert: true, find: true, list: true, update: true, delete: true, applyToDevices: true };
+
 export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   imports: IMPORTS,
   devices: DEVICES,
@@ -128,6 +130,7 @@ export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   relationships: RELATIONSHIPS,
   batches: BATCHES,
   jobs: JOBS,
+  partnerPolicies: PARTNER_POLICIES,
 };
 
 const TENANTS: MethodNames<TenantRepository> = { insert: true, findById: true, findByDomain: true, list: true, count: true };
@@ -150,6 +153,8 @@ export const NOT_ON_THE_PORT: Readonly<Record<string, readonly string[]>> = {
   profiles: ['resolutionColumns', 'withEntraObjects'],
   // Reads a tenant's domains: under tenants.findById, findByDomain and list.
   tenants: ['withDomains'],
+  // Counts each policy's devices: under partnerPolicies.find and list.
+  partnerPolicies: ['countDevices'],
 };
 
 /** `repository.method` for every listed method of a store. */

@@ -61,6 +61,7 @@ const SMALL: Record<string, string> = {
   groups: 'per tenant, hundreds at most, and read by tenant',
   deployment_profiles: 'at most 350 per tenant',
   deployment_profile_assignments: 'a few per profile',
+  partner_policies: 'Partner Center policies: a handful per customer, read by customer',
 };
 
 /**
@@ -513,6 +514,33 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
       }
       expect((await call(s, s.contoso, 'POST', `${DEVICES}/${b.id}/updateDeviceProperties`, { groupTag: 'Sales', displayName: 'renamed' })).status).toBe(204);
       expect((await call(s, s.contoso, 'DELETE', `${DEVICES}/${c.id}`)).status).toBe(204);
+    });
+  });
+
+  it('Partner Center policies: devicesAssignedCount, applying to and clearing from devices', { timeout: 120_000 }, async () => {
+    const store = createStore(s.db);
+    const partner = await createTenant(createTenantsStore(s.db), { domain: `csp-${randomUUID().slice(0, 8)}.onmicrosoft.com`, displayName: 'CSP', kind: 'partner' });
+    const now = new Date().toISOString();
+    const policy = {
+      id: randomUUID(),
+      customerTenantId: s.contoso.tenant.id,
+      createdByTenantId: partner.tenant.id,
+      name: 'Standard',
+      category: 'o_o_b_e' as const,
+      description: '',
+      settings: ['skip_eula' as const],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await store.partnerPolicies.insert(policy);
+    const list = await call(s, s.contoso, 'GET', `${DEVICES}?$top=20&$select=id`);
+    const ids = (list.body.value as { id: string }[]).map((d) => d.id);
+    await expectIndexedPlans(s, async () => {
+      expect(await store.partnerPolicies.applyToDevices(s.contoso.tenant.id, ids, policy.id, now)).toBe(ids.length);
+      expect((await store.partnerPolicies.find(s.contoso.tenant.id, policy.id))?.devicesAssignedCount).toBe(ids.length);
+      expect((await store.partnerPolicies.list(s.contoso.tenant.id)).map((p) => p.devicesAssignedCount)).toEqual([ids.length]);
+      await store.partnerPolicies.applyToDevices(s.contoso.tenant.id, ids.slice(0, 5), null, now);
+      expect(await store.partnerPolicies.delete(s.contoso.tenant.id, policy.id)).toBe(true);
     });
   });
 

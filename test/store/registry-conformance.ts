@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Group } from '../../src/directory/ports.js';
+import type { PartnerPolicy } from '../../src/partners/ports.js';
 import { deviceIdentity, encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import type { ManagedDevice } from '../../src/model/index.js';
 import type { AssignmentTarget, DeploymentProfile, ProfileAssignment } from '../../src/profiles/ports.js';
@@ -1390,6 +1391,64 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         ]);
         // Graph's view of the customer's imports does not include a partner's rows.
         expect(await r.store.imports.find(r.a.id, rows[0]!.id)).toBeUndefined();
+      });
+    });
+
+    describe('PartnerPolicyRepository', () => {
+      it('insert / find / list / update / delete, per customer; devicesAssignedCount counts the devices applyToDevices set', async ({ r }) => {
+        const partner = { ...tenant('csp'), kind: 'partner' as const };
+        await createTenantsStore(r.db).tenants.insert(partner);
+        const policy = (customerTenantId: string, name: string, seconds: number): PartnerPolicy => ({
+          id: randomUUID(),
+          customerTenantId,
+          createdByTenantId: partner.id,
+          name,
+          category: 'o_o_b_e',
+          description: `${name} laptops`,
+          settings: ['skip_eula', 'oobe_user_not_local_admin'],
+          createdAt: at(seconds),
+          updatedAt: at(seconds),
+        });
+        const first = policy(r.a.id, 'First', 1);
+        const second = { ...policy(r.a.id, 'Second', 2), settings: [] };
+        const other = policy(r.b.id, 'Other', 0);
+        await r.store.partnerPolicies.insert(second);
+        await r.store.partnerPolicies.insert(first);
+        await r.store.partnerPolicies.insert(other);
+        expect(await r.store.partnerPolicies.find(r.a.id, first.id)).toEqual({ ...first, devicesAssignedCount: 0 });
+        expect(await r.store.partnerPolicies.find(r.b.id, first.id)).toBeUndefined();
+        expect((await r.store.partnerPolicies.list(r.a.id)).map((p) => p.name)).toEqual(['First', 'Second']);
+        expect(await r.store.partnerPolicies.list(r.b.id)).toEqual([{ ...other, devicesAssignedCount: 0 }]);
+
+        const regs = [registration(r.a.id), registration(r.a.id), registration(r.a.id)];
+        const foreign = registration(r.b.id);
+        await r.store.devices.register([...regs, foreign]);
+        const [d1, d2, d3] = regs.map((g) => g.device.id);
+        // Another tenant's device and an unknown id are left alone.
+        expect(await r.store.partnerPolicies.applyToDevices(r.a.id, [d1, d2, foreign.device.id, randomUUID()], first.id, at(20))).toBe(2);
+        expect(await r.store.partnerPolicies.applyToDevices(r.a.id, [d3], second.id, at(20))).toBe(1);
+        expect((await r.store.devices.find(r.b.id, foreign.device.id))?.partnerPolicyId).toBeNull();
+        expect(await r.store.devices.find(r.a.id, d1)).toMatchObject({ partnerPolicyId: first.id, updatedAt: at(20) });
+        expect((await r.store.partnerPolicies.list(r.a.id)).map((p) => [p.name, p.devicesAssignedCount])).toEqual([
+          ['First', 2],
+          ['Second', 1],
+        ]);
+        expect(await r.store.partnerPolicies.applyToDevices(r.a.id, [d2], null, at(21))).toBe(1);
+        expect((await r.store.partnerPolicies.find(r.a.id, first.id))?.devicesAssignedCount).toBe(1);
+
+        const renamed = { ...first, name: 'Renamed', description: '', settings: ['skip_express_settings' as const], updatedAt: at(30) };
+        await r.store.partnerPolicies.update({ ...renamed, customerTenantId: r.b.id, name: 'not through another customer' });
+        expect((await r.store.partnerPolicies.find(r.a.id, first.id))?.name).toBe('First');
+        await r.store.partnerPolicies.update(renamed);
+        expect(await r.store.partnerPolicies.find(r.a.id, first.id)).toEqual({ ...renamed, devicesAssignedCount: 1 });
+
+        // Deleting a policy clears it from its devices; another customer's path deletes nothing.
+        expect(await r.store.partnerPolicies.delete(r.b.id, first.id)).toBe(false);
+        expect(await r.store.partnerPolicies.delete(r.a.id, first.id)).toBe(true);
+        expect(await r.store.partnerPolicies.delete(r.a.id, first.id)).toBe(false);
+        expect((await r.store.devices.find(r.a.id, d1))?.partnerPolicyId).toBeNull();
+        expect((await r.store.devices.find(r.a.id, d3))?.partnerPolicyId).toBe(second.id);
+        expect((await r.store.partnerPolicies.list(r.a.id)).map((p) => p.id)).toEqual([second.id]);
       });
     });
 

@@ -77,6 +77,13 @@ export const partners: Migration = {
       .columns(['tenant_id', 'partner_batch_id', 'id'])
       .where(sql.ref('partner_batch_id'), 'is not', null)
       .execute();
+    // A Partner Center policy's devicesAssignedCount counts the customer's devices that have it; most have none.
+    await db.schema
+      .createIndex('autopilot_devices_partner_policy')
+      .on('autopilot_devices')
+      .columns(['tenant_id', 'partner_policy_id'])
+      .where(sql.ref('partner_policy_id'), 'is not', null)
+      .execute();
 
     await db.schema
       .createTable('device_batches')
@@ -151,6 +158,7 @@ export const partners: Migration = {
     await db.schema.dropTable('device_job_results').execute();
     await db.schema.dropTable('device_jobs').execute();
     await db.schema.dropTable('device_batches').execute();
+    await db.schema.dropIndex('autopilot_devices_partner_policy').execute();
     await db.schema.dropIndex('autopilot_devices_partner_batch').execute();
     for (const name of ['partner_policy_id', 'partner_batch_id', 'registered_by_tenant_id', 'registered_by']) {
       await db.schema.alterTable('autopilot_devices').dropColumn(name).execute();

@@ -16,6 +16,7 @@ import { authenticatePartner, customerRelationship } from './caller.js';
 import { batchStatusRoutes } from './batch-status.js';
 import { customerRoutes } from './customers.js';
 import { deviceBatchRoutes } from './device-batches.js';
+import { policyRoutes } from './policies.js';
 
 function headerValue(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
@@ -69,5 +70,6 @@ export const partnerCenterRoutes: TarmacPlugin = async (app) => {
   await app.register(customerRoutes);
   await app.register(deviceBatchRoutes);
   await app.register(batchStatusRoutes);
+  await app.register(policyRoutes);
 };
 

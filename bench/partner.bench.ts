@@ -108,7 +108,7 @@ async function setUp(engine: Engine, label: string): Promise<Setup> {
 }
 
 async function graphPath(engine: Engine, devices: string[]): Promise<{ seconds: number; registered: number }> {
-  const s = await setUp(engine, 'partner-graph');
+  const s = await setUp(engine, 'partnergraph');
   try {
     const auth = { authorization: `Bearer ${await token(s.base, s.customer, 'https://graph.microsoft.com/.default')}`, 'content-type': 'application/json' };
     const bodies: string[] = [];
@@ -142,7 +142,7 @@ async function graphPath(engine: Engine, devices: string[]): Promise<{ seconds: 
 }
 
 async function partnerPath(engine: Engine, devices: string[]): Promise<{ seconds: number; registered: number }> {
-  const s = await setUp(engine, 'partner-pc');
+  const s = await setUp(engine, 'partnerpc');
   try {
     const auth = { authorization: `Bearer ${await token(s.base, s.partner, 'https://api.partnercenter.microsoft.com/.default')}`, 'content-type': 'application/json' };
     const customer = `/v1/customers/${s.customer.tenant.id}`;

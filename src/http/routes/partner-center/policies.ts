@@ -29,14 +29,10 @@ export const ConfigurationPolicySchema = Type.Object(
 
 // No `type`: an array or a scalar body reaches the domain, whose 400 names the body (Fastify's would name nothing).
 const PolicyBody = Type.Unsafe<unknown>({
-  description: 'ConfigurationPolicy; property names in any case (the SDK sends Name, Category, PolicySettings)',
-  properties: {
-    name: Type.Unknown({ description: 'Required on create' }),
-    category: Type.Unknown({ description: 'o_o_b_e; none (what the SDK sends when unset) means o_o_b_e' }),
-    description: Type.Unknown(),
-    policySettings: Type.Unknown({ description: `Required on create: PolicySettingsType names (${POLICY_SETTINGS.join(', ')}), their flag values, or ["none"]` }),
-  },
-  additionalProperties: true,
+  description:
+    'ConfigurationPolicy; property names in any case (the SDK sends Name, Category, PolicySettings): name (required on create); ' +
+    'category (o_o_b_e; none, what the SDK sends when unset, means o_o_b_e); description; policySettings (required on create: ' +
+    `PolicySettingsType names (${POLICY_SETTINGS.join(', ')}), their flag values, or ["none"])`,
 });
 
 const CustomerParams = Type.Object({ customerId: Type.String({ description: 'The customer tenant id (GUID)' }) });

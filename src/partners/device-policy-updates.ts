@@ -123,3 +123,20 @@ export async function updateDevicePolicies(store: DevicePolicyUpdateStore, input
     return job;
   });
 }
+
+/**
+ * PUT …/deviceBatches/{batch}/devices/{device-id} (§2.6): of a Device body only `policies` is meaningful; when present
+ * (not null) it is applied as DevicePolicyUpdates would — `[]` or a null value removes the device's policy. The
+ * caller has checked that the device is a Partner Center device of the batch.
+ */
+export async function updateDevicePolicyFromDevice(store: Pick<DevicePolicyUpdateStore, 'partnerPolicies'>, customerTenantId: string, deviceId: string, body: unknown, now: Date): Promise<void> {
+  const policies = lowerKeys(body)?.get('policies');
+  if (policies === undefined || policies === null) return;
+  const customer = customerTenantId.toLowerCase();
+  const [change] = readDevicePolicyUpdate({ devices: [{ id: deviceId, policies }] }).map((c) => c);
+  if (!change) return;
+  if (change.policyId !== null && !(await store.partnerPolicies.find(customer, change.policyId))) {
+    throw new PartnerError('NotFound', `policies[0].value: customer ${customer} has no configuration policy ${change.policyId}.`, ['policies[0].value']);
+  }
+  await store.partnerPolicies.applyToDevices(customer, [deviceId], change.policyId, now.toISOString());
+}

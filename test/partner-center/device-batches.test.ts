@@ -430,6 +430,14 @@ describe.each(ENGINES)('Partner Center device batches, registered (%s, worker on
     expect(batches.find((b) => b.id === 'Shared')?.devicesCount).toBe(1);
     const put = await f.pc(f.csp2, 'PUT', `${base(f.contoso)}/deviceBatches/Shared/devices/${deviceId}`, { Id: deviceId, Policies: [] });
     expect([put.status, put.body.id]).toEqual([200, deviceId]);
+    // PUT applies a Device body's policies (the SDK's IDevice.Patch sends PUT), and removes them with a null value.
+    const policy = await f.pc(f.csp2, 'POST', `${base(f.contoso)}/policies`, { Name: 'Kiosk', PolicySettings: ['SkipEula'] });
+    const applied = await f.pc(f.csp2, 'PUT', `${base(f.contoso)}/deviceBatches/Shared/devices/${deviceId}`, { Id: deviceId, Policies: [{ Key: 'o_o_b_e', Value: policy.body.id }] });
+    expect([applied.status, applied.body.policies]).toEqual([200, [{ key: 'o_o_b_e', value: policy.body.id }]]);
+    const unknownPolicy = await f.pc(f.csp2, 'PUT', `${base(f.contoso)}/deviceBatches/Shared/devices/${deviceId}`, { policies: [{ key: 'o_o_b_e', value: randomUUID() }] });
+    expect([unknownPolicy.status, unknownPolicy.body.code]).toEqual([404, 1000]);
+    const cleared = await f.pc(f.csp2, 'PUT', `${base(f.contoso)}/deviceBatches/Shared/devices/${deviceId}`, { policies: [{ key: 'o_o_b_e', value: null }] });
+    expect(cleared.body.policies).toEqual([{ key: 'o_o_b_e', value: null }]);
 
     const entraId = graphDevice.azureActiveDirectoryDeviceId as string;
     const entraBefore = await f.call(f.contoso, 'GET', `/v1.0/devices?$filter=${encodeURIComponent(`deviceId eq '${entraId}'`)}`);

@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   deleteBatchDevice,
   getBatchDevice,
+  updateDevicePolicyFromDevice,
   listBatchDevices,
   listBatches,
   readBatchCreation,
@@ -158,7 +159,7 @@ export const deviceBatchRoutes: TarmacPlugin = async (app) => {
     {
       schema: {
         tags,
-        summary: 'Update a device of a batch (answers the device; assign policies with DevicePolicyUpdates)',
+        summary: "Update a device of a batch: its policies (a Device body's other fields are ignored); answers the device",
         params: DeviceParams,
         body: Type.Optional(Type.Object({}, { additionalProperties: true })),
         response: { 200: DeviceSchema, ...errors },
@@ -166,7 +167,10 @@ export const deviceBatchRoutes: TarmacPlugin = async (app) => {
     },
     async (request) => {
       const customerId = customerOf(request);
-      return deviceResource(await getBatchDevice(app.registry.store, app.tenantsStore.tenants, customerId, request.params.batchId, request.params.deviceId));
+      const { batchId, deviceId } = request.params;
+      const device = await getBatchDevice(app.registry.store, app.tenantsStore.tenants, customerId, batchId, deviceId);
+      await updateDevicePolicyFromDevice(app.registry.store, customerId, device.device.id, request.body, app.now());
+      return deviceResource(await getBatchDevice(app.registry.store, app.tenantsStore.tenants, customerId, batchId, deviceId));
     },
   );
 

@@ -4,6 +4,7 @@ export { decodeHardwareHash, validateHardwareHash } from './decode.js';
 export { encodeHardwareHash, recordLayout, HashEncodeError } from './encode.js';
 export {
   deviceIdentity,
+  buildIdentity,
   sameDevice,
   isPlaceholder,
   isPlaceholderUuid,

@@ -25,6 +25,7 @@ import { deploymentProfileRoutes } from './routes/graph/deployment-profiles.js';
 import { groupRoutes } from './routes/graph/groups.js';
 import { managedDeviceRoutes } from './routes/graph/managed-devices.js';
 import { oobeRoutes } from './routes/oobe.js';
+import { oemRoutes } from './routes/oem/index.js';
 import { partnerCenterRoutes } from './routes/partner-center/index.js';
 import { canonicalPartnerCenterUrl } from './routes/partner-center/paths.js';
 import type { ImportWorkerOptions } from '../registry/index.js';
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(oobeRoutes);
   await app.register(batchRoutes);
   await app.register(partnerCenterRoutes, { prefix: '/v1' });
+  await app.register(oemRoutes, { prefix: '/oem/v1' });
 
   await app.ready();
   return app;

@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './ports.js';
 export * from './relationships.js';
+export * from './oem-registration.js';

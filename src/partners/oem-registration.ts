@@ -139,8 +139,9 @@ export async function submitOemRegistration(deps: OemRegistrationDeps, input: Oe
     deviceCount: input.devices.length,
     createdAt: stamp,
   };
+  const named = await namedTenants(deps.tenants, input.devices);
   const queued = await deps.store.transaction(async (tx) => {
-    const plans = await planDevices(tx, deps.tenants, oem, input.devices, input.now);
+    const plans = await planDevices(tx, named, oem, input.devices, input.now);
     const results: DeviceJobResult[] = [];
     const rows: ImportedDevice[] = [];
     for (const plan of plans) {
@@ -158,9 +159,10 @@ export async function submitOemRegistration(deps: OemRegistrationDeps, input: Oe
 export async function validateOemSubmission(deps: OemRegistrationDeps, input: Omit<OemSubmission, 'requestId'>): Promise<OemDeviceOutcome[]> {
   checkOemDeviceCount(input.devices.length);
   requireOem(input.oem);
+  const named = await namedTenants(deps.tenants, input.devices);
   try {
     await deps.store.transaction(async (tx) => {
-      const plans = await planDevices(tx, deps.tenants, input.oem, input.devices, input.now);
+      const plans = await planDevices(tx, named, input.oem, input.devices, input.now);
       throw new RollBack(await wouldRegister(tx, plans));
     });
   } catch (err) {
@@ -246,8 +248,8 @@ function requireOem(oem: Tenant): void {
 }
 
 /** Inside the call's transaction: each device's plan, deregistrations already carried out. */
-async function planDevices(tx: Store, tenants: TenantRepository, oem: Tenant, devices: OemDeviceSubmission[], now: Date): Promise<Plan[]> {
-  const consent = new ConsentCache(tx, tenants, oem);
+async function planDevices(tx: Store, named: NamedTenants, oem: Tenant, devices: OemDeviceSubmission[], now: Date): Promise<Plan[]> {
+  const consent = new ConsentCache(tx, named, oem);
   const seen = new Set<string>();
   const plans: Plan[] = [];
   for (const [position, device] of devices.entries()) {
@@ -338,34 +340,57 @@ function identify(device: OemDeviceSubmission, position: number): Identification
   return { serialNumber: serial, productKey, registrationKeys: keys, lookupKeys, hash: Buffer.from(decoded.bytes) };
 }
 
-/** Which tenants consented to the OEM, looked up once per call. */
+/** The tenants the call's devices name, by lower-cased id and domain (undefined: no such tenant). */
+interface NamedTenants {
+  byId: Map<string, Tenant | undefined>;
+  byDomain: Map<string, Tenant | undefined>;
+}
+
+/**
+ * Looks up every tenant the devices name, before the call's transaction: the tenants live in the tenants store,
+ * which does not take part in the registry store's transaction (on SQLite a read beside it would wait for it).
+ */
+async function namedTenants(tenants: TenantRepository, devices: OemDeviceSubmission[]): Promise<NamedTenants> {
+  const named: NamedTenants = { byId: new Map(), byDomain: new Map() };
+  for (const d of devices) {
+    const id = d.TenantID.toLowerCase();
+    if (GUID.test(id) && !named.byId.has(id)) named.byId.set(id, await tenants.findById(id));
+    const domain = d.TenantDomain.toLowerCase();
+    if (domain !== '' && !named.byDomain.has(domain)) named.byDomain.set(domain, await tenants.findByDomain(domain));
+  }
+  return named;
+}
+
+/** Which tenants consented to the OEM, each relationship read once per call, inside its transaction. */
 class ConsentCache {
-  private readonly byId = new Map<string, Tenant | null>();
-  private readonly byDomain = new Map<string, Tenant | null>();
+  private readonly consents = new Map<string, boolean>();
 
   constructor(
     private readonly tx: Store,
-    private readonly tenants: TenantRepository,
+    private readonly named: NamedTenants,
     private readonly oem: Tenant,
   ) {}
 
-  /** The tenant of this id, when it accepted the OEM's relationship; null otherwise (absent or not consented). */
-  async consentedById(id: string): Promise<Tenant | null> {
-    const key = id.toLowerCase();
-    if (!this.byId.has(key)) this.byId.set(key, await this.consented(await this.tenants.findById(key)));
-    return this.byId.get(key) ?? null;
-  }
-
-  async consentedByDomain(domain: string): Promise<Tenant | null> {
-    const key = domain.toLowerCase();
-    if (!this.byDomain.has(key)) this.byDomain.set(key, await this.consented(await this.tenants.findByDomain(key)));
-    return this.byDomain.get(key) ?? null;
+  /** Whether the tenant accepted the OEM's relationship (only customers can: acceptInvitation sees to it). */
+  async hasConsented(tenantId: string): Promise<boolean> {
+    let consented = this.consents.get(tenantId);
+    if (consented === undefined) {
+      consented = (await this.tx.relationships.find(this.oem.id, tenantId))?.kind === 'oem';
+      this.consents.set(tenantId, consented);
+    }
+    return consented;
   }
 
   private async consented(tenant: Tenant | undefined): Promise<Tenant | null> {
-    if (!tenant || tenant.kind !== 'customer') return null;
-    const relationship = await this.tx.relationships.find(this.oem.id, tenant.id);
-    return relationship?.kind === 'oem' ? tenant : null;
+    return tenant && tenant.kind === 'customer' && (await this.hasConsented(tenant.id)) ? tenant : null;
+  }
+
+  async consentedById(id: string): Promise<Tenant | null> {
+    return this.consented(this.named.byId.get(id.toLowerCase()));
+  }
+
+  async consentedByDomain(domain: string): Promise<Tenant | null> {
+    return this.consented(this.named.byDomain.get(domain.toLowerCase()));
   }
 
   /**
@@ -397,10 +422,6 @@ class ConsentCache {
     return (byId ?? byDomain) as Tenant;
   }
 
-  /** Whether the tenant consented to the OEM. */
-  async hasConsented(tenantId: string): Promise<boolean> {
-    return (await this.consentedById(tenantId)) !== null;
-  }
 }
 
 /** Deregisters the device the tuple or PKID names, when it belongs to a tenant that consented. */

@@ -91,10 +91,11 @@ export function readOemDevices(body: unknown): OemDeviceSubmission[] {
     const device = {} as OemDeviceSubmission;
     for (const name of OEM_DEVICE_FIELDS) {
       const value = fields.get(name.toLowerCase());
-      if (value !== undefined && value !== null && typeof value !== 'string') {
-        throw new PartnerError('InvalidInput', `devices[${i}].${name} must be a string (got ${typeof value}).`, [`devices[${i}].${name}`]);
-      }
-      device[name] = (value ?? '').trim();
+      // Numbers are read as their digits, as the schema's coercion does for the canonical spelling.
+      if (typeof value === 'number') device[name] = String(value);
+      else if (value === undefined || value === null) device[name] = '';
+      else if (typeof value === 'string') device[name] = value.trim();
+      else throw new PartnerError('InvalidInput', `devices[${i}].${name} must be a string (got ${typeof value}).`, [`devices[${i}].${name}`]);
     }
     return device;
   });

@@ -26,6 +26,7 @@ import { groupRoutes } from './routes/graph/groups.js';
 import { managedDeviceRoutes } from './routes/graph/managed-devices.js';
 import { partnerRelationshipRoutes } from './routes/graph/partner-relationships.js';
 import { oobeRoutes } from './routes/oobe.js';
+import { oemRoutes } from './routes/oem/index.js';
 import { partnerCenterRoutes } from './routes/partner-center/index.js';
 import { canonicalPartnerCenterUrl } from './routes/partner-center/paths.js';
 import type { ImportWorkerOptions } from '../registry/index.js';
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(batchRoutes);
   await app.register(partnerRelationshipRoutes);
   await app.register(partnerCenterRoutes, { prefix: '/v1' });
+  await app.register(oemRoutes, { prefix: '/oem/v1' });
 
   await app.ready();
   return app;

@@ -25,10 +25,9 @@
 //   its Autopilot physicalIds, and an Intune enrollment stays too (Partner Center does no MDM unenrolment, §2.7).
 import { randomUUID } from 'node:crypto';
 import { decodeHardwareHash } from '../hash/index.js';
-import { buildIdentity } from '../hash/identity.js';
 import type { AutopilotDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
-import { deregisterRegistrationOnly, registryKeys, ZTD_ERRORS, type ImportedDevice } from '../registry/index.js';
+import { deregisterRegistrationOnly, hashlessKey, keyString, registryKeys, ZTD_ERRORS, type ImportedDevice } from '../registry/index.js';
 import { newImportedDevice } from '../registry/new-imported-device.js';
 import type { Tenant } from '../tenants/index.js';
 import { PartnerError } from './errors.js';
@@ -322,14 +321,10 @@ function judge(all: DeviceIdentifiers[], ctx: { input: SubmitDevicesInput; batch
   });
 }
 
-/** The identity key a device without a hash is registered by (the codec's own normalisation), for duplicates in a call. */
+/** The identity key a device without a hash is registered by (the registry's own rule), for duplicates in a call. */
 function hashlessKeys(ids: DeviceIdentifiers): string[] {
-  if (ids.productKey !== '') {
-    const { productKeyId } = buildIdentity(null, null, null, null, ids.productKey, -1, null, null);
-    return productKeyId === null ? [] : [`pkid:${productKeyId}`];
-  }
-  const { tuple } = buildIdentity(ids.oemManufacturerName, ids.modelName, ids.serialNumber, null, null, -1, null, null);
-  return tuple === null ? [] : [`tuple:${tuple}`];
+  const key = hashlessKey({ productKey: ids.productKey, manufacturer: ids.oemManufacturerName, model: ids.modelName, serialNumber: ids.serialNumber });
+  return key === null ? [] : [keyString(key)];
 }
 
 // ---- reading back -------------------------------------------------------------------------------------------------

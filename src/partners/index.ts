@@ -7,3 +7,4 @@ export * from './device-batches.js';
 export * from './policies.js';
 export * from './policy-profile.js';
 export * from './device-policy-updates.js';
+export * from './oem-registration.js';

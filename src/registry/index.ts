@@ -2,7 +2,7 @@
 // No SQL (storage is ports.ts, implemented by src/store/*-repository.ts) and no HTTP.
 export * from './ports.js';
 export { ZTD_ERRORS, RegistryError, type ZtdErrorName, type RegistryErrorCode } from './errors.js';
-export { registryKeys, autopilotPhysicalIds, AUTOPILOT_PHYSICAL_ID_PREFIXES } from './identity-keys.js';
+export { registryKeys, hashlessKey, keyString, autopilotPhysicalIds, AUTOPILOT_PHYSICAL_ID_PREFIXES } from './identity-keys.js';
 export { importDevices, MAX_IMPORT_ITEMS, type ImportItem, type ImportDevicesInput } from './import-devices.js';
 export { processImportBatch, type ProcessImportsOptions, type BatchResult } from './process-imports.js';
 export { ImportWorker, type ImportWorkerOptions } from './import-worker.js';

@@ -1,16 +1,17 @@
-// Who calls Partner Center, and on whose behalf: a bearer token for the Partner Center API (audience
-// https://api.partnercenter.microsoft.com) of a partner (CSP) tenant, and — on /customers/{customer-id}/… — the
-// relationship that customer accepted. A Graph token is refused with Partner Center's 401; a customer or OEM tenant
-// with 403; a customer without a relationship (or one that does not exist) with 403 code 20002.
+// Who calls Partner Center (or Tarmac's OEM API, which shares its token audience and envelope), and on whose
+// behalf: a bearer token for the Partner Center API (audience https://api.partnercenter.microsoft.com) of a tenant of
+// the kind the API serves — a partner (CSP) on /v1, an OEM on /oem/v1 — and, on /v1/customers/{customer-id}/…, the
+// relationship that customer accepted. A Graph token is refused with Partner Center's 401; a tenant of another kind
+// with 403 2032; a customer without a relationship (or one that does not exist) with 403 code 20002.
 import type { FastifyRequest } from 'fastify';
 import { requireRelationship, type Relationship } from '../../../partners/index.js';
-import type { Tenant } from '../../../tenants/index.js';
+import type { Tenant, TenantKind } from '../../../tenants/index.js';
 import { verifyAccessToken, type TokenRejection } from '../../../tokens/index.js';
 import { PartnerCenterError } from '../../partner-center-errors.js';
 import type { TarmacApp } from '../../types.js';
 
 export interface PartnerCenterCaller {
-  /** The partner's tenant. */
+  /** The caller's tenant: the partner (CSP) on Partner Center's routes, the OEM on the OEM API's. */
   partner: Tenant;
   /** The app's client id. */
   appId: string;
@@ -20,7 +21,7 @@ export interface PartnerCenterCaller {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set on every Partner Center route once the caller is authenticated. */
+    /** Set on every Partner Center and OEM API route once the caller is authenticated. */
     partnerCenter: PartnerCenterCaller | null;
   }
 }
@@ -40,24 +41,49 @@ function unauthorized(code: number, message: string): PartnerCenterError {
   return new PartnerCenterError(401, code, message, [], { 'www-authenticate': 'Bearer realm="tarmac-partner-center"' });
 }
 
-/** The authenticated partner, or the 401/403 Partner Center answers. */
-export async function authenticatePartner(app: TarmacApp, request: FastifyRequest): Promise<PartnerCenterCaller> {
+/** The kinds of tenant Partner Center's token audience serves, and the API each calls. */
+export type CallerKind = Extract<TenantKind, 'partner' | 'oem'>;
+
+const API_OF: Record<TenantKind, string> = {
+  partner: 'the Partner Center API (/v1)',
+  oem: 'the OEM API (/oem/v1)',
+  customer: 'Microsoft Graph',
+};
+
+function wrongKind(tenant: Tenant, kind: CallerKind): PartnerCenterError {
+  if (kind === 'partner') {
+    return new PartnerCenterError(
+      403,
+      2032,
+      `Access denied: ${tenant.displayName} is ${tenant.kind === 'oem' ? 'an OEM (use the OEM API, /oem/v1)' : 'a customer tenant'}; ` +
+        'the Partner Center API serves partner (CSP) tenants. Create one with: tarmac partner create --domain <domain>.',
+    );
+  }
+  const what = tenant.kind === 'partner' ? 'a partner (CSP) tenant' : 'a customer tenant';
+  return new PartnerCenterError(
+    403,
+    2032,
+    `Access denied: ${tenant.displayName} is ${what} (use ${API_OF[tenant.kind]}); the OEM API serves OEM tenants. ` +
+      'Create one with: tarmac oem create --domain <domain>.',
+  );
+}
+
+/** The authenticated caller of the kind the API serves, or the 401/403 Partner Center answers. */
+export async function authenticate(app: TarmacApp, request: FastifyRequest, kind: CallerKind): Promise<PartnerCenterCaller> {
   const header = request.headers.authorization;
   const token = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
   if (token === undefined) throw unauthorized(400, `Access denied: the request has no 'Authorization: Bearer <token>' header. ${TOKEN_HELP}`);
   const check = await verifyAccessToken(app.keyRing, token, app.now(), 'partnerCenter');
   if (!check.ok) throw unauthorized(900420, REJECTIONS[check.reason]);
-  const partner = await app.tenantsStore.tenants.findById(check.claims.tenantId);
-  if (!partner) throw unauthorized(900420, "The access token's tenant no longer exists.");
-  if (partner.kind !== 'partner') {
-    throw new PartnerCenterError(
-      403,
-      2032,
-      `Access denied: ${partner.displayName} is ${partner.kind === 'oem' ? 'an OEM (use the OEM API, /oem/v1)' : 'a customer tenant'}; ` +
-        'the Partner Center API serves partner (CSP) tenants. Create one with: tarmac partner create --domain <domain>.',
-    );
-  }
-  return { partner, appId: check.claims.appId, relationship: null };
+  const tenant = await app.tenantsStore.tenants.findById(check.claims.tenantId);
+  if (!tenant) throw unauthorized(900420, "The access token's tenant no longer exists.");
+  if (tenant.kind !== kind) throw wrongKind(tenant, kind);
+  return { partner: tenant, appId: check.claims.appId, relationship: null };
+}
+
+/** The authenticated partner (CSP), or the 401/403 Partner Center answers. */
+export function authenticatePartner(app: TarmacApp, request: FastifyRequest): Promise<PartnerCenterCaller> {
+  return authenticate(app, request, 'partner');
 }
 
 /** The caller's relationship with the customer of the path (403 20002 without one). */
@@ -65,8 +91,8 @@ export async function customerRelationship(app: TarmacApp, caller: PartnerCenter
   return requireRelationship(app.registry.store.relationships, caller.partner, customerId);
 }
 
-/** request.partnerCenter on a Partner Center route (set by the scope's hook). */
+/** request.partnerCenter on a Partner Center or OEM API route (set by the scope's hook). */
 export function partnerCenterCaller(request: FastifyRequest): NonNullable<FastifyRequest['partnerCenter']> {
-  if (!request.partnerCenter) throw new Error(`${request.method} ${request.url} is not a Partner Center route`);
+  if (!request.partnerCenter) throw new Error(`${request.method} ${request.url} is not a Partner Center or OEM API route`);
   return request.partnerCenter;
 }

@@ -266,7 +266,11 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           const otherOem = await create(['oem', 'create', '--domain', 'tailspin-oem-e2e.onmicrosoft.com']);
           const otherOemApi = await pcOf(otherOem);
           expect((await otherOemApi('GET', registered.headers.get('location') ?? '')).status).toBe(404);
-          expect((await otherOemApi('POST', '/oem/v1/AutopilotDeviceRegistration', { devices: [{ TenantID: customerId, ...oemDeviceBody }] })).status).toBe(202);
+          const unconsented = await otherOemApi('POST', '/oem/v1/AutopilotDeviceRegistration', { devices: [{ TenantID: customerId, ...oemDeviceBody }] });
+          expect(unconsented.status).toBe(202);
+          const refused = await until('OEM without consent', () => otherOemApi('GET', unconsented.headers.get('location') ?? ''), (r) => r.body.status === 'finished');
+          expect(refused.body.devicesStatus[0]).toMatchObject({ status: 'finished_with_errors', errorCode: '895', errorDescription: 'OemRelationshipRequired' });
+          expect(JSON.stringify(refused.body)).not.toContain(demo.tenant);
         } finally {
           await scratch?.drop();
         }

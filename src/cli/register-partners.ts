@@ -190,4 +190,40 @@ Examples:
   $ tarmac oem revoke --oem litware-oem.onmicrosoft.com --tenant contoso.onmicrosoft.com`,
     )
     .action(run(async () => (await import('./commands/partner.js')).oemRevoke));
+
+  const asOem = `
+Online: as the OEM's app, with a token for the OEM API (scope https://api.partnercenter.microsoft.com/.default; --tenant is
+the OEM's own tenant).${onlineHelp}`;
+  online(oem.command('register'))
+    .description("Register devices for a customer through the OEM API, 1000 per call; one result per CSV line. Exit 1 if any row failed")
+    .argument('<csv>', "the CSV: Partner Center's header (serial, product key ID, hash, manufacturer, model) or any dialect `tarmac csv validate` reads; - for stdin")
+    .requiredOption('--customer <customer>', 'the customer: its tenant id (sent as TenantID) or a domain (TenantDomain); it must have accepted the OEM')
+    .option('--group-tag <tag>', "set this group tag on every device (instead of the CSV's Group Tag column)")
+    .option('--timeout <seconds>', 'stop waiting for processing after this long (default 900)')
+    .option('--json', 'print {summary, trackingIds, rows: [{line, serialNumber, productKey, status, errorCode, errorDescription, deviceId}]} as JSON')
+    .addHelpText(
+      'after',
+      `
+Each row names its device by serial number + manufacturer + model (exactly as the SMBIOS says) or by product key ID; a
+hash is optional.${asOem}
+
+Examples:
+  $ tarmac oem register --customer contoso.onmicrosoft.com devices.csv`,
+    )
+    .action(run(async () => (await import('./commands/oem.js')).oemRegister));
+  online(oem.command('deregister'))
+    .description('Deregister devices through the OEM API (TenantID and TenantDomain left blank); one result per CSV line')
+    .argument('<csv>', 'the CSV naming the devices by serial number + manufacturer + model, or product key ID; - for stdin')
+    .option('--timeout <seconds>', 'stop waiting after this long (default 900)')
+    .option('--json', 'print {summary, trackingIds, rows} as JSON')
+    .addHelpText(
+      'after',
+      `
+Only devices of customers that accepted the OEM are found; one enrolled in Intune or with an assigned user is refused
+until the customer's admin acts. The hardware is then free for any tenant.${asOem}
+
+Examples:
+  $ tarmac oem deregister returned.csv`,
+    )
+    .action(run(async () => (await import('./commands/oem.js')).oemDeregister));
 }

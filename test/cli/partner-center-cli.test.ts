@@ -95,4 +95,61 @@ describe('tarmac partner upload and the Partner Center commands', () => {
       expect(noRelationship.stderr).toContain('no reseller relationship');
     },
   );
+
+  it('tarmac oem register, then oem deregister: one result per line, and the hardware is free again', { timeout: 180_000 }, async () => {
+    const dir = tempDir();
+    const env = { TARMAC_DATA_DIR: join(dir, 'data') };
+    const served = await serve(env);
+    const demo = demoOf(served.stdout());
+    const oem = JSON.parse((await cli(env, ['oem', 'create', '--domain', 'litware-oem.onmicrosoft.com', '--json'])).stdout) as Json;
+    const invite = JSON.parse((await cli(env, ['oem', 'invite', '--oem', oem.tenantId, '--json'])).stdout) as Json;
+    expect((await cli(env, ['partner', 'accept', invite.url, '--tenant', demo.tenant])).code).toBe(0);
+    const asOem = { ...env, TARMAC_SERVER: served.url, TARMAC_TENANT: oem.tenantId, TARMAC_CLIENT_ID: oem.clientId, TARMAC_CLIENT_SECRET: oem.clientSecret };
+    const a = syntheticInventory(9401);
+    const b = syntheticInventory(9402);
+    const csv = join(dir, 'oem.csv');
+    writeFileSync(
+      csv,
+      [HEADER, `${a.system.serialNumber},,,${a.system.manufacturer},${a.system.model}`, `,${b.productKey.productKeyId},,,`, 'ONLY-A-SERIAL,,,,'].join('\r\n') + '\r\n',
+    );
+
+    const registered = await cli(asOem, ['oem', 'register', '--customer', 'demo.onmicrosoft.com', '--group-tag', 'Factory', csv, '--json']);
+    expect(registered.code, registered.stderr).toBe(1);
+    const report = JSON.parse(registered.stdout) as Json;
+    expect(report.summary).toEqual({ rows: 3, registered: 2, failed: 1, invalid: 0, pending: 0 });
+    expect((report.rows as Json[]).map((r) => [r.line, r.status, r.errorCode])).toEqual([
+      [2, 'registered', ''],
+      [3, 'registered', ''],
+      [4, 'failed', '803'],
+    ]);
+    // A serial number alone identifies nothing: the OEM API says what is missing.
+    expect(report.rows[2].message).toMatch(/Manufacturer.*Model.*missing/);
+    const demoToken = await getToken(served.url, demo.tenant, demo.clientId, demo.clientSecret);
+    const list = await fetch(`${served.url}/v1.0/deviceManagement/windowsAutopilotDeviceIdentities`, { headers: { authorization: `Bearer ${demoToken}` } });
+    const devices = ((await list.json()) as Json).value as Json[];
+    expect(devices.map((d) => d.groupTag)).toEqual(['Factory', 'Factory']);
+
+    // Deregister both (the serial-only row fails again); then another tenant registers the hardware.
+    const deregistered = await cli(asOem, ['oem', 'deregister', csv]);
+    expect(deregistered.code).toBe(1);
+    expect(deregistered.stdout).toContain('2 deregistered, 1 failed, 0 not sent');
+    const other = JSON.parse((await cli(env, ['tenant', 'create', '--domain', 'fabrikam.onmicrosoft.com', '--json'])).stdout) as Json;
+    const token = await getToken(served.url, other.tenantId, other.clientId, other.clientSecret);
+    const imported = await fetch(`${served.url}/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/import`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ importedWindowsAutopilotDeviceIdentities: [a, b].map((inv) => ({ hardwareIdentifier: encodeHardwareHash(inv).base64 })) }),
+    });
+    expect(imported.status).toBe(200);
+    const ids = (((await imported.json()) as Json).value as Json[]).map((r) => r.id as string);
+    for (const id of ids) {
+      let state: Json;
+      for (let i = 0; i < 100; i++) {
+        state = ((await (await fetch(`${served.url}/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/${id}`, { headers: { authorization: `Bearer ${token}` } })).json()) as Json).state;
+        if (state.deviceImportStatus !== 'unknown' && state.deviceImportStatus !== 'pending') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(state.deviceImportStatus).toBe('complete');
+    }
+  });
 });

@@ -39,6 +39,9 @@ export async function registerExternalPlugins(app: TarmacApp, config: TarmacConf
         { name: 'identity', description: 'Entra-compatible token endpoint, OIDC discovery and signing keys' },
         { name: 'graph', description: 'Microsoft Graph-compatible API' },
         { name: 'oobe', description: 'The PC’s side at OOBE: profile download, first Autopilot run, workplace join, check-in (no admin token)' },
+        { name: 'partner center', description: "Partner Center's device API (/v1) for partner (CSP) tenants: relationships, device batches, policies; ApiFault errors" },
+        { name: 'oem', description: "Tarmac's OEM API (/oem/v1, not Microsoft-compatible): register and deregister devices for consenting customers" },
+        { name: 'tarmac', description: "Tarmac's own Graph-shaped API where Microsoft has none public: the customer's partner and OEM relationships" },
         { name: 'service', description: 'Health and API description' },
       ],
       components: {

@@ -5,19 +5,16 @@
 // Hardware Hash, Manufacturer name, Device model) included — sends the devices 1000 per call (Partner Center's batch
 // limit) to the named batch (created by the first call when it does not exist, as the PowerShell module and CIPP
 // do), waits for every batch tracking id to finish, and prints one result per CSV line. Rows the CSV itself gets
-// wrong are reported at their line and not sent. Exit 1 when any row failed or was not sent.
-import { randomUUID } from 'node:crypto';
-import { access } from 'node:fs/promises';
-import { readCsv, type CsvDiagnostic, type CsvRecord } from '../../csv/index.js';
+// wrong are reported at their line and not sent (device-calls.ts does the reading, sending and following). Exit 1
+// when any row failed or was not sent.
+import type { CsvRecord } from '../../csv/index.js';
 import type { ExitCode } from '../command-kit.js';
+import { blockingUnless, reportDeviceCalls, runDeviceCalls } from '../device-calls.js';
 import { CliUsageError, GraphRequestError, type GraphClient, type OnlineOptions } from '../graph-client.js';
-import { IMPORT_ERROR_HELP, runOnline } from '../online.js';
+import { runOnline } from '../online.js';
 import type { Output } from '../output.js';
-import { progressReporter } from '../progress.js';
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
-/** Devices per Partner Center call. */
-export const PARTNER_BATCH_LIMIT = 1000;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -83,39 +80,11 @@ async function customerId(client: GraphClient, customer: string): Promise<string
   return match.id;
 }
 
-/** Polls a batch tracking id (a Location header) until Partner Center says it is done. */
-export async function awaitJob(client: GraphClient, location: string, deadline: number): Promise<BatchUploadDetails> {
-  let delay = 200;
-  for (;;) {
-    const details = await client.get<BatchUploadDetails>(`/v1${location.startsWith('/') ? '' : '/'}${location}`);
-    if (details.status === 'finished' || details.status === 'finished_with_errors') return details;
-    if (Date.now() > deadline) return details;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 2000);
-  }
-}
 
-type RowStatus = 'registered' | 'failed' | 'invalid' | 'pending';
-
-export interface PartnerRowResult {
-  line: number;
-  serialNumber: string;
-  productKey: string;
-  status: RowStatus;
-  errorCode: string;
-  errorDescription: string;
-  deviceId: string;
-  message: string;
-}
-
-/** Errors the toolkit raises for a missing hash: a partner may register by tuple or product key ID alone. */
-const HASH_OPTIONAL = new Set(['EmptyHardwareHash', 'MissingColumns']);
-
-function blocking(record: CsvRecord): CsvDiagnostic | undefined {
-  const withoutHash = record.hardwareHash.trim() === '';
-  const tupleOrPkid = record.productKeyId !== '' || (record.serialNumber !== '' && (record.manufacturer ?? '') !== '' && (record.model ?? '') !== '');
-  return record.diagnostics.find((d) => d.severity === 'error' && !(withoutHash && tupleOrPkid && HASH_OPTIONAL.has(d.code)));
-}
+/** A row may name its device by tuple or product key ID instead of a hash. */
+const blocking = blockingUnless(
+  (record) => record.productKeyId !== '' || (record.serialNumber !== '' && (record.manufacturer ?? '') !== '' && (record.model ?? '') !== ''),
+);
 
 function deviceOf(record: CsvRecord): Record<string, string> {
   const device: Record<string, string> = {};
@@ -136,126 +105,32 @@ export interface PartnerUploadOptions extends PartnerCenterOptions {
 export async function partnerUpload(file: string, opts: PartnerUploadOptions): Promise<ExitCode> {
   return runPartnerCenter(opts, async (client, out) => {
     const json = Boolean(opts.json);
-    const timeoutSeconds = opts.timeout === undefined ? 900 : Number(opts.timeout);
-    if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new CliUsageError(`--timeout must be a number of seconds (got '${opts.timeout}').`);
-    if (opts.batch.trim() === '') throw new CliUsageError('--batch must name the device batch (Partner Center\'s "device list" name).');
-    if (file !== '-') {
-      try {
-        await access(file);
-      } catch {
-        throw new CliUsageError(`Cannot read ${file}: no such file, or no permission to read it.`);
-      }
-    }
-    const progress = progressReporter(out, json);
+    const batch = opts.batch.trim();
+    if (batch === '') throw new CliUsageError('--batch must name the device batch (Partner Center\'s "device list" name).');
     const customer = await customerId(client, opts.customer);
-
-    // 1. Read the CSV: rows with errors are reported at their line and not sent.
-    const reader = readCsv(file === '-' ? process.stdin : file, { maxRows: Number.MAX_SAFE_INTEGER });
-    const results: PartnerRowResult[] = [];
-    const toSend: { record: CsvRecord; result: PartnerRowResult }[] = [];
-    for await (const record of reader) {
-      const result: PartnerRowResult = {
-        line: record.line,
-        serialNumber: record.serialNumber,
-        productKey: record.productKeyId,
-        status: 'pending',
-        errorCode: '',
-        errorDescription: '',
-        deviceId: '',
-        message: '',
-      };
-      results.push(result);
-      const bad = blocking(record);
-      if (bad) Object.assign(result, { status: 'invalid', errorCode: bad.msCode === undefined ? '' : String(bad.msCode), errorDescription: bad.code, message: `${bad.message} ${bad.hint}`.trim() });
-      else toSend.push({ record, result });
-    }
-    const fileErrors = reader.diagnostics.filter((d) => d.severity === 'error');
-    progress.note(`${file}: ${results.length} row${results.length === 1 ? '' : 's'}, ${toSend.length} to send, ${results.length - toSend.length} with errors (not sent).`);
-
-    // 2. Send 1000 per call: the first call creates the batch unless it exists (names compare without case).
     const base = `/v1/customers/${encodeURIComponent(customer)}/deviceBatches`;
+    // The first call creates the batch unless it exists (names compare without case, as the PowerShell module does).
     const batches = await client.get<PcCollection<DeviceBatchJson>>(base);
-    let exists = (batches.items ?? []).some((b) => b.id.toLowerCase() === opts.batch.trim().toLowerCase());
-    const jobs: { location: string; rows: PartnerRowResult[] }[] = [];
-    for (let start = 0; start < toSend.length; start += PARTNER_BATCH_LIMIT) {
-      const chunk = toSend.slice(start, start + PARTNER_BATCH_LIMIT);
-      progress.update(start, toSend.length, 'sent');
-      const devices = chunk.map((c) => deviceOf(c.record));
-      // One MS-RequestId per logical call: a retry after a timeout or a 503 does not submit the devices twice.
-      const headers = { 'MS-RequestId': randomUUID(), 'MS-CorrelationId': randomUUID() };
-      try {
+    let exists = (batches.items ?? []).some((b) => b.id.toLowerCase() === batch.toLowerCase());
+    const outcome = await runDeviceCalls(client, out, {
+      file,
+      json,
+      timeout: opts.timeout,
+      blocking,
+      body: deviceOf,
+      send: async (devices, headers) => {
         const res = exists
-          ? await client.request('POST', `${base}/${encodeURIComponent(opts.batch.trim())}/devices`, { body: devices, headers })
-          : await client.request('POST', base, { body: { batchId: opts.batch.trim(), devices }, headers });
+          ? await client.request('POST', `${base}/${encodeURIComponent(batch)}/devices`, { body: devices, headers })
+          : await client.request('POST', base, { body: { batchId: batch, devices }, headers });
         exists = true;
         const location = res.headers.get('location');
         if (location === null) throw new CliUsageError(`Partner Center answered ${res.status} without a Location header; cannot follow the batch.`);
-        jobs.push({ location, rows: chunk.map((c) => c.result) });
-      } catch (err) {
-        if (!(err instanceof GraphRequestError) || err.status >= 500 || err.status === 401 || err.status === 403) throw err;
-        for (const c of chunk) Object.assign(c.result, { status: 'failed', errorCode: err.code, message: err.detail });
-      }
-    }
-    progress.update(toSend.length, toSend.length, 'sent');
-
-    // 3. Follow every tracking id until it is finished; devicesStatus lists the devices in the order sent.
-    const deadline = Date.now() + timeoutSeconds * 1000;
-    let processed = 0;
-    for (const job of jobs) {
-      const details = await awaitJob(client, job.location, deadline);
-      const statuses = details.devicesStatus ?? [];
-      job.rows.forEach((row, i) => {
-        const s = statuses[i];
-        if (!s || s.status === 'queued' || s.status === 'processing') {
-          row.message = `still processing; check with: tarmac partner status --customer ${customer} ${job.location.split('/').pop() ?? ''}`;
-          return;
-        }
-        const ok = s.status === 'finished';
-        Object.assign(row, {
-          status: ok ? 'registered' : 'failed',
-          deviceId: s.deviceId ?? '',
-          errorCode: s.errorCode ?? '',
-          errorDescription: s.errorDescription ?? '',
-          message: ok ? '' : (IMPORT_ERROR_HELP[s.errorDescription ?? ''] ?? ''),
-        });
-      });
-      processed += job.rows.length;
-      progress.update(processed, toSend.length, 'processed');
-    }
-    progress.stop();
-
-    // 4. One result per CSV line.
-    const count = (s: RowStatus): number => results.filter((r) => r.status === s).length;
-    const summary = { rows: results.length, registered: count('registered'), failed: count('failed'), invalid: count('invalid'), pending: count('pending') };
-    const ok = fileErrors.length === 0 && results.length > 0 && summary.registered === results.length;
-    if (json) {
-      out.json({
-        file,
-        customer,
-        batch: opts.batch.trim(),
-        ok,
-        summary,
-        trackingIds: jobs.map((j) => j.location.split('/').pop()),
-        fileDiagnostics: reader.diagnostics.map((d) => ({ line: d.line, code: d.code, severity: d.severity, message: d.message, hint: d.hint })),
-        rows: results,
-      });
-      return ok ? 0 : 1;
-    }
-    for (const d of fileErrors) out.line(`${out.color.red('error')} line ${d.line}: ${d.code}: ${d.message} ${d.hint}`.trimEnd());
-    if (results.length > 0) {
-      const status = (r: PartnerRowResult): string =>
-        r.status === 'registered' ? out.color.green(r.status) : r.status === 'pending' ? out.color.yellow(r.status) : out.color.red(r.status);
-      out.table(
-        ['line', 'serial', 'productKey', 'status', 'errorCode', 'errorDescription', 'deviceId'],
-        results.map((r) => [r.line, r.serialNumber, r.productKey, status(r), r.errorCode, r.errorDescription, r.deviceId]),
-      );
-    }
-    for (const r of results) if (r.status !== 'registered' && r.message !== '') out.line(`line ${r.line}: ${r.errorDescription ? `${r.errorDescription}: ` : ''}${r.message}`);
-    const parts = [`${summary.registered} registered`, `${summary.failed} failed`, `${summary.invalid} not sent (errors in the CSV)`];
-    if (summary.pending > 0) parts.push(`${summary.pending} still processing`);
-    out.line(ok ? out.color.green(parts[0] ?? '') : out.color.red(parts.join(', ')));
-    if (results.length === 0 && fileErrors.length === 0) out.line('The CSV has no device rows.');
-    return ok ? 0 : 1;
+        return location;
+      },
+      statusPath: (location) => `/v1${location.startsWith('/') ? '' : '/'}${location}`,
+      stillProcessing: (location) => `still processing; check with: tarmac partner status --customer ${customer} ${location.split('/').pop() ?? ''}`,
+    });
+    return reportDeviceCalls(out, json, 'registered', outcome, { file, customer, batch });
   });
 }
 

@@ -67,3 +67,12 @@ export function recordResult(name: string, result: Record<string, unknown>): str
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
+
+/** Sizes from a comma-separated setting such as BENCH_OOBE_DEVICES=2000,20000. */
+export function sizeList(value: string): number[] {
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '')
+    .map(Number);
+}

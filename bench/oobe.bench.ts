@@ -17,15 +17,9 @@ import type { Readable } from 'node:stream';
 import autocannon from 'autocannon';
 import { encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
 import { openDatabase } from '../src/store/index.js';
-import { fmt, recordResult, repoRoot } from './lib.js';
+import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
 
-const list = (value: string): number[] =>
-  value
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
-    .map(Number);
 const SQLITE_SIZES = list(process.env.BENCH_OOBE_DEVICES ?? '2000,20000');
 const POSTGRES_SIZES = list(process.env.BENCH_OOBE_POSTGRES_DEVICES ?? '2000');
 const ENGINES = (process.env.BENCH_OOBE_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());

@@ -17,15 +17,9 @@ import { buildApp } from '../src/http/app.js';
 import { acceptInvitation, invitationLink } from '../src/partners/index.js';
 import { createStore, createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
-import { fmt, median, recordResult } from './lib.js';
+import { fmt, median, recordResult, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchAppConfig, scratchFor } from './scratch.js';
 
-const list = (value: string): number[] =>
-  value
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v !== '')
-    .map(Number);
 const SQLITE_SIZES = list(process.env.BENCH_PARTNER_DEVICES ?? '1000,10000');
 const POSTGRES_SIZES = list(process.env.BENCH_PARTNER_POSTGRES_DEVICES ?? '10000');
 const ROUNDS = Number(process.env.BENCH_PARTNER_ROUNDS ?? 2);

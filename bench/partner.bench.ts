@@ -8,7 +8,7 @@
 //     batchJobStatus until it says finished — what a partner's client (the PowerShell module, CIPP) does.
 // Both go through the one import worker; the difference is what each API does around it. Target: the partner path
 // within 1.2× of the Graph path. Sizes: BENCH_PARTNER_DEVICES (default 1000,10000) on SQLite and
-// BENCH_PARTNER_POSTGRES_DEVICES (default 10000) on PostgreSQL; BENCH_PARTNER_ROUNDS (default 2) alternates the two
+// BENCH_PARTNER_POSTGRES_DEVICES (default 1000,10000) on PostgreSQL; BENCH_PARTNER_ROUNDS (default 3) alternates the two
 // paths and keeps each one's median.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
@@ -21,12 +21,12 @@ import { fmt, median, recordResult, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchAppConfig, scratchFor } from './scratch.js';
 
 const SQLITE_SIZES = list(process.env.BENCH_PARTNER_DEVICES ?? '1000,10000');
-const POSTGRES_SIZES = list(process.env.BENCH_PARTNER_POSTGRES_DEVICES ?? '10000');
-const ROUNDS = Number(process.env.BENCH_PARTNER_ROUNDS ?? 2);
+const POSTGRES_SIZES = list(process.env.BENCH_PARTNER_POSTGRES_DEVICES ?? '1000,10000');
+const ROUNDS = Number(process.env.BENCH_PARTNER_ROUNDS ?? 3);
 const IN_FLIGHT = 4;
 const GRAPH_PER_REQUEST = 500;
 const PARTNER_PER_REQUEST = 1000;
-const POLL_MS = 100;
+const POLL_MS = 250;
 const TIMEOUT_MS = 15 * 60_000;
 const IMPORT_PATH = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/import';
 
@@ -158,15 +158,18 @@ async function partnerPath(engine: Engine, devices: string[]): Promise<{ seconds
       chunks.slice(1).map((c) => JSON.stringify(c.map((hardwareHash) => ({ hardwareHash })))),
       (body) => post(`${customer}/deviceBatches/${encodeURIComponent(batch)}/devices`, JSON.parse(body) as unknown),
     );
-    const pending = new Set([first, ...rest]);
+    // Jobs settle in the order they were queued: ask about the oldest unfinished one only, as a client following
+    // its tracking ids one by one does (one status request per poll, as the Graph side's one count query).
+    const pending = [first, ...rest];
     await waitUntil(
       async () => {
-        for (const location of [...pending]) {
-          const res = await fetch(`${s.base}/v1${location}`, { headers: auth });
+        while (pending.length > 0) {
+          const res = await fetch(`${s.base}/v1${pending[0] ?? ''}`, { headers: auth });
           const details = (await res.json()) as { status?: string };
-          if (details.status === 'finished' || details.status === 'finished_with_errors') pending.delete(location);
+          if (details.status !== 'finished' && details.status !== 'finished_with_errors') return false;
+          pending.shift();
         }
-        return pending.size === 0;
+        return true;
       },
       start,
       'Partner Center batch',

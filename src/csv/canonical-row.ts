@@ -1,11 +1,5 @@
 // Turns a checked record into the row the canonical writer emits, and names every change that takes.
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { once } from 'node:events';
-import os from 'node:os';
-import path from 'node:path';
-import { byteChunks } from './source.js';
-import type { CsvDiagnosticCode, CsvRecord, CsvSource } from './types.js';
+import type { CsvDiagnosticCode, CsvRecord } from './types.js';
 import { toAsciiValue } from './write-csv.js';
 import type { WritableRow } from './write-csv.js';
 
@@ -144,21 +138,4 @@ export function canonicalRow(record: CsvRecord, log: ChangeLog | null, file?: st
     if (!/^[\x20\x21\x23-\x2b\x2d-\x7e]*$/.test(row[key])) return { row, dropReason: `${key} "${row[key]}" cannot be written in ASCII`, dropCode: 'NonAsciiValue' };
   }
   return { row };
-}
-
-/**
- * A source that can be read twice: paths and buffers as they are; streams are spooled to a temporary file first.
- * Call `cleanup()` when done.
- */
-export async function rewindable(source: CsvSource): Promise<{ source: string | Uint8Array; cleanup: () => Promise<void> }> {
-  if (typeof source === 'string' || source instanceof Uint8Array) return { source, cleanup: async () => {} };
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'tarmac-csv-'));
-  const file = path.join(dir, 'input.csv');
-  const out = createWriteStream(file);
-  for await (const chunk of byteChunks(source)) {
-    if (!out.write(chunk)) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return { source: file, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }

@@ -5,7 +5,7 @@
 // UTF-8 and every other byte >= 0x80 as windows-1252. The verdict (`ascii`, `utf-8`, `windows-1252`) can therefore
 // only firm up as the stream goes on; `info()` reports what has been seen so far, and `mixed` tells when both kinds
 // were found. Decoding never fails and never drops a byte.
-import { isAscii, isUtf8 } from 'node:buffer';
+import { bytes as platform } from '../hash/platform.js';
 import type { EncodingInfo, TextEncodingName } from './types.js';
 
 /** windows-1252 code points for bytes 0x80..0x9F (the five undefined bytes map to the C1 control of that value). */
@@ -142,13 +142,12 @@ export class StreamingTextDecoder {
           use = b.subarray(0, b.length - 1);
         }
       }
-      const buf = Buffer.from(use.buffer, use.byteOffset, use.length);
       // JS strings are UTF-16 code units, so a surrogate pair split across chunks joins again when lines are built.
-      const text = this.mode === 'utf-16le' ? buf.toString('utf16le') : Buffer.from(buf).swap16().toString('utf16le');
+      const text = this.mode === 'utf-16le' ? platform.utf16le(use, 0, use.length) : platform.utf16le(swap16(use), 0, use.length);
       return final && b.length % 2 === 1 ? text + '\ufffd' : text;
     }
-    const buf = Buffer.from(b.buffer, b.byteOffset, b.length);
-    if (isAscii(buf)) return buf.toString('latin1');
+    const buf = b;
+    if (platform.isAscii(buf)) return platform.latin1(buf, 0, buf.length);
     // Hold back an incomplete UTF-8 sequence at the end (decided once the next bytes arrive).
     let end = buf.length;
     if (!final) {
@@ -161,15 +160,15 @@ export class StreamingTextDecoder {
       }
     }
     const body = end === buf.length ? buf : buf.subarray(0, end);
-    if (isUtf8(body)) {
+    if (platform.isUtf8(body)) {
       this.utf8Sequences += countUtf8Leads(body);
-      return body.toString('utf8');
+      return platform.utf8(body, 0, body.length);
     }
     return this.decodeMixed(body);
   }
 
   /** Per-sequence decoding: valid UTF-8 sequences as UTF-8, any other byte >= 0x80 as windows-1252. */
-  private decodeMixed(b: Buffer): string {
+  private decodeMixed(b: Uint8Array): string {
     const parts: string[] = [];
     let runStart = 0;
     let i = 0;
@@ -179,10 +178,10 @@ export class StreamingTextDecoder {
         i++;
         continue;
       }
-      if (i > runStart) parts.push(b.toString('latin1', runStart, i));
+      if (i > runStart) parts.push(platform.latin1(b, runStart, i));
       const n = utf8SequenceLength(b, i, end);
       if (n > 0) {
-        parts.push(b.toString('utf8', i, i + n));
+        parts.push(platform.utf8(b, i, i + n));
         this.utf8Sequences++;
         i += n;
       } else {
@@ -192,7 +191,7 @@ export class StreamingTextDecoder {
       }
       runStart = i;
     }
-    if (runStart < end) parts.push(b.toString('latin1', runStart, end));
+    if (runStart < end) parts.push(platform.latin1(b, runStart, end));
     return parts.join('');
   }
 }
@@ -201,6 +200,16 @@ function countUtf8Leads(b: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < b.length; i++) if (b[i] >= 0xc0) n++;
   return n;
+}
+
+/** A copy of the bytes with each pair swapped (UTF-16BE to LE). */
+function swap16(b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(b.length);
+  for (let i = 0; i + 1 < b.length; i += 2) {
+    out[i] = b[i + 1];
+    out[i + 1] = b[i];
+  }
+  return out;
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {

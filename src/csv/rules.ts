@@ -1,6 +1,7 @@
 // Per-row rules: everything that can be wrong with one data row, checked without stopping at the first problem.
 /* eslint-disable no-control-regex -- finding control characters in values is what this module is for */
-import { normalizeKeyPart, type DeviceIdentity } from '../hash/index.js';
+import { normalizeKeyPart } from '../hash/identity.js';
+import type { DeviceIdentity } from '../hash/types.js';
 import type { DiagnosticInit } from './diagnostics.js';
 import { makeDiagnostic } from './diagnostics.js';
 import { FIELD_LABEL } from './dialect.js';

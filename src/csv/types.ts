@@ -1,11 +1,11 @@
 // Public shapes of the Autopilot CSV toolkit. Behaviour reference: shared/docs/autopilot-reference.md §1, §2, §4.4.
-import type { Readable } from 'node:stream';
 import type { DeviceIdentity, HashIssue, Severity } from '../hash/types.js';
 
 export type { Severity };
 
 /** Where CSV bytes come from: a file path, the whole content in memory, or a stream / async iterable of chunks. */
-export type CsvSource = string | Uint8Array | Readable | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>;
+/** A file path (Node only), bytes, or (async) iterable chunks: a Node Readable or a web ReadableStream's chunks. */
+export type CsvSource = string | Uint8Array | AsyncIterable<Uint8Array | string> | Iterable<Uint8Array>;
 
 /** The text encoding found by sniffing (BOM, then byte patterns). */
 export type TextEncodingName =

@@ -1,22 +1,24 @@
 // Hash text -> bytes. Trims whitespace and quotes, repairs padding the way Microsoft's troubleshooting FAQ does
 // (autopilot-reference.md §1.2), and rejects anything outside the standard base64 alphabet.
 //
-// Hot path: Node's base64 decoder silently skips characters it does not know and stops at a '=', so instead of
-// scanning 4000 characters in JS we compare the decoded length with the length the text implies: any skipped or
-// truncating character makes it shorter. Node also accepts the URL-safe '-' and '_', which two native indexOf calls
-// rule out. Only a failed check pays for the character-by-character scan that finds the culprit.
+// Hot path: the platform's base64 decoder (platform.ts; Node's native one, which silently skips characters it does
+// not know and stops at a '=') is not trusted to reject anything: instead of scanning 4000 characters in JS we
+// compare the decoded length with the length the text implies: any skipped or truncating character makes it
+// shorter. Node also accepts the URL-safe '-' and '_', which two native indexOf calls rule out. Only a failed check
+// pays for the character-by-character scan that finds the culprit.
 //
-// The bytes go into a reused scratch buffer (`buf.write` skips Buffer.from's length pre-scan and allocation, about a
-// third of the decode floor). The caller must finish with them before the next call; decode.ts keeps the canonical
+// The bytes go into a reused scratch buffer (in Node, writing into it skips Buffer.from's length pre-scan and
+// allocation, about a third of the decode floor). The caller must finish with them before the next call; decode.ts keeps the canonical
 // base64 and, when someone asks for the bytes, copies them from the scratch if no call has reused it since
 // (`scratchGeneration`), else rebuilds them from the base64.
 import { RECOLLECT, error, warning } from './issues.js';
+import { bytes as platform } from './platform.js';
 import type { HashIssue } from './types.js';
 
 export interface Base64Decoded {
   /** The shared scratch buffer holding the bytes in [0, length), or null when the text is not base64. Valid only
    *  until the next call. */
-  scratch: Buffer | null;
+  scratch: Uint8Array | null;
   length: number;
   /** Canonical padded base64 of the bytes. */
   base64: string | null;
@@ -25,7 +27,7 @@ export interface Base64Decoded {
 }
 
 const MAX_SCRATCH = 64 * 1024;
-let scratch = Buffer.allocUnsafe(4096);
+let scratch: Uint8Array | null = null;
 /** Bumped by every call, so a holder of scratch bytes can tell whether they were overwritten since. */
 let generation = 0;
 
@@ -102,11 +104,13 @@ export function decodeBase64Hash(input: string): Base64Decoded {
 
   const expected = (decodedChars * 3) >> 2;
   // Hashes are ~3 KB; a huge text gets a buffer of its own rather than growing the shared one for good.
+  // Allocated on first use, by the platform installed by then (a Buffer in Node).
+  scratch ??= platform.allocUnsafe(4096);
   if (scratch.length < expected + 4) {
-    if (expected + 4 <= MAX_SCRATCH) scratch = Buffer.allocUnsafe(MAX_SCRATCH);
+    if (expected + 4 <= MAX_SCRATCH) scratch = platform.allocUnsafe(MAX_SCRATCH);
   }
-  const target = scratch.length >= expected + 4 ? scratch : Buffer.allocUnsafe(expected + 4);
-  const length = target.write(source, 'base64');
+  const target = scratch.length >= expected + 4 ? scratch : platform.allocUnsafe(expected + 4);
+  const length = platform.base64Into(target, source);
   if (length !== expected || text.indexOf('-') !== -1 || text.indexOf('_') !== -1) {
     const bad = firstInvalid(text, dataLen);
     const at = start + (bad < 0 ? dataLen : bad);
@@ -142,7 +146,7 @@ export function decodeBase64Hash(input: string): Base64Decoded {
   const r = decodedChars % 4;
   if (r !== 0) {
     const last = base64Value(source.charCodeAt(decodedChars - 1));
-    if ((r === 2 && (last & 0x0f) !== 0) || (r === 3 && (last & 0x03) !== 0)) canonical = target.toString('base64', 0, length);
+    if ((r === 2 && (last & 0x0f) !== 0) || (r === 3 && (last & 0x03) !== 0)) canonical = platform.base64(target, 0, length);
   }
   return { scratch: target, length, base64: canonical, paddingFixed, issues };
 }

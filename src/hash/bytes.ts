@@ -1,6 +1,6 @@
 // Little-endian readers, hex and GUID formatting, the record-1 clock and SHA-256. Kept allocation-free where the
 // decoder's hot path uses them.
-import crypto from 'node:crypto';
+import { bytes as platform } from './platform.js';
 
 export function u16(b: Uint8Array, o: number): number {
   return b[o] | (b[o + 1] << 8);
@@ -32,17 +32,17 @@ export function putU64(b: Uint8Array, o: number, v: number): void {
   putU32(b, o + 4, Math.floor(v / 0x1_0000_0000));
 }
 
-/** Wraps bytes as a Buffer without copying. */
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** The bytes in the platform's preferred type (Node: a Buffer), without copying. */
+export function asBuffer(bytes: Uint8Array): Uint8Array {
+  return platform.wrap(bytes);
 }
 
 const HEX_CODES = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 
 // Short formatted values (GUIDs, MACs, timestamps) are written as ASCII codes into this scratch buffer and turned
-// into a string by one latin1Slice: a flat string in one native call. Building them by concatenation costs more,
-// as does the flattening V8 does on first use of the cons string that concatenation leaves.
-const OUT = Buffer.allocUnsafe(64) as Buffer & { latin1Slice(start: number, end: number): string };
+// into a string by one latin1 slice: in Node a flat string in one native call. Building them by concatenation costs
+// more, as does the flattening V8 does on first use of the cons string that concatenation leaves.
+const OUT = new Uint8Array(64);
 
 /** Writes byte x as two hex digits at OUT[k]. */
 function putHex(k: number, x: number): void {
@@ -52,7 +52,7 @@ function putHex(k: number, x: number): void {
 
 /** Lower-case hex of b[start, end). */
 export function hexOf(b: Uint8Array, start: number, end: number): string {
-  return asBuffer(b).toString('hex', start, end);
+  return platform.hex(b, start, end);
 }
 
 export function macOf(b: Uint8Array, o: number): string {
@@ -60,7 +60,7 @@ export function macOf(b: Uint8Array, o: number): string {
     putHex(i * 3, b[o + i]);
     OUT[i * 3 + 2] = 0x3a; // ':'
   }
-  return OUT.latin1Slice(0, 17);
+  return platform.latin1(OUT, 0, 17);
 }
 
 /** Byte order of `guidOf`'s 16 hex pairs. */
@@ -74,7 +74,7 @@ export function guidOf(b: Uint8Array, o: number): string {
     putHex(k, b[o + GUID_ORDER[i]]);
     k += 2;
   }
-  return OUT.latin1Slice(0, 36);
+  return platform.latin1(OUT, 0, 36);
 }
 
 /** Parses hex (either case; `separators` are dropped first) into bytes; null when it is not whole bytes of hex. */
@@ -82,9 +82,21 @@ export function parseHex(text: string, separators = ''): Uint8Array | null {
   let digits = text;
   if (separators !== '') for (const sep of separators) digits = digits.split(sep).join('');
   if (digits.length % 2 !== 0) return null;
-  // Node's hex decoder stops at the first pair that is not hex, so a short result means a bad character.
-  const out = Buffer.from(digits, 'hex');
-  return out.length * 2 === digits.length ? out : null;
+  const out = new Uint8Array(digits.length >> 1);
+  for (let i = 0; i < out.length; i++) {
+    const hi = hexValue(digits.charCodeAt(2 * i));
+    const lo = hexValue(digits.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) return null;
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
 /** Inverse of `guidOf`; null unless `8-4-4-4-12` hex. */
@@ -145,7 +157,7 @@ export function isoFromSeconds2000(seconds: number): string {
   putTwo(14, mm);
   putTwo(17, ss);
   OUT[19] = 0x5a; // 'Z'
-  return OUT.latin1Slice(0, 20);
+  return platform.latin1(OUT, 0, 20);
 }
 
 /** Inverse of `isoFromSeconds2000`; accepts any ISO 8601 string Date can parse. NaN when unparseable. */
@@ -169,21 +181,16 @@ export function parseBuild(text: string): [minor: number, major: number, revisio
   return [n[1], n[0], n[3], n[2]];
 }
 
-// ---- SHA-256 ---------------------------------------------------------------------------------------------------
-// crypto.hash (Node >= 20.12) skips the Hash object, and a string digest skips the Buffer allocation: together about
-// 3x cheaper than createHash().digest() for the ~1 KB this codec hashes, which matters on the decode hot path.
-
-type OneShotHash = (algorithm: string, data: Uint8Array, outputEncoding: 'hex' | 'latin1') => string;
-const oneShot: OneShotHash | undefined = (crypto as unknown as { hash?: OneShotHash }).hash;
+// ---- SHA-256 (platform.ts: crypto.hash in Node, a pure implementation elsewhere) --------------------------------
 
 /** SHA-256 as 32 latin1 characters (one per byte). */
 export function sha256Latin1(data: Uint8Array): string {
-  return oneShot !== undefined ? oneShot('sha256', data, 'latin1') : crypto.createHash('sha256').update(data).digest('binary');
+  return platform.sha256Latin1(data);
 }
 
 /** SHA-256 as lower-case hex. */
 export function sha256Hex(data: Uint8Array): string {
-  return oneShot !== undefined ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
+  return platform.sha256Hex(data);
 }
 
 /** True when `hex` (lower-case) spells b[o, o + hex.length / 2), compared without building a string. */

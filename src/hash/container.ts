@@ -7,6 +7,7 @@
 // Each problem is reported once, at the byte where it shows.
 import { digestEquals, hexEquals, hexOf, sha256Hex, sha256Latin1, u16 } from './bytes.js';
 import { RECOLLECT, error, warning } from './issues.js';
+import { bytes as platform } from './platform.js';
 import { OFFLINE_ID_TPM_EK } from './names.js';
 import { fixedSize, KIND, KIND_SHAPED, KIND_SINGLE, recordShape, SHAPE_LONG, SHAPE_UNREADABLE, unreadableReason } from './record-shape.js';
 import {
@@ -37,7 +38,7 @@ const seen = new Uint8Array(64);
 
 /** Validates the hash in b[0, n), pushing every problem to `issues`. Returns null when the bytes cannot be walked
  *  at all (fewer than 4 bytes, wrong magic); the inventory is unavailable then. */
-export function scanContainer(b: Buffer, n: number, issues: HashIssue[]): ContainerScan | null {
+export function scanContainer(b: Uint8Array, n: number, issues: HashIssue[]): ContainerScan | null {
   if (n < HEADER_LENGTH) {
     issues.push(
       error('HashTooShort', n, `Hardware hash decodes to only ${n} byte(s), too short for its 4-byte header: the text is cut off; ${RECOLLECT}.`),
@@ -208,11 +209,9 @@ export function listRecords(b: Uint8Array, walkEnd: number): RecordEntry[] {
   return records;
 }
 
-// A shared zero block, so the padding check is one native compare instead of a JS loop over ~1900 bytes.
-const ZEROS = Buffer.alloc(HASH_SIZE);
 
 /** The "CS" record, the SHA-256 over [0, total), the zero padding and the size. */
-function checkTrailer(b: Buffer, n: number, total: number, issues: HashIssue[]): void {
+function checkTrailer(b: Uint8Array, n: number, total: number, issues: HashIssue[]): void {
   if (u16(b, total) !== CHECKSUM_TYPE || u16(b, total + 2) !== CHECKSUM_RECORD_LENGTH) {
     issues.push(
       error(
@@ -248,7 +247,7 @@ function checkTrailer(b: Buffer, n: number, total: number, issues: HashIssue[]):
 }
 
 /** Record 11 with ID type 1 must hold SHA-256 of the record 25 bytes. Keeps that hash's hex for the identity. */
-function checkEkHash(b: Buffer, scan: ContainerScan, issues: HashIssue[]): void {
+function checkEkHash(b: Uint8Array, scan: ContainerScan, issues: HashIssue[]): void {
   const o = scan.offlineIdAt;
   const p = o + RECORD_HEADER_LENGTH;
   if (u16(b, p + 4) !== OFFLINE_ID_TPM_EK) return; // other ID types are not derived from the EK
@@ -271,15 +270,9 @@ function checkEkHash(b: Buffer, scan: ContainerScan, issues: HashIssue[]): void 
   scan.offlineIdHash = hexOf(b, p + 10, p + 10 + hashLength);
 }
 
-function firstNonZero(b: Buffer, start: number, end: number): number {
-  // Compare in ZEROS-sized blocks natively; only a mismatching block is scanned byte by byte.
-  for (let o = start; o < end; o += ZEROS.length) {
-    const len = Math.min(end - o, ZEROS.length);
-    if (b.compare(ZEROS, 0, len, o, o + len) !== 0) {
-      for (let i = o; i < o + len; i++) if (b[i] !== 0) return i;
-    }
-  }
-  return -1;
+function firstNonZero(b: Uint8Array, start: number, end: number): number {
+  // Node compares natively in blocks against a zero block (platform-node.ts).
+  return platform.firstNonZero(b, start, end);
 }
 
 function hex2(x: number): string {

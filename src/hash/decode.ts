@@ -11,6 +11,7 @@
 // validation never pays for them.
 import { decodeBase64Hash, scratchGeneration } from './base64.js';
 import { asBuffer, guidOf, sha256Hex, u16 } from './bytes.js';
+import { bytes as platform } from './platform.js';
 import { listRecords, scanContainer, type ContainerScan } from './container.js';
 import { buildIdentity, identityFromRecords } from './identity.js';
 import { hasError } from './issues.js';
@@ -25,7 +26,7 @@ export function decodeHardwareHash(input: string | Uint8Array): DecodedHash {
     const bytes = asBuffer(input);
     const issues: HashIssue[] = [];
     const scan = scanContainer(bytes, bytes.length, issues);
-    const base64 = bytes.toString('base64');
+    const base64 = platform.base64(bytes, 0, bytes.length);
     if (scan === null) return { valid: false, issues, paddingFixed: false, base64, bytes, inventory: null, identity: null };
     return new LazyDecodedHash(!hasError(issues), issues, false, base64, identityFromBytes(bytes, scan), scan, bytes, 0, -1);
   }
@@ -37,7 +38,7 @@ export function decodeHardwareHash(input: string | Uint8Array): DecodedHash {
   }
   const scan = scanContainer(scratch, text.length, issues);
   if (scan === null) {
-    return { valid: false, issues, paddingFixed, base64, bytes: Buffer.from(base64, 'base64'), inventory: null, identity: null };
+    return { valid: false, issues, paddingFixed, base64, bytes: bytesOfBase64(base64), inventory: null, identity: null };
   }
   const identity = identityFromBytes(scratch, scan);
   return new LazyDecodedHash(!hasError(issues), issues, paddingFixed, base64, identity, scan, scratch, text.length, generation);
@@ -61,7 +62,7 @@ export function validateHardwareHash(input: string | Uint8Array): HashValidation
 class LazyDecodedHash implements DecodedHash {
   readonly #scan: ContainerScan;
   /** Our own bytes once made; before that, possibly the shared scratch buffer (see #materialBytes). */
-  #bytes: Buffer | null;
+  #bytes: Uint8Array | null;
   #length: number;
   /** The scratch generation `#bytes` belongs to; -1 when `#bytes` is our own. */
   #generation: number;
@@ -73,7 +74,7 @@ class LazyDecodedHash implements DecodedHash {
     public base64: string | null,
     public identity: DeviceIdentity | null,
     scan: ContainerScan,
-    bytes: Buffer,
+    bytes: Uint8Array,
     length: number,
     generation: number,
   ) {
@@ -114,14 +115,14 @@ class LazyDecodedHash implements DecodedHash {
 
   /** Our own copy of the decoded bytes, made on first need: copied from the scratch buffer when no decode has
    *  reused it since (the common decode-then-read case), else re-decoded from the canonical base64. */
-  #materialBytes(): Buffer | null {
+  #materialBytes(): Uint8Array | null {
     if (this.#generation >= 0) {
-      const scratch = this.#bytes as Buffer;
+      const scratch = this.#bytes as Uint8Array;
       if (this.#generation === scratchGeneration()) {
-        this.#bytes = Buffer.allocUnsafe(this.#length);
-        scratch.copy(this.#bytes, 0, 0, this.#length);
+        this.#bytes = platform.allocUnsafe(this.#length);
+        this.#bytes.set(scratch.subarray(0, this.#length));
       } else {
-        this.#bytes = this.base64 === null ? null : Buffer.from(this.base64, 'base64');
+        this.#bytes = this.base64 === null ? null : bytesOfBase64(this.base64);
       }
       this.#generation = -1;
     }
@@ -132,7 +133,7 @@ class LazyDecodedHash implements DecodedHash {
 /** The identity from the records the walk located: the same result as `deviceIdentity(inventory)` (tests hold
  *  them equal), without building the inventory. ASCII values (the usual case) are normalised straight from the
  *  bytes (identityFromRecords); anything else reads the strings and goes through buildIdentity. */
-function identityFromBytes(b: Buffer, scan: ContainerScan): DeviceIdentity {
+function identityFromBytes(b: Uint8Array, scan: ContainerScan): DeviceIdentity {
   const fast = identityFromRecords(b, scan);
   if (fast !== null) return fast;
   const { manufacturerAt, modelAt, serialNumberAt, productKeyIdAt, smbiosUuidAt, offlineIdAt, ekAt } = scan;
@@ -146,7 +147,7 @@ function identityFromBytes(b: Buffer, scan: ContainerScan): DeviceIdentity {
     if (at < lo) lo = at;
     if (end > hi) hi = end;
   }
-  const span = hi > lo ? b.toString('latin1', lo, hi) : '';
+  const span = hi > lo ? platform.latin1(b, lo, hi) : '';
   return buildIdentity(
     cString(b, manufacturerAt, span, lo),
     cString(b, modelAt, span, lo),
@@ -160,12 +161,20 @@ function identityFromBytes(b: Buffer, scan: ContainerScan): DeviceIdentity {
 }
 
 /** The NUL-terminated string of the record at `at`, read exactly as read-inventory.ts reads it. */
-function cString(b: Buffer, at: number, span: string, spanStart: number): string | null {
+function cString(b: Uint8Array, at: number, span: string, spanStart: number): string | null {
   if (at < 0) return null;
   const p = at + RECORD_HEADER_LENGTH;
   const e = at + u16(b, at + 2);
   let i = p;
   let high = 0;
   for (; i < e && b[i] !== 0; i++) high |= b[i];
-  return high < 0x80 ? span.slice(p - spanStart, i - spanStart) : b.toString('utf8', p, i);
+  return high < 0x80 ? span.slice(p - spanStart, i - spanStart) : platform.utf8(b, p, i);
+}
+
+/** The bytes of canonical (valid, padded) base64 text, in a new array of the platform's byte type. */
+function bytesOfBase64(base64: string): Uint8Array {
+  const pad = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  const target = platform.allocUnsafe((base64.length >> 2) * 3 - pad);
+  platform.base64Into(target, base64);
+  return target;
 }

@@ -14,6 +14,7 @@ import {
   seconds2000FromIso,
   sha256Latin1,
 } from './bytes.js';
+import { bytes as platform } from './platform.js';
 import { readInventory } from './read-inventory.js';
 import { isSingle } from './record-shape.js';
 import { BRAND_STRING_LENGTH, CHECKSUM_RECORD_LENGTH, CHECKSUM_TYPE, HASH_SIZE, Rec } from './records.js';
@@ -49,7 +50,7 @@ export function encodeHardwareHash(inventory: HardwareInventory): EncodedHash {
       '',
     );
   }
-  const bytes = Buffer.alloc(HASH_SIZE);
+  const bytes = platform.wrap(new Uint8Array(HASH_SIZE));
   bytes[0] = 0x4f; // 'O'
   bytes[1] = 0x41; // 'A'
   putU16(bytes, 2, total);
@@ -62,8 +63,9 @@ export function encodeHardwareHash(inventory: HardwareInventory): EncodedHash {
   }
   putU16(bytes, total, CHECKSUM_TYPE);
   putU16(bytes, total + 2, CHECKSUM_RECORD_LENGTH);
-  bytes.write(sha256Latin1(bytes.subarray(0, total)), total + 4, 'latin1');
-  return { bytes, base64: bytes.toString('base64') };
+  const digest = sha256Latin1(bytes.subarray(0, total));
+  for (let i = 0; i < 32; i++) bytes[total + 4 + i] = digest.charCodeAt(i);
+  return { bytes, base64: platform.base64(bytes, 0, bytes.length) };
 }
 
 /** The record list `encodeHardwareHash` would write for this inventory, as the decoder reports it in
@@ -73,7 +75,7 @@ export function recordLayout(inventory: HardwareInventory): RecordEntry[] {
   let o = 4;
   for (const s of layOut(inventory)) {
     const entry: RecordEntry = { type: s.type, offset: o, length: 4 + s.payload.length };
-    if (s.preserved) entry.preserved = Buffer.from(s.payload.buffer, s.payload.byteOffset, s.payload.length).toString('hex');
+    if (s.preserved) entry.preserved = platform.hex(s.payload, 0, s.payload.length);
     entries.push(entry);
     o += entry.length;
   }
@@ -120,7 +122,7 @@ function followLayout(slots: Slot[], layout: RecordEntry[]): Slot[] {
 
 /** The canonical payload a preserved record stands for: decode it alone, encode the part it produced. */
 function canonicalOf(type: number, payload: Uint8Array): Uint8Array | null {
-  const b = Buffer.alloc(4 + payload.length);
+  const b = new Uint8Array(4 + payload.length);
   putU16(b, 0, type);
   putU16(b, 2, 4 + payload.length);
   b.set(payload, 4);
@@ -133,7 +135,7 @@ function canonicalOf(type: number, payload: Uint8Array): Uint8Array | null {
 }
 
 function samePayload(a: Uint8Array | null, b: Uint8Array): boolean {
-  return a !== null && a.length === b.length && Buffer.compare(a, b) === 0;
+  return a !== null && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 // ---- canonical payloads ----------------------------------------------------------------------------------------
@@ -152,7 +154,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
   const cpu = inv.processor;
   if (cpu.topology !== null) {
     const t = cpu.topology;
-    const p = Buffer.alloc(12);
+    const p = new Uint8Array(12);
     putU16(p, 0, u16In(t.architecture, 'processor.topology.architecture'));
     putU16(p, 2, u16In(t.packages, 'processor.topology.packages'));
     putU16(p, 4, u16In(t.cores, 'processor.topology.cores'));
@@ -163,7 +165,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
   if (cpu.coreClasses !== null) {
     const classes = cpu.coreClasses;
     u8In(classes.length, 'processor.coreClasses.length');
-    const p = Buffer.alloc(1 + 5 * classes.length);
+    const p = new Uint8Array(1 + 5 * classes.length);
     p[0] = classes.length;
     classes.forEach((c, i) => {
       const path = `processor.coreClasses.${i}`;
@@ -175,7 +177,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
   }
   if (inv.memory !== null) {
     const m = inv.memory;
-    const p = Buffer.alloc(21);
+    const p = new Uint8Array(21);
     putU64(p, 0, u64In(m.totalPhysicalRamGB, 'memory.totalPhysicalRamGB'));
     putU64(p, 8, u64In(m.smbiosRamMaximumCapacity, 'memory.smbiosRamMaximumCapacity'));
     putU16(p, 16, u16In(m.smbiosRamSlots, 'memory.smbiosRamSlots'));
@@ -190,7 +192,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
   inv.disks.forEach((d, i) => {
     if (d.descriptor !== null) {
       const path = `disks.${i}.descriptor`;
-      const p = Buffer.alloc(12);
+      const p = new Uint8Array(12);
       putU64(p, 0, u64In(d.descriptor.capacityGB, `${path}.capacityGB`));
       putU16(p, 8, u16In(d.descriptor.busType, `${path}.busType`));
       p[10] = u8In(d.descriptor.opaqueBytes[0], `${path}.opaqueBytes`);
@@ -205,8 +207,8 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
     const mac = parseHex(n.macAddress, ':-');
     if (mac === null || mac.length !== 6) throw new HashEncodeError(`${path}.macAddress "${n.macAddress}" is not a MAC address (aa:bb:cc:dd:ee:ff).`, `${path}.macAddress`);
     noNul(n.bus, `${path}.bus`);
-    const bus = Buffer.from(n.bus + '\0', 'utf16le');
-    const p = Buffer.alloc(14 + bus.length);
+    const bus = utf16leBytes(n.bus + '\0');
+    const p = new Uint8Array(14 + bus.length);
     putU32(p, 0, u32In(n.physicalMedium, `${path}.physicalMedium`));
     p.set(mac, 4);
     putU32(p, 10, bus.length);
@@ -218,7 +220,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
   inv.displays.forEach((d, i) => {
     const path = `displays.${i}`;
     if (d.mode !== null) {
-      const p = Buffer.alloc(12);
+      const p = new Uint8Array(12);
       putU16(p, 0, u16In(d.mode.widthMm, `${path}.mode.widthMm`));
       putU16(p, 2, u16In(d.mode.heightMm, `${path}.mode.heightMm`));
       putU16(p, 4, u16In(d.mode.horizontalResolution, `${path}.mode.horizontalResolution`));
@@ -227,7 +229,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
       add(Rec.Display, p);
     }
     if (d.sizeCm !== null) {
-      const p = Buffer.alloc(4);
+      const p = new Uint8Array(4);
       putU16(p, 0, u16In(d.sizeCm.widthCm, `${path}.sizeCm.widthCm`));
       putU16(p, 2, u16In(d.sizeCm.heightCm, `${path}.sizeCm.heightCm`));
       add(Rec.DisplaySizeCm, p);
@@ -254,7 +256,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
   if (tpm.offlineDeviceId !== null) {
     const id = tpm.offlineDeviceId;
     const hash = hexIn(id.hash, 'tpm.offlineDeviceId.hash');
-    const p = Buffer.alloc(10 + hash.length);
+    const p = new Uint8Array(10 + hash.length);
     putU16(p, 4, u16In(id.idType, 'tpm.offlineDeviceId.idType'));
     putU16(p, 6, hash.length);
     p.set(hash, 10);
@@ -285,7 +287,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
   inv.gpus.forEach((g, i) => {
     if (g.memory === null) return;
     const path = `gpus.${i}.memory`;
-    const p = Buffer.alloc(18);
+    const p = new Uint8Array(18);
     putU64(p, 0, u64In(g.memory.dedicatedVideoMemoryBytes, `${path}.dedicatedVideoMemoryBytes`));
     putU64(p, 8, u64In(g.memory.dedicatedSystemMemoryBytes, `${path}.dedicatedSystemMemoryBytes`));
     p[16] = u8In(g.memory.opaqueBytes[0], `${path}.opaqueBytes`);
@@ -297,7 +299,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
     const path = `gpus.${i}.name`;
     noSeparator(g.name.manufacturer, '|', `${path}.manufacturer`);
     noNul(g.name.description, `${path}.description`);
-    add(Rec.GpuName, Buffer.from(`${g.name.manufacturer}|${g.name.description}`, 'utf16le'));
+    add(Rec.GpuName, utf16leBytes(`${g.name.manufacturer}|${g.name.description}`));
   });
 
   // Opaque records keep their list order; 35 goes before the locale record and 37 after it, as Windows writes them.
@@ -314,7 +316,7 @@ function canonicalSlots(inv: HardwareInventory): Slot[] {
 function buildPayload(inv: HardwareInventory): Uint8Array {
   const b = inv.build;
   if (b === null) return new Uint8Array(0);
-  const p = Buffer.alloc(24);
+  const p = new Uint8Array(24);
   const tool = parseBuild(b.toolBuild);
   const os = parseBuild(b.osBuild);
   if (tool === null) throw new HashEncodeError(`build.toolBuild "${b.toolBuild}" is not major.minor.build.revision.`, 'build.toolBuild');
@@ -345,8 +347,8 @@ function buildPayload(inv: HardwareInventory): Uint8Array {
 /** Record 4: the brand string NUL-padded to its 48-byte field (or NUL-terminated when longer). */
 function brandString(model: string): Uint8Array {
   readsBackTrimmed(model, 'processor.model');
-  const text = Buffer.from(model, 'utf8');
-  const p = Buffer.alloc(Math.max(BRAND_STRING_LENGTH, text.length + 1));
+  const text = platform.utf8Bytes(model);
+  const p = new Uint8Array(Math.max(BRAND_STRING_LENGTH, text.length + 1));
   p.set(text, 0);
   return p;
 }
@@ -356,7 +358,7 @@ function diskSerialText(d: DiskSerial, path: string, nulTerminated: boolean): Ui
     noSeparator(d[part], '|', `${path}.${part}`);
     readsBackTrimmed(d[part], `${path}.${part}`);
   }
-  return Buffer.from(`${d.serialNumber}|${d.product}|${d.vendor}${nulTerminated ? '\0' : ''}`, 'utf8');
+  return platform.utf8Bytes(`${d.serialNumber}|${d.product}|${d.vendor}${nulTerminated ? '\0' : ''}`);
 }
 
 function localeText(inv: HardwareInventory): Uint8Array {
@@ -371,12 +373,12 @@ function localeText(inv: HardwareInventory): Uint8Array {
     if (lang === '') throw new HashEncodeError(`locale.languages.${i} is empty.`, `locale.languages.${i}`);
   });
   noSeparator(l.keyboardLayout, '|', 'locale.keyboardLayout');
-  return Buffer.from(`${l.uiLanguage}|${l.locale}|${l.timeZone}|${l.languages.join(',')}|${l.keyboardLayout}`, 'utf8');
+  return platform.utf8Bytes(`${l.uiLanguage}|${l.locale}|${l.timeZone}|${l.languages.join(',')}|${l.keyboardLayout}`);
 }
 
 function cString(value: string, path: string): Uint8Array {
   noNul(value, path);
-  return Buffer.from(value + '\0', 'utf8');
+  return platform.utf8Bytes(value + '\0');
 }
 
 // ---- field checks ----------------------------------------------------------------------------------------------
@@ -447,4 +449,15 @@ function hexIn(value: string, path: string): Uint8Array {
   const bytes = parseHex(value);
   if (bytes === null) throw new HashEncodeError(`${path} is not hex (an even number of 0-9, a-f).`, path);
   return bytes;
+}
+
+/** A string's UTF-16LE code units as bytes (lone surrogates kept as they are). */
+function utf16leBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length * 2);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    out[2 * i] = c & 0xff;
+    out[2 * i + 1] = c >>> 8;
+  }
+  return out;
 }

@@ -3,6 +3,7 @@
 // collide.
 import { parseGuid, parseHex, sha256Hex, u16 } from './bytes.js';
 import { OFFLINE_ID_TPM_EK } from './names.js';
+import { bytes as platform } from './platform.js';
 import type { DeviceIdentity, HardwareInventory } from './types.js';
 
 /** Values firmware leaves in SMBIOS strings it was never given (compared upper-case, whitespace collapsed). */
@@ -40,8 +41,8 @@ const LONGEST_PLACEHOLDER = Math.max(...[...PLACEHOLDER_STRINGS].map((s) => s.le
 const SHARED_UUID = '03000200-0400-0500-0006-000700080009';
 
 /** PLACEHOLDER_STRINGS as bytes (all ASCII), indexed by length, for the byte-level check in identityFromRecords. */
-const PLACEHOLDER_BYTES: Buffer[][] = [];
-for (const s of PLACEHOLDER_STRINGS) (PLACEHOLDER_BYTES[s.length] ??= []).push(Buffer.from(s, 'latin1'));
+const PLACEHOLDER_BYTES: Uint8Array[][] = [];
+for (const s of PLACEHOLDER_STRINGS) (PLACEHOLDER_BYTES[s.length] ??= []).push(Uint8Array.from(s, (c) => c.charCodeAt(0)));
 
 /** SHARED_UUID as the 16 bytes it is stored as. */
 const SHARED_UUID_BYTES = parseGuid(SHARED_UUID) as Uint8Array;
@@ -220,10 +221,8 @@ export function sameDevice(a: DeviceIdentity, b: DeviceIdentity): boolean {
 // no intermediate strings. Any byte >= 0x80 (where trim and toUpperCase follow Unicode rules) returns null, and the
 // caller takes the string path.
 
-type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
-
 /** Scratch for the keys: "tuple:…" first, then "uuid:…" and "pkid:…". */
-const KEY = Buffer.allocUnsafe(4096) as Latin1Buffer;
+const KEY = new Uint8Array(4096);
 /** Longer string records take the string path: each of the three tuple values takes up to twice its length in KEY
  *  (key and display value), the pkid its length, plus the fixed parts. */
 const MAX_VALUE_BYTES = (KEY.length - 128) >> 3;
@@ -302,7 +301,7 @@ export interface IdentityRecords {
 
 /** buildIdentity over the values of the records at the given offsets, read from the bytes; null when a string
  *  value is not ASCII (the caller then reads the strings and calls buildIdentity). */
-export function identityFromRecords(b: Buffer, r: IdentityRecords): DeviceIdentity | null {
+export function identityFromRecords(b: Uint8Array, r: IdentityRecords): DeviceIdentity | null {
   // Everything is written to KEY, then turned into one string by a single native call; the values are substrings
   // of it (a native call per value costs more than all the byte work here).
   const placeholders: string[] = [];
@@ -392,7 +391,7 @@ export function identityFromRecords(b: Buffer, r: IdentityRecords): DeviceIdenti
   for (let i = d0; i < d1; i++) KEY[k++] = b[i];
   const s = k;
   for (let i = s0; i < s1; i++) KEY[k++] = b[i];
-  const all = KEY.latin1Slice(0, k);
+  const all = platform.latin1(KEY, 0, k);
 
   let tpmEkHash: string | null = null;
   const hash = r.offlineIdHash;

@@ -10,6 +10,7 @@
 // Whenever the decoded fields could not re-create a record byte for byte (trimmed spaces, extra NULs, non-zero
 // reserved bytes, a repeat of a single-value record, an unreadable payload), the record's entry keeps its payload
 // in `preserved`, so that re-encoding an unedited inventory gives back the original bytes.
+import { bytes as platform } from './platform.js';
 import { buildOf, guidOf, isoFromSeconds2000, macOf, u16, u32, u64 } from './bytes.js';
 import {
   architectureName,
@@ -68,7 +69,7 @@ function emptyInventory(): HardwareInventory {
 /** Reads `records` (in bounds, as listed by the container walk) into an inventory; entries gain `preserved` where
  *  the fields cannot re-create them. `offlineIdHash` is the walk's hex of the record-11 hash (ContainerScan), if
  *  it built one: the same string, not built twice. */
-export function readInventory(b: Buffer, records: RecordEntry[], offlineIdHash: string | null = null): HardwareInventory {
+export function readInventory(b: Uint8Array, records: RecordEntry[], offlineIdHash: string | null = null): HardwareInventory {
   return new InventoryReader(b, records, offlineIdHash).read();
 }
 
@@ -86,12 +87,12 @@ class InventoryReader {
   private nulAt = 0;
 
   constructor(
-    private readonly b: Buffer,
+    private readonly b: Uint8Array,
     private readonly records: RecordEntry[],
     private readonly offlineIdHash: string | null,
   ) {
     const last = records.length > 0 ? records[records.length - 1] : null;
-    this.text = last === null ? '' : b.toString('latin1', 0, last.offset + last.length);
+    this.text = last === null ? '' : platform.latin1(b, 0, last.offset + last.length);
     this.inv.records = records;
   }
 
@@ -389,9 +390,8 @@ class InventoryReader {
     }
     this.nulAt = i;
     if (high < 0x80) return this.text.slice(p, i);
-    const value = b.toString('utf8', p, i);
-    const back = Buffer.from(value, 'utf8');
-    if (b.compare(back, 0, back.length, p, i) !== 0) this.preserve(rec);
+    const value = platform.utf8(b, p, i);
+    if (!sameBytes(platform.utf8Bytes(value), b, p, i)) this.preserve(rec);
     return value;
   }
 
@@ -400,15 +400,22 @@ class InventoryReader {
   }
 }
 
-function hex(b: Buffer, start: number, end: number): string {
-  return b.toString('hex', start, end);
+function hex(b: Uint8Array, start: number, end: number): string {
+  return platform.hex(b, start, end);
+}
+
+/** True when `a` equals b[start, end). */
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
 }
 
 /** UTF-16LE code units as a string (lossless: lone surrogates stay as they are). */
-function utf16(b: Buffer, start: number, end: number): string {
+function utf16(b: Uint8Array, start: number, end: number): string {
   // Below 13 characters V8 builds concatenations as flat strings, and the loop beats a native call; above, the
   // native decoder wins clearly (concatenation leaves a cons string that is flattened again on first use).
-  if (end - start > 24) return b.toString('utf16le', start, end);
+  if (end - start > 24) return platform.utf16le(b, start, end);
   let s = '';
   for (let i = start; i + 1 < end; i += 2) s += String.fromCharCode(b[i] | (b[i + 1] << 8));
   return s;

@@ -4,7 +4,7 @@
 // Microsoft firmware report; the record set is ToolVersion 8 or 9's; encoded hashes land at real-world sizes.
 // The serial number, SMBIOS UUID, MAC addresses, disk serials, product key ID and TPM EK embed a bijective scramble
 // of the seed (taken modulo 2^32), so two seeds never share an identity key.
-import { guidOf, sha256Hex } from './bytes.js';
+import { guidOf, hexOf, parseHex, putU16, putU32, sha256Hex } from './bytes.js';
 import { recordLayout } from './encode.js';
 import {
   architectureName,
@@ -54,7 +54,7 @@ export function syntheticInventory(seed: number, overrides: SyntheticOverrides =
   mergeInto(inv as unknown as Plain, fields as unknown as Plain);
   const ek = overrides.tpm?.ekPublicKey;
   if (typeof ek === 'string' && overrides.tpm?.offlineDeviceId === undefined && inv.tpm.offlineDeviceId?.idType === OFFLINE_ID_TPM_EK) {
-    inv.tpm.offlineDeviceId.hash = sha256Hex(Buffer.from(ek, 'hex'));
+    inv.tpm.offlineDeviceId.hash = sha256Hex(hexPrefixBytes(ek));
   }
   if (overrides.records === undefined) {
     inv.records = [];
@@ -229,7 +229,7 @@ function generate(vendor: SyntheticVendor, toolVersion: number, id: number, rng:
   ek[0] |= 0x80; // an RSA-2048 modulus: top bit set, odd
   ek[255] |= 0x01;
   writeU32BE(ek, 1, id);
-  const ekHex = Buffer.from(ek).toString('hex');
+  const ekHex = hexOf(ek, 0, ek.length);
 
   const diskCount = rng.int(0, 9) < 8 ? 1 : 2;
   const disks: DiskInfo[] = [];
@@ -369,12 +369,12 @@ function generate(vendor: SyntheticVendor, toolVersion: number, id: number, rng:
 function record37(rng: Random): string {
   const counts = [rng.int(0, 1), rng.int(0, 1), 1, rng.int(1, 2), 2, rng.int(2, 5), 0, rng.int(4, 6), 1, 0];
   const values = counts.reduce((a, b) => a + b, 0) + 2;
-  const payload = Buffer.alloc(28 + 2 * values);
-  payload.writeUInt32LE(payload.length - 4, 0);
-  payload.writeUInt32LE(payload.length - 4, 4);
-  counts.forEach((c, i) => payload.writeUInt16LE(c, 8 + 2 * i));
-  for (let i = 0; i < values; i++) payload.writeUInt16LE(rng.int(0, 0xffff), 28 + 2 * i);
-  return payload.toString('hex');
+  const payload = new Uint8Array(28 + 2 * values);
+  putU32(payload, 0, payload.length - 4);
+  putU32(payload, 4, payload.length - 4);
+  counts.forEach((c, i) => putU16(payload, 8 + 2 * i, c));
+  for (let i = 0; i < values; i++) putU16(payload, 28 + 2 * i, rng.int(0, 0xffff));
+  return hexOf(payload, 0, payload.length);
 }
 
 // ---- helpers -----------------------------------------------------------------------------------------------------
@@ -459,4 +459,12 @@ function mergeInto(target: Plain, source: Plain): void {
     if (isPlainObject(value) && isPlainObject(current)) mergeInto(current, value);
     else target[key] = structuredClone(value);
   }
+}
+
+/** The bytes of the hex pairs at the start of `text`, up to the first pair that is not hex (as Node's hex decoder
+ *  reads it). */
+function hexPrefixBytes(text: string): Uint8Array {
+  let n = 0;
+  while (n + 2 <= text.length && parseHex(text.slice(n, n + 2)) !== null) n += 2;
+  return parseHex(text.slice(0, n)) ?? new Uint8Array(0);
 }

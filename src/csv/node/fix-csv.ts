@@ -1,13 +1,15 @@
 // fixCsv: read any Autopilot CSV leniently and write the canonical file that strict mode accepts, listing every
 // change and every row left out. Two passes over the input (the second re-reads it), so memory stays flat.
-import { ChangeLog, canonicalRow, rewindable } from './canonical-row.js';
-import type { CsvChange } from './canonical-row.js';
-import { DiagnosticCollector } from './diagnostics.js';
-import { encodingLabel } from './encoding.js';
-import { CsvReader, INTUNE_MAX_ROWS, PARTNER_MAX_ROWS } from './read-csv.js';
-import type { CsvDiagnostic, CsvDiagnosticCode, CsvDialect, CsvSource, EncodingInfo, HashDecoder } from './types.js';
-import { formatRow, headerLine, writeLines } from './write-csv.js';
-import type { IntuneColumns, OutputDialect } from './write-csv.js';
+import { ChangeLog, canonicalRow } from '../canonical-row.js';
+import { rewindable } from './rewindable.js';
+import type { CsvChange } from '../canonical-row.js';
+import { DiagnosticCollector } from '../diagnostics.js';
+import { encodingLabel } from '../encoding.js';
+import { CsvReader, INTUNE_MAX_ROWS, PARTNER_MAX_ROWS } from '../read-csv.js';
+import type { CsvDiagnostic, CsvDiagnosticCode, CsvDialect, CsvSource, EncodingInfo, HashDecoder } from '../types.js';
+import { formatRow, headerLine } from '../write-csv.js';
+import { writeLines } from './write-csv-node.js';
+import type { IntuneColumns, OutputDialect } from '../write-csv.js';
 import type { Writable } from 'node:stream';
 
 export interface DroppedRow {

@@ -1,17 +1,19 @@
 // mergeCsv: several CSVs → one canonical CSV with one row per device. Rows are the same device when they share an
 // identity key (transitively); the latest capture (time inside the hash) wins, ties go to the later file/line.
 // Two passes: the first keeps only small facts per row (file, line, capture time, keys); the second writes.
-import { ChangeLog, canonicalRow, rewindable } from './canonical-row.js';
-import type { CsvChange } from './canonical-row.js';
-import { DiagnosticCollector } from './diagnostics.js';
+import { ChangeLog, canonicalRow } from '../canonical-row.js';
+import { rewindable } from './rewindable.js';
+import type { CsvChange } from '../canonical-row.js';
+import { DiagnosticCollector } from '../diagnostics.js';
 import { dropReason } from './fix-csv.js';
-import { KeyIndex } from './key-index.js';
+import { KeyIndex } from '../key-index.js';
 import type { DroppedRow } from './fix-csv.js';
-import { CsvReader, INTUNE_MAX_ROWS, PARTNER_MAX_ROWS } from './read-csv.js';
-import { sourceName } from './source.js';
-import type { CsvDiagnostic, CsvDiagnosticCode, CsvDialect, CsvSource, EncodingInfo, HashDecoder } from './types.js';
-import { formatRow, headerLine, writeLines } from './write-csv.js';
-import type { IntuneColumns, OutputDialect } from './write-csv.js';
+import { CsvReader, INTUNE_MAX_ROWS, PARTNER_MAX_ROWS } from '../read-csv.js';
+import { sourceName } from '../source.js';
+import type { CsvDiagnostic, CsvDiagnosticCode, CsvDialect, CsvSource, EncodingInfo, HashDecoder } from '../types.js';
+import { formatRow, headerLine } from '../write-csv.js';
+import { writeLines } from './write-csv-node.js';
+import type { IntuneColumns, OutputDialect } from '../write-csv.js';
 import type { Writable } from 'node:stream';
 
 export interface MergeDroppedRow extends DroppedRow {

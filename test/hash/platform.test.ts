@@ -44,7 +44,7 @@ describe('portable byte primitives', () => {
   });
 
   it('slices, base64 and UTF-8 checks match Buffer on random and edge bytes', () => {
-    const samples = [new Uint8Array(0), Uint8Array.of(0xd8, 0x00, 0x41, 0x00), Uint8Array.of(0xe2, 0x82, 0xac, 0xc3, 0x28, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80)];
+    const samples: Uint8Array[] = [new Uint8Array(0), Uint8Array.of(0xd8, 0x00, 0x41, 0x00), Uint8Array.of(0xe2, 0x82, 0xac, 0xc3, 0x28, 0xf0, 0x9f, 0x98, 0x80, 0xed, 0xa0, 0x80)];
     for (let n = 1; n < 40; n++) samples.push(randomBytes(n * 7, n));
     samples.push(randomBytes(20_000, 99));
     samples.push(new TextEncoder().encode('Gerät, naïve café — 日本語 😀'));

@@ -93,6 +93,14 @@ describe('the browser entry points', () => {
     expect(csvBundle.inputs).toEqual(expect.arrayContaining(['src/hash/decode.ts', 'src/csv/read-csv.ts', 'src/hash/platform.ts']));
   });
 
+  it('have the API of the Node entry points, less only the file tools', async () => {
+    const keys = async (m: Promise<object>): Promise<string[]> => Object.keys(await m).sort();
+    expect(await keys(import('../../src/hash/browser.js'))).toEqual(await keys(import('../../src/hash/index.js')));
+    const csvNode = await keys(import('../../src/csv/index.js'));
+    expect(await keys(import('../../src/csv/browser.js'))).toEqual(csvNode.filter((k) => !['fixCsv', 'mergeCsv', 'writeCsv'].includes(k)));
+    expect(csvNode).toEqual(expect.arrayContaining(['fixCsv', 'mergeCsv', 'writeCsv', 'validateCsv', 'readCsv']));
+  });
+
   it('run where there is no Buffer, process or require', async () => {
     expect(await inBrowser("return JSON.stringify([typeof Buffer, typeof process, typeof require, typeof TarmacHash.decodeHardwareHash, typeof TarmacCsv.validateCsv]);", null)).toEqual([
       'undefined',

@@ -102,6 +102,10 @@ describe.each(ENGINES)('OEM API on %s', (engine) => {
     expect(res.headers.get('ms-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     const { relationship } = await acceptInvitation({ tenants: f.store.tenants, relationships: createStore(f.tdb.db).relationships }, f.contoso.tenant, res.body.url as string, f.app.now());
     expect(relationship).toMatchObject({ partnerTenantId: f.oem.tenant.id, customerTenantId: f.contoso.tenant.id, kind: 'oem' });
+    // Paths are spelled loosely, as Partner Center's are: any case, `//`, a trailing `/`.
+    expect((await oem(f.oem, 'GET', '//OEM/v1//ConsentLink/')).status).toBe(200);
+    const validated = await oem(f.oem, 'POST', '/oem/V1/autopilotdeviceregistration/VALIDATE', { devices: [{ TenantID: f.contoso.tenant.id, ProductKey: '3309876543210' }] });
+    expect(validated.status).toBe(200);
   });
 
   it('registers hash-bearing devices for a consenting customer: import rows of origin oem, finished within seconds, in its Graph list', async () => {

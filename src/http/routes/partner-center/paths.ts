@@ -15,8 +15,26 @@ function canonical(segment: string, names: string[]): string {
   return names.find((n) => n.toLowerCase() === lower) ?? segment;
 }
 
-/** The URL with its Partner Center path in canonical spelling; URLs outside /v1 come back unchanged. */
+/** The OEM API's fixed segments after /oem/v1/ (position 2), and AutopilotDeviceRegistration's (position 4). */
+const OEM_RESOURCES = ['AutopilotDeviceRegistration', 'consentLink'];
+const OEM_SUB_RESOURCES = ['validate'];
+
+/** The same tolerance for Tarmac's OEM API (/oem/v1/…), which OEM tooling written against Partner Center will meet. */
+function canonicalOemUrl(url: string): string {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  const query = q < 0 ? '' : url.slice(q);
+  const segments = path.split('/').filter((s) => s !== '');
+  segments[0] = 'oem';
+  if (segments.length > 1) segments[1] = 'v1';
+  if (segments.length > 2) segments[2] = canonical(segments[2] ?? '', OEM_RESOURCES);
+  if (segments.length > 3 && segments[2] === 'AutopilotDeviceRegistration') segments[3] = canonical(segments[3] ?? '', OEM_SUB_RESOURCES);
+  return `/${segments.join('/')}${query}`;
+}
+
+/** The URL with its Partner Center (or OEM API) path in canonical spelling; other URLs come back unchanged. */
 export function canonicalPartnerCenterUrl(url: string): string {
+  if (/^\/+oem\/+v1(\/|\?|$)/i.test(url)) return canonicalOemUrl(url);
   if (!/^\/+v1(\/|\?|$)/i.test(url)) return url;
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);

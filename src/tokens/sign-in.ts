@@ -247,13 +247,15 @@ export async function issueAuthorizationCode(store: Pick<TenantsStore, 'authCode
 
 /**
  * Counts failed sign-ins per key (an address, a user) in a sliding window, in memory (one server process; a restart
- * forgets). A key with `limit` failures within `windowMs` is locked until the oldest one leaves the window.
+ * forgets). A key with `limit` failures within `windowMs` is locked until the oldest one leaves the window. At most
+ * `maxKeys` keys are kept (expired ones are swept first, then the oldest), so guessing names cannot fill the memory.
  */
 export class FailedSignIns {
   private readonly failures = new Map<string, number[]>();
   constructor(
     readonly limit: number,
     readonly windowMs: number,
+    readonly maxKeys = 10_000,
   ) {}
 
   private recent(key: string, now: Date): number[] {
@@ -272,7 +274,16 @@ export class FailedSignIns {
   }
 
   record(key: string, now: Date): void {
-    this.failures.set(key, [...this.recent(key, now), now.getTime()]);
+    const list = [...this.recent(key, now), now.getTime()].slice(-this.limit);
+    this.failures.delete(key);
+    this.failures.set(key, list);
+    if (this.failures.size > this.maxKeys) {
+      for (const k of [...this.failures.keys()]) this.recent(k, now);
+      for (const k of this.failures.keys()) {
+        if (this.failures.size <= this.maxKeys) break;
+        this.failures.delete(k);
+      }
+    }
   }
 
   clear(key: string): void {

@@ -128,8 +128,9 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in on %s', (engine) => {
     return { status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers };
   }
 
-  const redeem = (code: string, verifier: string, extra: Record<string, string> = {}) =>
-    token({
+  const redeem = (code: string, verifier: string, extra: Record<string, string> = {}, origin = SPA_ORIGIN) =>
+    token(
+      {
       client_id: f.spa.app.clientId,
       grant_type: 'authorization_code',
       code,
@@ -138,7 +139,9 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in on %s', (engine) => {
       scope: SCOPE,
       client_info: '1',
       ...extra,
-    });
+      },
+      origin,
+    );
 
   async function graph(method: string, path: string, accessToken: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(`${f.base}${path}`, {
@@ -344,6 +347,21 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in on %s', (engine) => {
     const { code, verifier } = await signIn(`ada@${TENANT}`, passwords.admin);
     const withSecret = await redeem(code, verifier, { client_secret: f.spa.clientSecret });
     expect(withSecret.body).toMatchObject({ error: 'invalid_request', error_codes: [700025] });
+  });
+
+  it('signs in for a confidential client without PKCE; its code needs its secret', async () => {
+    const web = await createApp(f.store, { tenant: TENANT, displayName: 'Web app', roles: [], redirectUris: ['https://web.example/signin-oidc'] });
+    const extra = { client_id: web.app.clientId, redirect_uri: 'https://web.example/signin-oidc', code_challenge: '', code_challenge_method: '' };
+    const withoutSecret = await signIn(`ada@${TENANT}`, passwords.admin, extra);
+    const refused = await redeem(withoutSecret.code, '', { client_id: web.app.clientId, redirect_uri: 'https://web.example/signin-oidc' }, 'https://web.example');
+    expect(refused.status).toBe(401);
+    expect(refused.body).toMatchObject({ error: 'invalid_client', error_codes: [7000218] });
+    expect(refused.headers.get('access-control-allow-origin')).toBe('https://web.example');
+    const { code } = await signIn(`ada@${TENANT}`, passwords.admin, extra);
+    const ok = await redeem(code, '', { client_id: web.app.clientId, redirect_uri: 'https://web.example/signin-oidc', client_secret: web.clientSecret }, 'https://other.example');
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+    expect(ok.headers.get('access-control-allow-origin')).toBeNull();
+    expect(decodeJwt(ok.body.access_token as string)).toMatchObject({ appid: web.app.clientId, appidacr: '1', idtyp: 'user' });
   });
 
   it('refuses a sign-in form without the CSRF token or cookie (error page, no redirect)', async () => {

@@ -262,6 +262,21 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in on %s', (engine) => {
     expect(location.startsWith(`${REDIRECT}#`)).toBe(true);
   });
 
+  it('posts the code to the redirect URI for response_mode=form_post (a page allowed to submit there only)', async () => {
+    const { verifier, challenge } = pkce();
+    const url = authorizeUrl(defaults(challenge, { response_mode: 'form_post' }));
+    const form = await openForm(url);
+    const res = await postForm(url, { login: `ada@${TENANT}`, passwd: passwords.admin, csrf: form.csrf }, form.cookie);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('location')).toBeNull();
+    expect(res.headers.get('content-security-policy')).toContain(`form-action ${SPA_ORIGIN};`);
+    const html = await res.text();
+    expect(html).toContain(`<form method="post" action="${REDIRECT}" id="response">`);
+    expect(html).toContain('<input type="hidden" name="state" value="state-123">');
+    const code = /name="code" value="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect((await redeem(code, verifier)).status).toBe(200);
+  });
+
   it('shows an error page, never a redirect, for an unregistered redirect URI or an unknown client', async () => {
     const { challenge } = pkce();
     for (const url of [

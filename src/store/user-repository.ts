@@ -27,19 +27,16 @@ export class KyselyUserRepository implements UserRepository {
     );
   }
 
+  // By the unique key alone, the tenant checked on the row: a planner never picks the tenant's index (which would
+  // walk all its users) for these sign-in lookups.
   async findByUpn(tenantId: string, userPrincipalName: string): Promise<UserWithPassword | undefined> {
-    const row = await this.db
-      .selectFrom('users')
-      .selectAll()
-      .where('user_principal_name', '=', userPrincipalName)
-      .where('tenant_id', '=', tenantId)
-      .executeTakeFirst();
-    return row ? userFromRow(row) : undefined;
+    const row = await this.db.selectFrom('users').selectAll().where('user_principal_name', '=', userPrincipalName).executeTakeFirst();
+    return row && row.tenant_id === tenantId ? userFromRow(row) : undefined;
   }
 
   async findById(tenantId: string, id: string): Promise<User | undefined> {
-    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).where('tenant_id', '=', tenantId).executeTakeFirst();
-    if (!row) return undefined;
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || row.tenant_id !== tenantId) return undefined;
     const { passwordHash: _hash, ...user } = userFromRow(row);
     return user;
   }

@@ -151,7 +151,7 @@ Examples:
     .option('--name <name>', 'display name (default: Tarmac automation)')
     .option('--role <role...>', 'application permissions, e.g. DeviceManagementServiceConfig.ReadWrite.All (default: the Autopilot set)')
     .option('--redirect-uri <uri...>', 'redirect URIs for sign-in (https, or http on localhost), matched exactly; repeatable')
-    .option('--public', 'a public client (SPA, desktop): redeems sign-in codes without its secret, PKCE required')
+    .option('--public', 'a public client (SPA, desktop): redeems sign-in codes without its secret, PKCE required; no application permissions unless --role')
     .option('--json', 'print {tenantId, domain, appId, displayName, clientId, clientSecret, roles, tokenEndpoint} as JSON')
     .addHelpText(
       'after',

@@ -12,7 +12,10 @@ export interface CreateAppInput {
   /** Tenant id or any of its domains. */
   tenant: string;
   displayName?: string | undefined;
-  /** Application permissions; default DEFAULT_APP_ROLES. An empty list grants none. */
+  /**
+   * Application permissions; default DEFAULT_APP_ROLES, or none for a public client (it acts for signed-in users,
+   * with their permissions). An empty list grants none.
+   */
   roles?: readonly string[] | undefined;
   /** Redirect URIs for sign-in (https, or http on loopback), compared exactly. */
   redirectUris?: readonly string[] | undefined;
@@ -64,7 +67,7 @@ export interface PreparedApp {
  */
 export async function prepareApp(tenant: Tenant, input: Omit<CreateAppInput, 'tenant'>): Promise<PreparedApp> {
   const displayName = validDisplayName(input.displayName ?? DEFAULT_APP_NAME, 'app');
-  const roles = normalizeRoles(input.roles ?? DEFAULT_APP_ROLES);
+  const roles = normalizeRoles(input.roles ?? (input.publicClient ? [] : DEFAULT_APP_ROLES));
   const now = (input.now ?? new Date()).toISOString();
   const clientSecret = generateClientSecret();
   const app: App = {

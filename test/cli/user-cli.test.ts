@@ -31,7 +31,7 @@ describe('tarmac user create', () => {
 
     const spa = await cli(env, ['app', 'create', '--tenant', 'contoso.onmicrosoft.com', '--name', 'Tarmac console', '--public', '--redirect-uri', 'https://tarmac.example/', 'http://localhost:5173/redirect.html', '--json']);
     expect(spa.code, spa.stderr).toBe(0);
-    expect(JSON.parse(spa.stdout)).toMatchObject({ redirectUris: ['https://tarmac.example/', 'http://localhost:5173/redirect.html'], publicClient: true });
+    expect(JSON.parse(spa.stdout)).toMatchObject({ redirectUris: ['https://tarmac.example/', 'http://localhost:5173/redirect.html'], publicClient: true, roles: [] });
     const insecure = await cli(env, ['app', 'create', '--tenant', 'contoso.onmicrosoft.com', '--redirect-uri', 'http://evil.example/']);
     expect(insecure.code).not.toBe(0);
     expect(insecure.stderr + insecure.stdout).toContain('must use https');

@@ -150,15 +150,37 @@ Examples:
     .requiredOption('--tenant <tenant>', 'tenant id or domain')
     .option('--name <name>', 'display name (default: Tarmac automation)')
     .option('--role <role...>', 'application permissions, e.g. DeviceManagementServiceConfig.ReadWrite.All (default: the Autopilot set)')
+    .option('--redirect-uri <uri...>', 'redirect URIs for sign-in (https, or http on localhost), matched exactly; repeatable')
+    .option('--public', 'a public client (SPA, desktop): redeems sign-in codes without its secret, PKCE required; no application permissions unless --role')
     .option('--json', 'print {tenantId, domain, appId, displayName, clientId, clientSecret, roles, tokenEndpoint} as JSON')
     .addHelpText(
       'after',
       `
 Examples:
   $ tarmac app create --tenant contoso.onmicrosoft.com --name "Intune scripts"
-  $ tarmac app create --tenant contoso.onmicrosoft.com --role DeviceManagementServiceConfig.Read.All --json`,
+  $ tarmac app create --tenant contoso.onmicrosoft.com --role DeviceManagementServiceConfig.Read.All --json
+  $ tarmac app create --tenant contoso.onmicrosoft.com --name "Tarmac console" --public --redirect-uri https://tarmac.example.com/`,
     )
     .action(run(async () => (await import('./commands/app-create.js')).appCreate));
+
+  const user = program.command('user').description('Users who sign in (authorization code flow) with Entra directory roles');
+  user
+    .command('create')
+    .description('Create a user in a tenant; prints a generated password once unless --password is given')
+    .requiredOption('--tenant <tenant>', 'tenant id or domain')
+    .requiredOption('--upn <upn>', 'user principal name on one of the tenant\'s domains, e.g. ada@contoso.onmicrosoft.com')
+    .option('--name <name>', 'display name (default: the part of the UPN before @)')
+    .option('--role <role...>', "directory roles: 'Global Administrator', 'Intune Administrator', 'Global Reader'")
+    .option('--password <password>', 'the password (default: a generated one, printed once)')
+    .option('--json', 'print {tenantId, id, userPrincipalName, displayName, roles[, password]} as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tarmac user create --tenant contoso.onmicrosoft.com --upn ada@contoso.onmicrosoft.com --name "Ada Lovelace" --role "Intune Administrator"
+  $ tarmac user create --tenant contoso.onmicrosoft.com --upn reader@contoso.onmicrosoft.com --role "Global Reader" --json`,
+    )
+    .action(run(async () => (await import('./commands/user-create.js')).userCreate));
 
   // Online commands: they call a running Tarmac's Graph API with an app's client credentials.
   const online = (cmd: Command): Command =>

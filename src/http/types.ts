@@ -25,9 +25,12 @@ export interface AuthContext {
   tenantId: string;
   /** The app's client id (`appid`). */
   appId: string;
-  /** The app's object id (`oid`). */
+  /** The app's object id (`oid`); for a user token, the user's. */
   objectId: string;
+  /** Application permissions of an app-only token; none for a user token. */
   roles: string[];
+  /** For a signed-in user's (delegated) token: who, and the delegated permissions (`scp`). */
+  user?: { id: string; userPrincipalName: string; name: string; scopes: string[] };
 }
 
 declare module 'fastify' {

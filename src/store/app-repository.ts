@@ -20,6 +20,8 @@ export class KyselyAppRepository implements AppRepository {
             display_name: app.displayName,
             roles: JSON.stringify(app.roles),
             created_at: app.createdAt,
+            redirect_uris: JSON.stringify(app.redirectUris),
+            public_client: app.publicClient ? 1 : 0,
           })
           .execute(),
       (constraint) => (constraint.includes('client_id') ? 'clientId' : 'appId'),

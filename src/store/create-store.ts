@@ -21,6 +21,9 @@ import type { DatabaseSchema } from './schema.js';
 import { KyselySettingsRepository } from './settings-repository.js';
 import { KyselySigningKeyRepository } from './signing-key-repository.js';
 import { KyselyTenantRepository } from './tenant-repository.js';
+import { KyselyUserRepository } from './user-repository.js';
+import { KyselyAuthCodeRepository } from './auth-code-repository.js';
+import { KyselyRefreshTokenRepository } from './refresh-token-repository.js';
 
 export function createStore(db: Kysely<DatabaseSchema>): Store {
   return storeOn(db, engineOf(db));
@@ -56,6 +59,9 @@ function tenantsStoreOn(executor: Executor): TenantsStore {
   const store: TenantsStore = {
     tenants: new KyselyTenantRepository(executor),
     apps: new KyselyAppRepository(executor),
+    users: new KyselyUserRepository(executor),
+    authCodes: new KyselyAuthCodeRepository(executor),
+    refreshTokens: new KyselyRefreshTokenRepository(executor),
     signingKeys: new KyselySigningKeyRepository(executor),
     async transaction<T>(work: (s: TenantsStore) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);

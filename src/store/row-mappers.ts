@@ -16,11 +16,12 @@ import type {
 } from '../model/index.js';
 import type { AssignmentTarget, DeploymentProfile, ProfileAssignment } from '../profiles/ports.js';
 import type { ImportedDevice, ImportStatus } from '../registry/ports.js';
-import type { App, AppSecret } from '../tenants/ports.js';
+import type { App, AppSecret, AuthCode, RefreshToken, UserWithPassword } from '../tenants/ports.js';
 import type { SigningKeyRecord } from '../tokens/ports.js';
 import type {
   AppRow,
   AppSecretRow,
+  AuthCodeRow,
   AutopilotDevicesTable,
   DeploymentProfileAssignmentsTable,
   DeploymentProfilesTable,
@@ -28,7 +29,9 @@ import type {
   GroupsTable,
   ImportedDeviceIdentitiesTable,
   ManagedDevicesTable,
+  RefreshTokenRow,
   SigningKeyRow,
+  UserRow,
 } from './schema.js';
 
 export function asBuffer(value: Buffer | Uint8Array | null): Buffer | null {
@@ -324,6 +327,52 @@ export function appFromRow(row: AppRow): App {
     clientId: row.client_id,
     displayName: row.display_name,
     roles: parseRoles(row.roles),
+    createdAt: row.created_at,
+    redirectUris: parseRoles(row.redirect_uris),
+    publicClient: row.public_client === 1,
+  };
+}
+
+export function userFromRow(row: UserRow): UserWithPassword {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    userPrincipalName: row.user_principal_name,
+    displayName: row.display_name,
+    roles: parseRoles(row.roles),
+    accountEnabled: row.account_enabled === 1,
+    createdAt: row.created_at,
+    passwordHash: row.password_hash,
+  };
+}
+
+export function authCodeFromRow(row: AuthCodeRow): AuthCode {
+  return {
+    codeHash: row.code_hash,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    redirectUri: row.redirect_uri,
+    scope: row.scope,
+    codeChallenge: row.code_challenge,
+    nonce: row.nonce,
+    familyId: row.family_id,
+    expiresAt: row.expires_at,
+    used: row.used === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export function refreshTokenFromRow(row: RefreshTokenRow): RefreshToken {
+  return {
+    tokenHash: row.token_hash,
+    tenantId: row.tenant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    scope: row.scope,
+    familyId: row.family_id,
+    expiresAt: row.expires_at,
+    revoked: row.revoked === 1,
     createdAt: row.created_at,
   };
 }

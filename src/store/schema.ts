@@ -37,6 +37,51 @@ export interface AppsTable {
   /** JSON array of granted application permissions (app roles), e.g. ["DeviceManagementServiceConfig.ReadWrite.All"]. */
   roles: string;
   created_at: string;
+  /** JSON array of redirect URIs (0008). */
+  redirect_uris: Generated<string>;
+  /** 1: a public client (SPA, desktop) that redeems codes without a secret (0008). */
+  public_client: Generated<number>;
+}
+
+/** Users of a tenant (0008), signing in with a password; `roles` is a JSON array of directory role names. */
+export interface UsersTable {
+  id: string;
+  tenant_id: string;
+  user_principal_name: string;
+  display_name: string;
+  password_hash: string;
+  roles: string;
+  account_enabled: number;
+  created_at: string;
+}
+
+/** Authorization codes (0008), by SHA-256 hash; single use. */
+export interface AuthCodesTable {
+  code_hash: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  redirect_uri: string;
+  scope: string;
+  code_challenge: string | null;
+  nonce: string | null;
+  family_id: string;
+  expires_at: string;
+  used: number;
+  created_at: string;
+}
+
+/** Refresh tokens (0008), by SHA-256 hash; rotated on use, a family revoked together. */
+export interface RefreshTokensTable {
+  token_hash: string;
+  tenant_id: string;
+  client_id: string;
+  user_id: string;
+  scope: string;
+  family_id: string;
+  expires_at: string;
+  revoked: number;
+  created_at: string;
 }
 
 export interface AppSecretsTable {
@@ -390,11 +435,17 @@ export interface DatabaseSchema {
   device_jobs: DeviceJobsTable;
   device_job_results: DeviceJobResultsTable;
   partner_policies: PartnerPoliciesTable;
+  users: UsersTable;
+  auth_codes: AuthCodesTable;
+  refresh_tokens: RefreshTokensTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
 export type AppRow = Selectable<AppsTable>;
 export type AppSecretRow = Selectable<AppSecretsTable>;
+export type UserRow = Selectable<UsersTable>;
+export type AuthCodeRow = Selectable<AuthCodesTable>;
+export type RefreshTokenRow = Selectable<RefreshTokensTable>;
 export type SigningKeyRow = Selectable<SigningKeysTable>;
 export type NewAutopilotDevice = Insertable<AutopilotDevicesTable>;
 export type AutopilotDeviceUpdate = Updateable<AutopilotDevicesTable>;

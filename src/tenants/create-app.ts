@@ -12,8 +12,15 @@ export interface CreateAppInput {
   /** Tenant id or any of its domains. */
   tenant: string;
   displayName?: string | undefined;
-  /** Application permissions; default DEFAULT_APP_ROLES. An empty list grants none. */
+  /**
+   * Application permissions; default DEFAULT_APP_ROLES, or none for a public client (it acts for signed-in users,
+   * with their permissions). An empty list grants none.
+   */
   roles?: readonly string[] | undefined;
+  /** Redirect URIs for sign-in (https, or http on loopback), compared exactly. */
+  redirectUris?: readonly string[] | undefined;
+  /** A public client (SPA, desktop): redeems codes without its secret. */
+  publicClient?: boolean | undefined;
   /** When the secret stops working; default never. */
   secretExpiresAt?: Date | undefined;
   now?: Date | undefined;
@@ -60,10 +67,19 @@ export interface PreparedApp {
  */
 export async function prepareApp(tenant: Tenant, input: Omit<CreateAppInput, 'tenant'>): Promise<PreparedApp> {
   const displayName = validDisplayName(input.displayName ?? DEFAULT_APP_NAME, 'app');
-  const roles = normalizeRoles(input.roles ?? DEFAULT_APP_ROLES);
+  const roles = normalizeRoles(input.roles ?? (input.publicClient ? [] : DEFAULT_APP_ROLES));
   const now = (input.now ?? new Date()).toISOString();
   const clientSecret = generateClientSecret();
-  const app: App = { id: randomUUID(), tenantId: tenant.id, clientId: randomUUID(), displayName, roles, createdAt: now };
+  const app: App = {
+    id: randomUUID(),
+    tenantId: tenant.id,
+    clientId: randomUUID(),
+    displayName,
+    roles,
+    createdAt: now,
+    redirectUris: validRedirectUris(input.redirectUris ?? []),
+    publicClient: input.publicClient ?? false,
+  };
   const secret: AppSecret = {
     id: randomUUID(),
     appId: app.id,
@@ -80,7 +96,32 @@ export async function saveApp(store: TenantsStore, prepared: PreparedApp): Promi
   await store.apps.insertSecret(prepared.secret);
 }
 
-export function validDisplayName(name: string, what: 'tenant' | 'app'): string {
+/**
+ * Redirect URIs as Entra accepts them: absolute, https (or http on localhost / 127.0.0.1 / [::1]), no fragment;
+ * kept as written (matching is exact), duplicates dropped.
+ */
+export function validRedirectUris(input: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const raw of input) {
+    const value = raw.trim();
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new TenantsError('InvalidRedirectUri', `The redirect URI '${raw}' is not an absolute URL. Example: https://tarmac.example.com/.`);
+    }
+    const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+      throw new TenantsError('InvalidRedirectUri', `The redirect URI '${raw}' must use https (http only on localhost, 127.0.0.1 or [::1]).`);
+    }
+    if (url.hash !== '' || value.includes('#')) throw new TenantsError('InvalidRedirectUri', `The redirect URI '${raw}' must not have a fragment (#…).`);
+    if (value.length > 256) throw new TenantsError('InvalidRedirectUri', `The redirect URI '${raw}' is longer than 256 characters.`);
+    if (!out.includes(value)) out.push(value);
+  }
+  return out;
+}
+
+export function validDisplayName(name: string, what: 'tenant' | 'app' | 'user'): string {
   const trimmed = name.trim();
   if (trimmed === '' || trimmed.length > 256 || /\p{Cc}/u.test(trimmed)) {
     throw new TenantsError(

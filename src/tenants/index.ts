@@ -2,7 +2,19 @@
 export * from './ports.js';
 export { TenantsError, type TenantsErrorCode } from './errors.js';
 export { normalizeDomain, isGuid } from './domain-names.js';
-export { GRAPH_APP_ROLES, DEFAULT_APP_ROLES, normalizeRoles, type GraphAppRole } from './roles.js';
+export {
+  GRAPH_APP_ROLES,
+  DEFAULT_APP_ROLES,
+  normalizeRoles,
+  DIRECTORY_ROLES,
+  DIRECTORY_ROLE_NAMES,
+  normalizeDirectoryRoles,
+  permissionsOfDirectoryRoles,
+  templateIdsOf,
+  type GraphAppRole,
+  type DirectoryRole,
+} from './roles.js';
+export { createUser, authenticateUser, generatePassword, type CreateUserInput, type CreatedUser } from './users.js';
 export { generateClientSecret, hashClientSecret, verifyClientSecret, secretHint } from './secrets.js';
 export { findTenant } from './find-tenant.js';
 export { createTenant, defaultDisplayName, type CreateTenantInput, type CreatedTenant } from './create-tenant.js';

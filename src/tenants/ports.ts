@@ -38,6 +38,10 @@ export interface App {
   /** Application permissions granted to the app (the token's `roles`). */
   roles: string[];
   createdAt: string;
+  /** Where sign-in may send codes: compared exactly (no wildcards, no prefix match). Empty: no sign-in. */
+  redirectUris: string[];
+  /** A public client (SPA, desktop): redeems codes and refresh tokens without a secret, PKCE mandatory. */
+  publicClient: boolean;
 }
 
 export interface AppSecret {
@@ -61,7 +65,7 @@ export interface AppWithSecrets extends App {
 export class DuplicateError extends Error {
   override readonly name = 'DuplicateError';
   constructor(
-    readonly field: 'domain' | 'tenantId' | 'clientId' | 'appId' | 'secretId' | 'kid',
+    readonly field: 'domain' | 'tenantId' | 'clientId' | 'appId' | 'secretId' | 'kid' | 'userPrincipalName' | 'userId',
     message?: string,
   ) {
     super(message ?? `${field} already exists`);
@@ -90,9 +94,91 @@ export interface AppRepository {
   listByTenant(tenantId: string): Promise<App[]>;
 }
 
+/** A person who signs in (src/tenants/users.ts). */
+export interface User {
+  /** Object id: a lowercase GUID (the tokens' `oid`). */
+  id: string;
+  tenantId: string;
+  /** Lowercase, e.g. ada@contoso.onmicrosoft.com; unique across tenants. */
+  userPrincipalName: string;
+  displayName: string;
+  /** Entra directory role names (roles.ts DIRECTORY_ROLES). */
+  roles: string[];
+  accountEnabled: boolean;
+  createdAt: string;
+}
+
+export interface UserWithPassword extends User {
+  /** Encoded scrypt hash (secrets.ts); never the password. */
+  passwordHash: string;
+}
+
+export interface UserRepository {
+  /** Rejects with DuplicateError('userPrincipalName' | 'userId'). */
+  insert(user: UserWithPassword): Promise<void>;
+  /** By user principal name (already lowercase), within the tenant. */
+  findByUpn(tenantId: string, userPrincipalName: string): Promise<UserWithPassword | undefined>;
+  findById(tenantId: string, id: string): Promise<User | undefined>;
+  /** The tenant's users, oldest first. */
+  listByTenant(tenantId: string): Promise<User[]>;
+}
+
+/** An authorization code, stored by the SHA-256 of the code. */
+export interface AuthCode {
+  codeHash: string;
+  tenantId: string;
+  clientId: string;
+  userId: string;
+  redirectUri: string;
+  /** Space-separated, as granted. */
+  scope: string;
+  /** S256 challenge (base64url), or null when the client sent none (confidential clients only). */
+  codeChallenge: string | null;
+  nonce: string | null;
+  /** Shared with the refresh tokens the code leads to. */
+  familyId: string;
+  expiresAt: string;
+  used: boolean;
+  createdAt: string;
+}
+
+export interface AuthCodeRepository {
+  insert(code: AuthCode): Promise<void>;
+  /**
+   * Marks the code used, atomically: `firstUse` is true for exactly one caller. The code as it was stored (`used`
+   * false on the first use), or undefined when there is no such code.
+   */
+  redeem(codeHash: string): Promise<{ code: AuthCode; firstUse: boolean } | undefined>;
+}
+
+/** A refresh token, stored by the SHA-256 of the token. */
+export interface RefreshToken {
+  tokenHash: string;
+  tenantId: string;
+  clientId: string;
+  userId: string;
+  scope: string;
+  familyId: string;
+  expiresAt: string;
+  revoked: boolean;
+  createdAt: string;
+}
+
+export interface RefreshTokenRepository {
+  insert(token: RefreshToken): Promise<void>;
+  find(tokenHash: string): Promise<RefreshToken | undefined>;
+  /** Revokes the token if it is not already; true for exactly one caller (the one that may rotate it). */
+  revoke(tokenHash: string): Promise<boolean>;
+  /** Revokes every token of the family; how many were still active. */
+  revokeFamily(familyId: string): Promise<number>;
+}
+
 export interface TenantsStore {
   readonly tenants: TenantRepository;
   readonly apps: AppRepository;
+  readonly users: UserRepository;
+  readonly authCodes: AuthCodeRepository;
+  readonly refreshTokens: RefreshTokenRepository;
   readonly signingKeys: SigningKeyRepository;
   /**
    * Runs `work` atomically: everything it does through the store it is given commits together, or not at all

@@ -84,3 +84,67 @@ function editDistance(a: string, b: string): number {
   }
   return prev[b.length] ?? 0;
 }
+
+// ---- directory roles (users) ------------------------------------------------------------------------------------
+
+/**
+ * The Entra directory roles Tarmac knows, with Entra's role template ids (the tokens' `wids`) and the Graph
+ * permissions each lets a signed-in user exercise: a delegated token's `scp` is the requested scopes intersected
+ * with the union of these over the user's roles.
+ */
+export const DIRECTORY_ROLES = {
+  'Global Administrator': { templateId: '62e90394-69f5-4237-9190-012177145e10', permissions: GRAPH_APP_ROLES },
+  'Intune Administrator': {
+    templateId: '3a2c62db-5318-420d-8d74-23affee5d9d5',
+    permissions: [
+      'DeviceManagementServiceConfig.ReadWrite.All',
+      'DeviceManagementManagedDevices.ReadWrite.All',
+      'DeviceManagementConfiguration.ReadWrite.All',
+      'Device.ReadWrite.All',
+      'Group.ReadWrite.All',
+      'GroupMember.ReadWrite.All',
+      'Directory.Read.All',
+      'Organization.Read.All',
+      'User.Read.All',
+    ],
+  },
+  'Global Reader': {
+    templateId: 'f2ef992c-3afb-46b9-b7cf-a126ee74c451',
+    permissions: GRAPH_APP_ROLES.filter((r) => r.endsWith('.Read.All')),
+  },
+} as const satisfies Record<string, { templateId: string; permissions: readonly GraphAppRole[] }>;
+
+export type DirectoryRole = keyof typeof DIRECTORY_ROLES;
+
+export const DIRECTORY_ROLE_NAMES = Object.keys(DIRECTORY_ROLES) as DirectoryRole[];
+
+/** Canonical directory role names (case-insensitive match), or TenantsError('UnknownRole') listing the known ones. */
+export function normalizeDirectoryRoles(input: readonly string[]): DirectoryRole[] {
+  const out: DirectoryRole[] = [];
+  for (const raw of input) {
+    const role = DIRECTORY_ROLE_NAMES.find((r) => r.toLowerCase() === raw.trim().toLowerCase());
+    if (role === undefined) {
+      throw new TenantsError('UnknownRole', `Unknown directory role '${raw}'. Known: ${DIRECTORY_ROLE_NAMES.map((r) => `'${r}'`).join(', ')}.`);
+    }
+    if (!out.includes(role)) out.push(role);
+  }
+  return out;
+}
+
+/** The Graph permissions the roles allow together, in GRAPH_APP_ROLES order (unknown role names allow nothing). */
+export function permissionsOfDirectoryRoles(roles: readonly string[]): GraphAppRole[] {
+  const allowed = new Set<string>();
+  for (const name of roles) {
+    const role = DIRECTORY_ROLES[name as DirectoryRole] as { permissions: readonly string[] } | undefined;
+    for (const p of role?.permissions ?? []) allowed.add(p);
+  }
+  return GRAPH_APP_ROLES.filter((r) => allowed.has(r));
+}
+
+/** The role template ids of the roles (the tokens' `wids`). */
+export function templateIdsOf(roles: readonly string[]): string[] {
+  return roles.flatMap((name) => {
+    const role = DIRECTORY_ROLES[name as DirectoryRole] as { templateId: string } | undefined;
+    return role ? [role.templateId] : [];
+  });
+}

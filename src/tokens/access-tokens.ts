@@ -87,9 +87,16 @@ export interface AccessTokenClaims {
   appId: string;
   /** Object id of the app's service principal (`oid`). */
   objectId: string;
+  /** Application permissions (app-only tokens); none in a delegated token. */
   roles: string[];
   /** Unix seconds. */
   expiresAt: number;
+  /** `idtyp`: an app-only token or a signed-in user's (delegated) token. */
+  kind: 'app' | 'user';
+  /** Delegated permissions (`scp`), for a user token; none for an app token. */
+  scopes: string[];
+  /** For a user token: who signed in (`oid` is then the user's id). */
+  user?: { userPrincipalName: string; name: string };
 }
 
 export type TokenRejection = 'Malformed' | 'Expired' | 'NotYetValid' | 'InvalidSignature' | 'InvalidAudience' | 'InvalidIssuer';
@@ -125,15 +132,33 @@ export async function verifyAccessToken(
   } catch (err) {
     return { ok: false, reason: rejectionFor(err) };
   }
-  const { tid, appid, oid, roles, iss, exp } = payload as Record<string, unknown>;
+  const { tid, appid, oid, roles, iss, exp, idtyp, scp, upn, name } = payload as Record<string, unknown>;
   if (typeof tid !== 'string' || !GUID.test(tid) || typeof appid !== 'string' || typeof exp !== 'number') {
     return { ok: false, reason: 'Malformed' };
   }
   if (iss !== issuerFor(tid)) return { ok: false, reason: 'InvalidIssuer' };
   const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
+  const objectId = typeof oid === 'string' ? oid : '';
+  if (idtyp === 'user') {
+    if (typeof upn !== 'string' || objectId === '') return { ok: false, reason: 'Malformed' };
+    const scopes = typeof scp === 'string' ? scp.split(' ').filter((s) => s !== '') : [];
+    return {
+      ok: true,
+      claims: {
+        tenantId: tid,
+        appId: appid,
+        objectId,
+        roles: [],
+        expiresAt: exp,
+        kind: 'user',
+        scopes,
+        user: { userPrincipalName: upn, name: typeof name === 'string' ? name : upn },
+      },
+    };
+  }
   return {
     ok: true,
-    claims: { tenantId: tid, appId: appid, objectId: typeof oid === 'string' ? oid : '', roles: roleList, expiresAt: exp },
+    claims: { tenantId: tid, appId: appid, objectId, roles: roleList, expiresAt: exp, kind: 'app', scopes: [] },
   };
 }
 

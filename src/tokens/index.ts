@@ -19,3 +19,25 @@ export {
   type TokenCheck,
   type TokenRejection,
 } from './access-tokens.js';
+export { issueDelegatedAccessToken, issueIdToken, clientInfo, pairwiseSubject } from './user-tokens.js';
+export {
+  AUTH_CODE_LIFETIME_SECONDS,
+  PUBLIC_REFRESH_TOKEN_LIFETIME_SECONDS,
+  CONFIDENTIAL_REFRESH_TOKEN_LIFETIME_SECONDS,
+  RESPONSE_MODES,
+  SignInError,
+  FailedSignIns,
+  checkAuthorizeRequest,
+  issueAuthorizationCode,
+  authenticateTokenClient,
+  redeemAuthorizationCode,
+  redeemRefreshToken,
+  parseScope,
+  grantedPermissions,
+  sha256,
+  type AuthorizeQuery,
+  type AuthorizeRequest,
+  type AuthorizeCheck,
+  type ResponseMode,
+  type UserTokenResponse,
+} from './sign-in.js';

@@ -34,7 +34,9 @@ describe('OpenID Connect discovery', () => {
       token_endpoint: `${base}/${tid}/oauth2/v2.0/token`,
       jwks_uri: `${base}/${tid}/discovery/v2.0/keys`,
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+      response_types_supported: ['code'],
+      code_challenge_methods_supported: ['S256'],
       id_token_signing_alg_values_supported: ['RS256'],
       msgraph_host: new URL(base).host,
     });
@@ -105,7 +107,7 @@ describe('OpenID Connect discovery: what MSAL needs', () => {
       kerberos_endpoint: `${base}/${tid}/kerberos`,
       // MSAL's issuer check (msal-common 16) passes: sts.windows.net is a Microsoft alias.
       issuer: `https://sts.windows.net/${tid}/`,
-      scopes_supported: ['https://graph.microsoft.com/.default', 'https://api.partnercenter.microsoft.com/.default'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access', 'https://graph.microsoft.com/.default', 'https://api.partnercenter.microsoft.com/.default'],
       response_modes_supported: ['query', 'fragment', 'form_post'],
       request_uri_parameter_supported: false,
       cloud_graph_host_name: new URL(base).host,
@@ -133,14 +135,20 @@ describe('OpenID Connect discovery: what MSAL needs', () => {
     expect(common.issuer).toBe('https://sts.windows.net/{tenantid}/');
   });
 
-  it('answers every endpoint it announces: authorize, device code and Kerberos with Entra’s 400, logout with 200', async () => {
+  it('answers every endpoint it announces: v2.0 authorize with its sign-in, v1 authorize, device code and Kerberos with Entra’s 400, logout with 200', async () => {
     const tid = t.contoso.tenant.id;
     const doc = (await (await fetch(`${base}/${tid}/v2.0/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    // The v2.0 authorization endpoint signs users in (test/http/sign-in.test.ts): an app without redirect URIs gets the error page.
     const authorize = await fetch(`${doc.authorization_endpoint}?client_id=${t.contoso.app.clientId}&response_type=code&scope=openid&x-client-SKU=msal.js.node`);
     expect(authorize.status).toBe(400);
-    const body = (await authorize.json()) as { error: string; error_description: string; error_codes: number[] };
+    expect(authorize.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await authorize.text()).toContain('AADSTS900144');
+    const v1 = (await (await fetch(`${base}/${tid}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+    const v1Authorize = await fetch(`${v1.authorization_endpoint}?client_id=${t.contoso.app.clientId}&response_type=code`);
+    expect(v1Authorize.status).toBe(400);
+    const body = (await v1Authorize.json()) as { error: string; error_description: string; error_codes: number[] };
     expect(body).toMatchObject({ error: 'unsupported_response_type', error_codes: [] });
-    expect(body.error_description).toMatch(/^Interactive sign-in \(the authorization endpoint\) is not supported by Tarmac.*client_credentials.* Trace ID: /);
+    expect(body.error_description).toMatch(/^Interactive sign-in at the v1 authorization endpoint is not supported by Tarmac.* Trace ID: /);
     const device = await fetch(doc.device_authorization_endpoint ?? '', { method: 'POST', body: new URLSearchParams({ client_id: t.contoso.app.clientId }) });
     expect(device.status).toBe(400);
     expect(((await device.json()) as { error: string }).error).toBe('invalid_request');
@@ -149,9 +157,12 @@ describe('OpenID Connect discovery: what MSAL needs', () => {
     expect(logout.status).toBe(200);
     expect(await logout.text()).toContain('Tarmac keeps no sign-in sessions');
     // The tenant is still checked.
-    const unknown = await fetch(`${base}/nobody.onmicrosoft.com/oauth2/v2.0/authorize?response_type=code`);
+    const unknown = await fetch(`${base}/nobody.onmicrosoft.com/oauth2/authorize?response_type=code`);
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { error_codes: number[] }).error_codes).toEqual([90002]);
+    const unknownV2 = await fetch(`${base}/nobody.onmicrosoft.com/oauth2/v2.0/authorize?response_type=code`);
+    expect(unknownV2.status).toBe(400);
+    expect(await unknownV2.text()).toContain('AADSTS90002');
   });
 
   it('answers instance discovery as Entra does, naming this server as its own cloud', async () => {

@@ -17,8 +17,12 @@ import { migrations } from '../../src/store/migrations/index.js';
 import {
   DuplicateError,
   authenticateClient,
+  authenticateUser,
   createTenant,
+  createUser,
   type App,
+  type AuthCode,
+  type RefreshToken,
   type Tenant,
   type TenantsStore,
 } from '../../src/tenants/index.js';
@@ -50,6 +54,9 @@ const TABLES = [
   'device_jobs',
   'device_job_results',
   'partner_policies',
+  'users',
+  'auth_codes',
+  'refresh_tokens',
 ];
 
 function tenant(domain: string, createdAt = new Date().toISOString(), extraDomains: string[] = []): Tenant {
@@ -63,7 +70,7 @@ function tenant(domain: string, createdAt = new Date().toISOString(), extraDomai
 }
 
 function app(tenantId: string, roles: string[] = ['DeviceManagementServiceConfig.ReadWrite.All'], createdAt = new Date().toISOString()): App {
-  return { id: randomUUID(), tenantId, clientId: randomUUID(), displayName: 'test app', roles, createdAt };
+  return { id: randomUUID(), tenantId, clientId: randomUUID(), displayName: 'test app', roles, createdAt, redirectUris: [], publicClient: false };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {
@@ -270,6 +277,119 @@ export function storageConformance(engine: string, factory: () => Promise<TestDa
         await s.store.apps.insert(second);
         await s.store.apps.insert(first);
         expect(await s.store.apps.listByTenant(t.id)).toEqual([first, second]);
+      });
+    });
+
+    describe('users, authorization codes and refresh tokens', () => {
+      it('stores a public client app with its redirect URIs and reads them back', async ({ s }) => {
+        const t = tenant(`spa${randomUUID().slice(0, 6)}.onmicrosoft.com`);
+        await s.store.tenants.insert(t);
+        const a = { ...app(t.id, []), redirectUris: ['https://tarmac.example/', 'http://localhost:5173/redirect.html'], publicClient: true };
+        await s.store.apps.insert(a);
+        expect(await s.store.apps.findByClientId(t.id, a.clientId)).toEqual({ ...a, secrets: [] });
+      });
+
+      it('stores users, finds them by UPN and id within their tenant only, refuses a taken UPN', async ({ s }) => {
+        const t = tenant('people.onmicrosoft.com');
+        const other = tenant('others.onmicrosoft.com');
+        await s.store.tenants.insert(t);
+        await s.store.tenants.insert(other);
+        const user = {
+          id: randomUUID(),
+          tenantId: t.id,
+          userPrincipalName: 'ada@people.onmicrosoft.com',
+          displayName: 'Ada',
+          roles: ['Intune Administrator'],
+          accountEnabled: true,
+          createdAt: '2024-05-01T00:00:00.000Z',
+          passwordHash: 'scrypt$x',
+        };
+        const later = { ...user, id: randomUUID(), userPrincipalName: 'bob@people.onmicrosoft.com', roles: [], accountEnabled: false, createdAt: '2024-05-02T00:00:00.000Z' };
+        await s.store.users.insert(later);
+        await s.store.users.insert(user);
+        expect(await s.store.users.findByUpn(t.id, user.userPrincipalName)).toEqual(user);
+        expect(await s.store.users.findByUpn(other.id, user.userPrincipalName)).toBeUndefined();
+        const { passwordHash: _h, ...plain } = user;
+        const { passwordHash: _h2, ...plainLater } = later;
+        expect(await s.store.users.findById(t.id, user.id)).toEqual(plain);
+        expect(await s.store.users.findById(other.id, user.id)).toBeUndefined();
+        expect(await s.store.users.listByTenant(t.id)).toEqual([plain, plainLater]);
+        const dupUpn = await rejection(s.store.users.insert({ ...user, id: randomUUID(), tenantId: other.id }));
+        expect((dupUpn as DuplicateError).field).toBe('userPrincipalName');
+        const dupId = await rejection(s.store.users.insert({ ...user, userPrincipalName: 'carol@people.onmicrosoft.com' }));
+        expect((dupId as DuplicateError).field).toBe('userId');
+      });
+
+      it('creates a user whose password signs in; a wrong password or unknown user does not', async ({ s }) => {
+        const created = await createTenant(s.store, { domain: 'signin.onmicrosoft.com' });
+        const { user, generatedPassword } = await createUser(s.store, {
+          tenant: 'signin.onmicrosoft.com',
+          userPrincipalName: 'Ada@Signin.onmicrosoft.com',
+          roles: ['intune administrator'],
+        });
+        expect(user.userPrincipalName).toBe('ada@signin.onmicrosoft.com');
+        expect(user.roles).toEqual(['Intune Administrator']);
+        expect(generatedPassword).toMatch(/^.{24}$/);
+        expect(await authenticateUser(s.store, created.tenant, 'ADA@signin.onmicrosoft.com', generatedPassword!)).toEqual(user);
+        expect(await authenticateUser(s.store, created.tenant, 'ada@signin.onmicrosoft.com', 'wrong-password')).toBeUndefined();
+        expect(await authenticateUser(s.store, created.tenant, 'nobody@signin.onmicrosoft.com', generatedPassword!)).toBeUndefined();
+        await expect(createUser(s.store, { tenant: 'signin.onmicrosoft.com', userPrincipalName: 'ada@signin.onmicrosoft.com' })).rejects.toMatchObject({ code: 'UserTaken' });
+        await expect(createUser(s.store, { tenant: 'signin.onmicrosoft.com', userPrincipalName: 'ada@elsewhere.com' })).rejects.toMatchObject({ code: 'InvalidUser' });
+        await expect(createUser(s.store, { tenant: 'signin.onmicrosoft.com', userPrincipalName: 'x@signin.onmicrosoft.com', roles: ['Boss'] })).rejects.toMatchObject({ code: 'UnknownRole' });
+      });
+
+      it('redeems an authorization code once: the first caller only, even when two race', async ({ s }) => {
+        const created = await createTenant(s.store, { domain: 'codes.onmicrosoft.com' });
+        const { user } = await createUser(s.store, { tenant: created.tenant.id, userPrincipalName: 'ada@codes.onmicrosoft.com', password: 'correct horse' });
+        const code: AuthCode = {
+          codeHash: randomUUID(),
+          tenantId: created.tenant.id,
+          clientId: created.app.clientId,
+          userId: user.id,
+          redirectUri: 'https://app.example/',
+          scope: 'openid profile',
+          codeChallenge: 'abc',
+          nonce: null,
+          familyId: randomUUID(),
+          expiresAt: '2030-01-01T00:00:00.000Z',
+          used: false,
+          createdAt: '2024-01-01T00:00:00.000Z',
+        };
+        await s.store.authCodes.insert(code);
+        expect(await s.store.authCodes.redeem(randomUUID())).toBeUndefined();
+        const [a, b] = await Promise.all([s.store.authCodes.redeem(code.codeHash), s.store.authCodes.redeem(code.codeHash)]);
+        expect([a?.firstUse, b?.firstUse].sort()).toEqual([false, true]);
+        const first = a?.firstUse ? a : b;
+        expect(first?.code).toEqual(code);
+        expect((await s.store.authCodes.redeem(code.codeHash))).toEqual({ code: { ...code, used: true }, firstUse: false });
+      });
+
+      it('revokes a refresh token once, and a whole family', async ({ s }) => {
+        const created = await createTenant(s.store, { domain: 'rt.onmicrosoft.com' });
+        const { user } = await createUser(s.store, { tenant: created.tenant.id, userPrincipalName: 'ada@rt.onmicrosoft.com', password: 'correct horse' });
+        const familyId = randomUUID();
+        const rt = (): RefreshToken => ({
+          tokenHash: randomUUID(),
+          tenantId: created.tenant.id,
+          clientId: created.app.clientId,
+          userId: user.id,
+          scope: 'openid offline_access',
+          familyId,
+          expiresAt: '2030-01-01T00:00:00.000Z',
+          revoked: false,
+          createdAt: '2024-01-01T00:00:00.000Z',
+        });
+        const one = rt();
+        const two = rt();
+        await s.store.refreshTokens.insert(one);
+        await s.store.refreshTokens.insert(two);
+        expect(await s.store.refreshTokens.find(one.tokenHash)).toEqual(one);
+        expect(await s.store.refreshTokens.find(randomUUID())).toBeUndefined();
+        expect(await s.store.refreshTokens.revoke(one.tokenHash)).toBe(true);
+        expect(await s.store.refreshTokens.revoke(one.tokenHash)).toBe(false);
+        expect(await s.store.refreshTokens.revokeFamily(familyId)).toBe(1);
+        expect(await s.store.refreshTokens.find(two.tokenHash)).toEqual({ ...two, revoked: true });
+        expect(await s.store.refreshTokens.revokeFamily(familyId)).toBe(0);
       });
     });
 

@@ -11,7 +11,14 @@ import type { BatchRepository, JobRepository, PartnerPolicyRepository, Relations
 import type { ProfileRepository } from '../../src/profiles/ports.js';
 import type { DeviceRepository, IdentityKeyRepository, ImportRepository, SettingsRepository } from '../../src/registry/ports.js';
 import type { Store } from '../../src/ports.js';
-import type { AppRepository, TenantRepository, TenantsStore } from '../../src/tenants/ports.js';
+import type {
+  AppRepository,
+  AuthCodeRepository,
+  RefreshTokenRepository,
+  TenantRepository,
+  TenantsStore,
+  UserRepository,
+} from '../../src/tenants/ports.js';
 import type { SigningKeyRepository } from '../../src/tokens/ports.js';
 
 /** Every method of T, named once. */
@@ -137,7 +144,18 @@ const TENANTS: MethodNames<TenantRepository> = { insert: true, findById: true, f
 const APPS: MethodNames<AppRepository> = { insert: true, insertSecret: true, findByClientId: true, listByTenant: true };
 const SIGNING_KEYS: MethodNames<SigningKeyRepository> = { insert: true, list: true };
 
-export const TENANTS_PORT_METHODS: StoreMethods<TenantsStore> = { tenants: TENANTS, apps: APPS, signingKeys: SIGNING_KEYS };
+const USERS: MethodNames<UserRepository> = { insert: true, findByUpn: true, findById: true, listByTenant: true };
+const AUTH_CODES: MethodNames<AuthCodeRepository> = { insert: true, redeem: true };
+const REFRESH_TOKENS: MethodNames<RefreshTokenRepository> = { insert: true, find: true, revoke: true, revokeFamily: true };
+
+export const TENANTS_PORT_METHODS: StoreMethods<TenantsStore> = {
+  tenants: TENANTS,
+  apps: APPS,
+  users: USERS,
+  authCodes: AUTH_CODES,
+  refreshTokens: REFRESH_TOKENS,
+  signingKeys: SIGNING_KEYS,
+};
 
 /** Port methods the battery does not exercise, and why (none today). */
 export const SKIPPED: ReadonlySet<string> = new Set<string>();

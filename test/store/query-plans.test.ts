@@ -22,7 +22,8 @@ import type { TarmacApp } from '../../src/http/types.js';
 import { afterDevicesChanged } from '../../src/lifecycle/index.js';
 import { processImportBatch } from '../../src/registry/process-imports.js';
 import { SQLITE_FILE_NAME, createStore, createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
-import { createTenant, type CreatedTenant } from '../../src/tenants/index.js';
+import { authenticateUser, createApp, createTenant, createUser, type CreatedTenant } from '../../src/tenants/index.js';
+import { checkAuthorizeRequest, issueAuthorizationCode, redeemAuthorizationCode, redeemRefreshToken } from '../../src/tokens/index.js';
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
 import { insertPartnerRows } from '../support/partner-rows.js';
 import { syntheticInventory } from '../../src/hash/index.js';
@@ -48,6 +49,10 @@ const GROWING = new Set([
   'group_members',
   'managed_devices',
   'neighbour_hardware_keys',
+  // Sign-in (0008): users grow with the organisation, codes and refresh tokens with every sign-in.
+  'users',
+  'auth_codes',
+  'refresh_tokens',
 ]);
 
 /** Tables that stay small whatever the registry holds; scanning them is fine. Any other table fails the check. */
@@ -541,6 +546,45 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
       expect((await store.partnerPolicies.list(s.contoso.tenant.id)).map((p) => p.devicesAssignedCount)).toEqual([ids.length]);
       await store.partnerPolicies.applyToDevices(s.contoso.tenant.id, ids.slice(0, 5), null, now);
       expect(await store.partnerPolicies.delete(s.contoso.tenant.id, policy.id)).toBe(true);
+    });
+  });
+
+  it('sign-in: the user by name, a code issued and redeemed, a refresh token rotated and its family revoked', { timeout: 120_000 }, async () => {
+    const tenants = createTenantsStore(s.db);
+    const upn = `signin-${randomUUID().slice(0, 8)}@contoso.onmicrosoft.com`;
+    await createUser(tenants, { tenant: s.contoso.tenant.id, userPrincipalName: upn, roles: ['Intune Administrator'], password: 'correct horse battery' });
+    const spa = await createApp(tenants, { tenant: s.contoso.tenant.id, roles: [], redirectUris: ['https://console.example/'] });
+    const check = await checkAuthorizeRequest(tenants, s.contoso.tenant, {
+      client_id: spa.app.clientId,
+      response_type: 'code',
+      redirect_uri: 'https://console.example/',
+      scope: 'openid offline_access https://graph.microsoft.com/.default',
+    });
+    if (!check.ok) throw check.error;
+    const deps = { store: tenants, keyRing: s.app.keyRing };
+    // Other people's sign-ins: many refresh-token families, so that statistics see family_id as selective.
+    const someone = await createUser(tenants, { tenant: s.contoso.tenant.id, userPrincipalName: `other-${randomUUID().slice(0, 8)}@contoso.onmicrosoft.com`, password: 'another password' });
+    for (let i = 0; i < 300; i++) {
+      await tenants.refreshTokens.insert({
+        tokenHash: randomUUID(),
+        tenantId: s.contoso.tenant.id,
+        clientId: spa.app.clientId,
+        userId: someone.user.id,
+        scope: 'openid offline_access',
+        familyId: randomUUID(),
+        expiresAt: '2030-01-01T00:00:00.000Z',
+        revoked: i % 2 === 0,
+        createdAt: new Date().toISOString(),
+      });
+    }
+    await expectIndexedPlans(s, async () => {
+      const user = await authenticateUser(tenants, s.contoso.tenant, upn, 'correct horse battery');
+      const code = await issueAuthorizationCode(tenants, check.request, user!, new Date());
+      const first = await redeemAuthorizationCode(deps, s.contoso.tenant, spa.app, { code, redirectUri: 'https://console.example/', codeVerifier: undefined, clientInfo: true }, new Date());
+      const second = await redeemRefreshToken(deps, s.contoso.tenant, spa.app, { refreshToken: first.refresh_token!, scope: undefined, clientInfo: false }, new Date());
+      expect(second.refresh_token).toEqual(expect.any(String));
+      await expect(redeemRefreshToken(deps, s.contoso.tenant, spa.app, { refreshToken: first.refresh_token!, scope: undefined, clientInfo: false }, new Date())).rejects.toMatchObject({ aadsts: 50173 });
+      await expect(redeemAuthorizationCode(deps, s.contoso.tenant, spa.app, { code, redirectUri: 'https://console.example/', codeVerifier: undefined, clientInfo: true }, new Date())).rejects.toMatchObject({ aadsts: 54005 });
     });
   });
 

@@ -70,6 +70,8 @@ describe('verifyAccessToken', () => {
         objectId: contoso.app.id,
         roles: ['DeviceManagementServiceConfig.ReadWrite.All', 'Organization.Read.All'],
         expiresAt: NOW.getTime() / 1000 + 3600,
+        kind: 'app',
+        scopes: [],
       },
     });
   });

@@ -10,21 +10,40 @@ export interface AppCreateOptions {
   tenant: string;
   name?: string;
   role?: string[];
+  redirectUri?: string[];
+  public?: boolean;
   json?: boolean;
 }
 
 export async function appCreate(options: AppCreateOptions): Promise<ExitCode> {
   const out = createOutput();
   return withTenantsStore(out, options.json, async (store, config) => {
-    const created = await createApp(store, { tenant: options.tenant, displayName: options.name, roles: options.role });
+    const created = await createApp(store, {
+      tenant: options.tenant,
+      displayName: options.name,
+      roles: options.role,
+      redirectUris: options.redirectUri,
+      publicClient: options.public,
+    });
     const domain = created.tenant.domains[0]?.name ?? created.tenant.id;
     const baseUrl = expectedBaseUrl(config);
     if (options.json) {
-      out.json({ tenantId: created.tenant.id, domain, appId: created.app.id, displayName: created.app.displayName, ...credentialFields(created, baseUrl) });
+      out.json({
+        tenantId: created.tenant.id,
+        domain,
+        appId: created.app.id,
+        displayName: created.app.displayName,
+        ...credentialFields(created, baseUrl),
+        ...(created.app.redirectUris.length > 0 || created.app.publicClient
+          ? { redirectUris: created.app.redirectUris, publicClient: created.app.publicClient }
+          : {}),
+      });
       return 0;
     }
     out.line(`Created app ${out.color.bold(created.app.displayName)} in ${domain}.`);
     printCredentials(out, created, domain, baseUrl);
+    if (created.app.redirectUris.length > 0) out.line(`  redirect URIs  ${created.app.redirectUris.join(' ')}`);
+    if (created.app.publicClient) out.line('  public client  yes: redeems sign-in codes with PKCE and without its secret');
     return 0;
   });
 }

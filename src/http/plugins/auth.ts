@@ -42,12 +42,36 @@ export const auth: TarmacPlugin = unencapsulated(async (app) => {
     if (!check.ok) throw unauthorized(REJECTION_MESSAGES[check.reason], true);
     const tenant = await app.tenantsStore.tenants.findById(check.claims.tenantId);
     if (!tenant) throw unauthorized("Access token validation failure. The token's tenant no longer exists.", true);
-    return { tenantId: tenant.id, appId: check.claims.appId, objectId: check.claims.objectId, roles: check.claims.roles };
+    const { claims } = check;
+    if (claims.kind === 'user' && claims.user) {
+      return {
+        tenantId: tenant.id,
+        appId: claims.appId,
+        objectId: claims.objectId,
+        roles: [],
+        user: { id: claims.objectId, userPrincipalName: claims.user.userPrincipalName, name: claims.user.name, scopes: claims.scopes },
+      };
+    }
+    return { tenantId: tenant.id, appId: claims.appId, objectId: claims.objectId, roles: claims.roles };
   }
 
   app.decorate('requireRole', (...roles: string[]) => async (request: FastifyRequest) => {
     const context = await authenticate(request);
     request.auth = context;
+    // A user's (delegated) token carries its permissions in `scp`, an app's in `roles`; the same names either way.
+    if (roles.length > 0 && context.user) {
+      const { scopes, userPrincipalName } = context.user;
+      if (!roles.some((role) => scopes.includes(role))) {
+        throw new GraphError(
+          403,
+          'Authorization_RequestDenied',
+          `Insufficient privileges to complete the operation. This needs one of the delegated permissions ${roles.join(', ')}; ` +
+            `the token of ${userPrincipalName} has ${scopes.length > 0 ? scopes.join(', ') : 'none'}. ` +
+            "A user's permissions come from the directory roles (tarmac user create --role 'Intune Administrator') and the scopes the app asked for.",
+        );
+      }
+      return;
+    }
     if (roles.length > 0 && !roles.some((role) => context.roles.includes(role))) {
       const has = context.roles.length > 0 ? context.roles.join(', ') : 'none';
       throw new GraphError(

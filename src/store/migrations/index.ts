@@ -8,6 +8,7 @@ import { importQueue } from './0004-import-queue.js';
 import { lifecycle } from './0005-lifecycle.js';
 import { deviceFillfactor } from './0006-device-fillfactor.js';
 import { partners } from './0007-partners.js';
+import { users } from './0008-users.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_lifecycle': lifecycle,
   '0006_device_fillfactor': deviceFillfactor,
   '0007_partners': partners,
+  '0008_users': users,
 };

@@ -2,8 +2,9 @@
 // that clients and libraries that verify tokens or find the token endpoint from discovery (MSAL, hence
 // @azure/identity) work against Tarmac. MSAL accepts a discovery document only with authorization_endpoint,
 // token_endpoint, issuer and jwks_uri; Tarmac announces every endpoint Entra's document has, on its own origin. The
-// endpoints for interactive sign-in (authorize, device code, Kerberos) answer an Entra-shaped "not supported" error
-// until Tarmac implements sign-in; logout answers that there is nothing to sign out of (Tarmac keeps no sessions).
+// v2.0 authorization endpoint signs users in (authorize.ts); the other interactive endpoints (v1 authorize, device
+// code, Kerberos) answer an Entra-shaped "not supported" error; logout answers that there is nothing to sign out of
+// (Tarmac keeps no sessions).
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { GRAPH_RESOURCE, PARTNER_CENTER_RESOURCE, issuerFor } from '../../../tokens/index.js';
@@ -25,10 +26,11 @@ const OpenIdConfiguration = Type.Object(
     id_token_signing_alg_values_supported: Type.Array(Type.String()),
     response_types_supported: Type.Array(Type.String()),
     grant_types_supported: Type.Array(Type.String()),
+    code_challenge_methods_supported: Type.Optional(Type.Array(Type.String({ description: 'v2.0 only: PKCE, S256 only' }))),
     scopes_supported: Type.Array(Type.String()),
     issuer: Type.String(),
     request_uri_parameter_supported: Type.Boolean(),
-    authorization_endpoint: Type.String({ description: 'Announced for MSAL, which requires it; answers "not supported" until Tarmac has sign-in' }),
+    authorization_endpoint: Type.String({ description: 'v2.0: sign-in (authorization code flow with PKCE); v1: announced for MSAL, answers "not supported"' }),
     device_authorization_endpoint: Type.String(),
     http_logout_supported: Type.Boolean(),
     frontchannel_logout_supported: Type.Boolean(),
@@ -104,6 +106,7 @@ export const discoveryRoutes: TarmacPlugin = async (app) => {
         const host = new URL(base).host;
         const segment = tenantId === '{tenantid}' ? request.params.tenant.toLowerCase() : tenantId;
         const oauth2 = version === 'v2.0' ? `${base}/${segment}/oauth2/v2.0` : `${base}/${segment}/oauth2`;
+        const v2 = version === 'v2.0';
         return {
           token_endpoint: `${oauth2}/token`,
           token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
@@ -111,9 +114,15 @@ export const discoveryRoutes: TarmacPlugin = async (app) => {
           response_modes_supported: ['query', 'fragment', 'form_post'],
           subject_types_supported: ['pairwise'],
           id_token_signing_alg_values_supported: ['RS256'],
-          response_types_supported: ['token'],
-          grant_types_supported: ['client_credentials'],
-          scopes_supported: [`${GRAPH_RESOURCE}/.default`, `${PARTNER_CENTER_RESOURCE}/.default`],
+          response_types_supported: v2 ? ['code'] : ['token'],
+          grant_types_supported: v2 ? ['authorization_code', 'refresh_token', 'client_credentials'] : ['client_credentials'],
+          ...(v2 ? { code_challenge_methods_supported: ['S256'] } : {}),
+          scopes_supported: [
+            ...(v2 ? ['openid', 'profile', 'email', 'offline_access'] : []),
+            `${GRAPH_RESOURCE}/.default`,
+            `${PARTNER_CENTER_RESOURCE}/.default`,
+          ],
+          // One issuer for every token Tarmac signs, access and ID tokens alike (access-tokens.ts, user-tokens.ts).
           issuer: issuerFor(tenantId),
           request_uri_parameter_supported: false,
           authorization_endpoint: `${oauth2}/authorize`,
@@ -121,7 +130,9 @@ export const discoveryRoutes: TarmacPlugin = async (app) => {
           http_logout_supported: false,
           frontchannel_logout_supported: false,
           end_session_endpoint: `${oauth2}/logout`,
-          claims_supported: ['aud', 'iss', 'iat', 'nbf', 'exp', 'appid', 'app_displayname', 'idtyp', 'oid', 'roles', 'sub', 'tid', 'ver'],
+          claims_supported: v2
+            ? ['aud', 'iss', 'iat', 'nbf', 'exp', 'appid', 'app_displayname', 'idtyp', 'oid', 'roles', 'sub', 'tid', 'ver', 'name', 'nonce', 'preferred_username', 'scp', 'upn', 'wids']
+            : ['aud', 'iss', 'iat', 'nbf', 'exp', 'appid', 'app_displayname', 'idtyp', 'oid', 'roles', 'sub', 'tid', 'ver'],
           kerberos_endpoint: `${base}/${segment}/kerberos`,
           tenant_region_scope: null,
           cloud_instance_name: 'tarmac',
@@ -177,8 +188,7 @@ export const discoveryRoutes: TarmacPlugin = async (app) => {
 
   // The endpoints of interactive sign-in that the documents announce: not served yet, answered as such.
   const unsupported: { path: string; methods: ('GET' | 'POST')[]; summary: string; error: string; what: string }[] = [
-    { path: '/:tenant/oauth2/v2.0/authorize', methods: ['GET', 'POST'], summary: 'Sign-in (authorization endpoint): not supported yet', error: 'unsupported_response_type', what: 'Interactive sign-in (the authorization endpoint)' },
-    { path: '/:tenant/oauth2/authorize', methods: ['GET', 'POST'], summary: 'Sign-in (v1 authorization endpoint): not supported yet', error: 'unsupported_response_type', what: 'Interactive sign-in (the authorization endpoint)' },
+    { path: '/:tenant/oauth2/authorize', methods: ['GET', 'POST'], summary: 'Sign-in (v1 authorization endpoint): not supported (use /oauth2/v2.0/authorize)', error: 'unsupported_response_type', what: 'Interactive sign-in at the v1 authorization endpoint' },
     { path: '/:tenant/oauth2/v2.0/devicecode', methods: ['POST'], summary: 'Device code flow: not supported', error: 'invalid_request', what: 'The device code flow' },
     { path: '/:tenant/oauth2/devicecode', methods: ['POST'], summary: 'Device code flow (v1): not supported', error: 'invalid_request', what: 'The device code flow' },
     { path: '/:tenant/kerberos', methods: ['GET', 'POST'], summary: 'Kerberos: not supported', error: 'invalid_request', what: 'Kerberos' },

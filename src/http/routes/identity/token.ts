@@ -2,10 +2,14 @@
 // `resource`), client credentials only, form body or HTTP Basic client authentication. Tokens are for Microsoft Graph
 // or for Partner Center, by the scope's (or resource's) name; any tenant's app may get either (whether the caller may
 // use Partner Center, i.e. is a partner, is for the Partner Center routes to say).
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
 import {
+  SignInError,
+  authenticateTokenClient,
+  redeemAuthorizationCode,
+  redeemRefreshToken,
   GRAPH_APP_ID,
   GRAPH_RESOURCE,
   PARTNER_CENTER_APP_ID,
@@ -14,7 +18,7 @@ import {
   type TokenAudience,
 } from '../../../tokens/index.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
-import { EntraErrorSchema, entraErrors } from '../../entra-errors.js';
+import { EntraError, EntraErrorSchema, entraErrors } from '../../entra-errors.js';
 import { resolveTenant } from './resolve-tenant.js';
 
 const TenantParams = Type.Object({
@@ -43,9 +47,14 @@ const TokenRequestV1 = Type.Object(
 
 const TokenResponse = Type.Object({
   token_type: Type.Literal('Bearer'),
+  scope: Type.Optional(Type.String({ description: 'Sign-in grants: the delegated permissions granted, and the OIDC scopes' })),
   expires_in: Type.Integer({ description: 'Seconds until the token expires' }),
   ext_expires_in: Type.Integer(),
   access_token: Type.String({ description: 'RS256 JWT for https://graph.microsoft.com or https://api.partnercenter.microsoft.com' }),
+  refresh_token: Type.Optional(Type.String({ description: 'Sign-in grants with offline_access: single use, rotated on each refresh' })),
+  refresh_token_expires_in: Type.Optional(Type.Integer()),
+  id_token: Type.Optional(Type.String({ description: 'Sign-in grants with openid: v2.0 ID token for the client' })),
+  client_info: Type.Optional(Type.String({ description: 'With client_info=1: base64url JSON {uid, utid} (MSAL’s account id)' })),
 });
 
 const TokenResponseV1 = Type.Object({
@@ -159,6 +168,48 @@ function scopeAudience(scope: string | undefined, tenantParam: string): TokenAud
   return audienceOf(only.slice(0, -'/.default'.length), tenantParam);
 }
 
+/**
+ * grant_type=authorization_code or refresh_token (a user's sign-in, authorize.ts). A browser app on another origin
+ * redeems its codes cross-origin (MSAL for browsers does): the response allows the origin of one of the app's redirect
+ * URIs, errors included, so that MSAL can read them.
+ */
+async function userGrant(app: TarmacApp, request: FastifyRequest, reply: FastifyReply, tenant: Tenant, body: Record<string, unknown>, grant: string) {
+  const { clientId, clientSecret } = clientCredentials(request, body);
+  if (clientId === undefined) throw entraErrors.missingParameter('client_id');
+  if (!isGuid(clientId.trim())) throw entraErrors.invalidClientId(clientId);
+  const id = clientId.trim().toLowerCase();
+  const origin = request.headers.origin;
+  if (origin !== undefined) {
+    const registered = await app.tenantsStore.apps.findByClientId(tenant.id, id);
+    if (registered?.redirectUris.some((uri) => new URL(uri).origin === origin)) {
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    }
+  }
+  const deps = { store: app.tenantsStore, keyRing: app.keyRing };
+  const now = app.now();
+  const withClientInfo = field(body, 'client_info') === '1';
+  try {
+    const client = await authenticateTokenClient(app.tenantsStore, tenant, { clientId: id, clientSecret }, now);
+    if (grant === 'authorization_code') {
+      const code = field(body, 'code');
+      if (code === undefined) throw entraErrors.missingParameter('code');
+      return await redeemAuthorizationCode(
+        deps,
+        tenant,
+        client,
+        { code, redirectUri: field(body, 'redirect_uri'), codeVerifier: field(body, 'code_verifier'), clientInfo: withClientInfo },
+        now,
+      );
+    }
+    const refreshToken = field(body, 'refresh_token');
+    if (refreshToken === undefined) throw entraErrors.missingParameter('refresh_token');
+    return await redeemRefreshToken(deps, tenant, client, { refreshToken, scope: field(body, 'scope'), clientInfo: withClientInfo }, now);
+  } catch (err) {
+    if (err instanceof SignInError) throw new EntraError(err.error === 'invalid_client' ? 401 : 400, err.error, err.aadsts, err.message);
+    throw err;
+  }
+}
+
 export const tokenRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/:tenant/oauth2/v2.0/token',
@@ -166,10 +217,12 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
       config: { rateLimit },
       schema: {
         tags: ['identity'],
-        summary: 'Get an access token (client credentials), like Entra ID',
+        summary: 'Get an access token (client credentials, or a signed-in user’s code or refresh token), like Entra ID',
         description:
           'Form body: grant_type=client_credentials, client_id, client_secret, scope=https://graph.microsoft.com/.default ' +
           '(or https://api.partnercenter.microsoft.com/.default for Partner Center). ' +
+          'Sign-in: grant_type=authorization_code with code, redirect_uri, code_verifier (PKCE), client_id (and client_secret ' +
+          'for confidential apps), client_info=1; grant_type=refresh_token with refresh_token (rotated on each use). ' +
           'Answers Entra-shaped errors (AADSTS codes).',
         consumes: ['application/x-www-form-urlencoded'],
         params: TenantParams,
@@ -180,6 +233,11 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
     async (request, reply) => {
       const tenant = await resolveTenant(app.tenantsStore, request.params.tenant);
       const body = formOf(request);
+      const grant = field(body, 'grant_type');
+      if (grant === 'authorization_code' || grant === 'refresh_token') {
+        const tokens = await userGrant(app, request, reply, tenant, body, grant);
+        return reply.headers(noStore).send(tokens);
+      }
       const { clientId, clientSecret } = grantAndClient(request, body);
       const audience = scopeAudience(field(body, 'scope'), request.params.tenant);
       const client = await checkSecret(app, tenant, clientId, clientSecret, request.params.tenant);

@@ -98,7 +98,7 @@ export const entraErrors = {
       400,
       'unsupported_grant_type',
       70003,
-      `The app requested an unsupported grant type '${grant}'. Tarmac issues tokens for grant_type=client_credentials only.`,
+      `The app requested an unsupported grant type '${grant}'. Tarmac issues tokens for grant_type=client_credentials, authorization_code (with PKCE) and refresh_token.`,
     ),
   invalidClientId: (clientId: string): EntraError =>
     new EntraError(400, 'unauthorized_client', 700038, `${clientId} is not a valid application identifier. The client_id is the app's GUID.`),
@@ -156,7 +156,7 @@ export const entraErrors = {
       400,
       error,
       undefined,
-      `${what} is not supported by Tarmac: it issues app-only tokens with grant_type=client_credentials at /{tenant}/oauth2/v2.0/token.`,
+      `${what} is not supported by Tarmac: apps get tokens with client credentials, users sign in with the authorization code flow and PKCE at /{tenant}/oauth2/v2.0/authorize.`,
     ),
   invalidInstance: (authorizationEndpoint: string, host: string): EntraError =>
     new EntraError(

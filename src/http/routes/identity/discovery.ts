@@ -227,7 +227,7 @@ export const discoveryRoutes: TarmacPlugin = async (app) => {
         return reply
           .header('cache-control', 'no-store')
           .type('text/plain; charset=utf-8')
-          .send('Signed out. Tarmac keeps no sign-in sessions: its tokens are app-only (client credentials).\n');
+          .send('Signed out. Tarmac keeps no sign-in sessions: an app forgets its tokens to sign out (refresh tokens expire, or are revoked when reused).\n');
       },
     });
   }

@@ -15,6 +15,7 @@ import { requestContext } from './plugins/request-context.js';
 import { services } from './plugins/services.js';
 import { throttle } from './plugins/throttle.js';
 import { organizationRoutes } from './routes/graph/organization.js';
+import { userRoutes } from './routes/graph/users.js';
 import { batchRoutes } from './routes/graph/batch.js';
 import { autopilotDeviceRoutes } from './routes/graph/autopilot-devices.js';
 import { autopilotSettingsRoutes } from './routes/graph/autopilot-settings.js';
@@ -85,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(serviceRoutes);
   await app.register(identityRoutes);
   await app.register(organizationRoutes);
+  await app.register(userRoutes);
   await app.register(importedAutopilotDeviceRoutes);
   await app.register(autopilotDeviceRoutes);
   await app.register(autopilotSettingsRoutes);

@@ -5,7 +5,7 @@
 // UTF-8 and every other byte >= 0x80 as windows-1252. The verdict (`ascii`, `utf-8`, `windows-1252`) can therefore
 // only firm up as the stream goes on; `info()` reports what has been seen so far, and `mixed` tells when both kinds
 // were found. Decoding never fails and never drops a byte.
-import { bytes as platform } from '../hash/platform.js';
+import { bytes as platform, utf8SequenceLength } from '../hash/platform.js';
 import type { EncodingInfo, TextEncodingName } from './types.js';
 
 /** windows-1252 code points for bytes 0x80..0x9F (the five undefined bytes map to the C1 control of that value). */
@@ -28,30 +28,6 @@ export function cp1252Byte(codePoint: number): number {
 }
 
 type Mode = 'undecided' | 'eight-bit' | 'utf-16le' | 'utf-16be';
-
-/** Length of the valid UTF-8 sequence starting at `i`, 0 when it is not valid, -1 when it may continue in later bytes. */
-function utf8SequenceLength(b: Uint8Array, i: number, end: number): number {
-  const c = b[i];
-  let need: number;
-  let lo = 0x80;
-  let hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) need = 1;
-  else if (c >= 0xe0 && c <= 0xef) {
-    need = 2;
-    if (c === 0xe0) lo = 0xa0;
-    else if (c === 0xed) hi = 0x9f;
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    need = 3;
-    if (c === 0xf0) lo = 0x90;
-    else if (c === 0xf4) hi = 0x8f;
-  } else return 0;
-  for (let k = 1; k <= need; k++) {
-    if (i + k >= end) return -1;
-    const t = b[i + k];
-    if (k === 1 ? t < lo || t > hi : t < 0x80 || t > 0xbf) return 0;
-  }
-  return need + 1;
-}
 
 /**
  * Decodes a byte stream chunk by chunk. `write()` returns the text decoded so far (possibly holding back up to three

@@ -74,33 +74,44 @@ function codesToString(codes: ArrayLike<number> & { subarray(start: number, end:
 let utf8Decoder: { decode(b: Uint8Array): string } | null = null;
 let utf8Encoder: { encode(text: string): Uint8Array } | null = null;
 
+/**
+ * Length of the valid UTF-8 sequence starting at `i` (a lead byte >= 0x80), 0 when it is not valid, -1 when it may
+ * continue past `end` (the CSV decoder holds such bytes back for the next chunk).
+ */
+export function utf8SequenceLength(b: Uint8Array, i: number, end: number): number {
+  const c = b[i];
+  let need: number;
+  let lo = 0x80;
+  let hi = 0xbf;
+  if (c >= 0xc2 && c <= 0xdf) need = 1;
+  else if (c >= 0xe0 && c <= 0xef) {
+    need = 2;
+    if (c === 0xe0) lo = 0xa0;
+    else if (c === 0xed) hi = 0x9f;
+  } else if (c >= 0xf0 && c <= 0xf4) {
+    need = 3;
+    if (c === 0xf0) lo = 0x90;
+    else if (c === 0xf4) hi = 0x8f;
+  } else return 0;
+  for (let k = 1; k <= need; k++) {
+    if (i + k >= end) return -1;
+    const t = b[i + k];
+    if (k === 1 ? t < lo || t > hi : t < 0x80 || t > 0xbf) return 0;
+  }
+  return need + 1;
+}
+
 function isUtf8Portable(b: Uint8Array): boolean {
   const end = b.length;
   let i = 0;
   while (i < end) {
-    const c = b[i];
-    if (c < 0x80) {
+    if (b[i] < 0x80) {
       i++;
       continue;
     }
-    let need: number;
-    let lo = 0x80;
-    let hi = 0xbf;
-    if (c >= 0xc2 && c <= 0xdf) need = 1;
-    else if (c >= 0xe0 && c <= 0xef) {
-      need = 2;
-      if (c === 0xe0) lo = 0xa0;
-      else if (c === 0xed) hi = 0x9f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-      need = 3;
-      if (c === 0xf0) lo = 0x90;
-      else if (c === 0xf4) hi = 0x8f;
-    } else return false;
-    if (i + need >= end) return false;
-    const t = b[i + 1];
-    if (t < lo || t > hi) return false;
-    for (let k = 2; k <= need; k++) if (b[i + k] < 0x80 || b[i + k] > 0xbf) return false;
-    i += need + 1;
+    const n = utf8SequenceLength(b, i, end);
+    if (n <= 0) return false;
+    i += n;
   }
   return true;
 }

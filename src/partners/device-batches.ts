@@ -31,6 +31,7 @@ import { deregisterRegistrationOnly, hashlessKey, keyString, registryKeys, ZTD_E
 import { newImportedDevice } from '../registry/new-imported-device.js';
 import type { Tenant } from '../tenants/index.js';
 import { PartnerError } from './errors.js';
+import { property } from './wire-body.js';
 import { BatchNameTakenError, type DeviceBatch, type DeviceBatchWithCount, type DeviceJob, type DeviceJobResult, type DeviceJobStatus } from './ports.js';
 
 /** Most devices one call may submit. Partner Center documents none for the API (its CSV takes 500). */
@@ -44,12 +45,6 @@ export const DEVICE_FIELDS = ['hardwareHash', 'productKey', 'serialNumber', 'oem
 export type DeviceField = (typeof DEVICE_FIELDS)[number];
 export type DeviceIdentifiers = Record<DeviceField, string>;
 
-/** A property of a Partner Center request body, its name compared without case (the SDK sends PascalCase). */
-export function property(body: unknown, name: string): unknown {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return undefined;
-  const lower = name.toLowerCase();
-  return Object.entries(body).find(([k]) => k.toLowerCase() === lower)?.[1];
-}
 
 /** DeviceBatchCreationRequest: `{BatchId, Devices}` in any case. */
 export function readBatchCreation(body: unknown): { batchName: string; devices: unknown[] } {

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AutopilotDevice } from '../model/index.js';
 import { PartnerError } from './errors.js';
+import { propertiesOf } from './wire-body.js';
 import type { DeviceJob, DeviceJobResult, JobRepository, PartnerPolicyRepository } from './ports.js';
 
 /** What a policy update reads and writes; the Store (src/ports.ts) is one. */
@@ -29,16 +30,12 @@ export interface DevicePolicyChange {
   policyId: string | null;
 }
 
-function lowerKeys(value: unknown): Map<string, unknown> | undefined {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return new Map(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
-}
 
 const OOBE_KEYS = ['o_o_b_e', 'oobe', 'none', '1', '0'];
 
 /** The request's devices and the policy each gets, read case-insensitively; 400 3000 naming the field otherwise. */
 export function readDevicePolicyUpdate(body: unknown): DevicePolicyChange[] {
-  const request = lowerKeys(body);
+  const request = propertiesOf(body);
   const devices = request?.get('devices');
   if (!Array.isArray(devices) || devices.length === 0) {
     throw new PartnerError('InvalidInput', 'The body must be a DevicePolicyUpdateRequest: {"devices": [{"id": "<device id>", "policies": [{"key": "o_o_b_e", "value": "<policy id>"}]}]}.', [
@@ -46,7 +43,7 @@ export function readDevicePolicyUpdate(body: unknown): DevicePolicyChange[] {
     ]);
   }
   return devices.map((item, i) => {
-    const device = lowerKeys(item);
+    const device = propertiesOf(item);
     const id = device?.get('id');
     if (typeof id !== 'string' || id.trim() === '') throw new PartnerError('InvalidInput', `devices[${i}].id is required: the device's id.`, [`devices[${i}].id`]);
     const policies = device?.get('policies') ?? [];
@@ -54,7 +51,7 @@ export function readDevicePolicyUpdate(body: unknown): DevicePolicyChange[] {
       throw new PartnerError('InvalidInput', `devices[${i}].policies must be a list of at most one {"key": "o_o_b_e", "value": "<policy id>"}.`, [`devices[${i}].policies`]);
     }
     if (policies.length === 0) return { deviceId: id.trim(), policyId: null };
-    const policy = lowerKeys(policies[0]);
+    const policy = propertiesOf(policies[0]);
     const key = policy?.get('key');
     const field = `devices[${i}].policies[0]`;
     if (key !== undefined && key !== null && !OOBE_KEYS.includes(String(key).replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase())) {
@@ -130,7 +127,7 @@ export async function updateDevicePolicies(store: DevicePolicyUpdateStore, input
  * caller has checked that the device is a Partner Center device of the batch.
  */
 export async function updateDevicePolicyFromDevice(store: Pick<DevicePolicyUpdateStore, 'partnerPolicies'>, customerTenantId: string, deviceId: string, body: unknown, now: Date): Promise<void> {
-  const policies = lowerKeys(body)?.get('policies');
+  const policies = propertiesOf(body)?.get('policies');
   if (policies === undefined || policies === null) return;
   const customer = customerTenantId.toLowerCase();
   const [change] = readDevicePolicyUpdate({ devices: [{ id: deviceId, policies }] }).map((c) => c);

@@ -8,3 +8,4 @@ export * from './policies.js';
 export * from './policy-profile.js';
 export * from './device-policy-updates.js';
 export * from './oem-registration.js';
+export * from './wire-body.js';

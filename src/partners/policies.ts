@@ -8,6 +8,7 @@
 // choices"): at their next OOBE they get their Intune profile, or the default document.
 import { randomUUID } from 'node:crypto';
 import { PartnerError } from './errors.js';
+import { propertiesOf } from './wire-body.js';
 import { POLICY_SETTINGS, type PartnerPolicy, type PartnerPolicyRepository, type PartnerPolicyWithCount, type PolicySetting } from './ports.js';
 
 /** PolicySettingsType's flag values (the SDK's enum). */
@@ -23,12 +24,11 @@ const ALL_FLAGS = Object.values(POLICY_SETTING_FLAGS).reduce((a, b) => a | b, 0)
 
 /** The request's properties by lower-case name (Partner Center reads property names case-insensitively). */
 function properties(body: unknown): Map<string, unknown> {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) {
+  const found = propertiesOf(body);
+  if (found === undefined) {
     throw new PartnerError('InvalidInput', 'The request body must be a ConfigurationPolicy JSON object ({"name", "category", "description", "policySettings"}).', ['body']);
   }
-  const out = new Map<string, unknown>();
-  for (const [key, value] of Object.entries(body)) out.set(key.toLowerCase(), value);
-  return out;
+  return found;
 }
 
 /** "SkipEula", "skip_eula", "SKIP_EULA" → "skip_eula" (the SDK's enum names split at every capital). */

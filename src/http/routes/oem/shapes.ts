@@ -2,7 +2,7 @@
 // case-insensitive property names into the domain's OemDeviceSubmission, and the responses — Partner Center's
 // BatchUploadDetails/DeviceUploadDetails shapes (camelCase, attributes.objectType), plus errorMessage.
 import { Type, type Static } from '@sinclair/typebox';
-import { OEM_DEVICE_FIELDS, PartnerError, type OemDeviceOutcome, type OemDeviceSubmission, type OemJobStatus } from '../../../partners/index.js';
+import { OEM_DEVICE_FIELDS, PartnerError, isJsonObject, propertiesOf, type OemDeviceOutcome, type OemDeviceSubmission, type OemJobStatus } from '../../../partners/index.js';
 import { Attributes, attributes, partnerCenterDate } from '../partner-center/shapes.js';
 
 const Text = Type.Optional(Type.Union([Type.String(), Type.Null()]));
@@ -72,22 +72,15 @@ export const ConsentLinkSchema = Type.Object(
   { description: "The OEM's consent link (Microsoft 365 invitation shape, invType=OemRelationship)" },
 );
 
-function lowerKeys(value: Record<string, unknown>): Map<string, unknown> {
-  return new Map(Object.entries(value).map(([k, v]) => [k.toLowerCase(), v]));
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The body's devices, property names in any case, every field a trimmed string ('' for absent or null). */
 export function readOemDevices(body: unknown): OemDeviceSubmission[] {
-  if (!isObject(body)) throw new PartnerError('InvalidInput', 'The body must be a JSON object {"devices": [...]}.', ['devices']);
-  const list = lowerKeys(body).get('devices');
+  if (!isJsonObject(body)) throw new PartnerError('InvalidInput', 'The body must be a JSON object {"devices": [...]}.', ['devices']);
+  const list = propertiesOf(body)?.get('devices');
   if (!Array.isArray(list)) throw new PartnerError('InvalidInput', 'The body has no "devices" array.', ['devices']);
   return list.map((item, i) => {
-    if (!isObject(item)) throw new PartnerError('InvalidInput', `devices[${i}] is not an object.`, [`devices[${i}]`]);
-    const fields = lowerKeys(item);
+    if (!isJsonObject(item)) throw new PartnerError('InvalidInput', `devices[${i}] is not an object.`, [`devices[${i}]`]);
+    const fields = propertiesOf(item) ?? new Map<string, unknown>();
     const device = {} as OemDeviceSubmission;
     for (const name of OEM_DEVICE_FIELDS) {
       const value = fields.get(name.toLowerCase());

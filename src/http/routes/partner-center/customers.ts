@@ -4,7 +4,7 @@
 //   GET   /v1/customers/{customer-id}         one of them
 //   PATCH /v1/customers/{customer-id}         {"relationshipToPartner":"none"} removes the relationship
 import { Type } from '@sinclair/typebox';
-import { PartnerError, customersOf, invitationLink, removeRelationship } from '../../../partners/index.js';
+import { PartnerError, customersOf, invitationLink, property, removeRelationship } from '../../../partners/index.js';
 import { ApiFaultSchema } from '../../partner-center-errors.js';
 import type { TarmacPlugin } from '../../types.js';
 import { partnerCenterCaller } from './caller.js';
@@ -65,9 +65,7 @@ export const customerRoutes: TarmacPlugin = async (app) => {
     },
     async (request) => {
       const { partner } = partnerCenterCaller(request);
-      const body = (request.body ?? {}) as Record<string, unknown>;
-      // Partner Center property names are case-insensitive on input (the SDK sends PascalCase).
-      const value = Object.entries(body).find(([k]) => k.toLowerCase() === 'relationshiptopartner')?.[1];
+      const value = property(request.body, 'relationshipToPartner');
       if (typeof value !== 'string' || value.toLowerCase() !== 'none') {
         throw new PartnerError('InvalidInput', 'Only {"relationshipToPartner": "none"} (removing the relationship) can be changed here.', ['relationshipToPartner']);
       }

@@ -21,3 +21,11 @@ export { createTenant, defaultDisplayName, type CreateTenantInput, type CreatedT
 export { createDemoTenantIfEmpty, DEMO_DOMAIN, DEMO_DISPLAY_NAME } from './create-demo-tenant.js';
 export { createApp, addApp, DEFAULT_APP_NAME, type CreateAppInput, type CreatedApp } from './create-app.js';
 export { authenticateClient, type ClientAuthFailure, type ClientAuthResult } from './authenticate-client.js';
+export {
+  CONSOLE_CLIENT_ID,
+  CONSOLE_DISPLAY_NAME,
+  consoleApp,
+  consoleRedirectUris,
+  withFirstPartyApps,
+  isRegisteredRedirectUri,
+} from './first-party-apps.js';

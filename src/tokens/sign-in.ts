@@ -5,6 +5,7 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { authenticateClient } from '../tenants/authenticate-client.js';
 import { isGuid } from '../tenants/domain-names.js';
+import { isRegisteredRedirectUri } from '../tenants/first-party-apps.js';
 import type { App, Tenant, TenantsStore, User } from '../tenants/ports.js';
 import { GRAPH_APP_ROLES, permissionsOfDirectoryRoles } from '../tenants/roles.js';
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from './access-tokens.js';
@@ -154,7 +155,7 @@ export async function checkAuthorizeRequest(store: Pick<TenantsStore, 'apps'>, t
   if (redirectUri === undefined || redirectUri === '') {
     return page('invalid_request', 900144, "The request body must contain the following parameter: 'redirect_uri'.");
   }
-  if (!app.redirectUris.includes(redirectUri)) {
+  if (!isRegisteredRedirectUri(app.redirectUris, redirectUri)) {
     return page(
       'invalid_request',
       50011,

@@ -38,6 +38,7 @@ export const OrganizationSchema = Type.Object(
     mobileDeviceManagementAuthority: Type.String(),
     onPremisesLastSyncDateTime: NullableString,
     onPremisesSyncEnabled: Type.Union([Type.Boolean(), Type.Null()]),
+    partnerTenantType: NullableString,
     postalCode: NullableString,
     preferredLanguage: NullableString,
     securityComplianceNotificationMails: Type.Array(Type.String()),
@@ -84,6 +85,8 @@ export function toGraphOrganization(tenant: Tenant) {
     mobileDeviceManagementAuthority: 'intune' as const,
     onPremisesLastSyncDateTime: null,
     onPremisesSyncEnabled: null,
+    // A partner (CSP) tenant is a reseller with delegated admin in Graph's terms; customers and OEMs have none.
+    partnerTenantType: tenant.kind === 'partner' ? ('resellerPartnerDelegatedAdmin' as const) : null,
     postalCode: null,
     preferredLanguage: null,
     securityComplianceNotificationMails: [],

@@ -32,6 +32,7 @@ import { partnerCenterRoutes } from './routes/partner-center/index.js';
 import { canonicalPartnerCenterUrl } from './routes/partner-center/paths.js';
 import type { ImportWorkerOptions } from '../registry/index.js';
 import { identityRoutes } from './routes/identity/index.js';
+import { consoleRoutes } from './routes/console.js';
 import { serviceRoutes } from './routes/service.js';
 import type { TarmacApp } from './types.js';
 
@@ -52,6 +53,8 @@ export interface BuildAppOptions {
    * validator compiler, so that each route's schema is compiled once rather than once per app.
    */
   schemaController?: FastifyServerOptions['schemaController'];
+  /** The built web console to serve at / (default dist/web; served only when its index.html exists). */
+  consoleDir?: string | undefined;
 }
 
 export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
@@ -83,6 +86,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(throttle);
   await app.register(registryContext, { importWorker: options.importWorker ?? {} });
   // 3. Routes.
+  await app.register(consoleRoutes, { dir: options.consoleDir });
   await app.register(serviceRoutes);
   await app.register(identityRoutes);
   await app.register(organizationRoutes);

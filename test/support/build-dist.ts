@@ -1,5 +1,5 @@
-// Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ built from the
-// current source. It builds with the same command as `npm run build`, but only when dist/ may be stale: a stamp
+// Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ (and the web
+// console in dist/web) built from the current source. It builds with the same command as `npm run build`, but only when dist/ may be stale: a stamp
 // records the hash of what the last build here was made from (src/, the tsconfigs, the TypeScript version), and any
 // later build (npm run build, another branch) makes dist/ newer than the stamp, which forces a rebuild. A lock
 // keeps two vitest processes on one checkout from building at once.
@@ -30,6 +30,8 @@ export async function ensureDistBuilt(): Promise<void> {
     rmSync(STAMP, { force: true });
     const started = performance.now();
     await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    // The web console (dist/web), which `tarmac serve` serves and the browser tests drive.
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT });
     writeFileSync(STAMP, `${hash}\n`);
     console.log(`built dist/ for the CLI tests in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   });
@@ -48,7 +50,7 @@ function upToDate(hash: string): boolean {
   }
 }
 
-/** SHA-256 over every file under src/ (path and bytes), the tsconfigs and the TypeScript version. */
+/** SHA-256 over every file under src/ and the console's sources (path and bytes), the tsconfigs and the TypeScript version. */
 function sourceHash(): string {
   const hash = createHash('sha256');
   const add = (file: string): void => {
@@ -64,6 +66,10 @@ function sourceHash(): string {
     }
   };
   walk(path.join(ROOT, 'src'));
+  walk(path.join(ROOT, 'web/src'));
+  walk(path.join(ROOT, 'web/public'));
+  add(path.join(ROOT, 'web/index.html'));
+  add(path.join(ROOT, 'web/vite.config.ts'));
   add(path.join(ROOT, 'tsconfig.json'));
   add(path.join(ROOT, 'tsconfig.build.json'));
   add(path.join(ROOT, 'node_modules/typescript/package.json'));

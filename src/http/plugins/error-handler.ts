@@ -171,6 +171,9 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
   });
 
   app.setNotFoundHandler((request, reply) => {
+    // A browser's navigation to one of the console's pages (/devices, /profiles/…): the console routes it itself.
+    const page = app.consolePageFor(request);
+    if (page !== null) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
     const path = request.url.split('?')[0] ?? request.url;
     return sendGraphError(
       reply,

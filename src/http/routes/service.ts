@@ -1,4 +1,4 @@
-// Service endpoints: health, the OpenAPI document, and an index at /.
+// Service endpoints: health, the OpenAPI document, and an index at / (the console for a browser, routes/console.ts).
 import { Type } from '@sinclair/typebox';
 import { engineOf, pingDatabase } from '../../store/index.js';
 import type { TarmacPlugin } from '../types.js';
@@ -28,7 +28,9 @@ export const serviceRoutes: TarmacPlugin = async (app) => {
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.get('/', { schema: { hide: true } }, async (request) => {
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    const page = app.consolePageFor(request);
+    if (page !== null) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
     const base = app.baseUrl(request);
     return {
       name: 'Tarmac',

@@ -1,0 +1,87 @@
+// The console's sign-in in Chromium against the real `tarmac serve`, on SQLite and PostgreSQL: the sign-in name
+// finds the tenant, the organization's sign-in page takes the password, the console shows the organization; sign
+// out; a session whose refresh is refused shows the "session expired" page; axe-core finds nothing serious.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext } from 'playwright-core';
+import {
+  HAVE_CHROMIUM,
+  createTenantUser,
+  launchBrowser,
+  newPage,
+  screenshotBothThemes,
+  seriousViolations,
+  signIn,
+  startConsoleServer,
+  type ConsoleServer,
+} from '../support/console-browser.js';
+import { removeTemps } from '../support/serve-process.js';
+
+afterAll(removeTemps);
+
+describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console sign-in (%s)', (engine) => {
+  let server: ConsoleServer;
+  let browser: BrowserContext;
+  beforeAll(async () => {
+    server = await startConsoleServer(engine);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  afterEach(async () => {
+    await browser?.close();
+  });
+
+  it('signs a tenant admin in, shows the organization, and signs out', async () => {
+    const admin = await createTenantUser(server.env, { domain: `signin-${engine}.onmicrosoft.com` });
+    browser = await launchBrowser();
+    const page = await newPage(browser);
+    await signIn(page, server.url, admin);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    // The organization's name, read from Graph with the user's token (the default name comes from the domain).
+    await expect.poll(() => page.locator('header').innerText()).toMatch(new RegExp(`signin[- ]${engine}`, 'i'));
+    expect(await seriousViolations(page)).toEqual([]);
+    if (engine === 'sqlite') await screenshotBothThemes(page, 'overview');
+
+    await page.getByRole('button', { name: /^Account:/ }).click();
+    await page.getByRole('menuitem', { name: 'Sign out' }).click();
+    await page.getByText('You signed out.').waitFor();
+    expect(await page.evaluate<string | null>("sessionStorage.getItem('tarmac.session')")).toBeNull();
+    // The name is remembered for the next sign-in.
+    expect(await page.getByLabel('Sign-in name').inputValue()).toBe(admin.upn);
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(page.uncaught).toEqual([]);
+  });
+
+  it('says which organization does not exist, before any password is asked', async () => {
+    browser = await launchBrowser();
+    const page = await newPage(browser);
+    await page.goto(server.url);
+    await page.getByLabel('Sign-in name').fill('someone@nowhere.onmicrosoft.com');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByText(/No organization signs in with 'nowhere\.onmicrosoft\.com' here/).waitFor();
+    expect(page.url()).toBe(`${server.url}/`);
+  });
+
+  it('shows the session-expired page when the refresh token is refused, and signs in again', async () => {
+    const admin = await createTenantUser(server.env, { domain: `expire-${engine}.onmicrosoft.com` });
+    browser = await launchBrowser();
+    const page = await newPage(browser);
+    await signIn(page, server.url, admin);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    // The access token has expired and the refresh token is no longer valid (revoked, or past its 24 hours).
+    await page.evaluate(`(() => {
+      const s = JSON.parse(sessionStorage.getItem('tarmac.session'));
+      s.tokens.graph.expiresAt = 0;
+      s.refreshToken = 'revoked-' + s.refreshToken;
+      sessionStorage.setItem('tarmac.session', JSON.stringify(s));
+    })()`);
+    await page.goto(`${server.url}/devices`);
+    await page.getByRole('heading', { name: 'Your session has expired' }).waitFor();
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.waitForURL(/\/oauth2\/v2\.0\/authorize/);
+    await page.locator('input[type=password]').fill(admin.password);
+    await page.locator('form button[type=submit], form input[type=submit]').first().click();
+    await page.waitForURL(`${server.url}/devices`);
+  });
+});

@@ -1,0 +1,150 @@
+// The web console in a real browser: Debian's Chromium (/usr/bin/chromium, or TARMAC_CHROMIUM) driven by
+// playwright-core — never a browser Playwright downloads — against the real `tarmac serve` (dist/, dist/web) on
+// SQLite or PostgreSQL. Helpers: a server with a tenant and its admin, signing in through the console, axe-core's
+// check, and screenshots under test-results/console/ (light and dark).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { createPostgresScratch, type PostgresScratch } from './test-databases.js';
+import { ROOT, cli, killAll, serve, tempDir, type Served } from './serve-process.js';
+
+export const CHROMIUM = process.env.TARMAC_CHROMIUM ?? '/usr/bin/chromium';
+/** Whether the browser tests can run here; under CI=true they must (.ci/run installs Chromium). */
+export const HAVE_CHROMIUM = existsSync(CHROMIUM) || process.env.CI === 'true';
+export const SCREENSHOTS = join(ROOT, 'test-results/console');
+
+export interface ConsoleServer {
+  served: Served;
+  url: string;
+  /** Settings for `cli` calls against the same database. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** `tarmac serve` on a fresh SQLite directory or PostgreSQL scratch database. */
+export async function startConsoleServer(engine: 'sqlite' | 'postgres', extraEnv: Record<string, string> = {}): Promise<ConsoleServer> {
+  const dir = tempDir();
+  const scratch: PostgresScratch | undefined = engine === 'postgres' ? await createPostgresScratch() : undefined;
+  const env: Record<string, string> = { TARMAC_DATA_DIR: join(dir, 'data'), ...(scratch ? { TARMAC_DATABASE_URL: scratch.url } : {}), ...extraEnv };
+  const served = await serve(env);
+  return {
+    served,
+    url: served.url,
+    env,
+    async stop() {
+      await killAll();
+      await scratch?.drop();
+    },
+  };
+}
+
+export interface TenantAdmin {
+  tenantId: string;
+  domain: string;
+  upn: string;
+  password: string;
+}
+
+/** A tenant (customer, or `kind` partner/oem) with one user holding `role`, made with the CLI. */
+export async function createTenantUser(
+  env: Record<string, string>,
+  options: { domain: string; kind?: 'customer' | 'partner' | 'oem'; user?: string; role?: string },
+): Promise<TenantAdmin> {
+  const kind = options.kind ?? 'customer';
+  const create = kind === 'customer' ? ['tenant', 'create'] : [kind, 'create'];
+  const tenant = await cli(env, [...create, '--domain', options.domain, '--json']);
+  if (tenant.code !== 0) throw new Error(`tenant create failed: ${tenant.stderr}`);
+  const tenantId = (JSON.parse(tenant.stdout) as { tenantId: string }).tenantId;
+  const upn = `${options.user ?? 'admin'}@${options.domain}`;
+  const password = 'Console-test-1!';
+  const user = await cli(env, ['user', 'create', '--tenant', options.domain, '--upn', upn, '--name', 'Ada Admin', '--role', options.role ?? 'Global Administrator', '--password', password]);
+  if (user.code !== 0) throw new Error(`user create failed: ${user.stderr}`);
+  return { tenantId, domain: options.domain, upn, password };
+}
+
+/** Chromium with a fresh profile (removed on close). */
+export async function launchBrowser(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
+  const profile = mkdtempSync(join(tmpdir(), 'tarmac-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    colorScheme: options.colorScheme ?? 'light',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+  });
+  // Chromium may still be writing its cache as it exits: retry, and never fail a test over a temp directory.
+  context.on('close', () => {
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    } catch {
+      // left in the temp directory
+    }
+  });
+  return context;
+}
+
+/** A page that fails the test on any uncaught page error (collected, see `uncaught`). */
+export async function newPage(context: BrowserContext): Promise<Page & { uncaught: string[] }> {
+  const page = (context.pages()[0] ?? (await context.newPage())) as Page & { uncaught: string[] };
+  page.uncaught = [];
+  page.on('pageerror', (e) => page.uncaught.push(e.message));
+  return page;
+}
+
+/** Signs in through the console: the sign-in name, then the organization's sign-in page, back to the console. */
+export async function signIn(page: Page, url: string, user: { upn: string; password: string }): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Sign-in name').fill(user.upn);
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(/\/oauth2\/v2\.0\/authorize/);
+  await page.locator('input[type=password]').fill(user.password);
+  await page.locator('form button[type=submit], form input[type=submit]').first().click();
+  await page.waitForURL((u) => !u.pathname.includes('/oauth2/'));
+  await page.getByText('Tarmac admin center').first().waitFor();
+}
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/** axe-core (WCAG 2.x A/AA rules) on the page as it is now: the serious and critical violations. */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // (Expressions as strings: this file is compiled without the DOM's types.)
+  // Evaluated through the DevTools protocol: the console's CSP (script-src 'self') rightly refuses an inline script.
+  if (!(await page.evaluate<boolean>("'axe' in window"))) await page.evaluate(AXE_SOURCE);
+  const result = await page.evaluate<{ violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[] }>(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })",
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+}
+
+/** Screenshots of the page in the light and the dark theme: test-results/console/<name>-light.png, -dark.png. */
+export async function screenshotBothThemes(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const original = await page.evaluate<string | null>("localStorage.getItem('tarmac.theme')");
+  for (const theme of ['light', 'dark'] as const) {
+    await setTheme(page, theme);
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${theme}.png`) });
+  }
+  await setTheme(page, original === 'dark' ? 'dark' : 'light');
+}
+
+/** Switches the console's theme as the header's button does (without reloading). */
+export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
+  const toggle = page.getByRole('button', { name: /Switch to the (light|dark) theme/ });
+  const label = (await toggle.getAttribute('aria-label')) ?? (await toggle.textContent()) ?? '';
+  const isDark = /light theme/.test(label) || (await page.evaluate<string | null>("localStorage.getItem('tarmac.theme')")) === 'dark';
+  if ((theme === 'dark') !== isDark) {
+    await toggle.click();
+    await page.waitForFunction(`localStorage.getItem('tarmac.theme') === '${theme}'`);
+  }
+}

@@ -1,0 +1,4 @@
+// TODO(issue 10): this page is being built.
+export default function PartnerBatches(_props: { params: Record<string, string | undefined> }) {
+  return <p>This page is being built.</p>;
+}

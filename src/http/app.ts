@@ -26,6 +26,7 @@ import { deploymentProfileRoutes } from './routes/graph/deployment-profiles.js';
 import { groupRoutes } from './routes/graph/groups.js';
 import { managedDeviceRoutes } from './routes/graph/managed-devices.js';
 import { partnerRelationshipRoutes } from './routes/graph/partner-relationships.js';
+import { hardwareIdentifierRoutes } from './routes/graph/hardware-identifier.js';
 import { oobeRoutes } from './routes/oobe.js';
 import { oemRoutes } from './routes/oem/index.js';
 import { partnerCenterRoutes } from './routes/partner-center/index.js';
@@ -102,6 +103,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(oobeRoutes);
   await app.register(batchRoutes);
   await app.register(partnerRelationshipRoutes);
+  await app.register(hardwareIdentifierRoutes);
   await app.register(partnerCenterRoutes, { prefix: '/v1' });
   await app.register(oemRoutes, { prefix: '/oem/v1' });
 

@@ -9,3 +9,4 @@ export * from './policy-profile.js';
 export * from './device-policy-updates.js';
 export * from './oem-registration.js';
 export * from './wire-body.js';
+export * from './agent-roles.js';

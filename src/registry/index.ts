@@ -10,6 +10,7 @@ export { findDevice, updateDevice, allowNextEnrollment, deviceNotFound } from '.
 export { deregisterDevice, deregisterInOrder, deregisterRegistrationOnly, deregisterBySerialNumbers, type DeletedDeviceState, type EntraOutcome } from './deregister-device.js';
 export { offboardDevice, type OffboardReport, type OffboardStep, type OffboardSystem } from './offboard-device.js';
 export { replaceRegisteredHardware } from './replace-hardware.js';
+export { registeredHardware, type RegisteredHardware } from './hardware-identifier.js';
 export { attachFirstHardware, type FirstHardware } from './attach-hardware.js';
 export { convertToAutopilot, type ConvertInput } from './convert-device.js';
 export { getAutopilotSettings, requestSync, completeSyncs, DEFAULT_SYNC_INTERVAL_SECONDS } from './sync.js';

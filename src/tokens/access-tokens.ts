@@ -23,7 +23,8 @@ export const PARTNER_CENTER_APP_ID = 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd';
 /** Which API a token is for. */
 export type TokenAudience = 'graph' | 'partnerCenter';
 
-const AUDIENCE_CLAIM: Record<TokenAudience, string> = { graph: GRAPH_RESOURCE, partnerCenter: PARTNER_CENTER_RESOURCE };
+/** The `aud` of the tokens Tarmac issues for each API (app-only and delegated alike). */
+export const AUDIENCE_CLAIM: Record<TokenAudience, string> = { graph: GRAPH_RESOURCE, partnerCenter: PARTNER_CENTER_RESOURCE };
 /** The `aud` values each API accepts: its resource with and without the trailing slash, and its app id. */
 const ACCEPTED_AUDIENCES: Record<TokenAudience, string[]> = {
   graph: [GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, GRAPH_APP_ID],
@@ -95,8 +96,8 @@ export interface AccessTokenClaims {
   kind: 'app' | 'user';
   /** Delegated permissions (`scp`), for a user token; none for an app token. */
   scopes: string[];
-  /** For a user token: who signed in (`oid` is then the user's id). */
-  user?: { userPrincipalName: string; name: string };
+  /** For a user token: who signed in (`oid` is then the user's id) and their directory role template ids (`wids`). */
+  user?: { userPrincipalName: string; name: string; roleTemplateIds: string[] };
 }
 
 export type TokenRejection = 'Malformed' | 'Expired' | 'NotYetValid' | 'InvalidSignature' | 'InvalidAudience' | 'InvalidIssuer';
@@ -132,7 +133,7 @@ export async function verifyAccessToken(
   } catch (err) {
     return { ok: false, reason: rejectionFor(err) };
   }
-  const { tid, appid, oid, roles, iss, exp, idtyp, scp, upn, name } = payload as Record<string, unknown>;
+  const { tid, appid, oid, roles, iss, exp, idtyp, scp, upn, name, wids } = payload as Record<string, unknown>;
   if (typeof tid !== 'string' || !GUID.test(tid) || typeof appid !== 'string' || typeof exp !== 'number') {
     return { ok: false, reason: 'Malformed' };
   }
@@ -152,7 +153,11 @@ export async function verifyAccessToken(
         expiresAt: exp,
         kind: 'user',
         scopes,
-        user: { userPrincipalName: upn, name: typeof name === 'string' ? name : upn },
+        user: {
+          userPrincipalName: upn,
+          name: typeof name === 'string' ? name : upn,
+          roleTemplateIds: Array.isArray(wids) ? wids.filter((w): w is string => typeof w === 'string') : [],
+        },
       },
     };
   }

@@ -8,7 +8,7 @@ import { isGuid } from '../tenants/domain-names.js';
 import { isRegisteredRedirectUri } from '../tenants/first-party-apps.js';
 import type { App, Tenant, TenantsStore, User } from '../tenants/ports.js';
 import { GRAPH_APP_ROLES, permissionsOfDirectoryRoles } from '../tenants/roles.js';
-import { GRAPH_APP_ID, GRAPH_RESOURCE } from './access-tokens.js';
+import { GRAPH_APP_ID, GRAPH_RESOURCE, PARTNER_CENTER_APP_ID, PARTNER_CENTER_RESOURCE, type TokenAudience } from './access-tokens.js';
 import type { KeyRing } from './signing-keys.js';
 import { clientInfo, issueDelegatedAccessToken, issueIdToken } from './user-tokens.js';
 
@@ -43,20 +43,43 @@ function randomToken(): string {
 
 // ---- scopes ----------------------------------------------------------------------------------------------------
 
+/** Partner Center's one delegated permission (the `scp` of its delegated tokens). */
+export const PARTNER_CENTER_DELEGATED_SCOPE = 'user_impersonation';
+
 export interface ParsedScope {
   /** The OIDC scopes asked for (openid, profile, email, offline_access). */
   oidc: string[];
   /** Graph delegated permissions asked for, canonical names; `.default` is kept as '.default'. */
   graph: string[];
+  /** Partner Center scopes asked for: 'user_impersonation' and/or '.default' (both give user_impersonation). */
+  partnerCenter: string[];
+  /** The APIs the scopes name, in the order they first appear (for Entra, the first one wins). */
+  resources: TokenAudience[];
+}
+
+const UNKNOWN_RESOURCE_HELP =
+  'Tarmac signs users in for Microsoft Graph (https://graph.microsoft.com/<permission> or https://graph.microsoft.com/.default) ' +
+  'and Partner Center (https://api.partnercenter.microsoft.com/user_impersonation).';
+
+/** The scope without `prefix` (matched case-insensitively), or undefined when it does not start with it. */
+function after(raw: string, prefixes: string[]): string | undefined {
+  const lower = raw.toLowerCase();
+  const prefix = prefixes.find((p) => lower.startsWith(p));
+  return prefix === undefined ? undefined : raw.slice(prefix.length);
 }
 
 /**
- * Parses a scope parameter: OIDC scopes, and Graph permissions as `https://graph.microsoft.com/<name>`,
- * `00000003-0000-0000-c000-000000000000/<name>` or a bare `<name>` (Entra's default resource is Graph).
- * Throws SignInError('invalid_scope') naming the first scope Tarmac does not know.
+ * Parses a scope parameter: OIDC scopes; Graph permissions as `https://graph.microsoft.com/<name>`,
+ * `00000003-0000-0000-c000-000000000000/<name>` or a bare `<name>` (Entra's default resource is Graph); Partner
+ * Center's `https://api.partnercenter.microsoft.com/user_impersonation` (or `/.default`, or its app id as prefix).
+ * Throws SignInError('invalid_scope') naming the first scope Tarmac does not know. Several APIs may be named (the
+ * authorize leg allows it, as Entra's does); a token request may not (requestedResource).
  */
 export function parseScope(scope: string): ParsedScope {
-  const out: ParsedScope = { oidc: [], graph: [] };
+  const out: ParsedScope = { oidc: [], graph: [], partnerCenter: [], resources: [] };
+  const uses = (resource: TokenAudience) => {
+    if (!out.resources.includes(resource)) out.resources.push(resource);
+  };
   for (const raw of scope.split(/\s+/).filter((s) => s !== '')) {
     const lower = raw.toLowerCase();
     const oidc = OIDC_SCOPES.find((s) => s === lower);
@@ -64,15 +87,27 @@ export function parseScope(scope: string): ParsedScope {
       if (!out.oidc.includes(oidc)) out.oidc.push(oidc);
       continue;
     }
-    let name = raw;
-    for (const prefix of [`${GRAPH_RESOURCE}/`, `${GRAPH_APP_ID}/`]) {
-      if (lower.startsWith(prefix)) name = raw.slice(prefix.length);
+    const partnerCenter = after(raw, [`${PARTNER_CENTER_RESOURCE}/`, `${PARTNER_CENTER_APP_ID}/`]);
+    if (partnerCenter !== undefined) {
+      const canonical = [PARTNER_CENTER_DELEGATED_SCOPE, '.default'].find((s) => s === partnerCenter.toLowerCase());
+      if (canonical === undefined) {
+        throw new SignInError(
+          'invalid_scope',
+          70011,
+          `The provided value for the input parameter 'scope' is not valid. The scope '${raw}' is not a Partner Center permission: ` +
+            `its delegated scope is ${PARTNER_CENTER_RESOURCE}/${PARTNER_CENTER_DELEGATED_SCOPE} (or ${PARTNER_CENTER_RESOURCE}/.default).`,
+        );
+      }
+      if (!out.partnerCenter.includes(canonical)) out.partnerCenter.push(canonical);
+      uses('partnerCenter');
+      continue;
     }
+    const name = after(raw, [`${GRAPH_RESOURCE}/`, `${GRAPH_APP_ID}/`]) ?? raw;
     if (name.includes('/') || name.includes(':')) {
       throw new SignInError(
         'invalid_scope',
         70011,
-        `The provided value for the input parameter 'scope' is not valid. The scope '${raw}' is not valid: Tarmac signs users in for Microsoft Graph only (https://graph.microsoft.com/<permission> or https://graph.microsoft.com/.default).`,
+        `The provided value for the input parameter 'scope' is not valid. The scope '${raw}' is not valid: ${UNKNOWN_RESOURCE_HELP}`,
       );
     }
     const canonical = name === '.default' ? '.default' : GRAPH_APP_ROLES.find((r) => r.toLowerCase() === name.toLowerCase());
@@ -84,12 +119,61 @@ export function parseScope(scope: string): ParsedScope {
       );
     }
     if (!out.graph.includes(canonical)) out.graph.push(canonical);
+    uses('graph');
   }
   return out;
 }
 
 /**
- * The delegated permissions a token carries: those asked for that the user's directory roles allow; `.default`
+ * The one API a token request's scope names (undefined when it names only OIDC scopes). Naming two is Entra's
+ * AADSTS28000: a token is for one API.
+ */
+export function requestedResource(parsed: ParsedScope, raw: string): TokenAudience | undefined {
+  if (parsed.resources.length > 1) {
+    throw new SignInError(
+      'invalid_request',
+      28000,
+      `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${raw.trim()} is not valid. ` +
+        `An access token is for one API: ask for Microsoft Graph's scopes or for Partner Center's (${PARTNER_CENTER_RESOURCE}/${PARTNER_CENTER_DELEGATED_SCOPE}), ` +
+        'with offline_access, then redeem the refresh token with the other API\'s scope for its token.',
+    );
+  }
+  return parsed.resources[0];
+}
+
+/** A grant's scope string: the token's API's scopes first (that is the API a grant without `scope` gets), then the rest. */
+function composeScope(parsed: ParsedScope, first: TokenAudience): string {
+  const graph = parsed.graph.map((g) => `${GRAPH_RESOURCE}/${g}`);
+  const partnerCenter = parsed.partnerCenter.map((p) => `${PARTNER_CENTER_RESOURCE}/${p}`);
+  return [...(first === 'graph' ? [...graph, ...partnerCenter] : [...partnerCenter, ...graph]), ...parsed.oidc].join(' ');
+}
+
+/**
+ * The scope a code or refresh grant issues from: `stored` (the sign-in's, or the refresh token's) with what the
+ * request's `asked` scope names. As Entra's, a code or refresh token is good for every API the sign-in may reach:
+ * a request names ONE (Graph or Partner Center) and gets a token for it; none named, the stored one's first API.
+ * Graph permissions may be narrowed, never widened (`.default` means the sign-in's), and are kept through a
+ * Partner Center redemption so that the next Graph token has them again; the sign-in's OIDC scopes stay. The
+ * result is also what the rotated refresh token keeps. Throws SignInError before anything is consumed.
+ */
+export function grantScope(stored: string, asked: string | undefined): string {
+  const had = parseScope(stored);
+  const fallback: TokenAudience = had.resources[0] ?? 'graph';
+  if (asked === undefined) return composeScope(had, fallback);
+  const wanted = parseScope(asked);
+  const resource = requestedResource(wanted, asked) ?? fallback;
+  const next: ParsedScope = { ...had, graph: [...had.graph], partnerCenter: [...had.partnerCenter] };
+  if (resource === 'graph' && wanted.graph.length > 0 && !wanted.graph.includes('.default')) {
+    const widened = wanted.graph.filter((g) => had.graph.length > 0 && !had.graph.includes('.default') && !had.graph.includes(g));
+    if (widened.length > 0) throw new SignInError('invalid_scope', 70011, `The scope '${widened.join(' ')}' was not part of the sign-in; sign in again asking for it.`);
+    next.graph = wanted.graph;
+  }
+  if (resource === 'partnerCenter') next.partnerCenter = [PARTNER_CENTER_DELEGATED_SCOPE];
+  return composeScope(next, resource);
+}
+
+/**
+ * The delegated permissions a Graph token carries: those asked for that the user's directory roles allow; `.default`
  * (or no Graph scope at all, as with a bare `openid profile` sign-in) means everything the roles allow.
  */
 export function grantedPermissions(parsed: ParsedScope, user: User): string[] {
@@ -340,6 +424,7 @@ interface IssueInput {
   tenant: Tenant;
   app: App;
   userId: string;
+  /** The grant (grantScope): its first API is the token's; the rotated refresh token keeps it. */
   scope: string;
   nonce: string | null;
   familyId: string;
@@ -355,11 +440,14 @@ async function issueUserTokens(input: IssueInput): Promise<UserTokenResponse> {
     throw invalidGrant(50057, 'The user account is disabled or no longer exists. Sign in again as another user.');
   }
   const parsed = parseScope(input.scope);
-  const permissions = grantedPermissions(parsed, user);
-  const access = await issueDelegatedAccessToken(input.keyRing, { tenant: input.tenant, app: input.app, user, scopes: permissions }, input.now);
+  const audience: TokenAudience = parsed.resources[0] ?? 'graph';
+  // Partner Center has one delegated permission; what the user may do with it is for its routes to say (their roles).
+  const permissions = audience === 'graph' ? grantedPermissions(parsed, user) : [PARTNER_CENTER_DELEGATED_SCOPE];
+  const resource = audience === 'graph' ? GRAPH_RESOURCE : PARTNER_CENTER_RESOURCE;
+  const access = await issueDelegatedAccessToken(input.keyRing, { tenant: input.tenant, app: input.app, user, scopes: permissions, audience }, input.now);
   const response: UserTokenResponse = {
     token_type: 'Bearer',
-    scope: [...permissions.map((p) => `${GRAPH_RESOURCE}/${p}`), ...parsed.oidc].join(' '),
+    scope: [...permissions.map((p) => `${resource}/${p}`), ...parsed.oidc].join(' '),
     expires_in: access.expiresIn,
     ext_expires_in: access.expiresIn,
     access_token: access.accessToken,
@@ -403,9 +491,11 @@ export async function redeemAuthorizationCode(
   deps: { store: TenantsStore; keyRing: KeyRing },
   tenant: Tenant,
   app: App,
-  input: { code: string; redirectUri: string | undefined; codeVerifier: string | undefined; clientInfo: boolean },
+  input: { code: string; redirectUri: string | undefined; codeVerifier: string | undefined; scope?: string | undefined; clientInfo: boolean },
   now: Date,
 ): Promise<UserTokenResponse> {
+  // A scope naming two APIs (or one Tarmac does not know) is refused before the code is used up.
+  if (input.scope !== undefined) requestedResource(parseScope(input.scope), input.scope);
   const redeemed = await deps.store.authCodes.redeem(sha256(input.code));
   if (!redeemed) throw invalidGrant(9002313, 'Invalid request. The authorization code is malformed or was not issued by this server.');
   const { code, firstUse } = redeemed;
@@ -430,7 +520,7 @@ export async function redeemAuthorizationCode(
     tenant,
     app,
     userId: code.userId,
-    scope: code.scope,
+    scope: grantScope(code.scope, input.scope),
     nonce: code.nonce,
     familyId: code.familyId,
     refreshExpiresAt: undefined,
@@ -457,19 +547,14 @@ export async function redeemRefreshToken(
   if (stored.expiresAt <= now.toISOString()) {
     throw invalidGrant(app.publicClient ? 700084 : 70008, 'The refresh token has expired. Sign in again.');
   }
-  if (stored.revoked || !(await deps.store.refreshTokens.revoke(hash))) {
+  const reused = async (): Promise<never> => {
     await deps.store.refreshTokens.revokeFamily(stored.familyId);
     throw invalidGrant(50173, 'The provided grant has been revoked: this refresh token was already used (rotated), so every token of its sign-in was revoked. Sign in again.');
-  }
-  let scope = stored.scope;
-  if (input.scope !== undefined) {
-    // A refresh may narrow the Graph permissions, never widen them; the sign-in's OIDC scopes stay.
-    const asked = parseScope(input.scope);
-    const had = parseScope(stored.scope);
-    const widened = asked.graph.filter((g) => !had.graph.includes(g) && !had.graph.includes('.default') && had.graph.length > 0);
-    if (widened.length > 0) throw new SignInError('invalid_scope', 70011, `The scope '${widened.join(' ')}' was not part of the sign-in; sign in again asking for it.`);
-    scope = [...had.oidc, ...(asked.graph.length > 0 ? asked.graph.map((g) => `${GRAPH_RESOURCE}/${g}`) : had.graph.map((g) => `${GRAPH_RESOURCE}/${g}`))].join(' ');
-  }
+  };
+  if (stored.revoked) return reused();
+  // Checked before rotating: a refused scope leaves the refresh token usable.
+  const scope = grantScope(stored.scope, input.scope);
+  if (!(await deps.store.refreshTokens.revoke(hash))) return reused();
   return issueUserTokens({
     ...deps,
     tenant,

@@ -1,8 +1,9 @@
 // Tokens for a signed-in user, shaped like Entra's:
-// - the delegated access token for Microsoft Graph: a v1.0 token like the app-only one (same issuer
-//   `https://sts.windows.net/<tid>/`, same keys, `aud` Graph), with `idtyp: "user"`, `scp` (the delegated
-//   permissions, space-separated), `wids` (the user's directory role template ids), `oid`/`sub` = the user,
-//   `upn`, `unique_name`, `name`, `appid` = the client that signed the user in;
+// - the delegated access token for Microsoft Graph or Partner Center: a v1.0 token like the app-only one (same
+//   issuer `https://sts.windows.net/<tid>/`, same keys, `aud` the API: Graph or
+//   `https://api.partnercenter.microsoft.com`), with `idtyp: "user"`, `scp` (the delegated permissions,
+//   space-separated: Graph's, or Partner Center's one, `user_impersonation`), `wids` (the user's directory role
+//   template ids), `oid`/`sub` = the user, `upn`, `unique_name`, `name`, `appid` = the client that signed the user in;
 // - the ID token for the client: `ver: "2.0"`, `aud` = the client id, `nonce` echoed, `sub` pairwise per app. Its
 //   `iss` is the one issuer Tarmac announces in both discovery documents, `https://sts.windows.net/<tid>/` (see
 //   access-tokens.ts), not Entra's v2.0 `https://login.microsoftonline.com/<tid>/v2.0`: a client that verifies tokens
@@ -13,15 +14,17 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import type { App, Tenant, User } from '../tenants/ports.js';
 import { templateIdsOf } from '../tenants/roles.js';
-import { ACCESS_TOKEN_LIFETIME_SECONDS, GRAPH_RESOURCE, issuerFor, type IssuedToken } from './access-tokens.js';
+import { ACCESS_TOKEN_LIFETIME_SECONDS, AUDIENCE_CLAIM, issuerFor, type IssuedToken, type TokenAudience } from './access-tokens.js';
 import { SIGNING_ALG, type KeyRing } from './signing-keys.js';
 
 export interface DelegatedSubject {
   tenant: Tenant;
   app: App;
   user: User;
-  /** Graph delegated permission names granted (the `scp`). */
+  /** Delegated permission names granted (the `scp`): Graph's, or Partner Center's `user_impersonation`. */
   scopes: readonly string[];
+  /** The API the token is for (default Graph). */
+  audience?: TokenAudience;
 }
 
 export async function issueDelegatedAccessToken(keyRing: KeyRing, subject: DelegatedSubject, now: Date): Promise<IssuedToken> {
@@ -30,7 +33,7 @@ export async function issueDelegatedAccessToken(keyRing: KeyRing, subject: Deleg
   const exp = iat + ACCESS_TOKEN_LIFETIME_SECONDS;
   const iss = issuerFor(subject.tenant.id);
   const claims: JWTPayload & Record<string, unknown> = {
-    aud: GRAPH_RESOURCE,
+    aud: AUDIENCE_CLAIM[subject.audience ?? 'graph'],
     iss,
     iat,
     nbf: iat,

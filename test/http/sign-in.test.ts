@@ -298,7 +298,7 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in on %s', (engine) => {
       [{ response_type: 'token' }, 'unsupported_response_type'],
       [{ code_challenge: '' }, 'invalid_request'],
       [{ code_challenge_method: 'plain' }, 'invalid_request'],
-      [{ scope: 'https://api.partnercenter.microsoft.com/user_impersonation' }, 'invalid_scope'],
+      [{ scope: 'https://management.azure.com/user_impersonation' }, 'invalid_scope'],
       [{ prompt: 'none' }, 'login_required'],
     ];
     for (const [extra, error] of cases) {

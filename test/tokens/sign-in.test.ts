@@ -1,6 +1,6 @@
 // The sign-in domain without HTTP: scopes, what a user's roles grant, and the failed sign-in counter.
 import { describe, expect, it } from 'vitest';
-import { FailedSignIns, grantedPermissions, parseScope } from '../../src/tokens/index.js';
+import { FailedSignIns, SignInError, grantScope, grantedPermissions, parseScope, requestedResource } from '../../src/tokens/index.js';
 import type { User } from '../../src/tenants/index.js';
 
 const user = (roles: string[]): User => ({
@@ -18,9 +18,50 @@ describe('scopes', () => {
     expect(parseScope('openid Profile offline_access https://graph.microsoft.com/group.read.all 00000003-0000-0000-c000-000000000000/.default Device.Read.All')).toEqual({
       oidc: ['openid', 'profile', 'offline_access'],
       graph: ['Group.Read.All', '.default', 'Device.Read.All'],
+      partnerCenter: [],
+      resources: ['graph'],
     });
     expect(() => parseScope('https://graph.microsoft.com/Mail.Send')).toThrow(/'https:\/\/graph.microsoft.com\/Mail.Send' is not a Graph permission/);
-    expect(() => parseScope('https://api.partnercenter.microsoft.com/user_impersonation')).toThrow(/Microsoft Graph only/);
+    expect(() => parseScope('https://management.azure.com/user_impersonation')).toThrow(/Microsoft Graph .* and Partner Center/);
+    expect(() => parseScope('https://api.partnercenter.microsoft.com/Customers.Read')).toThrow(/delegated scope is https:\/\/api.partnercenter.microsoft.com\/user_impersonation/);
+  });
+
+  it("reads Partner Center's delegated scope in its spellings, and the APIs in the order named", () => {
+    expect(parseScope('https://API.partnercenter.microsoft.com/User_Impersonation fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd/.default offline_access')).toEqual({
+      oidc: ['offline_access'],
+      graph: [],
+      partnerCenter: ['user_impersonation', '.default'],
+      resources: ['partnerCenter'],
+    });
+    expect(parseScope('https://api.partnercenter.microsoft.com/user_impersonation User.Read.All').resources).toEqual(['partnerCenter', 'graph']);
+  });
+
+  it('refuses a token request naming two APIs (AADSTS28000), saying what to do', () => {
+    const raw = 'https://graph.microsoft.com/.default https://api.partnercenter.microsoft.com/user_impersonation offline_access';
+    let error: unknown;
+    try {
+      requestedResource(parseScope(raw), raw);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(SignInError);
+    expect(error).toMatchObject({ error: 'invalid_request', aadsts: 28000 });
+    expect((error as Error).message).toContain('redeem the refresh token');
+    expect(requestedResource(parseScope('openid offline_access'), 'openid offline_access')).toBeUndefined();
+  });
+
+  it('moves a grant between Graph and Partner Center, keeping the Graph permissions and never widening them', () => {
+    const signIn = 'https://graph.microsoft.com/Group.Read.All openid offline_access';
+    const pc = grantScope(signIn, 'https://api.partnercenter.microsoft.com/.default offline_access');
+    expect(pc).toBe('https://api.partnercenter.microsoft.com/user_impersonation https://graph.microsoft.com/Group.Read.All openid offline_access');
+    expect(parseScope(pc).resources[0]).toBe('partnerCenter');
+    expect(grantScope(pc, undefined)).toBe(pc);
+    const back = grantScope(pc, 'https://graph.microsoft.com/.default offline_access');
+    expect(parseScope(back)).toMatchObject({ graph: ['Group.Read.All'], resources: ['graph', 'partnerCenter'] });
+    expect(() => grantScope(pc, 'https://graph.microsoft.com/Group.ReadWrite.All')).toThrow(/was not part of the sign-in/);
+    expect(grantScope('https://api.partnercenter.microsoft.com/user_impersonation openid', 'Group.Read.All')).toBe(
+      'https://graph.microsoft.com/Group.Read.All https://api.partnercenter.microsoft.com/user_impersonation openid',
+    );
   });
 
   it('grants the asked permissions the roles allow; .default or none asked means all they allow', () => {

@@ -41,7 +41,7 @@ export async function registerExternalPlugins(app: TarmacApp, config: TarmacConf
         { name: 'oobe', description: 'The PC’s side at OOBE: profile download, first Autopilot run, workplace join, check-in (no admin token)' },
         { name: 'partner center', description: "Partner Center's device API (/v1) for partner (CSP) tenants: relationships, device batches, policies; ApiFault errors" },
         { name: 'oem', description: "Tarmac's OEM API (/oem/v1, not Microsoft-compatible): register and deregister devices for consenting customers" },
-        { name: 'tarmac', description: "Tarmac's own Graph-shaped API where Microsoft has none public: the customer's partner and OEM relationships" },
+        { name: 'tarmac', description: "Tarmac's own Graph-shaped API where Microsoft has none public: the customer's partner and OEM relationships, a device's registered hardware hash" },
         { name: 'service', description: 'Health and API description' },
       ],
       components: {

@@ -1,7 +1,8 @@
 // The token endpoint, as Entra's: POST /{tenant}/oauth2/v2.0/token (and the v1 /{tenant}/oauth2/token with
-// `resource`), client credentials only, form body or HTTP Basic client authentication. Tokens are for Microsoft Graph
-// or for Partner Center, by the scope's (or resource's) name; any tenant's app may get either (whether the caller may
-// use Partner Center, i.e. is a partner, is for the Partner Center routes to say).
+// `resource`, client credentials only), form body or HTTP Basic client authentication. Tokens are for Microsoft Graph
+// or for Partner Center, by the scope's (or resource's) name: an app's (client credentials) and a signed-in user's
+// (authorization code, refresh token: one API per request, AADSTS28000 otherwise). Any tenant's app or user may get
+// either (whether the caller may use Partner Center, i.e. is a partner, is for the Partner Center routes to say).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
@@ -197,7 +198,7 @@ async function userGrant(app: TarmacApp, request: FastifyRequest, reply: Fastify
         deps,
         tenant,
         client,
-        { code, redirectUri: field(body, 'redirect_uri'), codeVerifier: field(body, 'code_verifier'), clientInfo: withClientInfo },
+        { code, redirectUri: field(body, 'redirect_uri'), codeVerifier: field(body, 'code_verifier'), scope: field(body, 'scope'), clientInfo: withClientInfo },
         now,
       );
     }
@@ -223,6 +224,9 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
           '(or https://api.partnercenter.microsoft.com/.default for Partner Center). ' +
           'Sign-in: grant_type=authorization_code with code, redirect_uri, code_verifier (PKCE), client_id (and client_secret ' +
           'for confidential apps), client_info=1; grant_type=refresh_token with refresh_token (rotated on each use). ' +
+          'A sign-in grant’s scope names one API (AADSTS28000 otherwise): Graph permissions, or ' +
+          'https://api.partnercenter.microsoft.com/user_impersonation for a delegated Partner Center token; a refresh token got for either ' +
+          'is redeemed for the other. ' +
           'Answers Entra-shaped errors (AADSTS codes).',
         consumes: ['application/x-www-form-urlencoded'],
         params: TenantParams,

@@ -3,10 +3,13 @@
 // the kind the API serves — a partner (CSP) on /v1, an OEM on /oem/v1 — and, on /v1/customers/{customer-id}/…, the
 // relationship that customer accepted. A Graph token is refused with Partner Center's 401; a tenant of another kind
 // with 403 2032; a customer without a relationship (or one that does not exist) with 403 code 20002.
+// The token is an app's (client credentials: the app may do everything) or a signed-in user's (delegated, scope
+// user_impersonation): the user's directory roles say what they may do (src/partners/agent-roles.ts: Global
+// Administrator reads and writes, Global Reader only reads, other roles are refused), 403 900150 otherwise.
 import type { FastifyRequest } from 'fastify';
-import { requireRelationship, type Relationship } from '../../../partners/index.js';
+import { AGENT_ROLE_HELP, agentAccessOf, requireRelationship, type AgentAccess, type Relationship } from '../../../partners/index.js';
 import type { Tenant, TenantKind } from '../../../tenants/index.js';
-import { verifyAccessToken, type TokenRejection } from '../../../tokens/index.js';
+import { PARTNER_CENTER_DELEGATED_SCOPE, verifyAccessToken, type AccessTokenClaims, type TokenRejection } from '../../../tokens/index.js';
 import { PartnerCenterError } from '../../partner-center-errors.js';
 import type { TarmacApp } from '../../types.js';
 
@@ -17,6 +20,8 @@ export interface PartnerCenterCaller {
   appId: string;
   /** The relationship with the customer of the path; null on routes without one. */
   relationship: Relationship | null;
+  /** A signed-in user's (delegated) call: who, and what their directory roles let them do; null for an app's. */
+  user: { id: string; userPrincipalName: string; access: AgentAccess } | null;
 }
 
 declare module 'fastify' {
@@ -78,7 +83,35 @@ export async function authenticate(app: TarmacApp, request: FastifyRequest, kind
   const tenant = await app.tenantsStore.tenants.findById(check.claims.tenantId);
   if (!tenant) throw unauthorized(900420, "The access token's tenant no longer exists.");
   if (tenant.kind !== kind) throw wrongKind(tenant, kind);
-  return { partner: tenant, appId: check.claims.appId, relationship: null };
+  const user = check.claims.kind === 'user' ? signedInUser(check.claims, request.method, tenant) : null;
+  return { partner: tenant, appId: check.claims.appId, relationship: null, user };
+}
+
+const READS = new Set(['GET', 'HEAD']);
+
+/** A delegated caller, once its roles allow the call (403 900150 otherwise: "caller's role lacks rights"). */
+function signedInUser(claims: AccessTokenClaims, method: string, tenant: Tenant): NonNullable<PartnerCenterCaller['user']> {
+  const upn = claims.user?.userPrincipalName ?? claims.objectId;
+  if (!claims.scopes.includes(PARTNER_CENTER_DELEGATED_SCOPE)) {
+    throw unauthorized(900420, `The access token of ${upn} does not carry the delegated scope ${PARTNER_CENTER_DELEGATED_SCOPE}. Sign in asking for https://api.partnercenter.microsoft.com/user_impersonation.`);
+  }
+  const access = agentAccessOf(claims.user?.roleTemplateIds ?? []);
+  if (access === undefined) {
+    throw new PartnerCenterError(
+      403,
+      900150,
+      `Access denied: ${upn} has no directory role that Tarmac maps to a Partner Center agent role in ${tenant.displayName}. ` +
+        `It needs ${AGENT_ROLE_HELP}; Intune Administrator gives none. A user's roles are given when it is created: tarmac user create --tenant <tenant> --upn <upn> --role 'Global Reader'.`,
+    );
+  }
+  if (access === 'read' && !READS.has(method.toUpperCase())) {
+    throw new PartnerCenterError(
+      403,
+      900150,
+      `Access denied: ${upn} may only read (Global Reader); ${method.toUpperCase()} changes data and needs Global Administrator (Partner Center's Admin agent).`,
+    );
+  }
+  return { id: claims.objectId, userPrincipalName: upn, access };
 }
 
 /** The authenticated partner (CSP), or the 401/403 Partner Center answers. */

@@ -7,7 +7,7 @@ import { ConfigError, baseUrlFor, type TarmacConfig } from '../config.js';
 import { buildApp } from '../http/app.js';
 import type { TarmacApp } from '../http/types.js';
 import { createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
-import { createDemoTenantIfEmpty, type CreatedTenant } from '../tenants/index.js';
+import { createDemoTenantIfEmpty, type CreatedDemoTenant } from '../tenants/index.js';
 
 export interface RunningServer {
   app: TarmacApp;
@@ -15,7 +15,7 @@ export interface RunningServer {
   url: string;
   port: number;
   /** The demo tenant, when this start created it (the only time its secret is known). */
-  demo: CreatedTenant | undefined;
+  demo: CreatedDemoTenant | undefined;
   /** Stops listening (in-flight requests finish), then closes the database. */
   close(): Promise<void>;
 }

@@ -52,6 +52,15 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console s
     expect(page.uncaught).toEqual([]);
   });
 
+  it("signs in the demo tenant's administrator with the password `tarmac serve` printed on first start", async () => {
+    const printed = /sign in as (\S+)\n\s+password\s+(\S+)/.exec(server.served.stdout());
+    expect(printed, server.served.stdout()).not.toBeNull();
+    browser = await launchBrowser();
+    const page = await newPage(browser);
+    await signIn(page, server.url, { upn: printed?.[1] ?? '', password: printed?.[2] ?? '' });
+    await expect.poll(() => page.locator('header').innerText()).toContain('Tarmac Demo');
+  });
+
   it('says which organization does not exist, before any password is asked', async () => {
     browser = await launchBrowser();
     const page = await newPage(browser);

@@ -29,6 +29,9 @@ describe('startServer', () => {
     expect(first.url).toBe(`http://127.0.0.1:${first.port}`);
     expect(first.demo?.tenant.domains[0]?.name).toBe('demo.onmicrosoft.com');
     expect(first.demo?.clientSecret).toHaveLength(40);
+    // Its administrator signs in to the console with a generated password, shown once.
+    expect(first.demo?.admin.userPrincipalName).toBe('admin@demo.onmicrosoft.com');
+    expect(first.demo?.admin.password.length).toBeGreaterThanOrEqual(16);
     const health = await fetch(`${first.url}/health`);
     expect(await health.json()).toMatchObject({ status: 'ok', database: 'sqlite' });
     await first.close();

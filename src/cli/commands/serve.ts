@@ -3,7 +3,7 @@
 import { ConfigError, describeDatabase, loadConfig, type TarmacConfig } from '../../config.js';
 import { ListenError, startServer, type RunningServer } from '../../server/start-server.js';
 import { fail, tokenExample } from '../../server/cli-support.js';
-import { DEMO_DOMAIN, type CreatedTenant } from '../../tenants/index.js';
+import { DEMO_DOMAIN, type CreatedDemoTenant } from '../../tenants/index.js';
 import type { ExitCode } from '../command-kit.js';
 import { createOutput, type Output } from '../output.js';
 
@@ -52,15 +52,17 @@ function shutdownSignal(): Promise<NodeJS.Signals> {
 function printBanner(out: Output, config: TarmacConfig, server: RunningServer): void {
   const { bold, cyan, dim, yellow } = out.color;
   out.line(`${bold('Tarmac')} is listening on ${cyan(server.url)}  ${dim(`(${describeDatabase(config)})`)}`);
-  out.line(`API docs: ${server.url}/docs   OpenAPI: ${server.url}/openapi.json`);
+  out.line(`Console: ${server.url}/   API docs: ${server.url}/docs   OpenAPI: ${server.url}/openapi.json`);
   if (server.demo) printDemo(out, server.url, server.demo, yellow);
   out.line();
   out.line(dim('Press Ctrl+C to stop.'));
 }
 
-function printDemo(out: Output, url: string, demo: CreatedTenant, yellow: (s: string) => string): void {
+function printDemo(out: Output, url: string, demo: CreatedDemoTenant, yellow: (s: string) => string): void {
   out.line();
-  out.line(`Created a demo tenant. ${yellow('The secret is shown only this once')} (Tarmac keeps a hash of it):`);
+  out.line(`Created a demo tenant. ${yellow('The password and the secret are shown only this once')} (Tarmac keeps hashes of them):`);
+  out.line(`  console        ${url}/  sign in as ${demo.admin.userPrincipalName}`);
+  out.line(`  password       ${demo.admin.password}`);
   out.line(`  tenant         ${DEMO_DOMAIN} (${demo.tenant.id})`);
   out.line(`  client id      ${demo.app.clientId}`);
   out.line(`  client secret  ${demo.clientSecret}`);
@@ -70,4 +72,5 @@ function printDemo(out: Output, url: string, demo: CreatedTenant, yellow: (s: st
   for (const line of tokenExample(url, DEMO_DOMAIN, demo.app.clientId, demo.clientSecret)) out.line(`  ${line}`);
   out.line();
   out.line(`Lost the secret? Create another app: tarmac app create --tenant ${DEMO_DOMAIN}`);
+  out.line(`Lost the password? Create another user: tarmac user create --tenant ${DEMO_DOMAIN} --upn someone@${DEMO_DOMAIN} --role "Global Administrator"`);
 }

@@ -148,3 +148,7 @@ export async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<voi
     await page.waitForFunction(`localStorage.getItem('tarmac.theme') === '${theme}'`);
   }
 }
+
+if (!HAVE_CHROMIUM) {
+  console.warn(`Chromium not found at ${CHROMIUM}: the web console's browser tests skip (apt-get install chromium; .ci/run installs it, and CI=true requires it).`);
+}

@@ -50,6 +50,7 @@ export const consoleRoutes: TarmacPlugin<ConsoleOptions> = unencapsulated(async 
     wildcard: false, // one route per built file, listed now: no catch-all that would shadow the API's 404s
     index: false,
     decorateReply: false,
+    preCompressed: true, // the build writes .br and .gz beside each file (web/vite.config.ts)
     cacheControl: false,
     setHeaders: (reply, filePath) => {
       // Vite names assets by their content hash: they never change.

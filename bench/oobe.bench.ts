@@ -10,15 +10,14 @@
 // engines (default sqlite,postgres). BENCH_OOBE_BIN runs another build of Tarmac (e.g. an older commit's
 // bin/tarmac.js) against the same workload, for before/after comparisons. TARMAC_OOBE_RATE_LIMIT is raised for the
 // server so that the limiter never answers 429.
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
 import autocannon from 'autocannon';
 import { encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
 import { openDatabase } from '../src/store/index.js';
 import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
+import { childEnv, startChild, type Child } from './child-process.js';
 
 const SQLITE_SIZES = list(process.env.BENCH_OOBE_DEVICES ?? '2000,20000');
 const POSTGRES_SIZES = list(process.env.BENCH_OOBE_POSTGRES_DEVICES ?? '2000');
@@ -39,58 +38,6 @@ app.post('/oobe/v1/profile', async (request) => ({ received: typeof request.body
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log('listening on http://127.0.0.1:' + app.server.address().port);
 `;
-
-interface Child {
-  process: ChildProcessByStdio<null, Readable, Readable>;
-  url: string;
-  output: () => string;
-  stop(): Promise<void>;
-}
-
-/** Spawns a server and resolves with its URL once `ready` matches its stdout. */
-async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<Child & { match: RegExpExecArray }> {
-  const child = spawn(process.execPath, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${out}`)), 60_000);
-    const check = (): void => {
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    child.stdout.on('data', check);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`server exited before it was ready:\n${out}`));
-    });
-  });
-  const url = /https?:\/\/127\.0\.0\.1:\d+/.exec(out)?.[0];
-  if (!url) throw new Error(`no URL in the server's output:\n${out}`);
-  return {
-    process: child,
-    url,
-    match,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-/** This process's environment without Tarmac settings, plus `env`. */
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TARMAC_') && k !== 'PORT') base[k] = v;
-  return { ...base, NO_COLOR: '1', TARMAC_LOG_LEVEL: 'warn', ...env };
-}
 
 interface LoadResult {
   requestsPerSecond: number;

@@ -3,7 +3,6 @@
 // `serialNumber eq '<real serial>'`, compiled by src/http/odata exactly as the API runs them (one tenant, first page
 // of 100, ordered by id), against a full-scan baseline of the same predicate in the same run (SQLite NOT INDEXED;
 // PostgreSQL with index and bitmap scans disabled). Target: p50 < 20 ms with the indexes.
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,9 +11,10 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { parseListQuery } from '../src/http/odata/index.js';
 import { fetchPage } from '../src/store/list-query/compile.js';
-import { autopilotDeviceModel, migrateToLatest, openDatabase, SERIAL_NUMBER_INDEX, SQLITE_FILE_NAME, type Db, type Engine } from '../src/store/index.js';
+import { autopilotDeviceModel, migrateToLatest, openDatabase, SQLITE_FILE_NAME, type Db, type Engine } from '../src/store/index.js';
 import { fmt, percentile, recordResult } from './lib.js';
 import { POSTGRES_URL } from './scratch.js';
+import { bulkLoadSqlite, DEVICE_COLUMNS, prng, syntheticDevices } from './seed-devices.js';
 
 const ROWS = Number(process.env.BENCH_QUERY_ROWS ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERY_COUNT ?? 200);
@@ -24,79 +24,9 @@ const TENANT = '0b5e1d2c-6a3f-4c1e-9a7b-000000000001';
 const OTHER_TENANTS = [2, 3, 4, 5].map((n) => `0b5e1d2c-6a3f-4c1e-9a7b-00000000000${n}`);
 const NOW = '2025-01-01T00:00:00.000Z';
 const OPTIONS = { maxTop: 1000, defaultTop: 100 };
-
-// Deterministic data: the same devices on both engines.
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const ALNUM = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';
-const DIGITS = '0123456789';
-
-interface Row {
-  id: string;
-  tenant_id: string;
-  serial_number: string;
-  manufacturer: string;
-  model: string;
-  group_tag: string;
-  enrollment_state: string;
-  created_at: string;
-  updated_at: string;
-}
-const COLUMNS = ['id', 'tenant_id', 'serial_number', 'manufacturer', 'model', 'group_tag', 'enrollment_state', 'created_at', 'updated_at'] as const;
-
-function* devices(count: number): Generator<Row> {
-  const rnd = prng(20250101);
-  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
-  const chars = (alphabet: string, n: number) => {
-    let out = '';
-    for (let i = 0; i < n; i++) out += alphabet[Math.floor(rnd() * alphabet.length)];
-    return out;
-  };
-  const tags = ['', '', 'Sales', 'HR', 'Kiosk', 'Finance-EMEA', 'Shared-Lab', 'Engineering', 'Autopilot-UserDriven'];
-  const states = ['notContacted', 'notContacted', 'enrolled', 'enrolled', 'enrolled', 'failed', 'pendingReset', 'unknown'];
-  for (let i = 0; i < count; i++) {
-    const r = rnd();
-    let serial: string;
-    let manufacturer: string;
-    let model: string;
-    if (r < 0.4) {
-      manufacturer = 'HP';
-      serial = `5CG${chars(DIGITS, 3)}${chars(ALNUM, 4)}`;
-      model = pick(['HP EliteBook 840 G8', 'HP EliteBook 840 G9', 'HP ProBook 450 G9', 'HP Elite Dragonfly G3']);
-    } else if (r < 0.75) {
-      manufacturer = 'LENOVO';
-      serial = `PF${chars(ALNUM, 6)}`;
-      model = pick(['20XW004QUS', '21AH00BUUS', '20TA0036US', '21CB000CUS']);
-    } else if (r < 0.95) {
-      manufacturer = 'Dell Inc.';
-      serial = chars(ALNUM, 7);
-      model = pick(['Latitude 5420', 'Latitude 7440', 'OptiPlex 7090', 'Precision 5570']);
-    } else {
-      manufacturer = 'Microsoft Corporation';
-      serial = chars(DIGITS, 12);
-      model = pick(['Surface Laptop 5', 'Surface Pro 9']);
-    }
-    yield {
-      id: randomUUID(),
-      tenant_id: rnd() < 0.95 ? TENANT : pick(OTHER_TENANTS),
-      serial_number: serial,
-      manufacturer,
-      model,
-      group_tag: pick(tags),
-      enrollment_state: pick(states),
-      created_at: NOW,
-      updated_at: NOW,
-    };
-  }
-}
+const COLUMNS = DEVICE_COLUMNS;
+/** 95% of the devices in the queried tenant, the rest spread over four others. */
+const devices = (count: number) => syntheticDevices(count, (rnd) => (rnd() < 0.95 ? TENANT : OTHER_TENANTS[Math.floor(rnd() * OTHER_TENANTS.length)]));
 
 interface Workload {
   contains: string[];
@@ -171,34 +101,7 @@ async function benchSqlite(work: Workload): Promise<EngineResult> {
       raw.pragma('cache_size = -524288');
       const tenant = raw.prepare('insert into tenants (id, display_name, created_at) values (?, ?, ?)');
       for (const t of [TENANT, ...OTHER_TENANTS]) tenant.run(t, t, NOW);
-      const BATCH = 500;
-      const placeholders = `(${COLUMNS.map(() => '?').join(',')})`;
-      const insertBatch = raw.prepare(`insert into autopilot_devices (${COLUMNS.join(',')}) values ${Array(BATCH).fill(placeholders).join(',')}`);
-      const insertOne = raw.prepare(`insert into autopilot_devices (${COLUMNS.join(',')}) values ${placeholders}`);
-      // Bulk load the way the migration backfills: without the per-row search triggers, then fill the link table
-      // in one statement and rebuild the FTS index (about twice as fast as 1M trigger runs), then put the
-      // triggers back exactly as the migration created them.
-      const { linkTable, ftsTable } = SERIAL_NUMBER_INDEX.sqlite;
-      const triggers = raw
-        .prepare(`select name, sql from sqlite_schema where type = 'trigger' and tbl_name in ('autopilot_devices', ?)`)
-        .all(linkTable) as { name: string; sql: string }[];
-      raw.transaction(() => {
-        for (const t of triggers) raw.exec(`drop trigger "${t.name}"`);
-        let batch: unknown[] = [];
-        let n = 0;
-        for (const d of devices(ROWS)) {
-          for (const c of COLUMNS) batch.push(d[c]);
-          if (++n === BATCH) {
-            insertBatch.run(batch);
-            batch = [];
-            n = 0;
-          }
-        }
-        for (let i = 0; i < batch.length; i += COLUMNS.length) insertOne.run(batch.slice(i, i + COLUMNS.length));
-        raw.exec(`insert into "${linkTable}" (device_id, serial_number) select id, serial_number from autopilot_devices`);
-        raw.exec(`insert into "${ftsTable}" ("${ftsTable}") values ('rebuild')`);
-        for (const t of triggers) raw.exec(t.sql);
-      })();
+      bulkLoadSqlite(raw, devices(ROWS));
       raw.close();
       const seedSeconds = (performance.now() - seedStart) / 1000;
       console.log(`  sqlite: seeded ${fmt(ROWS)} devices in ${fmt(seedSeconds, 1)} s (bulk load, then FTS rebuild)`);

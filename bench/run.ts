@@ -8,6 +8,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   lifecycle: () => import('./lifecycle.bench.js'),
   oobe: () => import('./oobe.bench.js'),
   partner: () => import('./partner.bench.js'),
+  console: () => import('./console.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

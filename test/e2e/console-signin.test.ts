@@ -1,6 +1,8 @@
 // The console's sign-in in Chromium against the real `tarmac serve`, on SQLite and PostgreSQL: the sign-in name
 // finds the tenant, the organization's sign-in page takes the password, the console shows the organization; sign
 // out; a session whose refresh is refused shows the "session expired" page; axe-core finds nothing serious.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import {
@@ -8,7 +10,7 @@ import {
   createTenantUser,
   launchBrowser,
   newPage,
-  screenshotBothThemes,
+  SCREENSHOTS,
   seriousViolations,
   signIn,
   startConsoleServer,
@@ -40,7 +42,16 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console s
     // The organization's name, read from Graph with the user's token (the default name comes from the domain).
     await expect.poll(() => page.locator('header').innerText()).toMatch(new RegExp(`signin[- ]${engine}`, 'i'));
     expect(await seriousViolations(page)).toEqual([]);
-    if (engine === 'sqlite') await screenshotBothThemes(page, 'overview');
+    // Usable from 1024 px: nothing wider than the window.
+    await page.setViewportSize({ width: 1024, height: 768 });
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1024);
+    // The navigation works from the keyboard: Tab reaches its links, Enter follows one.
+    await page.keyboard.press('Tab');
+    for (let i = 0; i < 10 && (await page.evaluate<string>("document.activeElement?.textContent ?? ''")) !== 'Devices'; i++) await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${server.url}/devices`);
+    await page.getByRole('heading', { name: 'Windows Autopilot devices' }).waitFor();
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     await page.getByRole('button', { name: /^Account:/ }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
@@ -69,6 +80,42 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console s
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByText(/No organization signs in with 'nowhere\.onmicrosoft\.com' here/).waitFor();
     expect(page.url()).toBe(`${server.url}/`);
+    expect(await seriousViolations(page)).toEqual([]);
+    if (engine === 'sqlite') {
+      // Before sign-in the theme follows the system's preference.
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-light.png') });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.reload();
+      await page.getByLabel('Sign-in name').waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-dark.png') });
+      expect(await seriousViolations(page)).toEqual([]);
+    }
+  });
+
+  it('renews an expired access token with the refresh token (rotated) without asking the user again', async () => {
+    const admin = await createTenantUser(server.env, { domain: `renew-${engine}.onmicrosoft.com` });
+    browser = await launchBrowser();
+    const page = await newPage(browser);
+    await signIn(page, server.url, admin);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    const before = await page.evaluate<{ refreshToken: string; token: string }>(`(() => {
+      const s = JSON.parse(sessionStorage.getItem('tarmac.session'));
+      const seen = { refreshToken: s.refreshToken, token: s.tokens.graph.token };
+      s.tokens.graph.expiresAt = 0;
+      sessionStorage.setItem('tarmac.session', JSON.stringify(s));
+      return seen;
+    })()`);
+    const renewed = page.waitForResponse((r) => r.url().endsWith('/oauth2/v2.0/token') && r.request().method() === 'POST');
+    await page.reload();
+    expect((await renewed).status()).toBe(200);
+    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await expect.poll(() => page.locator('header').innerText()).toMatch(new RegExp(`renew[- ]${engine}`, 'i'));
+    const after = await page.evaluate<{ refreshToken: string; token: string }>(
+      "(() => { const s = JSON.parse(sessionStorage.getItem('tarmac.session')); return { refreshToken: s.refreshToken, token: s.tokens.graph.token }; })()",
+    );
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(after.token).not.toBe(before.token);
   });
 
   it('shows the session-expired page when the refresh token is refused, and signs in again', async () => {

@@ -61,7 +61,9 @@ export function SignIn({ reason, lastUser, error }: { reason?: 'signedOut' | 'ex
             {busy ? 'Redirecting…' : 'Next'}
           </Button>
         </form>
-        <Text size={200}>Tarmac — Windows Autopilot device registration. Accounts are created with `tarmac user create`.</Text>
+        <Text size={200}>
+          Tarmac — Windows Autopilot device registration. Accounts are created with <code>tarmac user create</code>.
+        </Text>
       </Card>
     </main>
   );

@@ -144,7 +144,7 @@ export function GroupRuleEditor({ rule, onChange }: { rule: string; onChange: (r
               ? `Evaluated in your browser against ${devices.data.more ? `the first ${PREVIEW_LIMIT.toLocaleString()}` : `all ${devices.data.devices.length}`} Entra devices${devices.data.more ? ' (there are more: the saved group covers all of them)' : ''}.`
               : 'Reading the Entra devices…'}
           </Text>
-          <Button size="small" icon={<ArrowClockwiseRegular />} disabled={devices.isFetching} onClick={() => void devices.refetch()}>
+          <Button size="small" icon={<ArrowClockwiseRegular />} onClick={() => void devices.refetch()}>
             Refresh devices
           </Button>
         </div>

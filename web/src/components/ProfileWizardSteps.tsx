@@ -9,14 +9,13 @@ import {
   Option,
   Radio,
   RadioGroup,
-  Tag,
-  TagGroup,
+  Checkbox,
   Text,
   Textarea,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { GraphGroup } from '../lib/groups-rules';
 import {
   JOIN_TYPE_LABEL,
@@ -43,6 +42,9 @@ const useStyles = makeStyles({
   },
   review: { display: 'grid', gridTemplateColumns: 'minmax(200px, max-content) 1fr', gap: `${tokens.spacingVerticalS} ${tokens.spacingHorizontalXL}`, margin: 0 },
   term: { color: tokens.colorNeutralForeground2 },
+  fieldset: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: tokens.spacingHorizontalM, margin: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  legend: { fontWeight: tokens.fontWeightSemibold, padding: `0 ${tokens.spacingHorizontalXS}` },
+  checks: { display: 'flex', flexDirection: 'column', maxHeight: '240px', overflowY: 'auto' },
   detail: { margin: 0 },
   section: { fontSize: tokens.fontSizeBase400, fontWeight: tokens.fontWeightSemibold, margin: `0 0 ${tokens.spacingVerticalS}` },
 });
@@ -216,34 +218,7 @@ export function AssignmentsStep({ value, onChange, groups }: { value: Assignment
   const styles = useStyles();
   const nameOf = (id: string) => groups.find((g) => g.id === id)?.displayName ?? id;
   const picker = (label: string, selected: string[], others: string[], set: (ids: string[]) => void, hint?: string) => (
-    <>
-      <Field label={label} hint={hint}>
-        <Dropdown
-          multiselect
-          placeholder="Add groups"
-          value={selected.map(nameOf).join(', ')}
-          selectedOptions={selected}
-          onOptionSelect={(_, d) => set(d.selectedOptions)}
-        >
-          {groups
-            .filter((g) => !others.includes(g.id))
-            .map((g) => (
-              <Option key={g.id} value={g.id}>
-                {g.displayName}
-              </Option>
-            ))}
-        </Dropdown>
-      </Field>
-      {selected.length > 0 && (
-        <TagGroup aria-label={label} onDismiss={(_, d) => set(selected.filter((id) => id !== d.value))}>
-          {selected.map((id) => (
-            <Tag key={id} value={id} dismissible dismissIcon={{ 'aria-label': `Remove ${nameOf(id)}` }}>
-              {nameOf(id)}
-            </Tag>
-          ))}
-        </TagGroup>
-      )}
-    </>
+    <GroupPicker label={label} hint={hint} groups={groups.filter((g) => !others.includes(g.id))} selected={selected} onChange={set} nameOf={nameOf} />
   );
   return (
     <div className={styles.form}>
@@ -319,5 +294,35 @@ export function ReviewStep({ form, assignments, groups }: { form: ProfileForm; a
       {section('Out-of-box experience (OOBE)', oobe)}
       {section('Assignments', assign)}
     </div>
+  );
+}
+
+/** Groups to include or exclude: a filter box and a checkbox per group (Intune's "Select groups" pane, inline). */
+function GroupPicker(props: { label: string; hint?: string; groups: GraphGroup[]; selected: string[]; onChange: (ids: string[]) => void; nameOf: (id: string) => string }) {
+  const styles = useStyles();
+  const [filter, setFilter] = useState('');
+  const shown = props.groups.filter((g) => g.displayName.toLowerCase().includes(filter.trim().toLowerCase()));
+  return (
+    <fieldset className={styles.fieldset}>
+      <legend className={styles.legend}>{props.label}</legend>
+      {props.hint && <Text size={200}>{props.hint}</Text>}
+      {props.groups.length > 8 && (
+        <Field label={`Search ${props.label.toLowerCase()}`} size="small">
+          <Input size="small" value={filter} onChange={(_, d) => setFilter(d.value)} />
+        </Field>
+      )}
+      <div className={styles.checks}>
+        {shown.map((g) => (
+          <Checkbox
+            key={g.id}
+            label={g.displayName}
+            checked={props.selected.includes(g.id)}
+            onChange={(_, d) => props.onChange(d.checked === true ? [...props.selected, g.id] : props.selected.filter((id) => id !== g.id))}
+          />
+        ))}
+        {shown.length === 0 && <Text size={200}>No group matches.</Text>}
+      </div>
+      {props.selected.length > 0 && <Text size={200}>Selected: {props.selected.map(props.nameOf).join(', ')}</Text>}
+    </fieldset>
   );
 }

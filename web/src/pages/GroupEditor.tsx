@@ -3,13 +3,6 @@
 // live preview. A saved group shows its real members as Graph lists them.
 import {
   Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
   Dropdown,
   Field,
   Input,
@@ -17,16 +10,16 @@ import {
   Spinner,
   Text,
   Textarea,
-  Toolbar,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
-import { ArrowClockwiseRegular, DeleteRegular } from '@fluentui/react-icons';
+import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { graph, graphAll } from '../api/client';
 import { ErrorMessage } from '../components/ErrorBoundary';
+import { DeleteWithConfirmation } from '../components/ProfileGroupDelete';
 import { DeviceTable, GroupRuleEditor } from '../components/GroupRuleEditor';
 import { DYNAMIC, checkRule, isDynamic, mailNicknameOf, type GraphDevice, type GraphGroup } from '../lib/groups-rules';
 
@@ -35,7 +28,7 @@ const useStyles = makeStyles({
   heading: { fontSize: tokens.fontSizeBase500, fontWeight: tokens.fontWeightSemibold, margin: `${tokens.spacingVerticalL} 0 0` },
   footer: { display: 'flex', gap: tokens.spacingHorizontalS, paddingTop: tokens.spacingVerticalM, borderTop: `1px solid ${tokens.colorNeutralStroke2}` },
   row: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
-  toolbar: { marginBottom: tokens.spacingVerticalM },
+  toolbar: { display: 'flex', marginBottom: tokens.spacingVerticalM, gap: tokens.spacingHorizontalS },
 });
 
 export default function GroupEditor({ params }: { params: Record<string, string | undefined> }) {
@@ -105,29 +98,9 @@ function Editor({ saved }: { saved: GraphGroup | null }) {
   return (
     <>
       {saved && (
-        <Toolbar aria-label="Group actions" className={styles.toolbar}>
-          <Dialog>
-            <DialogTrigger disableButtonEnhancement>
-              <Button icon={<DeleteRegular />}>Delete</Button>
-            </DialogTrigger>
-            <DialogSurface>
-              <DialogBody>
-                <DialogTitle>Delete {saved.displayName}?</DialogTitle>
-                <DialogContent>Its devices leave the group, and profiles assigned to it no longer reach them.</DialogContent>
-                <DialogActions>
-                  <DialogTrigger disableButtonEnhancement>
-                    <Button appearance="primary" onClick={() => remove.mutate()}>
-                      Delete
-                    </Button>
-                  </DialogTrigger>
-                  <DialogTrigger disableButtonEnhancement>
-                    <Button>Cancel</Button>
-                  </DialogTrigger>
-                </DialogActions>
-              </DialogBody>
-            </DialogSurface>
-          </Dialog>
-        </Toolbar>
+        <div role="group" aria-label="Group actions" className={styles.toolbar}>
+          <DeleteWithConfirmation name={saved.displayName} consequence="Its devices leave the group, and profiles assigned to it no longer reach them." busy={remove.isPending} onDelete={() => remove.mutate()} />
+        </div>
       )}
       {remove.error && <ErrorMessage error={remove.error} title="The group was not deleted" />}
       <div className={styles.form}>
@@ -193,7 +166,7 @@ function Members({ groupId }: { groupId: string }) {
         <Text role="status" data-testid="member-count">
           {members.data ? (members.data.length === 1 ? '1 member' : `${members.data.length} members`) : ''}
         </Text>
-        <Button size="small" icon={<ArrowClockwiseRegular />} disabled={members.isFetching} onClick={() => void members.refetch()}>
+        <Button size="small" icon={<ArrowClockwiseRegular />} onClick={() => void members.refetch()}>
           Refresh members
         </Button>
       </div>

@@ -1,6 +1,6 @@
 // Groups | All groups: Name, Membership type (Assigned / Dynamic), Dynamic rule and Members (Graph's members/$count),
 // with New group. A name opens the group.
-import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Toolbar, makeStyles, tokens } from '@fluentui/react-components';
+import { Button, Spinner, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, makeStyles, tokens } from '@fluentui/react-components';
 import { AddRegular, ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation } from 'wouter';
@@ -9,7 +9,7 @@ import { ErrorMessage } from '../components/ErrorBoundary';
 import { isDynamic, type GraphGroup } from '../lib/groups-rules';
 
 const useStyles = makeStyles({
-  toolbar: { marginBottom: tokens.spacingVerticalM, gap: tokens.spacingHorizontalS },
+  toolbar: { display: 'flex', flexWrap: 'wrap', marginBottom: tokens.spacingVerticalM, gap: tokens.spacingHorizontalS },
   link: { color: tokens.colorBrandForegroundLink },
   rule: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200, wordBreak: 'break-all' },
   empty: { display: 'block', padding: tokens.spacingVerticalL },
@@ -37,14 +37,14 @@ export default function Groups(_props: { params: Record<string, string | undefin
   const rows = useQuery({ queryKey: ['groups', 'list'], queryFn: loadGroups });
   return (
     <>
-      <Toolbar aria-label="Group actions" className={styles.toolbar}>
+      <div role="group" aria-label="Group actions" className={styles.toolbar}>
         <Button appearance="primary" icon={<AddRegular />} onClick={() => navigate('/groups/new')}>
           New group
         </Button>
-        <Button icon={<ArrowClockwiseRegular />} onClick={() => void rows.refetch()} disabled={rows.isFetching}>
+        <Button icon={<ArrowClockwiseRegular />} onClick={() => void rows.refetch()}>
           Refresh
         </Button>
-      </Toolbar>
+      </div>
       {rows.isLoading && <Spinner label="Loading groups…" />}
       {rows.error && <ErrorMessage error={rows.error} title="Could not load the groups" />}
       {rows.data && rows.data.length > 0 && (

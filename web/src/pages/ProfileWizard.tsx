@@ -4,27 +4,19 @@
 // server while the profile is assigned; its message is shown as it is.
 import {
   Button,
-  Dialog,
-  DialogActions,
-  DialogBody,
-  DialogContent,
-  DialogSurface,
-  DialogTitle,
-  DialogTrigger,
   MessageBar,
   MessageBarBody,
   Spinner,
-  Toolbar,
   makeStyles,
   mergeClasses,
   tokens,
 } from '@fluentui/react-components';
-import { DeleteRegular } from '@fluentui/react-icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
 import { graph, graphAll } from '../api/client';
 import { ErrorMessage } from '../components/ErrorBoundary';
+import { DeleteWithConfirmation } from '../components/ProfileGroupDelete';
 import { AssignmentsStep, BasicsStep, OobeStep, ReviewStep } from '../components/ProfileWizardSteps';
 import type { GraphGroup } from '../lib/groups-rules';
 import {
@@ -69,7 +61,7 @@ const useStyles = makeStyles({
     fontSize: tokens.fontSizeBase200,
   },
   footer: { display: 'flex', gap: tokens.spacingHorizontalS, marginTop: tokens.spacingVerticalXXL, paddingTop: tokens.spacingVerticalM, borderTop: `1px solid ${tokens.colorNeutralStroke2}` },
-  toolbar: { marginBottom: tokens.spacingVerticalM },
+  toolbar: { display: 'flex', marginBottom: tokens.spacingVerticalM, gap: tokens.spacingHorizontalS },
   message: { marginBottom: tokens.spacingVerticalM },
 });
 
@@ -162,29 +154,9 @@ function Wizard({ saved }: { saved: Saved | null }) {
   return (
     <>
       {editing && (
-        <Toolbar aria-label="Profile actions" className={styles.toolbar}>
-          <Dialog>
-            <DialogTrigger disableButtonEnhancement>
-              <Button icon={<DeleteRegular />}>Delete</Button>
-            </DialogTrigger>
-            <DialogSurface>
-              <DialogBody>
-                <DialogTitle>Delete {saved.profile.displayName}?</DialogTitle>
-                <DialogContent>The profile is deleted for good. A profile that is assigned to groups cannot be deleted.</DialogContent>
-                <DialogActions>
-                  <DialogTrigger disableButtonEnhancement>
-                    <Button appearance="primary" onClick={() => remove.mutate()}>
-                      Delete
-                    </Button>
-                  </DialogTrigger>
-                  <DialogTrigger disableButtonEnhancement>
-                    <Button>Cancel</Button>
-                  </DialogTrigger>
-                </DialogActions>
-              </DialogBody>
-            </DialogSurface>
-          </Dialog>
-        </Toolbar>
+        <div role="group" aria-label="Profile actions" className={styles.toolbar}>
+          <DeleteWithConfirmation name={saved.profile.displayName} consequence="The profile is deleted for good. A profile that is assigned to groups cannot be deleted." busy={remove.isPending} onDelete={() => remove.mutate()} />
+        </div>
       )}
       {remove.error && (
         <div className={styles.message}>

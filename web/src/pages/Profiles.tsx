@@ -15,7 +15,6 @@ import {
   TableHeaderCell,
   TableRow,
   Text,
-  Toolbar,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
@@ -27,7 +26,7 @@ import { ErrorMessage } from '../components/ErrorBoundary';
 import { JOIN_TYPE_LABEL, MODE_LABEL, PROFILES_PATH, joinTypeOf, modeOf, type GraphAssignment, type GraphProfile } from '../lib/profiles-model';
 
 const useStyles = makeStyles({
-  toolbar: { marginBottom: tokens.spacingVerticalM, gap: tokens.spacingHorizontalS },
+  toolbar: { display: 'flex', flexWrap: 'wrap', marginBottom: tokens.spacingVerticalM, gap: tokens.spacingHorizontalS },
   link: { color: tokens.colorBrandForegroundLink },
   empty: { display: 'block', padding: tokens.spacingVerticalL },
 });
@@ -55,7 +54,7 @@ export default function Profiles(_props: { params: Record<string, string | undef
 
   return (
     <>
-      <Toolbar aria-label="Deployment profile actions" className={styles.toolbar}>
+      <div role="group" aria-label="Deployment profile actions" className={styles.toolbar}>
         <Menu>
           <MenuTrigger disableButtonEnhancement>
             <Button appearance="primary" icon={<AddRegular />} iconPosition="before">
@@ -69,10 +68,10 @@ export default function Profiles(_props: { params: Record<string, string | undef
             </MenuList>
           </MenuPopover>
         </Menu>
-        <Button icon={<ArrowClockwiseRegular />} onClick={() => void rows.refetch()} disabled={rows.isFetching}>
+        <Button icon={<ArrowClockwiseRegular />} onClick={() => void rows.refetch()}>
           Refresh
         </Button>
-      </Toolbar>
+      </div>
       {rows.isLoading && <Spinner label="Loading deployment profiles…" />}
       {rows.error && <ErrorMessage error={rows.error} title="Could not load the deployment profiles" />}
       {rows.data && (

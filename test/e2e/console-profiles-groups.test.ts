@@ -171,6 +171,7 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console p
     await template.fill('SLS-%SERIAL%');
     await expect.poll(() => page.getByTestId('name-example').innerText()).toBe('SLS-5CG1234XYZ');
     expect(await seriousViolations(page)).toEqual([]);
+    await page.getByTestId('name-example').scrollIntoViewIfNeeded();
     if (engine === 'sqlite') await screenshotBothThemes(page, 'profile-wizard-oobe');
     await page.getByRole('button', { name: 'Next' }).click();
 
@@ -223,6 +224,18 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console p
     await page.getByRole('group', { name: 'Profile actions' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('alertdialog', { name: 'Delete Sales user-driven?' }).getByRole('button', { name: 'Delete' }).click();
     await page.getByText('Cannot delete Sales user-driven. The profile is assigned to groups. You must unassign all groups from this profile before you can delete it.').waitFor();
+
+    // Editing: a new description saved through the same steps; the assignment stays.
+    await page.getByRole('button', { name: /Basics/ }).click();
+    await page.getByRole('textbox', { name: 'Description' }).fill('For the Sales team (laptops)');
+    await page.getByRole('button', { name: /Review \+ save/ }).click();
+    await page.getByRole('region', { name: 'Review + save' }).getByText('For the Sales team (laptops)').waitFor();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.waitForURL(`${server.url}/profiles`);
+    const edited = await api('GET', `${PROFILES}/${profile.id}`);
+    expect(edited.body.description).toBe('For the Sales team (laptops)');
+    expect(edited.body.deviceNameTemplate).toBe('SLS-%SERIAL%');
+    expect((await api('GET', `${PROFILES}/${profile.id}/assignments`)).body.value).toHaveLength(1);
     expect(page.uncaught).toEqual([]);
   });
 });

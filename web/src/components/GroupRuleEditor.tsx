@@ -89,7 +89,7 @@ export function GroupRuleEditor({ rule, onChange }: { rule: string; onChange: (r
       >
         <Textarea
           ref={textarea}
-          className={styles.rule}
+          textarea={{ className: styles.rule }}
           value={rule}
           rows={4}
           resize="vertical"

@@ -163,7 +163,7 @@ export function OverviewBars({ title, slices, unit = 'Devices', limit = 8 }: { t
             height={Math.max(160, top.length * 36 + 60)}
             width={420}
             hideLegend
-            yAxisTickCount={Math.min(5, Math.max(...top.map((s) => s.count)))}
+            xAxisTickCount={Math.min(5, Math.max(...top.map((s) => s.count)))}
             showYAxisLables
           />
         </div>

@@ -93,7 +93,13 @@ export async function hardwareSample(): Promise<HardwareSample> {
     return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([label, count]) => ({ key: label, label, count }));
   };
   const name = (s: string | null | undefined) => (s && s.trim() !== '' ? s.trim() : 'Not reported');
-  return { sampled: rows.length, manufacturers: tally((r) => name(r.manufacturer)), models: tally((r) => `${name(r.manufacturer)} ${name(r.model)}`) };
+  // A model names its maker once: "HP EliteBook 840" rather than "HP HP EliteBook 840".
+  const model = (r: (typeof rows)[number]) => {
+    const maker = name(r.manufacturer);
+    const m = name(r.model);
+    return m.toLowerCase().startsWith(maker.toLowerCase()) ? m : `${maker} ${m}`;
+  };
+  return { sampled: rows.length, manufacturers: tally((r) => name(r.manufacturer)), models: tally(model) };
 }
 
 export interface DayCount {

@@ -55,7 +55,7 @@ export default function Partners(_props: { params: Record<string, string | undef
           A partner (CSP) or an OEM sends an invitation link, or its tenant id as a code. Accepting lets it register Windows Autopilot devices for your
           organization; devices it registers stay registered if you revoke it later.
         </Text>
-        <AcceptForm onAccepted={(r) => setNotice(`You accepted ${r.partnerDisplayName} (${r.partnerDomain}) as ${kindText(r.kind).toLowerCase()}.`)} />
+        <AcceptForm onAccepted={(r) => setNotice(`You accepted ${r.partnerDisplayName} (${r.partnerDomain}) as ${r.kind === 'oem' ? 'an OEM' : 'a reseller (CSP)'}.`)} />
         {notice && (
           <MessageBar intent="success">
             <MessageBarBody>{notice}</MessageBarBody>

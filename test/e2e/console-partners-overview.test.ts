@@ -198,6 +198,12 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console p
     const status = await until('batch', () => pc('GET', `/v1${location}`), (r) => r.body.status === 'finished');
     expect((status.body.devicesStatus as Json[]).map((d) => d.status)).toEqual(['finished', 'finished', 'finished_with_errors']);
     const trackingId = location.split('/').pop() ?? '';
+    // A hundred more, so that the batch's devices take two pages (100 a page, the next by MS-ContinuationToken).
+    const more = Array.from({ length: 100 }, (_v, n) => ({ serialNumber: `PCO-MORE-${n}-${engine}`, oemManufacturerName: 'Contoso Devices', modelName: 'Surface-like 9' }));
+    const added = await pc('POST', `${base}/deviceBatches/${encodeURIComponent('Wave 1')}/devices`, more);
+    expect(added.status, JSON.stringify(added.body)).toBe(202);
+    const addedStatus = await until('second upload', () => pc('GET', `/v1${added.headers.get('location') ?? ''}`), (r) => r.body.status === 'finished');
+    expect((addedStatus.body.devicesStatus as Json[]).every((d) => d.status === 'finished')).toBe(true);
 
     // 4. The partner's user, in a fresh browser: Customers (with the invitation link), the batches, the batch.
     const partnerBrowser = await launchBrowser();
@@ -207,12 +213,16 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console p
     await pp.getByRole('heading', { name: 'Overview' }).waitFor();
     await pp.getByLabel('Customers: 1').waitFor();
     await pp.getByLabel('Device batches: 1').waitFor();
-    await pp.getByLabel('Devices registered in batches: 2').waitFor();
+    await pp.getByLabel('Devices registered in batches: 102').waitFor();
     expect(await pp.getByRole('link', { name: 'Partner relationships' }).count()).toBe(0);
     await pp.getByRole('navigation', { name: 'Navigation' }).getByRole('link', { name: 'Customers' }).click();
     await pp.getByRole('heading', { name: 'Customers', exact: true }).waitFor();
     // Partner Center's link is on the server's own address (the CLI's on its configured base URL), the same query.
     await pp.getByLabel('Invitation link').waitFor();
+    await partnerBrowser.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: url });
+    await pp.getByRole('button', { name: 'Copy link' }).click();
+    await pp.getByText('Copied to the clipboard.').waitFor();
+    expect(await pp.evaluate<string>('navigator.clipboard.readText()')).toBe(await pp.getByLabel('Invitation link').inputValue());
     await expect.poll(() => pp.getByLabel('Invitation link').inputValue()).toBe(`${url}/partner-invitation${new URL(invite.url as string).search}`);
     const customerName = (await customerGraph('GET', '/v1.0/organization')).body.value[0].displayName as string;
     await row(pp, customerName, customerDomain, 'Reseller').waitFor();
@@ -222,15 +232,20 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console p
     await pp.getByRole('link', { name: customerName }).click();
     await pp.getByRole('heading', { name: 'Device batches' }).first().waitFor();
     await row(pp, 'Wave 1', partnerDomain).waitFor();
-    expect(await row(pp, 'Wave 1').locator('td').nth(1).innerText()).toBe('2');
+    expect(await row(pp, 'Wave 1').locator('td').nth(1).innerText()).toBe('102');
     expect(await axeWhenSettled(pp)).toEqual([]);
 
     await pp.getByRole('link', { name: 'Wave 1' }).click();
     await pp.getByRole('heading', { name: 'Device batch' }).waitFor();
     const devices = pp.getByRole('table', { name: 'Devices of the batch' });
     await devices.waitFor();
-    for (const t of tuples) await row(pp, t.serialNumber, 'Contoso Devices', 'Surface-like 9', 'Registered').waitFor();
-    expect(await devices.locator('tbody tr').count()).toBe(2);
+    await pp.getByText('100 of 102 devices shown.').waitFor();
+    expect(await devices.locator('tbody tr').count()).toBe(100);
+    await pp.getByRole('button', { name: 'Load 100 more' }).click();
+    await pp.getByText('102 of 102 devices shown.').waitFor();
+    expect(await pp.getByRole('button', { name: 'Load 100 more' }).count()).toBe(0);
+    for (const t of [...tuples, ...more.slice(0, 3)]) await row(pp, t.serialNumber, 'Contoso Devices', 'Surface-like 9', 'Registered').waitFor();
+    expect(await devices.locator('tbody tr').count()).toBe(102);
     // The upload's per-device status by its tracking id (the Location header as a client logs it).
     await pp.getByLabel('Tracking ID or Location').fill('not-a-tracking-id');
     await pp.getByRole('button', { name: 'Check status' }).click();

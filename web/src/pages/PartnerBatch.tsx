@@ -26,6 +26,8 @@ export default function PartnerBatch({ params }: { params: Record<string, string
     getNextPageParam: (last) => last.next,
   });
   const rows = devices.data?.pages.flatMap((p) => p.devices) ?? [];
+  // Product key IDs are rare (tuple and hash registrations have none): their column only when one is there.
+  const withKeys = rows.some((d) => d.productKey);
 
   return (
     <>
@@ -63,10 +65,11 @@ export default function PartnerBatch({ params }: { params: Record<string, string
                 <TableHeaderCell>Serial number</TableHeaderCell>
                 <TableHeaderCell>Manufacturer</TableHeaderCell>
                 <TableHeaderCell>Model</TableHeaderCell>
-                <TableHeaderCell>Product key ID</TableHeaderCell>
+                {withKeys && <TableHeaderCell>Product key ID</TableHeaderCell>}
                 <TableHeaderCell>Status</TableHeaderCell>
                 <TableHeaderCell>Profile</TableHeaderCell>
                 <TableHeaderCell>Uploaded</TableHeaderCell>
+                <TableHeaderCell>Uploaded by</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>
@@ -75,16 +78,15 @@ export default function PartnerBatch({ params }: { params: Record<string, string
                   <TableCell>{d.serialNumber ?? ''}</TableCell>
                   <TableCell>{d.oemManufacturerName ?? ''}</TableCell>
                   <TableCell>{d.modelName ?? ''}</TableCell>
-                  <TableCell>{d.productKey ?? ''}</TableCell>
+                  {withKeys && <TableCell>{d.productKey ?? ''}</TableCell>}
                   <TableCell>
                     <Badge appearance="tint" color="success">
                       Registered
                     </Badge>
                   </TableCell>
                   <TableCell>{policyName(d.policies.find((p) => p.key === 'o_o_b_e')?.value)}</TableCell>
-                  <TableCell>
-                    {formatDate(d.uploadedDate)} by {d.uploadedBy}
-                  </TableCell>
+                  <TableCell>{formatDate(d.uploadedDate)}</TableCell>
+                  <TableCell>{d.uploadedBy}</TableCell>
                 </TableRow>
               ))}
             </TableBody>

@@ -68,6 +68,7 @@ const useStyles = makeStyles({
   },
   main: { overflow: 'auto', padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXXL}`, minWidth: 0 },
   title: { display: 'block', marginBottom: tokens.spacingVerticalL },
+  visuallyHidden: { position: 'absolute', width: '1px', height: '1px', overflow: 'hidden', clipPath: 'inset(50%)', whiteSpace: 'nowrap' },
 });
 
 export function Shell({ account }: { account: Account }) {
@@ -102,7 +103,10 @@ export function Shell({ account }: { account: Account }) {
         </Tooltip>
         <Menu>
           <MenuTrigger disableButtonEnhancement>
-            <Button appearance="transparent" className={styles.onBrand} aria-label={`Account: ${account.name}`}>
+            {/* Named by its content, "Account: " and the avatar's name: an aria-label would hide the visible initials
+                from the name (axe label-content-name-mismatch). */}
+            <Button appearance="transparent" className={styles.onBrand}>
+              <span className={styles.visuallyHidden}>Account: </span>
               <Avatar name={account.name} size={28} color="colorful" />
             </Button>
           </MenuTrigger>

@@ -1,0 +1,109 @@
+// The tenant's imports: Graph's imported identities grouped by importId, with how many are complete, failed and
+// still processing, and when (read from the console's time-ordered import ids; other tools' imports have no time).
+import {
+  Button,
+  makeStyles,
+  Spinner,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  tokens,
+} from '@fluentui/react-components';
+import { ArrowClockwiseRegular } from '@fluentui/react-icons';
+import { useQuery } from '@tanstack/react-query';
+import { graphAll } from '../api/client';
+import { ErrorMessage } from './ErrorBoundary';
+import { errorCodeLabel } from '../lib/import-explanations';
+import { IMPORTS, importTime, statusOf, type ImportedIdentity } from '../lib/import-run';
+
+const useStyles = makeStyles({
+  root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
+  bar: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+});
+
+export interface ImportSummary {
+  importId: string;
+  time: Date | null;
+  total: number;
+  complete: number;
+  error: number;
+  pending: number;
+  /** Error codes seen, "806 - ZtdDeviceAlreadyAssigned" × n. */
+  errors: Map<string, number>;
+}
+
+export function summarizeImports(identities: readonly ImportedIdentity[]): ImportSummary[] {
+  const groups = new Map<string, ImportSummary>();
+  for (const i of identities) {
+    const importId = i.importId ?? '';
+    let g = groups.get(importId);
+    if (!g) {
+      g = { importId, time: importTime(importId), total: 0, complete: 0, error: 0, pending: 0, errors: new Map() };
+      groups.set(importId, g);
+    }
+    g.total++;
+    const status = statusOf(i);
+    g[status]++;
+    if (status === 'error') {
+      const label = errorCodeLabel(i.state?.deviceErrorCode, i.state?.deviceErrorName) || 'error';
+      g.errors.set(label, (g.errors.get(label) ?? 0) + 1);
+    }
+  }
+  // Newest first; imports without a time after those with one.
+  return [...groups.values()].sort((a, b) => (b.time?.getTime() ?? -1) - (a.time?.getTime() ?? -1));
+}
+
+export function ImportHistory() {
+  const styles = useStyles();
+  const query = useQuery({
+    queryKey: ['imports', 'history'],
+    queryFn: async () => summarizeImports(await graphAll<ImportedIdentity>(`${IMPORTS}?$top=1000`, 100_000)),
+  });
+  return (
+    <section className={styles.root} aria-label="Import history">
+      <div className={styles.bar}>
+        <Button icon={<ArrowClockwiseRegular />} onClick={() => void query.refetch()} disabled={query.isFetching}>
+          Refresh
+        </Button>
+        {query.isFetching && <Spinner size="tiny" label="Loading imports" />}
+      </div>
+      {query.error && <ErrorMessage error={query.error} title="Could not list the imports" />}
+      {query.data && query.data.length === 0 && <Text>No imports yet. Imported devices’ records stay here until they are deleted.</Text>}
+      {query.data && query.data.length > 0 && (
+        <Table size="small" aria-label="Imports">
+          <TableHeader>
+            <TableRow>
+              <TableHeaderCell>Imported</TableHeaderCell>
+              <TableHeaderCell>Import ID</TableHeaderCell>
+              <TableHeaderCell>Devices</TableHeaderCell>
+              <TableHeaderCell>Complete</TableHeaderCell>
+              <TableHeaderCell>Failed</TableHeaderCell>
+              <TableHeaderCell>Processing</TableHeaderCell>
+              <TableHeaderCell>Errors</TableHeaderCell>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {query.data.map((g) => (
+              <TableRow key={g.importId}>
+                <TableCell>{g.time ? g.time.toLocaleString() : '—'}</TableCell>
+                <TableCell className={styles.mono}>{g.importId || '(none)'}</TableCell>
+                <TableCell>{g.total}</TableCell>
+                <TableCell>{g.complete}</TableCell>
+                <TableCell>{g.error}</TableCell>
+                <TableCell>{g.pending}</TableCell>
+                <TableCell>
+                  {[...g.errors].map(([label, n]) => (n > 1 ? `${label} × ${n}` : label)).join(', ')}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </section>
+  );
+}

@@ -82,7 +82,7 @@ export function ImportPreview({ file, onRemove, disabled }: { file: CheckedFile;
       </MessageBar>
 
       {r.diagnostics.length > 0 && (
-        <div className={styles.scroll}>
+        <div className={styles.scroll} tabIndex={0} role="region" aria-label={`Problems in ${file.name} (scrollable)`}>
           <Table size="small" aria-label={`Problems in ${file.name}`}>
             <TableHeader>
               <TableRow>
@@ -115,7 +115,7 @@ export function ImportPreview({ file, onRemove, disabled }: { file: CheckedFile;
       )}
 
       {file.devices.length > 0 && (
-        <div className={styles.scroll}>
+        <div className={styles.scroll} tabIndex={0} role="region" aria-label={`Devices to import from ${file.name} (scrollable)`}>
           <Table size="small" aria-label={`Devices to import from ${file.name}`}>
             <TableHeader>
               <TableRow>

@@ -83,7 +83,7 @@ export function ImportResults({ progress, running }: { progress: ImportProgress;
           </MessageBarBody>
         </MessageBar>
       )}
-      <div className={styles.scroll}>
+      <div className={styles.scroll} tabIndex={0} role="region" aria-label="Result of each CSV line (scrollable)">
         <Table size="small" aria-label="Result of each CSV line">
           <TableHeader>
             <TableRow>

@@ -112,7 +112,10 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console i
       ]);
       await page.getByText('Not importable as is: 4 rows, 2 devices, 2 errors').waitFor();
       expect(await seriousViolations(page)).toEqual([]);
-      if (engine === 'sqlite') await screenshotBothThemes(page, 'import-preview');
+      if (engine === 'sqlite') {
+        await page.getByRole('region', { name: 'Problems in damaged.csv (scrollable)' }).scrollIntoViewIfNeeded();
+        await screenshotBothThemes(page, 'import-preview');
+      }
 
       // Download fixed CSV: byte for byte what `tarmac csv fix` writes.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download fixed CSV' }).click()]);
@@ -123,6 +126,19 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console i
       expect(readFileSync(await download.path())).toEqual(readFileSync(fixedByCli));
       await page.getByText('Line 3 left out: InvalidZtdHardwareHash').waitFor();
       await page.getByText('Line 5 left out: ZtdDeviceDuplicated').waitFor();
+
+      // A pasted hash is checked the same way, as a one-row file (its device on line 2).
+      await page.getByRole('button', { name: 'Remove damaged.csv' }).click();
+      await page.getByLabel('Hardware hash', { exact: true }).fill(damagedHash(c.hash));
+      await page.getByLabel('Serial number (optional)').fill(c.serial);
+      await page.getByRole('button', { name: 'Check hash' }).click();
+      await page.getByRole('table', { name: 'Problems in Pasted hash' }).waitFor();
+      const pasted = await tableRows(page, 'Problems in Pasted hash');
+      expect(pasted.map((r) => [r[0], r[3]])).toEqual([['2', '802 - InvalidZtdHardwareHash']]);
+      await page.getByLabel('Hardware hash', { exact: true }).fill(c.hash);
+      await page.getByRole('button', { name: 'Check hash' }).click();
+      await page.getByRole('table', { name: 'Devices to import from Pasted hash' }).waitFor();
+      expect(await tableRows(page, 'Devices to import from Pasted hash')).toEqual([['2', c.serial, '', c.manufacturer, c.model]]);
 
       // Nothing was sent.
       expect(posts).toEqual([]);
@@ -155,7 +171,6 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console i
       expect(results.map((r) => r[1])).toEqual(real.serials.map((_, i) => String(i + 2)));
       expect(posts).toHaveLength(1);
       expect(await seriousViolations(page)).toEqual([]);
-      if (engine === 'sqlite') await screenshotBothThemes(page, 'import-results');
 
       // Again: the device is already registered in this tenant.
       await page.getByRole('button', { name: 'Import', exact: true }).click();
@@ -169,6 +184,10 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console i
       }
       expect(posts).toHaveLength(2);
       expect(await seriousViolations(page)).toEqual([]);
+      if (engine === 'sqlite') {
+        await page.getByRole('region', { name: 'Import results' }).scrollIntoViewIfNeeded();
+        await screenshotBothThemes(page, 'import-results');
+      }
 
       // History: both imports, newest first, with their counts.
       await page.getByRole('tab', { name: 'History' }).click();

@@ -23,6 +23,8 @@ import { IMPORTS, importTime, statusOf, type ImportedIdentity } from '../lib/imp
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   bar: { display: 'flex', gap: tokens.spacingHorizontalS, alignItems: 'center' },
+  cell: { overflowWrap: 'anywhere' },
+  count: { width: '96px' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
 });
 
@@ -67,7 +69,7 @@ export function ImportHistory() {
   return (
     <section className={styles.root} aria-label="Import history">
       <div className={styles.bar}>
-        <Button icon={<ArrowClockwiseRegular />} onClick={() => void query.refetch()} disabled={query.isFetching}>
+        <Button icon={<ArrowClockwiseRegular />} onClick={() => void query.refetch()}>
           Refresh
         </Button>
         {query.isFetching && <Spinner size="tiny" label="Loading imports" />}
@@ -80,10 +82,10 @@ export function ImportHistory() {
             <TableRow>
               <TableHeaderCell>Imported</TableHeaderCell>
               <TableHeaderCell>Import ID</TableHeaderCell>
-              <TableHeaderCell>Devices</TableHeaderCell>
-              <TableHeaderCell>Complete</TableHeaderCell>
-              <TableHeaderCell>Failed</TableHeaderCell>
-              <TableHeaderCell>Processing</TableHeaderCell>
+              <TableHeaderCell className={styles.count}>Devices</TableHeaderCell>
+              <TableHeaderCell className={styles.count}>Complete</TableHeaderCell>
+              <TableHeaderCell className={styles.count}>Failed</TableHeaderCell>
+              <TableHeaderCell className={styles.count}>Processing</TableHeaderCell>
               <TableHeaderCell>Errors</TableHeaderCell>
             </TableRow>
           </TableHeader>
@@ -96,7 +98,7 @@ export function ImportHistory() {
                 <TableCell>{g.complete}</TableCell>
                 <TableCell>{g.error}</TableCell>
                 <TableCell>{g.pending}</TableCell>
-                <TableCell>
+                <TableCell className={styles.cell}>
                   {[...g.errors].map(([label, n]) => (n > 1 ? `${label} × ${n}` : label)).join(', ')}
                 </TableCell>
               </TableRow>

@@ -28,6 +28,10 @@ const useStyles = makeStyles({
   actions: { display: 'flex', gap: tokens.spacingHorizontalS, flexWrap: 'wrap' },
   scroll: { overflowX: 'auto', maxHeight: '420px', overflowY: 'auto' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  narrow: { width: '64px' },
+  medium: { width: '120px' },
+  wide: { width: '220px' },
+  cell: { overflowWrap: 'anywhere' },
   list: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
 
@@ -86,10 +90,10 @@ export function ImportPreview({ file, onRemove, disabled }: { file: CheckedFile;
           <Table size="small" aria-label={`Problems in ${file.name}`}>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>Line</TableHeaderCell>
-                <TableHeaderCell>Column</TableHeaderCell>
-                <TableHeaderCell>Severity</TableHeaderCell>
-                <TableHeaderCell>Code</TableHeaderCell>
+                <TableHeaderCell className={styles.narrow}>Line</TableHeaderCell>
+                <TableHeaderCell className={styles.medium}>Column</TableHeaderCell>
+                <TableHeaderCell className={styles.medium}>Severity</TableHeaderCell>
+                <TableHeaderCell className={styles.wide}>Code</TableHeaderCell>
                 <TableHeaderCell>Message</TableHeaderCell>
                 <TableHeaderCell>Hint</TableHeaderCell>
               </TableRow>
@@ -104,7 +108,7 @@ export function ImportPreview({ file, onRemove, disabled }: { file: CheckedFile;
                       {d.severity}
                     </Badge>
                   </TableCell>
-                  <TableCell>{d.msCode ? `${d.msCode} - ${d.code}` : d.code}</TableCell>
+                  <TableCell className={styles.cell}>{d.msCode ? `${d.msCode} - ${d.code}` : d.code}</TableCell>
                   <TableCell>{d.message}</TableCell>
                   <TableCell>{d.hint}</TableCell>
                 </TableRow>
@@ -119,7 +123,7 @@ export function ImportPreview({ file, onRemove, disabled }: { file: CheckedFile;
           <Table size="small" aria-label={`Devices to import from ${file.name}`}>
             <TableHeader>
               <TableRow>
-                <TableHeaderCell>Line</TableHeaderCell>
+                <TableHeaderCell className={styles.narrow}>Line</TableHeaderCell>
                 <TableHeaderCell>Serial number</TableHeaderCell>
                 <TableHeaderCell>Group tag</TableHeaderCell>
                 <TableHeaderCell>Manufacturer</TableHeaderCell>

@@ -24,6 +24,11 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   scroll: { overflowX: 'auto', maxHeight: '560px', overflowY: 'auto' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
+  narrow: { width: '64px' },
+  status: { width: '150px' },
+  code: { width: '250px' },
+  wide: { width: '36%' },
+  cell: { overflowWrap: 'anywhere' },
   what: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
 });
 
@@ -88,17 +93,17 @@ export function ImportResults({ progress, running }: { progress: ImportProgress;
           <TableHeader>
             <TableRow>
               <TableHeaderCell>File</TableHeaderCell>
-              <TableHeaderCell>Line</TableHeaderCell>
+              <TableHeaderCell className={styles.narrow}>Line</TableHeaderCell>
               <TableHeaderCell>Serial number</TableHeaderCell>
-              <TableHeaderCell>Status</TableHeaderCell>
-              <TableHeaderCell>Error code</TableHeaderCell>
-              <TableHeaderCell>What it means</TableHeaderCell>
+              <TableHeaderCell className={styles.status}>Status</TableHeaderCell>
+              <TableHeaderCell className={styles.code}>Error code</TableHeaderCell>
+              <TableHeaderCell className={styles.wide}>What it means</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
             {progress.rows.map((r) => (
               <TableRow key={`${r.fileKey}:${r.line}`}>
-                <TableCell>{r.fileName}</TableCell>
+                <TableCell className={styles.cell}>{r.fileName}</TableCell>
                 <TableCell>{r.line}</TableCell>
                 <TableCell className={styles.mono}>{r.serialNumber}</TableCell>
                 <TableCell>
@@ -106,7 +111,7 @@ export function ImportResults({ progress, running }: { progress: ImportProgress;
                     {STATUS[r.status].label}
                   </Badge>
                 </TableCell>
-                <TableCell>{errorCodeLabel(r.deviceErrorCode, r.deviceErrorName)}</TableCell>
+                <TableCell className={styles.cell}>{errorCodeLabel(r.deviceErrorCode, r.deviceErrorName)}</TableCell>
                 <TableCell>
                   <Explanation row={r} />
                 </TableCell>

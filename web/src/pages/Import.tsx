@@ -37,8 +37,9 @@ const useStyles = makeStyles({
   pasteRow: { display: 'grid', gridTemplateColumns: '1fr 1fr', gap: tokens.spacingHorizontalS },
   bar: { display: 'flex', gap: tokens.spacingHorizontalM, alignItems: 'center', flexWrap: 'wrap' },
   tabs: { display: 'flex', gap: tokens.spacingHorizontalXS, borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}` },
-  tab: { borderRadius: 0, borderBottom: `${tokens.strokeWidthThicker} solid transparent` },
-  selected: { borderBottom: `${tokens.strokeWidthThicker} solid ${tokens.colorCompoundBrandStroke}`, fontWeight: tokens.fontWeightSemibold },
+  tab: { borderRadius: 0 },
+  // A box shadow, not a border: the button's hover and focus styles restyle its border.
+  selected: { boxShadow: `inset 0 -3px 0 ${tokens.colorCompoundBrandStroke}`, fontWeight: tokens.fontWeightSemibold },
   rules: { margin: 0, paddingLeft: tokens.spacingHorizontalXL },
 });
 

@@ -1,7 +1,8 @@
 // The console's Import page in Chromium against the real `tarmac serve`, on SQLite and PostgreSQL: a damaged CSV is
 // checked in the browser — the same problems at the same lines as `tarmac csv validate`, nothing sent — and its
-// fixed CSV is the one `tarmac csv fix` writes; a real Get-WindowsAutopilotInfo CSV is imported (every line
-// complete), imported again (806 ZtdDeviceAlreadyAssigned with its explanation), and both imports are in History.
+// fixed CSV is the one `tarmac csv fix` writes; a pasted hash is checked the same way; a real Get-WindowsAutopilotInfo
+// CSV and a synthetic one are imported (every sent line complete, at its file and line), imported again (806
+// ZtdDeviceAlreadyAssigned with its explanation), and the imports are in History.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -148,55 +149,67 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console i
   );
 
   it(
-    'imports a real CSV line by line, shows 806 with its explanation when imported again, and lists both imports in History',
+    'imports a real CSV and a synthetic one line by line, shows 806 with its explanation when imported again, and lists the imports in History',
     { ...needsRealHashes, timeout: TIMEOUT },
     async () => {
       const real = await importableRealCsv();
       const name = path.basename(real.file);
+      const [d1, d2, d3] = [9201, 9202, 9203].map((seed) => fakeDevice(seed));
+      const lab = path.join(tempDir(), 'lab.csv');
+      writeFileSync(lab, lines([H4, `${d1.serial},,${d1.hash},Lab`, `${d2.serial},,${damagedHash(d2.hash)},Lab`, `${d3.serial},,${d3.hash},Lab`]));
+      const sent = real.rows + 2;
       const admin = await createTenantUser(server.env, { domain: `import-real-${engine}.onmicrosoft.com` });
       browser = await launchBrowser();
       const page = await newPage(browser);
       const posts = watchImports(page);
       await signIn(page, server.url, admin);
       await page.goto(`${server.url}/import`);
-      await page.getByLabel('Autopilot CSV files to import').setInputFiles(real.file);
+      await page.getByLabel('Autopilot CSV files to import').setInputFiles([real.file, lab]);
       await page.getByRole('table', { name: `Devices to import from ${name}` }).waitFor();
+      await page.getByRole('table', { name: 'Devices to import from lab.csv' }).waitFor();
       expect(posts).toEqual([]);
 
-      // First import: every line complete.
+      // First import: every sent line complete, each result at its file and line; the damaged row was not sent.
       await page.getByRole('button', { name: 'Import', exact: true }).click();
-      await page.getByText(`All ${real.rows} devices were imported.`).waitFor({ timeout: 60_000 });
+      await page.getByText(`Import finished: ${sent} imported, 0 failed, 1 not sent.`).waitFor({ timeout: 60_000 });
       const results = await tableRows(page, 'Result of each CSV line');
-      expect(results.map((r) => [r[0], r[2], r[3], r[4]])).toEqual(real.serials.map((s) => [name, s, 'Imported', '']));
-      expect(results.map((r) => r[1])).toEqual(real.serials.map((_, i) => String(i + 2)));
-      expect(posts).toHaveLength(1);
+      expect(results.map((r) => r.slice(0, 5))).toEqual([
+        ...real.serials.map((serial, i) => [name, String(i + 2), serial, 'Imported', '']),
+        ['lab.csv', '2', d1.serial, 'Imported', ''],
+        ['lab.csv', '3', d2.serial, 'Not sent (CSV error)', '802 - InvalidZtdHardwareHash'],
+        ['lab.csv', '4', d3.serial, 'Imported', ''],
+      ]);
+      expect(posts).toHaveLength(2); // one request per file
       expect(await seriousViolations(page)).toEqual([]);
 
-      // Again: the device is already registered in this tenant.
+      // Again: the devices are already registered in this tenant.
       await page.getByRole('button', { name: 'Import', exact: true }).click();
-      await page.getByText(`Import finished: 0 imported, ${real.rows} failed, 0 not sent.`).waitFor({ timeout: 60_000 });
-      const again = await tableRows(page, 'Result of each CSV line');
+      await page.getByText(`Import finished: 0 imported, ${sent} failed, 1 not sent.`).waitFor({ timeout: 60_000 });
+      const again = (await tableRows(page, 'Result of each CSV line')).filter((r) => r[3] !== 'Not sent (CSV error)');
+      expect(again).toHaveLength(sent);
       for (const row of again) {
         expect(row[3]).toBe('Failed');
         expect(row[4]).toBe('806 - ZtdDeviceAlreadyAssigned');
         expect(row[5]).toContain('already registered in your organization');
         expect(row[5]).toContain('What to do:');
       }
-      expect(posts).toHaveLength(2);
+      expect(posts).toHaveLength(4);
       expect(await seriousViolations(page)).toEqual([]);
       if (engine === 'sqlite') {
         await page.getByRole('region', { name: 'Import results' }).scrollIntoViewIfNeeded();
         await screenshotBothThemes(page, 'import-results');
       }
 
-      // History: both imports, newest first, with their counts.
+      // History: one import per file and run, newest first, with their counts and times.
       await page.getByRole('tab', { name: 'History' }).click();
       await page.getByRole('table', { name: 'Imports' }).waitFor();
       const history = await tableRows(page, 'Imports');
-      expect(history.map((r) => r.slice(2))).toEqual([
-        [String(real.rows), '0', String(real.rows), '0', real.rows > 1 ? `806 - ZtdDeviceAlreadyAssigned × ${real.rows}` : '806 - ZtdDeviceAlreadyAssigned'],
-        [String(real.rows), String(real.rows), '0', '0', ''],
-      ]);
+      const counts = history.map((r) => r.slice(2));
+      const n = String(real.rows);
+      const err806 = (k: number) => (k > 1 ? `806 - ZtdDeviceAlreadyAssigned × ${k}` : '806 - ZtdDeviceAlreadyAssigned');
+      expect(counts.slice(0, 2)).toEqual(expect.arrayContaining([[n, '0', n, '0', err806(real.rows)], ['2', '0', '2', '0', err806(2)]]));
+      expect(counts.slice(2)).toEqual(expect.arrayContaining([[n, n, '0', '0', ''], ['2', '2', '0', '0', '']]));
+      expect(counts).toHaveLength(4);
       for (const row of history) expect(row[0]).not.toBe('—');
       expect(await seriousViolations(page)).toEqual([]);
       if (engine === 'sqlite') await screenshotBothThemes(page, 'import-history');

@@ -17,8 +17,8 @@ import { ArrowClockwiseRegular } from '@fluentui/react-icons';
 import { useQuery } from '@tanstack/react-query';
 import { graphAll } from '../api/client';
 import { ErrorMessage } from './ErrorBoundary';
-import { errorCodeLabel } from '../lib/import-explanations';
-import { IMPORTS, importTime, statusOf, type ImportedIdentity } from '../lib/import-run';
+import { summarizeImports, type ImportedIdentity } from '../lib/import-history';
+import { IMPORTS } from '../lib/import-run';
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
@@ -27,38 +27,6 @@ const useStyles = makeStyles({
   count: { width: '96px' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
 });
-
-export interface ImportSummary {
-  importId: string;
-  time: Date | null;
-  total: number;
-  complete: number;
-  error: number;
-  pending: number;
-  /** Error codes seen, "806 - ZtdDeviceAlreadyAssigned" × n. */
-  errors: Map<string, number>;
-}
-
-export function summarizeImports(identities: readonly ImportedIdentity[]): ImportSummary[] {
-  const groups = new Map<string, ImportSummary>();
-  for (const i of identities) {
-    const importId = i.importId ?? '';
-    let g = groups.get(importId);
-    if (!g) {
-      g = { importId, time: importTime(importId), total: 0, complete: 0, error: 0, pending: 0, errors: new Map() };
-      groups.set(importId, g);
-    }
-    g.total++;
-    const status = statusOf(i);
-    g[status]++;
-    if (status === 'error') {
-      const label = errorCodeLabel(i.state?.deviceErrorCode, i.state?.deviceErrorName) || 'error';
-      g.errors.set(label, (g.errors.get(label) ?? 0) + 1);
-    }
-  }
-  // Newest first; imports without a time after those with one.
-  return [...groups.values()].sort((a, b) => (b.time?.getTime() ?? -1) - (a.time?.getTime() ?? -1));
-}
 
 export function ImportHistory() {
   const styles = useStyles();

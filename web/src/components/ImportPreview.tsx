@@ -7,6 +7,7 @@ import {
   Card,
   CardHeader,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarBody,
   Table,
@@ -134,7 +135,7 @@ export function ImportPreview({ file, onRemove, disabled }: { file: CheckedFile;
               {file.devices.map((d) => (
                 <TableRow key={d.line}>
                   <TableCell>{d.line}</TableCell>
-                  <TableCell className={styles.mono}>{d.serialNumber}</TableCell>
+                  <TableCell className={mergeClasses(styles.mono, styles.cell)}>{d.serialNumber}</TableCell>
                   <TableCell>{d.groupTag}</TableCell>
                   <TableCell>{d.manufacturer}</TableCell>
                   <TableCell>{d.model}</TableCell>

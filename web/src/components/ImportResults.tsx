@@ -5,6 +5,7 @@ import {
   Badge,
   Field,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarBody,
   ProgressBar,
@@ -24,10 +25,11 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   scroll: { overflowX: 'auto', maxHeight: '560px', overflowY: 'auto' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
-  narrow: { width: '64px' },
+  file: { width: '20%' },
+  narrow: { width: '56px' },
+  serial: { width: '140px' },
   status: { width: '150px' },
-  code: { width: '250px' },
-  wide: { width: '36%' },
+  code: { width: '220px' },
   cell: { overflowWrap: 'anywhere' },
   what: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
 });
@@ -92,12 +94,12 @@ export function ImportResults({ progress, running }: { progress: ImportProgress;
         <Table size="small" aria-label="Result of each CSV line">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>File</TableHeaderCell>
+              <TableHeaderCell className={styles.file}>File</TableHeaderCell>
               <TableHeaderCell className={styles.narrow}>Line</TableHeaderCell>
-              <TableHeaderCell>Serial number</TableHeaderCell>
+              <TableHeaderCell className={styles.serial}>Serial number</TableHeaderCell>
               <TableHeaderCell className={styles.status}>Status</TableHeaderCell>
               <TableHeaderCell className={styles.code}>Error code</TableHeaderCell>
-              <TableHeaderCell className={styles.wide}>What it means</TableHeaderCell>
+              <TableHeaderCell>What it means</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -105,7 +107,7 @@ export function ImportResults({ progress, running }: { progress: ImportProgress;
               <TableRow key={`${r.fileKey}:${r.line}`}>
                 <TableCell className={styles.cell}>{r.fileName}</TableCell>
                 <TableCell>{r.line}</TableCell>
-                <TableCell className={styles.mono}>{r.serialNumber}</TableCell>
+                <TableCell className={mergeClasses(styles.mono, styles.cell)}>{r.serialNumber}</TableCell>
                 <TableCell>
                   <Badge appearance="tint" color={STATUS[r.status].color}>
                     {STATUS[r.status].label}

@@ -25,11 +25,13 @@ const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM },
   scroll: { overflowX: 'auto', maxHeight: '560px', overflowY: 'auto' },
   mono: { fontFamily: tokens.fontFamilyMonospace, fontSize: tokens.fontSizeBase200 },
-  file: { width: '20%' },
-  narrow: { width: '56px' },
-  serial: { width: '140px' },
-  status: { width: '150px' },
-  code: { width: '220px' },
+  // Fixed layout with shares, so the explanation keeps the most room at any width.
+  table: { tableLayout: 'fixed', minWidth: '760px' },
+  file: { width: '18%' },
+  narrow: { width: '6%' },
+  serial: { width: '13%' },
+  status: { width: '13%' },
+  code: { width: '17%' },
   cell: { overflowWrap: 'anywhere' },
   what: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
 });
@@ -91,7 +93,7 @@ export function ImportResults({ progress, running }: { progress: ImportProgress;
         </MessageBar>
       )}
       <div className={styles.scroll} tabIndex={0} role="region" aria-label="Result of each CSV line (scrollable)">
-        <Table size="small" aria-label="Result of each CSV line">
+        <Table size="small" className={styles.table} aria-label="Result of each CSV line">
           <TableHeader>
             <TableRow>
               <TableHeaderCell className={styles.file}>File</TableHeaderCell>

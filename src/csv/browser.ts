@@ -1,8 +1,11 @@
 // The Autopilot CSV toolkit, browser-safe entry point: read (streaming), validate and format Autopilot device CSVs
-// from bytes in memory (a Uint8Array, or chunks from a web stream). What needs files or Node streams (fixCsv,
-// mergeCsv, writeCsv, path sources) is in node/ and exported by index.ts only.
+// from bytes in memory (a Uint8Array, or chunks from a web stream), and fix them into a string (fixCsvText: fixCsv's
+// engine). What needs files or Node streams (fixCsv to a path or stream, mergeCsv, writeCsv, path sources) is in node/
+// and exported by index.ts only.
 
 export { validateCsv } from './validate-csv.js';
+export { fixCsvText } from './fix-core.js';
+export type { DroppedRow, FixCsvOptions, FixCsvResult } from './fix-core.js';
 export { readCsv, CsvReader, INTUNE_MAX_ROWS, PARTNER_MAX_ROWS } from './read-csv.js';
 export { formatCsv, formatRow, headerLine, columnsNeeded, toAsciiValue } from './write-csv.js';
 export type { IntuneColumns, OutputDialect, WritableRow, WriteCsvOptions } from './write-csv.js';

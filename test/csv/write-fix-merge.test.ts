@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixCsv, formatCsv, mergeCsv, toAsciiValue, validateCsv, writeCsv } from '../../src/csv/index.js';
+import { fixCsv, fixCsvText, formatCsv, mergeCsv, toAsciiValue, validateCsv, writeCsv } from '../../src/csv/index.js';
 import type { CsvSource } from '../../src/csv/index.js';
 import { H3, H4, H5, HP, damagedHash, encode, fakeDevice, lines, recapture, unpaddedHash } from '../support/csv-fixtures.js';
 
@@ -140,6 +140,18 @@ describe('fixCsv', () => {
     expect(r.dropped).toEqual([]);
     await strictClean(out, r.rowsWritten);
     expect(r.rowsWritten).toBeGreaterThan(0);
+  });
+
+  it('fixCsvText (the browser\'s fix) gives the same file and the same report as fixCsv', async () => {
+    const bytes = encode(lines([`${H3},OrderID`, `"${dev[0].serial}","","${dev[0].hash}","Fréjus"`, `${dev[1].serial},,${unpaddedHash(dev[1].hash)},`, `${dev[2].serial},,${damagedHash(dev[2].hash)},`]), 'utf-16le', true);
+    const out = file();
+    const { output, ...viaFile } = await fixCsv(file(bytes), out);
+    expect(output).toBe(out);
+    const { text, ...viaText } = await fixCsvText(bytes);
+    expect(viaText).toEqual(viaFile);
+    expect(text).toBe(readFileSync(out, 'latin1'));
+    expect(viaText.dropped.map((d) => d.line)).toEqual([4]);
+    expect((await fixCsvText(Buffer.from('hello\r\nworld\r\n'))).text).toBeNull();
   });
 
   it('accepts a stream as input (spooled, then read twice)', async () => {

@@ -38,6 +38,8 @@ import { ErrorMessage } from './ErrorBoundary';
 import { RemovalDialog, type RemovalMode } from './DevicesRemoval';
 
 const useStyles = makeStyles({
+  // Below the brand bar (48 px, Shell.tsx), as Intune's pane: the header's theme and account buttons stay usable.
+  drawer: { top: '48px', height: 'calc(100vh - 48px)' },
   section: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS, margin: `${tokens.spacingVerticalM} 0` },
   props: { display: 'grid', gridTemplateColumns: 'minmax(140px, 40%) 1fr', columnGap: tokens.spacingHorizontalM, rowGap: tokens.spacingVerticalXS, margin: 0 },
   term: { color: tokens.colorNeutralForeground2, margin: 0 },
@@ -77,8 +79,9 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 }
 
 export function DevicesDrawer({ deviceId, onClose, onChanged }: { deviceId: string | null; onClose: () => void; onChanged: () => void }) {
+  const styles = useStyles();
   return (
-    <OverlayDrawer position="end" size="medium" open={deviceId !== null} onOpenChange={(_, d) => !d.open && onClose()}>
+    <OverlayDrawer className={styles.drawer} position="end" size="medium" modalType="non-modal" aria-label="Device properties" open={deviceId !== null} onOpenChange={(_, d) => !d.open && onClose()}>
       {deviceId !== null && <DrawerContent key={deviceId} id={deviceId} onClose={onClose} onChanged={onChanged} />}
     </OverlayDrawer>
   );

@@ -50,6 +50,7 @@ const useStyles = makeStyles({
     color: tokens.colorNeutralForeground1,
     fontSize: tokens.fontSizeBase300,
   },
+  checkCell: { display: 'flex', alignItems: 'center', paddingLeft: tokens.spacingHorizontalXS },
   header: { fontWeight: tokens.fontWeightSemibold },
   sortButton: {
     border: 'none',
@@ -171,7 +172,7 @@ export function DevicesGrid(props: DevicesGridProps) {
     <div ref={scrollRef} role="table" aria-label="Windows Autopilot devices" aria-rowcount={(props.total ?? rows.length) + 1} className={styles.table}>
       <div role="rowgroup" className={styles.head} style={{ width }}>
         <div role="row" aria-rowindex={1} className={styles.row} style={{ gridTemplateColumns: template }}>
-          <div role="columnheader" className={styles.cell}>
+          <div role="columnheader" className={styles.checkCell}>
             <Checkbox
               aria-label="Select all loaded devices"
               checked={allLoadedSelected ? true : someSelected ? 'mixed' : false}
@@ -218,7 +219,7 @@ export function DevicesGrid(props: DevicesGridProps) {
                 if (e.target === e.currentTarget) onRowKey(e, item.index, device);
               }}
             >
-              <div role="cell" className={styles.cell} onClick={(e) => e.stopPropagation()}>
+              <div role="cell" className={styles.checkCell} onClick={(e) => e.stopPropagation()}>
                 <Checkbox aria-label={`Select ${device.serialNumber || device.id}`} checked={isSelected} onChange={() => toggle(device.id)} tabIndex={-1} />
               </div>
               {columns.map((c) => (

@@ -4,7 +4,7 @@
 // shows the hardware decoded in the browser, a group tag is saved (checked through Graph), a selected device is
 // deleted, a device with an assigned user is refused verbatim and then offboarded step by step; the Entra and
 // Intune lists show their objects. axe-core finds nothing serious on the grid, the open drawer and the lists.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -93,6 +93,17 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
     await server?.stop();
   });
 
+  /** axe's serious violations, each with the offending elements' HTML (griffel's class names say nothing). */
+  async function violations(page: Page): Promise<unknown[]> {
+    const found = await seriousViolations(page);
+    return Promise.all(
+      found.map(async (v) => ({
+        ...v,
+        html: await Promise.all(v.targets.map((t) => page.evaluate<string>(`document.querySelector(${JSON.stringify(t)})?.outerHTML.slice(0, 300) ?? ''`))),
+      })),
+    );
+  }
+
   const row = (page: Page, s: string) => page.locator('[role=table][aria-label="Windows Autopilot devices"] [role=row]', { hasText: s });
 
   it('lists, filters, opens, edits, deletes and offboards devices', async () => {
@@ -103,8 +114,24 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
     await page.getByRole('heading', { name: 'Windows Autopilot devices' }).waitFor();
     await row(page, serial(1)).waitFor();
     await page.getByText(`${DEVICES} devices`).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await violations(page)).toEqual([]);
     if (engine === 'sqlite') await screenshotBothThemes(page, 'devices');
+
+    // Export: every page of the current view, as CSV, downloaded by the browser.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('toolbar').getByRole('button', { name: 'Export' }).click()]);
+    const csvText = readFileSync((await file.path()) ?? '', 'utf8').trim().split('\r\n');
+    expect(csvText[0]).toBe('Serial number,Manufacturer,Model,Group tag,Profile status,Purchase order,Enrollment state,Last contacted');
+    expect(csvText.slice(1).map((l) => l.split(',')[0]).sort()).toEqual(Array.from({ length: DEVICES }, (_, i) => serial(i + 1)));
+
+    // Sync: started once; a second one inside the interval is refused (429) and the button counts down.
+    const syncButton = page.getByRole('toolbar').getByRole('button', { name: /^Sync/ });
+    await syncButton.click();
+    await page.getByText('Sync in progress.', { exact: false }).waitFor();
+    await expect.poll(() => syncButton.isEnabled(), { timeout: 30_000 }).toBe(true);
+    await syncButton.click();
+    await page.getByText(/^Sync was run recently/).waitFor();
+    await expect.poll(() => syncButton.innerText()).toMatch(/^Sync \(\d+:\d\d\)$/);
+    expect(await syncButton.isDisabled()).toBe(true);
 
     // The serial search is server-side: only the match is left.
     await page.getByRole('searchbox').first().fill(serial(EDITED));
@@ -120,7 +147,7 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
     await hardware.getByText(inventory?.system.manufacturer ?? 'missing', { exact: true }).waitFor();
     await hardware.getByText(inventory?.system.model ?? 'missing', { exact: true }).waitFor();
     await hardware.getByText(inventory?.system.smbiosUuid ?? 'missing', { exact: true }).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await violations(page)).toEqual([]);
     await hardware.scrollIntoViewIfNeeded();
     if (engine === 'sqlite') await screenshotBothThemes(page, 'device-drawer');
 
@@ -160,7 +187,8 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
       .getByRole('alert')
       .getByText(`refused: Device ${serial(WITH_USER)} is assigned to user ${admin.upn}: unassign the user first (unassignUserFromDevice), then deregister the device.`)
       .waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    await expect.poll(() => removal.getByRole('button', { name: 'Close' }).isEnabled()).toBe(true);
+    expect(await violations(page)).toEqual([]);
     await removal.getByRole('button', { name: 'Close' }).click();
     expect(await deviceBySerial(serial(WITH_USER))).toBeDefined();
 
@@ -189,13 +217,13 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
     await page.getByRole('link', { name: 'Entra devices' }).click();
     const entra = page.getByRole('table', { name: 'Microsoft Entra devices' });
     await entra.getByRole('row', { name: new RegExp(serial(1)) }).or(entra.getByText(/\[ZTDID\]/).first()).first().waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await violations(page)).toEqual([]);
     if (engine === 'sqlite') await screenshotBothThemes(page, 'entra-devices');
 
     await page.getByRole('link', { name: 'Intune devices' }).click();
     const intune = page.getByRole('table', { name: 'Windows devices (Intune)' });
     await intune.getByText(serial(ENROLLED)).waitFor();
-    expect(await seriousViolations(page)).toEqual([]);
+    expect(await violations(page)).toEqual([]);
     if (engine === 'sqlite') await screenshotBothThemes(page, 'intune-devices');
     expect(page.uncaught).toEqual([]);
   }, 120_000);

@@ -45,10 +45,9 @@ import {
   TagRegular,
 } from '@fluentui/react-icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { useLocation } from 'wouter';
 import { ErrorMessage } from '../components/ErrorBoundary';
-import { DevicesDrawer } from '../components/DevicesDrawer';
 import { DevicesGrid, useDevicePages } from '../components/DevicesGrid';
 import { RemovalDialog, type RemovalMode } from '../components/DevicesRemoval';
 import { DevicesSync } from '../components/DevicesSync';
@@ -68,6 +67,8 @@ import {
 } from '../lib/devices-api';
 
 const COLUMNS_KEY = 'tarmac.devices.columns';
+/** The pane (with the hash decoder) is its own chunk: the grid's first rows never wait for it. */
+const DevicesDrawer = lazy(() => import('../components/DevicesDrawer').then((m) => ({ default: m.DevicesDrawer })));
 
 const useStyles = makeStyles({
   root: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalM, minWidth: 0 },
@@ -279,13 +280,17 @@ export default function Devices(_props: { params: Record<string, string | undefi
         />
       )}
 
-      <DevicesDrawer
-        deviceId={openId}
-        onClose={() => setOpenId(null)}
-        onChanged={() => {
-          void refresh();
-        }}
-      />
+      {openId !== null && (
+        <Suspense fallback={<Spinner size="tiny" label="Opening the device…" />}>
+          <DevicesDrawer
+            deviceId={openId}
+            onClose={() => setOpenId(null)}
+            onChanged={() => {
+              void refresh();
+            }}
+          />
+        </Suspense>
+      )}
 
       {(dialog === 'delete' || dialog === 'offboard') && (
         <RemovalDialog

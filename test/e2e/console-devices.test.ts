@@ -211,7 +211,11 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
     await row(page, serial(ENROLLED)).press('Enter');
     await drawer.getByRole('region', { name: 'Associated Intune device' }).getByText('Managed device ID').waitFor();
     await drawer.getByRole('region', { name: 'Microsoft Entra device' }).getByText('Microsoft Entra joined').waitFor();
-    await drawer.getByRole('button', { name: 'Close' }).click();
+    // Keyboard: Enter moved focus into the pane; closing it returns focus to the row.
+    expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('aria-label') ?? null")).toBe('Close');
+    await page.keyboard.press('Enter');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(await page.evaluate<string | null>("document.activeElement?.getAttribute('role') ?? null")).toBe('row');
 
     // Entra and Intune lists.
     await page.getByRole('link', { name: 'Entra devices' }).click();

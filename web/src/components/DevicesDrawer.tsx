@@ -99,7 +99,8 @@ function DrawerContent({ id, onClose, onChanged }: { id: string; onClose: () => 
   return (
     <>
       <DrawerHeader>
-        <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={onClose} />}>
+        {/* Focus moves into the pane as it opens (the grid row's Enter or click), so the keyboard continues here. */}
+        <DrawerHeaderTitle action={<Button appearance="subtle" aria-label="Close" icon={<DismissRegular />} onClick={onClose} autoFocus />}>
           {d ? d.serialNumber || d.id : 'Device'}
         </DrawerHeaderTitle>
         {d && <Caption1>{`${d.manufacturer} ${d.model}`.trim()}</Caption1>}

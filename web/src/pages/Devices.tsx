@@ -284,7 +284,11 @@ export default function Devices(_props: { params: Record<string, string | undefi
         <Suspense fallback={<Spinner size="tiny" label="Opening the device…" />}>
           <DevicesDrawer
             deviceId={openId}
-            onClose={() => setOpenId(null)}
+            onClose={() => {
+              setOpenId(null);
+              // Back to the row the pane was opened from (the grid's one tabbable row).
+              document.querySelector<HTMLElement>('[role=table] [role=row][tabindex="0"]')?.focus();
+            }}
             onChanged={() => {
               void refresh();
             }}

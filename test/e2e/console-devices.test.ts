@@ -93,18 +93,23 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
     await server?.stop();
   });
 
-  /** axe's serious violations, each with the offending elements' HTML (griffel's class names say nothing). */
+  /**
+   * axe's serious violations, each with the offending elements' HTML (griffel's class names say nothing). Tabster's
+   * focus-forwarding <i data-tabster-dummy tabindex=0 aria-hidden> (Fluent toolbars, dialogs) are a known false
+   * positive of aria-hidden-focus (microsoft/tabster#288) and are left out.
+   */
   async function violations(page: Page): Promise<unknown[]> {
     const found = await seriousViolations(page);
-    return Promise.all(
+    const described = await Promise.all(
       found.map(async (v) => ({
         ...v,
         html: await Promise.all(v.targets.map((t) => page.evaluate<string>(`document.querySelector(${JSON.stringify(t)})?.outerHTML.slice(0, 300) ?? ''`))),
       })),
     );
+    return described.filter((v) => !(v.id === 'aria-hidden-focus' && v.html.every((h) => /^<i\b[^>]*\bdata-tabster-dummy\b/.test(h))));
   }
 
-  const row = (page: Page, s: string) => page.locator('[role=table][aria-label="Windows Autopilot devices"] [role=row]', { hasText: s });
+  const row = (page: Page, s: string) => page.locator('[role=grid][aria-label="Windows Autopilot devices"] [role=row]', { hasText: s });
 
   it('lists, filters, opens, edits, deletes and offboards devices', async () => {
     browser = await launchBrowser();
@@ -136,7 +141,7 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
     // The serial search is server-side: only the match is left.
     await page.getByRole('searchbox').first().fill(serial(EDITED));
     await page.getByText('1 devices').waitFor();
-    await expect.poll(() => page.locator('[role=table][aria-label="Windows Autopilot devices"] [role=rowgroup]').nth(1).locator('[role=row]').count()).toBe(1);
+    await expect.poll(() => page.locator('[role=grid][aria-label="Windows Autopilot devices"] [role=rowgroup]').nth(1).locator('[role=row]').count()).toBe(1);
     expect(await row(page, serial(EDITED)).count()).toBe(1);
 
     // The drawer decodes the registered hash in the browser.

@@ -1,10 +1,10 @@
-// The Autopilot devices grid: an ARIA table whose rows are virtualized (@tanstack/react-virtual), so 100k devices
+// The Autopilot devices grid: an ARIA grid whose rows are virtualized (@tanstack/react-virtual), so 100k devices
 // cost the DOM only the rows on screen. Pages come from the server (sort and filter are OData) and the next page is
 // fetched by following @odata.nextLink as the user scrolls near the end of what is loaded. Keyboard: one row is in
 // the tab order; arrows, Home/End and Page Up/Down move, Space selects, Enter opens the device.
 import { Checkbox, makeStyles, mergeClasses, Spinner, tokens } from '@fluentui/react-components';
 import { ArrowSortDownRegular, ArrowSortUpRegular } from '@fluentui/react-icons';
-import { useInfiniteQuery } from '@tanstack/react-query';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { relative, type Page } from '../api/client';
@@ -65,6 +65,7 @@ const useStyles = makeStyles({
     color: tokens.colorNeutralForeground1,
     ':focus-visible': { outline: `2px solid ${tokens.colorStrokeFocus2}` },
   },
+  searching: { opacity: 0.6 },
   empty: { padding: tokens.spacingVerticalL, color: tokens.colorNeutralForeground2 },
 });
 
@@ -76,10 +77,12 @@ export function useDevicePages(filter: DeviceFilter, sort: DeviceSort | null) {
     initialPageParam: devicesUrl(filter, sort),
     getNextPageParam: (last: Page<AutopilotDevice>) => (last['@odata.nextLink'] !== undefined ? relative(last['@odata.nextLink']) : undefined),
     staleTime: 30_000,
+    // While a new filter's first page loads, the old rows stay (no "No devices match." flash in between).
+    placeholderData: keepPreviousData,
   });
   const rows = useMemo(() => query.data?.pages.flatMap((p) => p.value) ?? [], [query.data]);
   const total = query.data?.pages[0]?.['@odata.count'];
-  return { ...query, rows, total };
+  return { ...query, rows, total, searching: query.isPlaceholderData };
 }
 
 export interface DevicesGridProps {
@@ -87,6 +90,8 @@ export interface DevicesGridProps {
   total: number | undefined;
   hasNextPage: boolean;
   isFetchingNextPage: boolean;
+  /** A new filter's rows are on their way (the rows shown are the previous filter's). */
+  searching?: boolean;
   fetchNextPage: () => unknown;
   columns: Column[];
   sort: DeviceSort | null;
@@ -169,7 +174,15 @@ export function DevicesGrid(props: DevicesGridProps) {
   }
 
   return (
-    <div ref={scrollRef} role="table" aria-label="Windows Autopilot devices" aria-rowcount={(props.total ?? rows.length) + 1} className={styles.table}>
+    <div
+      ref={scrollRef}
+      role="grid"
+      aria-label="Windows Autopilot devices"
+      aria-multiselectable
+      aria-busy={props.searching}
+      aria-rowcount={(props.total ?? rows.length) + 1}
+      className={mergeClasses(styles.table, props.searching && styles.searching)}
+    >
       <div role="rowgroup" className={styles.head} style={{ width }}>
         <div role="row" aria-rowindex={1} className={styles.row} style={{ gridTemplateColumns: template }}>
           <div role="columnheader" className={styles.checkCell}>
@@ -183,9 +196,9 @@ export function DevicesGrid(props: DevicesGridProps) {
         </div>
       </div>
       <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), width, position: 'relative' }}>
-        {rows.length === 0 && !hasNextPage && (
+        {rows.length === 0 && !hasNextPage && !props.searching && (
           <div role="row" className={styles.empty}>
-            <div role="cell">No devices match.</div>
+            <div role="gridcell">No devices match.</div>
           </div>
         )}
         {items.map((item) => {
@@ -193,7 +206,7 @@ export function DevicesGrid(props: DevicesGridProps) {
           if (!device) {
             return (
               <div key="loading" role="row" aria-rowindex={item.index + 2} className={mergeClasses(styles.row, styles.bodyRow)} style={{ width, transform: `translateY(${item.start}px)` }}>
-                <div role="cell" className={styles.cell}>
+                <div role="gridcell" className={styles.cell}>
                   <Spinner size="tiny" label="Loading more devices…" />
                 </div>
               </div>
@@ -219,11 +232,11 @@ export function DevicesGrid(props: DevicesGridProps) {
                 if (e.target === e.currentTarget) onRowKey(e, item.index, device);
               }}
             >
-              <div role="cell" className={styles.checkCell} onClick={(e) => e.stopPropagation()}>
+              <div role="gridcell" className={styles.checkCell} onClick={(e) => e.stopPropagation()}>
                 <Checkbox aria-label={`Select ${device.serialNumber || device.id}`} checked={isSelected} onChange={() => toggle(device.id)} tabIndex={-1} />
               </div>
               {columns.map((c) => (
-                <div key={c.key} role="cell" className={styles.cell} title={cellText(device, c.key)}>
+                <div key={c.key} role="gridcell" className={styles.cell} title={cellText(device, c.key)}>
                   {cellText(device, c.key)}
                 </div>
               ))}

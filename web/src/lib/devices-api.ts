@@ -5,7 +5,7 @@ import { graph, odataString, relative, type Page } from '../api/client';
 
 export const DEVICES_PATH = '/beta/deviceManagement/windowsAutopilotDeviceIdentities';
 /** Rows per request: small enough for a fast first paint, large enough for smooth scrolling. */
-export const PAGE_SIZE = 300;
+export const PAGE_SIZE = 200;
 /** Graph's "never" date. */
 export const NEVER = '0001-01-01T00:00:00Z';
 

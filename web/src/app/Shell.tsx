@@ -77,12 +77,17 @@ export function Shell({ account }: { account: Account }) {
   const [themeName, setThemeName] = useThemeName();
   const org = useOrganization();
   const partner = isPartner(org.data);
-  const routes = useMemo(() => ROUTES.filter((r) => r.audience === undefined || r.audience === (partner ? 'partner' : 'customer')), [partner]);
+  // The page of the current path renders at once, its chunk and data loading alongside the organization (the
+  // first grid rows must not wait for /organization); which pages the user's kind of tenant gets, and so the
+  // navigation, is settled once the organization is known.
+  const known = !org.isLoading;
+  const allowed = useMemo(() => ROUTES.filter((r) => r.audience === undefined || r.audience === (partner ? 'partner' : 'customer')), [partner]);
+  const routes = known ? allowed : ROUTES;
   const sections = useMemo(() => {
     const out = new Map<string, PageRoute[]>();
-    for (const r of routes) if (r.nav) out.set(r.nav.section, [...(out.get(r.nav.section) ?? []), r]);
+    if (known) for (const r of allowed) if (r.nav) out.set(r.nav.section, [...(out.get(r.nav.section) ?? []), r]);
     return [...out.entries()];
-  }, [routes]);
+  }, [allowed, known]);
   const selected = routes.filter((r) => r.nav && (r.path === location || (r.path !== '/' && location.startsWith(`${r.path}/`))))[0]?.path ?? location;
 
   return (
@@ -139,25 +144,21 @@ export function Shell({ account }: { account: Account }) {
         ))}
       </nav>
       <main className={styles.main}>
-        {org.isLoading ? (
-          <Spinner label="Loading your organization…" />
-        ) : (
-          <ErrorBoundary key={location}>
-            <Suspense fallback={<Spinner label="Loading…" />}>
-              <Switch>
-                {routes.map((r) => (
-                  <Route key={r.path} path={r.path}>
-                    {(params: Record<string, string | undefined>) => <Page route={r} params={params} />}
-                  </Route>
-                ))}
-                <Route>
-                  <Title2 className={styles.title}>Page not found</Title2>
-                  <Text>The console has no page at {location}.</Text>
+        <ErrorBoundary key={location}>
+          <Suspense fallback={<Spinner label="Loading…" />}>
+            <Switch>
+              {routes.map((r) => (
+                <Route key={r.path} path={r.path}>
+                  {(params: Record<string, string | undefined>) => <Page route={r} params={params} />}
                 </Route>
-              </Switch>
-            </Suspense>
-          </ErrorBoundary>
-        )}
+              ))}
+              <Route>
+                <Title2 className={styles.title}>Page not found</Title2>
+                <Text>The console has no page at {location}.</Text>
+              </Route>
+            </Switch>
+          </Suspense>
+        </ErrorBoundary>
       </main>
     </div>
   );

@@ -146,6 +146,9 @@ export async function screenshotBothThemes(page: Page, name: string): Promise<vo
   const original = await page.evaluate<string | null>("localStorage.getItem('tarmac.theme')");
   for (const theme of ['light', 'dark'] as const) {
     await setTheme(page, theme);
+    // Away from the theme button, whose tooltip would be in the picture.
+    await page.mouse.move(1, 1);
+    await page.waitForTimeout(300);
     await page.screenshot({ path: join(SCREENSHOTS, `${name}-${theme}.png`) });
   }
   await setTheme(page, original === 'dark' ? 'dark' : 'light');

@@ -68,6 +68,11 @@ function Props({ items }: { items: [string, ReactNode][] }) {
   );
 }
 
+/** Graph gives a device never enrolled in Intune the empty GUID as its managedDeviceId, not null. */
+function enrolledId(id: string | null | undefined): string | null {
+  return id && id !== '00000000-0000-0000-0000-000000000000' ? id : null;
+}
+
 function Section({ title, children }: { title: string; children: ReactNode }) {
   const styles = useStyles();
   return (
@@ -138,7 +143,7 @@ function DrawerContent({ id, onClose, onChanged }: { id: string; onClose: () => 
             <Divider />
             <EntraObject deviceId={d.azureAdDeviceId ?? d.azureActiveDirectoryDeviceId ?? null} />
             <Divider />
-            <IntuneObject managedDeviceId={d.managedDeviceId} />
+            <IntuneObject managedDeviceId={enrolledId(d.managedDeviceId)} />
             <Divider />
             <Section title="Remove">
               <div className={styles.actions}>
@@ -149,7 +154,7 @@ function DrawerContent({ id, onClose, onChanged }: { id: string; onClose: () => 
             {removal !== null && (
               <RemovalDialog
                 mode={removal}
-                targets={[{ id: d.id, serialNumber: d.serialNumber, userPrincipalName: d.userPrincipalName, managedDeviceId: d.managedDeviceId }]}
+                targets={[{ id: d.id, serialNumber: d.serialNumber, userPrincipalName: d.userPrincipalName, managedDeviceId: enrolledId(d.managedDeviceId) }]}
                 onClose={() => {
                   setRemoval(null);
                   void device.refetch();

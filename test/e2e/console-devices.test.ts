@@ -11,6 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { decodeHardwareHash } from '../../src/hash/index.js';
 import {
   HAVE_CHROMIUM,
+  PAGE_TEST_ENGINES,
   createTenantUser,
   launchBrowser,
   newPage,
@@ -34,7 +35,7 @@ const DELETED = 8;
 const WITH_USER = 9;
 const ENROLLED = 10;
 
-describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console devices (%s)', (engine) => {
+describe.skipIf(!HAVE_CHROMIUM).each(PAGE_TEST_ENGINES)('console devices (%s)', (engine) => {
   let server: ConsoleServer;
   let browser: BrowserContext | undefined;
   let admin: TenantAdmin;
@@ -140,7 +141,7 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
 
     // The serial search is server-side: only the match is left.
     await page.getByRole('searchbox').first().fill(serial(EDITED));
-    await page.getByText('1 devices').waitFor();
+    await page.getByText('1 device', { exact: true }).waitFor();
     await expect.poll(() => page.locator('[role=grid][aria-label="Windows Autopilot devices"] [role=rowgroup]').nth(1).locator('[role=row]').count()).toBe(1);
     expect(await row(page, serial(EDITED)).count()).toBe(1);
 
@@ -212,7 +213,7 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console d
 
     // The enrolled device's drawer shows its Intune object.
     await page.getByRole('searchbox').first().fill(serial(ENROLLED));
-    await page.getByText('1 devices').waitFor();
+    await page.getByText('1 device', { exact: true }).waitFor();
     await row(page, serial(ENROLLED)).press('Enter');
     await drawer.getByRole('region', { name: 'Associated Intune device' }).getByText('Managed device ID').waitFor();
     await drawer.getByRole('region', { name: 'Microsoft Entra device' }).getByText('Microsoft Entra joined').waitFor();

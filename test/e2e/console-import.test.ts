@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { validateCsv } from '../../src/csv/index.js';
 import {
   HAVE_CHROMIUM,
+  PAGE_TEST_ENGINES,
   createTenantUser,
   launchBrowser,
   newPage,
@@ -51,7 +52,7 @@ async function importableRealCsv(): Promise<{ file: string; rows: number; serial
   throw new Error('no importable CSV in the real-hash corpus');
 }
 
-describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console import (%s)', (engine) => {
+describe.skipIf(!HAVE_CHROMIUM).each(PAGE_TEST_ENGINES)('console import (%s)', (engine) => {
   let server: ConsoleServer;
   let browser: BrowserContext;
   beforeAll(async () => {

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import {
   HAVE_CHROMIUM,
+  PAGE_TEST_ENGINES,
   createTenantUser,
   launchBrowser,
   newPage,
@@ -85,7 +86,7 @@ function row(page: Page, ...texts: (string | RegExp)[]) {
   return rows;
 }
 
-describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console partners and overview (%s)', (engine) => {
+describe.skipIf(!HAVE_CHROMIUM).each(PAGE_TEST_ENGINES)('console partners and overview (%s)', (engine) => {
   let server: ConsoleServer;
   const browsers: BrowserContext[] = [];
   beforeAll(async () => {

@@ -7,6 +7,7 @@ import type { BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   HAVE_CHROMIUM,
+  PAGE_TEST_ENGINES,
   createTenantUser,
   launchBrowser,
   newPage,
@@ -27,7 +28,7 @@ type Json = any;
 const AP = '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities';
 const PROFILES = '/beta/deviceManagement/windowsAutopilotDeploymentProfiles';
 
-describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console profiles and groups (%s)', (engine) => {
+describe.skipIf(!HAVE_CHROMIUM).each(PAGE_TEST_ENGINES)('console profiles and groups (%s)', (engine) => {
   let server: ConsoleServer;
   let browser: BrowserContext;
   beforeAll(async () => {

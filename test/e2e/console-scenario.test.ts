@@ -115,7 +115,7 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console s
       await page.getByRole('table', { name: `Devices to import from ${name}` }).waitFor();
       expect(posts).toEqual([]);
       await page.getByRole('button', { name: 'Import', exact: true }).click();
-      await page.getByText(`All ${real.rows} devices were imported. They are listed under Windows Autopilot devices.`).waitFor({ timeout: 60_000 });
+      await page.getByText(real.rows === 1 ? 'The device was imported. It is listed under Windows Autopilot devices.' : `All ${real.rows} devices were imported. They are listed under Windows Autopilot devices.`).waitFor({ timeout: 60_000 });
       const results = await tableRows(page, 'Result of each CSV line');
       expect(results).toHaveLength(real.rows);
       for (const r of results) expect(r[3]).toBe('Imported');
@@ -127,9 +127,9 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console s
       await page.getByRole('heading', { name: 'Windows Autopilot devices' }).waitFor();
       const row = page.locator('[role=grid][aria-label="Windows Autopilot devices"] [role=row]', { hasText: real.serial });
       await row.first().waitFor();
-      await page.getByText(`${real.rows} devices`).waitFor();
+      await page.getByText(real.rows === 1 ? '1 device' : `${real.rows} devices`, { exact: true }).waitFor();
       await page.getByRole('searchbox').first().fill(real.serial);
-      await page.getByText('1 devices').waitFor();
+      await page.getByText('1 device', { exact: true }).waitFor();
       expect(await row.count()).toBe(1);
       await row.click();
       const drawer = page.getByRole('dialog');
@@ -192,7 +192,7 @@ describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console s
       await page.getByRole('link', { name: 'Devices', exact: true }).click();
       await page.getByRole('heading', { name: 'Windows Autopilot devices' }).waitFor();
       await page.getByRole('searchbox').first().fill(real.serial);
-      await page.getByText('1 devices').waitFor();
+      await page.getByText('1 device', { exact: true }).waitFor();
       await row.click();
       const status = drawer.getByRole('region', { name: 'Autopilot' }).locator('dt:text-is("Profile status") + dd');
       const assigned = drawer.getByRole('region', { name: 'Autopilot' }).locator('dt:text-is("Assigned profile") + dd');

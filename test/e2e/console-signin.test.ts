@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext } from 'playwright-core';
 import {
   HAVE_CHROMIUM,
+  PAGE_TEST_ENGINES,
   createTenantUser,
   launchBrowser,
   newPage,
@@ -20,7 +21,7 @@ import { removeTemps } from '../support/serve-process.js';
 
 afterAll(removeTemps);
 
-describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console sign-in (%s)', (engine) => {
+describe.skipIf(!HAVE_CHROMIUM).each(PAGE_TEST_ENGINES)('console sign-in (%s)', (engine) => {
   let server: ConsoleServer;
   let browser: BrowserContext;
   beforeAll(async () => {

@@ -87,7 +87,7 @@ export function ImportResults({ progress, running }: { progress: ImportProgress;
         <MessageBar intent={c.error + c.notSent === 0 ? 'success' : 'warning'}>
           <MessageBarBody>
             {c.error + c.notSent === 0
-              ? `All ${c.complete} devices were imported. They are listed under Windows Autopilot devices.`
+              ? `${c.complete === 1 ? 'The device was' : `All ${c.complete} devices were`} imported. ${c.complete === 1 ? 'It is' : 'They are'} listed under Windows Autopilot devices.`
               : `Import finished: ${c.complete} imported, ${c.error} failed, ${c.notSent} not sent. See each line below.`}
           </MessageBarBody>
         </MessageBar>

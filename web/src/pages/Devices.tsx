@@ -248,7 +248,7 @@ export default function Devices(_props: { params: Record<string, string | undefi
           <Spinner size="tiny" label="Loading devices…" />
         ) : (
           <Body1>
-            {pages.total !== undefined ? `${pages.total.toLocaleString()} devices` : `${pages.rows.length.toLocaleString()} devices loaded`}
+            {pages.total !== undefined ? `${pages.total.toLocaleString()} ${pages.total === 1 ? 'device' : 'devices'}` : `${pages.rows.length.toLocaleString()} devices loaded`}
             {selected.size > 0 ? ` · ${selected.size.toLocaleString()} selected` : ''}
           </Body1>
         )}

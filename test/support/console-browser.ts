@@ -18,8 +18,9 @@ export const CHROMIUM = process.env.TARMAC_CHROMIUM ?? '/usr/bin/chromium';
  */
 export const HAVE_CHROMIUM = process.env.TARMAC_BROWSER_TESTS !== 'skip' && (existsSync(CHROMIUM) || process.env.CI === 'true');
 /**
- * The engines a page's own browser test runs on: SQLite. The done-when scenario (console-scenario.test.ts) runs on
- * both; what the pages call is tested on both engines without a browser.
+ * The engines a page's own browser test runs on: SQLite. The done-when scenario (console-scenario.test.ts) and the
+ * partner user's view (console-partners-overview.test.ts) run on both; what the pages call is tested on both engines
+ * without a browser.
  */
 export const PAGE_TEST_ENGINES: ('sqlite' | 'postgres')[] = ['sqlite'];
 export const SCREENSHOTS = join(ROOT, 'test-results/console');

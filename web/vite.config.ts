@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { API_FIRST_SEGMENTS, TENANT_IDENTITY_PATH } from '../src/http/api-paths.js';
 
 const OUT_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
 
@@ -27,8 +28,7 @@ function precompress(): Plugin {
 }
 
 const api = process.env.TARMAC_DEV_API ?? 'http://127.0.0.1:8080';
-/** Every path the console does not own goes to the API server: Graph, Partner Center, OEM, OOBE, sign-in. */
-const API_PATHS = ['/v1.0', '/beta', '/v1', '/oem', '/oobe', '/tarmac', '/docs', '/openapi.json', '/health', '/common', '/organizations'];
+// Every path the console does not own goes to the API server: the same list the server uses (src/http/api-paths.ts).
 
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
@@ -43,9 +43,8 @@ export default defineConfig({
   server: {
     host: '127.0.0.1',
     proxy: Object.fromEntries([
-      ...API_PATHS.map((p) => [p, api]),
-      // Tenant-scoped identity endpoints: /{tenant}/oauth2/…, /{tenant}/v2.0/.well-known/…, /{tenant}/discovery/…
-      ['^/[^/]+/(oauth2|v2\\.0|discovery|\\.well-known)/', api],
+      ...API_FIRST_SEGMENTS.map((segment) => [`/${segment}`, api]),
+      [TENANT_IDENTITY_PATH.source, api],
     ]),
   },
 });

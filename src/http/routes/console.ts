@@ -7,13 +7,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyRequest } from 'fastify';
+import { API_FIRST_SEGMENTS, TENANT_IDENTITY_PATH } from '../api-paths.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 /** dist/web beside this file's package: the same path from src/http/routes and from dist/http/routes. */
 export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
-/** First path segments that belong to the APIs (Graph, Partner Center, OEM, OOBE, docs) and never to the console. */
-const API_SEGMENTS = new Set(['v1.0', 'beta', 'v1', 'oem', 'oobe', 'tarmac', 'docs', 'openapi.json', 'health', 'assets', 'common', 'organizations', 'consumers']);
+/** First path segments never answered with the console page: the APIs', and the console's own assets (a missing one is a 404). */
+const API_SEGMENTS = new Set<string>([...API_FIRST_SEGMENTS, 'assets']);
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -38,8 +39,7 @@ export const consoleRoutes: TarmacPlugin<ConsoleOptions> = unencapsulated(async 
     const path = request.url.split('?')[0] ?? '/';
     const first = path.split('/')[1] ?? '';
     if (API_SEGMENTS.has(first.toLowerCase())) return null;
-    // /{tenant}/oauth2/…, /{tenant}/v2.0/…, /{tenant}/discovery/…: the identity endpoints answer those themselves.
-    if (/^\/[^/]+\/(oauth2|v2\.0|discovery|\.well-known|federationmetadata)\b/i.test(path)) return null;
+    if (TENANT_IDENTITY_PATH.test(path)) return null;
     return page;
   });
   if (page === null) return;

@@ -1,13 +1,15 @@
 // Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ (and the web
 // console in dist/web) built from the current source. It builds with the same command as `npm run build`, but only when dist/ may be stale: a stamp
 // records the hash of what the last build here was made from (src/, the tsconfigs, the TypeScript version), and any
-// later build (npm run build, another branch) makes dist/ newer than the stamp, which forces a rebuild. A lock
-// keeps two vitest processes on one checkout from building at once.
+// later build by other means (another branch, a bare tsc) makes dist/ newer than the stamp, which forces a rebuild. A
+// lock keeps two vitest processes on one checkout from building at once. `npm run build` ends by running this file
+// with --record, which stamps the build it just made, so the tests do not build the same dist/ again right after
+// `npm install`.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { withFileLock } from './file-lock.js';
 
@@ -35,6 +37,12 @@ export async function ensureDistBuilt(): Promise<void> {
     writeFileSync(STAMP, `${hash}\n`);
     console.log(`built dist/ for the CLI tests in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   });
+}
+
+/** Stamps dist/ as built from the current source (what `npm run build` just did). */
+export function recordBuild(): void {
+  mkdirSync(path.dirname(STAMP), { recursive: true });
+  writeFileSync(STAMP, `${sourceHash()}\n`);
 }
 
 /** Whether dist/ was built here from the current source, with no other build since. */
@@ -74,4 +82,8 @@ function sourceHash(): string {
   add(path.join(ROOT, 'tsconfig.build.json'));
   add(path.join(ROOT, 'node_modules/typescript/package.json'));
   return hash.digest('hex');
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes('--record')) {
+  recordBuild();
 }

@@ -1,34 +1,32 @@
 // The PC's profile lookup (`POST /oobe/v1/profile {hardwareHash}`) as the registry grows: the real `tarmac serve`
-// (bin/tarmac.js, running the built dist/; `npm run build` first) in a child process on a fresh database, with N synthetic
-// devices registered through the Graph import action (500 a request, 4 in flight, the server's own import worker),
-// then autocannon with 16 connections for BENCH_OOBE_SECONDS (default 15) posting the hash of a random registered
-// device. Baseline in the same run, just before: a bare Fastify route in its own process that parses the same JSON
-// bodies and answers a small JSON object.
+// (bin/tarmac.js, running the built dist/; `npm run build` first) in a child process on a fresh database holding N
+// registered synthetic devices with 4 KB hashes (bench/seed-registry.ts: the registry store's own `register`, in
+// bulk — a million Graph imports would take most of an hour), then autocannon with 16 connections for
+// BENCH_OOBE_SECONDS (default 15) posting the hash of a device picked at random from a sample of SAMPLE devices
+// spread evenly over the registry. Baseline in the same run, just before: a bare Fastify route in its own process
+// that parses the same JSON bodies and answers a small JSON object.
 //
-// Sizes: BENCH_OOBE_DEVICES (default 2000,20000) on SQLite and BENCH_OOBE_POSTGRES_DEVICES (default 2000) on
-// PostgreSQL (a fresh database, dropped at the end; skipped when no loopback server answers); BENCH_OOBE_ENGINES picks
-// engines (default sqlite,postgres). BENCH_OOBE_BIN runs another build of Tarmac (e.g. an older commit's
-// bin/tarmac.js) against the same workload, for before/after comparisons. TARMAC_OOBE_RATE_LIMIT is raised for the
-// server so that the limiter never answers 429.
+// Sizes: BENCH_OOBE_DEVICES (default 10000,1000000) on each engine of BENCH_OOBE_ENGINES (default sqlite,postgres;
+// PostgreSQL on a fresh database, dropped at the end; skipped when no loopback server answers). BENCH_OOBE_BIN runs
+// another build of Tarmac (e.g. an older commit's bin/tarmac.js) against the same workload, for before/after
+// comparisons. TARMAC_OOBE_RATE_LIMIT is raised for the server so that the limiter never answers 429.
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
-import { openDatabase } from '../src/store/index.js';
+import { createTenantsStore, migrateToLatest, openDatabase } from '../src/store/index.js';
+import { createTenant } from '../src/tenants/index.js';
 import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
+import { seedRegistry } from './seed-registry.js';
 import { childEnv, startChild, type Child } from './child-process.js';
 
-const SQLITE_SIZES = list(process.env.BENCH_OOBE_DEVICES ?? '2000,20000');
-const POSTGRES_SIZES = list(process.env.BENCH_OOBE_POSTGRES_DEVICES ?? '2000');
+const SIZES = list(process.env.BENCH_OOBE_DEVICES ?? '10000,1000000');
 const ENGINES = (process.env.BENCH_OOBE_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
 const SECONDS = Number(process.env.BENCH_OOBE_SECONDS ?? 15);
 const CONNECTIONS = 16;
 const BIN = path.resolve(process.env.BENCH_OOBE_BIN ?? path.join(repoRoot, 'bin/tarmac.js'));
-const PER_REQUEST = 500;
-const IN_FLIGHT = 4;
-const IMPORT_PATH = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/import';
-const IMPORT_TIMEOUT_MS = 15 * 60_000;
+/** Devices whose hashes the load presents, spread evenly over the registry. */
+const SAMPLE = 10_000;
 
 /** The bare Fastify baseline: one route that parses the JSON body (Fastify's default parser) and answers. */
 const BASELINE_SERVER = `
@@ -75,48 +73,15 @@ async function load(url: string, bodies: string[]): Promise<LoadResult> {
   };
 }
 
-/** Base64 hashes of `count` synthetic devices (two seeds never share an identity key). */
-function generateHashes(count: number): string[] {
-  const out: string[] = [];
-  for (let seed = 1; out.length < count; seed++) out.push(encodeHardwareHash(syntheticInventory(seed)).base64);
-  return out;
-}
-
-async function importAll(base: string, token: string, hashes: string[], scratch: Scratch): Promise<{ seconds: number; registered: string[] }> {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const bodies: string[] = [];
-  for (let i = 0; i < hashes.length; i += PER_REQUEST) {
-    bodies.push(JSON.stringify({ importedWindowsAutopilotDeviceIdentities: hashes.slice(i, i + PER_REQUEST).map((h) => ({ hardwareIdentifier: h })) }));
-  }
-  const start = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: IN_FLIGHT }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++];
-        const res = await fetch(`${base}${IMPORT_PATH}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(120_000) });
-        if (res.status !== 200) throw new Error(`POST import answered ${res.status}: ${(await res.text()).slice(0, 500)}`);
-        await res.arrayBuffer();
-      }
-    }),
-  );
-  // Rows are read from a connection of this process: the server's worker settles them.
+/** A fresh database with `devices` registered devices in one tenant; the sample's hashes. */
+async function seed(scratch: Scratch, devices: number): Promise<{ seconds: number; hashes: string[] }> {
   const db = await openDatabase(scratch.settings);
   try {
-    for (;;) {
-      const waiting = await db
-        .selectFrom('imported_device_identities')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('import_status', 'in', ['unknown', 'pending'])
-        .executeTakeFirstOrThrow();
-      if (Number(waiting.n) === 0) break;
-      if (performance.now() - start > IMPORT_TIMEOUT_MS) throw new Error(`imports not finished after ${IMPORT_TIMEOUT_MS / 1000} s (${waiting.n} waiting)`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const seconds = (performance.now() - start) / 1000;
-    const rows = await db.selectFrom('imported_device_identities').select('hardware_identifier').where('import_status', '=', 'complete').execute();
-    const registered = rows.flatMap((r) => (r.hardware_identifier ? [Buffer.from(r.hardware_identifier).toString('base64')] : []));
-    return { seconds, registered };
+    await migrateToLatest(db);
+    const who = await createTenant(createTenantsStore(db), { domain: 'bench.onmicrosoft.com', displayName: 'Bench' });
+    const every = Math.max(1, Math.floor(devices / SAMPLE));
+    const { seconds, kept } = await seedRegistry(db, who.tenant.id, 1, devices, (seed) => seed % every === 0);
+    return { seconds, hashes: kept.map((k) => k.hash) };
   } finally {
     await db.destroy();
   }
@@ -126,7 +91,7 @@ interface RunResult {
   engine: string;
   devices: number;
   registered: number;
-  importSeconds: number;
+  seedSeconds: number;
   baseline: LoadResult;
   tarmac: LoadResult;
   /** Tarmac's req/s as a fraction of the bare route's. */
@@ -135,36 +100,19 @@ interface RunResult {
   checkFailures: number;
 }
 
-async function runOne(engine: 'sqlite' | 'postgres', hashes: string[]): Promise<RunResult> {
+async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<RunResult> {
   const scratch = await scratchFor(engine, 'oobe');
   const children: Child[] = [];
   try {
+    const seeded = await seed(scratch, devices);
+    console.log(`  ${engine} ${fmt(devices)}: seeded in ${fmt(seeded.seconds, 1)} s`);
     const tarmac = await startChild(
       [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'],
-      childEnv({
-        ...scratchEnv(scratch),
-        TARMAC_OOBE_RATE_LIMIT: '1000000000',
-        TARMAC_GRAPH_RATE_LIMIT: '0',
-      }),
-      /client secret\s+(\S+)[\s\S]*Press Ctrl\+C to stop\./,
+      childEnv({ ...scratchEnv(scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),
+      /Press Ctrl\+C to stop\./,
     );
     children.push(tarmac);
-    const out = tarmac.output();
-    const clientId = /client id\s+(\S+)/.exec(out)?.[1];
-    const tenant = /tenant\s+(\S+)/.exec(out)?.[1];
-    const secret = tarmac.match[1];
-    if (!clientId || !tenant) throw new Error(`no demo tenant in the banner:\n${out}`);
-    const tokenRes = await fetch(`${tarmac.url}/${tenant}/oauth2/v2.0/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, scope: 'https://graph.microsoft.com/.default' }),
-    });
-    if (tokenRes.status !== 200) throw new Error(`token: ${tokenRes.status} ${await tokenRes.text()}`);
-    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-
-    const imported = await importAll(tarmac.url, token, hashes, scratch);
-    console.log(`  ${engine} ${fmt(hashes.length)}: ${fmt(imported.registered.length)} registered in ${fmt(imported.seconds, 1)} s`);
-    const bodies = imported.registered.map((h) => JSON.stringify({ hardwareHash: h }));
+    const bodies = seeded.hashes.map((h) => JSON.stringify({ hardwareHash: h }));
 
     // Every body must get its profile (200), or the load measures errors.
     let checkFailures = 0;
@@ -183,15 +131,15 @@ async function runOne(engine: 'sqlite' | 'postgres', hashes: string[]): Promise<
     const result = await load(tarmac.url, bodies);
     const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
     console.log(
-      `  ${engine} ${fmt(hashes.length)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (p99 ${baseline.p99Ms} ms), ` +
+      `  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (p99 ${baseline.p99Ms} ms), ` +
         `Tarmac ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
         `load ${la(baseline.loadAverage.before)} → ${la(result.loadAverage.after)}`,
     );
     return {
       engine,
-      devices: hashes.length,
-      registered: imported.registered.length,
-      importSeconds: imported.seconds,
+      devices,
+      registered: devices,
+      seedSeconds: seeded.seconds,
       baseline,
       tarmac: result,
       ratio: result.requestsPerSecond / baseline.requestsPerSecond,
@@ -205,20 +153,14 @@ async function runOne(engine: 'sqlite' | 'postgres', hashes: string[]): Promise<
 
 export async function run(): Promise<void> {
   const runs: { engine: 'sqlite' | 'postgres'; devices: number }[] = [];
-  if (ENGINES.includes('sqlite')) for (const n of SQLITE_SIZES) runs.push({ engine: 'sqlite', devices: n });
-  if (ENGINES.includes('postgres') && POSTGRES_SIZES.length > 0 && (await postgresAvailable())) {
-    for (const n of POSTGRES_SIZES) runs.push({ engine: 'postgres', devices: n });
-  }
-  if (runs.length === 0) throw new Error('nothing to run: check BENCH_OOBE_ENGINES and the sizes');
+  if (ENGINES.includes('sqlite')) for (const n of SIZES) runs.push({ engine: 'sqlite', devices: n });
+  if (ENGINES.includes('postgres') && (await postgresAvailable())) for (const n of SIZES) runs.push({ engine: 'postgres', devices: n });
+  if (runs.length === 0) throw new Error('nothing to run: check BENCH_OOBE_ENGINES and BENCH_OOBE_DEVICES');
   for (const r of runs) if (!Number.isSafeInteger(r.devices) || r.devices < 1) throw new Error(`device counts must be positive whole numbers (got ${r.devices})`);
-  console.log(`POST /oobe/v1/profile, ${CONNECTIONS} connections for ${SECONDS} s, random registered hashes; Tarmac: ${path.relative(process.cwd(), BIN) || BIN}`);
-  const largest = Math.max(...runs.map((r) => r.devices));
-  const genStart = performance.now();
-  const hashes = generateHashes(largest);
-  console.log(`  generated ${fmt(largest)} hashes in ${fmt((performance.now() - genStart) / 1000, 1)} s`);
+  console.log(`POST /oobe/v1/profile, ${CONNECTIONS} connections for ${SECONDS} s, hashes of ${fmt(SAMPLE)} registered devices at random; Tarmac: ${path.relative(process.cwd(), BIN) || BIN}`);
 
   const results: RunResult[] = [];
-  for (const r of runs) results.push(await runOne(r.engine, hashes.slice(0, r.devices)));
+  for (const r of runs) results.push(await runOne(r.engine, r.devices));
 
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(12))).join(''));
   line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare']);
@@ -226,6 +168,6 @@ export async function run(): Promise<void> {
     line([`${r.engine} ${fmt(r.devices)}`, fmt(r.tarmac.requestsPerSecond), fmt(r.tarmac.p50Ms), fmt(r.tarmac.p99Ms), fmt(r.baseline.requestsPerSecond), `${fmt(r.ratio * 100, 1)}%`]);
   }
   console.log(`  ${os.cpus().length} CPUs; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), connections: CONNECTIONS, seconds: SECONDS, results });
+  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -5,6 +5,15 @@
 // Partner Center profiles vs Intune profiles (partner-center-reference §6; Microsoft states no rule): the Intune
 // (Graph) deployment profile the device resolves to wins; a Partner Center configuration policy applied to the device
 // counts only when it has none, and then the device gets a profile built from the policy.
+//
+// Every PC in the world calls this, at every boot, so it reads without a transaction and writes only what changed
+// (README "What a profile download writes"):
+// - lastContactedDateTime: at the first contact, then at most once per CONTACT_INTERVAL_MS per device (coalesced: a
+//   PC asks several times per OOBE, and a write per ask would serialise every boot on SQLite's one writer), written
+//   by a ContactWriter when one is given (many devices' contacts in one statement: contact-writer.ts);
+// - deliveredProfileId and the assignment status (assignedInSync) when they change;
+// - the remediation state when the board changed (hardware-remediation.ts);
+// - a device registered without a hash takes the presented one, in a transaction, once (identify-device.ts).
 import { policyConfigurationFile } from '../partners/policy-profile.js';
 import type { PartnerPolicy } from '../partners/ports.js';
 import { autopilotConfigurationFile, type AutopilotConfigurationFile } from '../profiles/configuration-file.js';
@@ -12,9 +21,13 @@ import type { DeploymentProfile } from '../profiles/ports.js';
 import type { DevicePatch } from '../registry/ports.js';
 import type { AutopilotDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
+import type { ContactWriter } from './contact-writer.js';
 import { checkHardware, type HardwareCheck } from './hardware-remediation.js';
-import { presentedHardware, registeredDevice, registeredDeviceAtBoot } from './identify-device.js';
+import { identifyRegistered, presentedHardware, registeredDeviceAtBoot } from './identify-device.js';
 import type { OobeTenants } from './ports.js';
+
+/** How stale a device's lastContactedDateTime may get before a profile download writes it again. */
+export const CONTACT_INTERVAL_MS = 5 * 60_000;
 
 export interface ProfileDelivery {
   device: AutopilotDevice;
@@ -31,35 +44,45 @@ export async function deliverProfile(
   tenants: OobeTenants,
   input: { hardwareHash: unknown },
   now: Date,
-  random?: () => number,
+  options: { random?: () => number; contacts?: ContactWriter } = {},
 ): Promise<ProfileDelivery> {
+  const { random, contacts } = options;
   const hardware = presentedHardware(input.hardwareHash);
-  // The tenant is read before the transaction: the tenants store does not join it (one SQLite connection).
-  const found = await registeredDevice(store, hardware);
-  const tenant = { id: found.tenantId, domain: (await tenants.domainOf(found.tenantId)) ?? '' };
   const stamp = now.toISOString();
-  return store.transaction(async (tx) => {
-    // A device a partner or OEM registered without a hash takes this one as its registered hash.
-    const device = await registeredDeviceAtBoot(tx, hardware, stamp);
-    const check = await checkHardware(tx, device, hardware, stamp);
-    const profile = device.deploymentProfileId ? await tx.profiles.find(device.tenantId, device.deploymentProfileId) : null;
-    const partnerPolicy = !profile && device.partnerPolicyId ? ((await tx.partnerPolicies.find(device.tenantId, device.partnerPolicyId)) ?? null) : null;
-    const document = partnerPolicy
-      ? policyConfigurationFile(partnerPolicy, tenant)
-      : autopilotConfigurationFile({ profile, tenant, device: { serialNumber: device.serialNumber }, random });
-    const patch: DevicePatch = {
-      lastContactedAt: stamp,
-      deliveredProfileId: profile?.id ?? null,
-      ...(profile ? { deploymentProfileAssignmentStatus: 'assignedInSync' as const } : {}),
-    };
-    await tx.devices.update(device.tenantId, device.id, patch, stamp);
-    return {
-      device: { ...device, ...patch, remediationState: check.remediationState, updatedAt: stamp },
-      tenant,
-      profile,
-      partnerPolicy,
-      document,
-      hardware: check,
-    };
-  });
+  const found = await identifyRegistered(store, hardware);
+  const tenant = { id: found.device.tenantId, domain: (await tenants.domainOf(found.device.tenantId)) ?? '' };
+  // A device a partner or OEM registered without a hash takes this one as its registered hash.
+  const device = found.hashless ? await store.transaction((tx) => registeredDeviceAtBoot(tx, hardware, stamp)) : found.device;
+  const check = await checkHardware(store, device, hardware, stamp, found.hashless ? undefined : found.registeredHash);
+  const profile = device.deploymentProfileId ? ((await store.profiles.find(device.tenantId, device.deploymentProfileId)) ?? null) : null;
+  const partnerPolicy = !profile && device.partnerPolicyId ? ((await store.partnerPolicies.find(device.tenantId, device.partnerPolicyId)) ?? null) : null;
+  const document = partnerPolicy
+    ? policyConfigurationFile(partnerPolicy, tenant)
+    : autopilotConfigurationFile({ profile, tenant, device: { serialNumber: device.serialNumber }, random });
+  const patch = deliveryPatch(device, profile, stamp);
+  const changes = Object.keys(patch);
+  if (changes.length === 1 && patch.lastContactedAt !== undefined && contacts) {
+    await contacts.record({ tenantId: device.tenantId, id: device.id, at: stamp }); // the usual write: grouped with others
+  } else if (changes.length > 0) {
+    await store.devices.update(device.tenantId, device.id, patch, stamp);
+  }
+  return {
+    device: { ...device, ...patch, remediationState: check.remediationState, ...(Object.keys(patch).length > 0 ? { updatedAt: stamp } : {}) },
+    tenant,
+    profile,
+    partnerPolicy,
+    document,
+    hardware: check,
+  };
+}
+
+/** What a download changes on the device: empty when nothing did (the usual case for a PC that asked moments ago). */
+export function deliveryPatch(device: AutopilotDevice, profile: DeploymentProfile | null, stamp: string): DevicePatch {
+  const patch: DevicePatch = {};
+  const sinceContact = device.lastContactedAt === null ? Number.NaN : Date.parse(stamp) - Date.parse(device.lastContactedAt);
+  if (!(sinceContact >= 0 && sinceContact < CONTACT_INTERVAL_MS)) patch.lastContactedAt = stamp;
+  const delivered = profile?.id ?? null;
+  if (device.deliveredProfileId !== delivered) patch.deliveredProfileId = delivered;
+  if (profile && device.deploymentProfileAssignmentStatus !== 'assignedInSync') patch.deploymentProfileAssignmentStatus = 'assignedInSync';
+  return patch;
 }

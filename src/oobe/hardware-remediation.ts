@@ -18,12 +18,21 @@ export interface HardwareCheck {
 }
 
 /**
- * Inside a transaction: compares the presented hardware with the registered hash. A board change flags the device:
+ * Compares the presented hardware with the registered hash. A board change flags the device:
  * automaticRemediationRequired when it is enrolled in Intune (Intune captures the new hash at its next check-in or
  * enrollment), manualRemediationRequired otherwise (the admin re-imports the new hash, which then replaces the old).
  */
-export async function checkHardware(tx: Store, device: AutopilotDevice, hardware: PresentedHardware, now: string): Promise<HardwareCheck> {
-  const storedBytes = await tx.devices.hardwareHash(device.tenantId, device.id);
+export async function checkHardware(
+  tx: Store,
+  device: AutopilotDevice,
+  hardware: PresentedHardware,
+  now: string,
+  /** The registered hash when the caller read it with the device (saves a read). */
+  registered?: Buffer | null,
+): Promise<HardwareCheck> {
+  const storedBytes = registered ?? (await tx.devices.hardwareHash(device.tenantId, device.id));
+  // The very hash that is registered: nothing to compare (and no second decode).
+  if (storedBytes?.equals(hardware.bytes)) return { comparison: { board: [], tolerated: [] }, remediationState: device.remediationState, description: undefined, captured: false };
   const stored = storedBytes ? decodeHardwareHash(storedBytes) : undefined;
   const comparison =
     stored?.identity

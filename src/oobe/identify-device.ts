@@ -57,6 +57,14 @@ export async function registeredDevice(store: Store, hardware: PresentedHardware
 }
 
 /**
+ * registeredDevice, saying whether the device was registered without a hash (a first boot that registeredDeviceAtBoot
+ * must complete in a transaction). Reads only.
+ */
+export async function identifyRegistered(store: Store, hardware: PresentedHardware): Promise<Identified> {
+  return identify(store, hardware);
+}
+
+/**
  * Inside a transaction: registeredDevice, and a device registered without a hash takes the presented one as its
  * registered hash (idempotent: a second boot, or a concurrent one, changes nothing). Returns the device as it is after.
  */
@@ -65,44 +73,35 @@ export async function registeredDeviceAtBoot(tx: Store, hardware: PresentedHardw
   return hashless ? attachFirstHardware(tx, device, hardware, now) : device;
 }
 
-interface Holder {
-  tenantId: string;
-  deviceId: string;
-  /** Kinds of the presented keys the registration holds. */
-  kinds: Set<string>;
-}
-
 /** The kinds of key a registration without a hash holds (process-imports.ts gives it exactly one of them). */
 const HASHLESS_KINDS = new Set(['tuple', 'pkid']);
 
-async function identify(store: Store, hardware: PresentedHardware): Promise<{ device: AutopilotDevice; hashless: boolean }> {
-  const holders = new Map<string, Holder>();
-  for (const o of await store.identityKeys.owners(hardware.keys)) {
-    const h = holders.get(o.deviceId) ?? { tenantId: o.tenantId, deviceId: o.deviceId, kinds: new Set<string>() };
-    h.kinds.add(o.kind);
-    holders.set(o.deviceId, h);
-  }
-  const withHash: Holder[] = [];
-  const withoutHash: Holder[] = [];
-  for (const h of holders.values()) {
-    // A UUID, TPM or serial key only ever comes from a hash: no need to look for the hash row then.
-    const hasHash = [...h.kinds].some((k) => !HASHLESS_KINDS.has(k)) || (await store.devices.hardwareHash(h.tenantId, h.deviceId)) !== undefined;
-    (hasHash ? withHash : withoutHash).push(h);
-  }
+export interface Identified {
+  device: AutopilotDevice;
+  /** Registered without a hash: this boot's hash is its first (registeredDeviceAtBoot attaches it). */
+  hashless: boolean;
+  /** The registered hash, read with the device (null when hashless). */
+  registeredHash: Buffer | null;
+}
+
+async function identify(store: Store, hardware: PresentedHardware): Promise<Identified> {
+  // One round trip: the registrations holding any presented key, with their devices and hashes.
+  const holders = await store.devices.holdersOf(hardware.keys);
+  const withHash = holders.filter((h) => h.hardwareHash !== null);
+  const withoutHash = holders.filter((h) => h.hardwareHash === null);
   if (withHash.length > 0) {
-    const best = withHash.sort((a, b) => b.kinds.size - a.kinds.size || (a.deviceId < b.deviceId ? -1 : 1))[0];
-    const device = await store.devices.find(best.tenantId, best.deviceId);
-    if (!device) throw notRegistered(hardware);
-    return { device, hashless: false };
+    const best = withHash.sort((a, b) => b.kinds.length - a.kinds.length || (a.device.id < b.device.id ? -1 : 1))[0]!;
+    return { device: best.device, hashless: false, registeredHash: best.hardwareHash };
   }
-  if (withoutHash.length > 1) throw notUnique(withoutHash);
+  if (withoutHash.length > 1) throw notUnique(withoutHash.map((h) => h.kinds.filter((k) => HASHLESS_KINDS.has(k))));
   const only = withoutHash[0];
-  const device = only ? await store.devices.find(only.tenantId, only.deviceId) : undefined;
-  if (!only || !device) throw notRegistered(hardware);
-  const pkidMatch = only.kinds.has('pkid') && hardware.identity.productKeyId !== null && device.productKey.trim() === hardware.identity.productKeyId;
-  if (pkidMatch) return { device, hashless: true };
-  const differing = only.kinds.has('tuple') ? tupleDifferences(device, hardware.identity) : [];
-  if (only.kinds.has('tuple') && differing.length === 0) return { device, hashless: true };
+  if (!only) throw notRegistered(hardware);
+  const device = only.device;
+  const kinds = new Set(only.kinds);
+  const pkidMatch = kinds.has('pkid') && hardware.identity.productKeyId !== null && device.productKey.trim() === hardware.identity.productKeyId;
+  if (pkidMatch) return { device, hashless: true, registeredHash: null };
+  const differing = kinds.has('tuple') ? tupleDifferences(device, hardware.identity) : [];
+  if (kinds.has('tuple') && differing.length === 0) return { device, hashless: true, registeredHash: null };
   throw caseMismatch(hardware, differing);
 }
 
@@ -151,9 +150,9 @@ const KIND_NAMES: Record<string, string> = {
   pkid: 'its product key ID',
 };
 
-/** 813: the hash matches several registrations without a hash. Names the kinds, never the tenants. */
-function notUnique(holders: Holder[]): OobeError {
-  const kinds = holders.map((h) => [...h.kinds].sort().map((k) => KIND_NAMES[k] ?? k).join(' and '));
+/** 813: the hash matches several registrations without a hash (the kinds each holds). Names the kinds, never the tenants. */
+function notUnique(holders: string[][]): OobeError {
+  const kinds = holders.map((h) => [...h].sort().map((k) => KIND_NAMES[k] ?? k).join(' and '));
   return new OobeError(
     'ZtdDeviceIsNotUnique',
     `ZtdDeviceIsNotUnique: this device's hash matches ${holders.length} registrations without a hardware hash — one by ${kinds.join(', another by ')} — ` +

@@ -66,6 +66,21 @@ export interface Registration {
   entra?: EntraDevice | undefined;
 }
 
+/** A device's contact with the service (a profile download): DeviceRepository.recordContacts. */
+export interface DeviceContact {
+  tenantId: string;
+  id: string;
+  at: string;
+}
+
+/** A registration that holds some of the identity keys a device presents (DeviceRepository.holdersOf). */
+export interface KeyHolding {
+  device: AutopilotDevice;
+  /** Kinds of the asked keys the registration holds. */
+  kinds: string[];
+  hardwareHash: Buffer | null;
+}
+
 /** How an import row ended. */
 export interface ImportOutcome {
   id: string;
@@ -129,11 +144,22 @@ export interface DeviceRepository {
   /** Inserts devices, hashes, identity keys, Entra objects and their physicalIds. A key already taken rejects with KeyTakenError. */
   register(registrations: Registration[]): Promise<void>;
   find(tenantId: string, id: string): Promise<AutopilotDevice | undefined>;
+  /**
+   * The registrations holding any of these identity keys, in any tenant, each once: the device, which of the keys
+   * (their kinds) it holds, and its registered hash (null when it was registered without one). What a PC's call
+   * starts with (src/oobe/identify-device.ts), in one round trip.
+   */
+  holdersOf(keys: IdentityKey[]): Promise<KeyHolding[]>;
   /** A page of the tenant's devices under an OData list query. */
   list(tenantId: string, query: ListQuery): Promise<ListPage<AutopilotDevice>>;
   /** Devices of the tenant with one of these serial numbers (exact match). */
   findBySerials(tenantId: string, serials: string[]): Promise<AutopilotDevice[]>;
   update(tenantId: string, id: string, patch: DevicePatch, now: string): Promise<void>;
+  /**
+   * Sets lastContactedDateTime (and updatedAt) of many devices in one statement, each to its `at` unless it already
+   * holds a later one. Devices that no longer exist are skipped.
+   */
+  recordContacts(contacts: DeviceContact[]): Promise<void>;
   /** The hardware hash registered for the device (the last one, after a remediation). */
   hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined>;
   /** Deletes the device with its hash and identity keys. False when there was none. */

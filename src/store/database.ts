@@ -75,10 +75,37 @@ function openSqlite(file: string, dir: string): Db {
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-        return conn;
+        return reusePreparedStatements(conn);
       },
     }),
   });
+}
+
+/** Prepared statements kept per connection (least recently used dropped first). */
+const STATEMENT_CACHE_SIZE = 1000;
+
+/**
+ * Kysely's SQLite driver prepares every statement anew (`db.prepare(sql)` per query), which cost about a quarter of a
+ * device's profile lookup. The same SQL text gets the same prepared statement here; a statement still busy (an
+ * unfinished `iterate`) is never handed out twice — a fresh one is prepared instead. SQLite re-prepares a cached
+ * statement by itself when the schema changes (migrations).
+ */
+function reusePreparedStatements(conn: SqliteDatabase.Database): SqliteDatabase.Database {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  conn.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit !== undefined && !hit.busy) {
+      cache.delete(source); // most recently used last
+      cache.set(source, hit);
+      return hit;
+    }
+    const statement = prepare(source);
+    cache.set(source, statement);
+    if (cache.size > STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value as string);
+    return statement;
+  }) as typeof conn.prepare;
+  return conn;
 }
 
 function openPostgres(url: string): Db {

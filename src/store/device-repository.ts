@@ -3,12 +3,13 @@
 //
 // A unique violation on an identity key (a concurrent registration of the same hardware in another process) becomes
 // KeyTakenError, so the domain retries and then sees the owner.
+import { sql } from 'kysely';
 import type { AutopilotDevice, IdentityKey, ListPage, ListQuery } from '../model/index.js';
-import { KeyTakenError, type AttachedHardwareFields, type DevicePatch, type DeviceRepository, type Registration } from '../registry/ports.js';
-import { chunks } from './chunks.js';
+import { KeyTakenError, type AttachedHardwareFields, type DevicePatch, type DeviceContact, type DeviceRepository, type KeyHolding, type Registration } from '../registry/ports.js';
+import { chunks, keyChunks } from './chunks.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
-import { atomically, INSERT_CHUNK, type Executor } from './executor.js';
+import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { listPage } from './list-query/compile.js';
 import { asBuffer, autopilotDeviceFromRow, entraDeviceRowOf } from './row-mappers.js';
 
@@ -81,6 +82,35 @@ export class KyselyDeviceRepository implements DeviceRepository {
     return row ? autopilotDeviceFromRow(row) : undefined;
   }
 
+  async holdersOf(keys: IdentityKey[]): Promise<KeyHolding[]> {
+    // By (kind, value), the key table's primary key, then each holder's device and hash by their primary keys.
+    const holders = new Map<string, KeyHolding>();
+    for (const part of keyChunks(keys, IN_CHUNK)) {
+      const rows = await this.db
+        .selectFrom('device_identity_keys')
+        .innerJoin('autopilot_devices', (join) =>
+          join.onRef('autopilot_devices.id', '=', 'device_identity_keys.device_id').onRef('autopilot_devices.tenant_id', '=', 'device_identity_keys.tenant_id'),
+        )
+        .leftJoin('autopilot_device_hashes', 'autopilot_device_hashes.device_id', 'autopilot_devices.id')
+        .selectAll('autopilot_devices')
+        .select(['device_identity_keys.kind as held_kind', 'autopilot_device_hashes.hardware_hash as held_hash'])
+        .where((eb) =>
+          eb.or([...part].map(([kind, values]) => eb.and([eb('device_identity_keys.kind', '=', kind), eb('device_identity_keys.value', 'in', values)]))),
+        )
+        .execute();
+      for (const row of rows) {
+        const { held_kind: kind, held_hash: hash, ...device } = row;
+        const holder = holders.get(device.id);
+        if (holder) {
+          if (!holder.kinds.includes(kind)) holder.kinds.push(kind);
+        } else {
+          holders.set(device.id, { device: autopilotDeviceFromRow(device), kinds: [kind], hardwareHash: hash === null ? null : asBuffer(hash) });
+        }
+      }
+    }
+    return [...holders.values()];
+  }
+
   async list(tenantId: string, query: ListQuery): Promise<ListPage<AutopilotDevice>> {
     const base = this.db.selectFrom('autopilot_devices').selectAll('autopilot_devices').where('autopilot_devices.tenant_id', '=', tenantId);
     return listPage(base, query, this.engine, (rows) => rows.map(autopilotDeviceFromRow));
@@ -122,6 +152,19 @@ export class KyselyDeviceRepository implements DeviceRepository {
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .execute();
+  }
+
+  async recordContacts(contacts: DeviceContact[]): Promise<void> {
+    // UPDATE … FROM a VALUES list (both engines; SQLite names its columns column1… as PostgreSQL does): one statement,
+    // one commit, however many devices — the device's primary key finds each row.
+    for (const part of chunks(contacts, INSERT_CHUNK)) {
+      const values = sql.join(part.map((c) => sql`(${c.tenantId}, ${c.id}, ${c.at})`));
+      await sql`
+        update autopilot_devices set last_contacted_at = v.at, updated_at = v.at
+        from (select column1 as tenant_id, column2 as id, column3 as at from (values ${values}) as contact) as v
+        where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
+          and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at)`.execute(this.db);
+    }
   }
 
   async hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined> {

@@ -40,6 +40,8 @@ const IMPORTS: MethodNames<ImportRepository> = {
 
 const DEVICES: MethodNames<DeviceRepository> = {
   register: true,
+  holdersOf: true,
+  recordContacts: true,
   find: true,
   list: true,
   findBySerials: true,

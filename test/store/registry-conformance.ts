@@ -421,6 +421,23 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(owners.every((o) => o.tenantId === r.a.id)).toBe(true);
       });
 
+      it('holdersOf: each registration holding any of the keys once, in any tenant, with the kinds it holds and its hash', async ({ r }) => {
+        const mine = registration(r.a.id);
+        const theirs = registration(r.b.id);
+        const hashless = { ...registration(r.a.id, { entra: false }), hardwareHash: null };
+        await r.store.devices.register([mine, theirs, hashless]);
+        const asked = [...mine.keys, theirs.keys[0]!, ...hashless.keys, { kind: 'serial', value: 'NOBODY-HOLDS-THIS' }];
+        const holders = await r.store.devices.holdersOf(asked);
+        const byId = new Map(holders.map((h) => [h.device.id, h]));
+        expect(holders).toHaveLength(3);
+        expect(byId.get(mine.device.id)?.device).toEqual(mine.device);
+        expect(byId.get(mine.device.id)?.kinds.sort()).toEqual([...new Set(mine.keys.map((k) => k.kind))].sort());
+        expect(byId.get(mine.device.id)?.hardwareHash).toEqual(mine.hardwareHash);
+        expect(byId.get(theirs.device.id)).toMatchObject({ device: theirs.device, kinds: [theirs.keys[0]!.kind], hardwareHash: theirs.hardwareHash });
+        expect(byId.get(hashless.device.id)).toMatchObject({ device: hashless.device, hardwareHash: null });
+        expect(await r.store.devices.holdersOf([{ kind: 'serial', value: 'NOBODY-HOLDS-THIS' }])).toEqual([]);
+      });
+
       it('register: a key already taken (any tenant) rejects with KeyTakenError and writes nothing of the failed batch', async ({ r }) => {
         const holder = registration(r.b.id);
         await r.store.devices.register([holder]);
@@ -453,6 +470,31 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(sorted((await r.store.devices.findBySerials(r.a.id, ['SN-1', 'SN-2', 'SN-3'])).map((d) => d.id))).toEqual(sorted([one.device.id, two.device.id]));
         expect(await r.store.devices.findBySerials(r.a.id, [])).toEqual([]);
         expect(await r.store.devices.findBySerials(r.b.id, ['SN-1'])).toEqual([elsewhere.device]);
+      });
+
+      it('recordContacts: lastContactedAt and updatedAt of each device, never moved back; others and other tenants untouched', async ({ r }) => {
+        const one = registration(r.a.id);
+        const two = registration(r.a.id);
+        const other = registration(r.b.id);
+        const idle = registration(r.a.id);
+        await r.store.devices.register([one, two, other, idle]);
+        await r.store.devices.recordContacts([
+          { tenantId: r.a.id, id: one.device.id, at: at(10) },
+          { tenantId: r.a.id, id: two.device.id, at: at(20) },
+          { tenantId: r.a.id, id: other.device.id, at: at(30) }, // wrong tenant: nothing
+          { tenantId: r.a.id, id: randomUUID(), at: at(40) }, // gone: nothing
+        ]);
+        expect(await r.store.devices.find(r.a.id, one.device.id)).toEqual({ ...one.device, lastContactedAt: at(10), updatedAt: at(10) });
+        expect(await r.store.devices.find(r.a.id, two.device.id)).toMatchObject({ lastContactedAt: at(20), updatedAt: at(20) });
+        expect(await r.store.devices.find(r.b.id, other.device.id)).toEqual(other.device);
+        expect(await r.store.devices.find(r.a.id, idle.device.id)).toEqual(idle.device);
+        await r.store.devices.recordContacts([
+          { tenantId: r.a.id, id: one.device.id, at: at(5) }, // older than what is stored: kept
+          { tenantId: r.a.id, id: two.device.id, at: at(25) },
+        ]);
+        expect(await r.store.devices.find(r.a.id, one.device.id)).toMatchObject({ lastContactedAt: at(10) });
+        expect(await r.store.devices.find(r.a.id, two.device.id)).toMatchObject({ lastContactedAt: at(25), updatedAt: at(25) });
+        await r.store.devices.recordContacts([]);
       });
 
       it('update: changes the patched properties and updatedAt only, in the device’s tenant', async ({ r }) => {

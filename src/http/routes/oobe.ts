@@ -9,6 +9,7 @@
 import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import {
+  ContactWriter,
   OobeError,
   checkIn,
   deliverProfile,
@@ -54,12 +55,21 @@ const Body = Type.Object(
   { additionalProperties: true },
 );
 
+/** How long a process keeps a tenant's domain for profile documents (every boot needs it; it rarely changes). */
+const DOMAIN_CACHE_MS = 5_000;
+const DOMAIN_CACHE_SIZE = 10_000;
+
 function tenantsOf(store: TenantsStore): OobeTenants {
+  const domains = new Map<string, { domain: string | undefined; until: number }>();
   return {
     async domainOf(tenantId) {
+      const cached = domains.get(tenantId);
+      if (cached && cached.until > performance.now()) return cached.domain;
       const tenant = await store.tenants.findById(tenantId);
-      if (!tenant) return undefined;
-      return (tenant.domains.find((d) => d.isDefault) ?? tenant.domains.find((d) => d.isInitial) ?? tenant.domains[0])?.name;
+      const domain = tenant ? (tenant.domains.find((d) => d.isDefault) ?? tenant.domains.find((d) => d.isInitial) ?? tenant.domains[0])?.name : undefined;
+      if (domains.size >= DOMAIN_CACHE_SIZE) domains.clear();
+      domains.set(tenantId, { domain, until: performance.now() + DOMAIN_CACHE_MS });
+      return domain;
     },
     async tenantOfDomain(domain) {
       return (await store.tenants.findByDomain(domain))?.id;
@@ -135,6 +145,8 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         }
       : {};
   const tenants = tenantsOf(app.tenantsStore);
+  // One per app: profile downloads' contacts written in batches (src/oobe/contact-writer.ts).
+  const contacts = new ContactWriter(app.registry.store);
   documentResponses(app, [OobeErrorSchema, HardwareChangeSchema, ConfigurationFileSchema]);
 
   const schema = <R>(summary: string, description: string, response: R) => ({ tags: ['oobe'], summary, description, body: Body, response });
@@ -152,7 +164,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
       ),
     },
     async (request, reply) => {
-      const delivery = await deliverProfile(app.registry.store, tenants, { hardwareHash: request.body.hardwareHash }, app.now());
+      const delivery = await deliverProfile(app.registry.store, tenants, { hardwareHash: request.body.hardwareHash }, app.now(), { contacts });
       flagChange(reply, delivery.hardware);
       const change = hardwareChange(delivery.hardware);
       let text = toAsciiJson(delivery.document);

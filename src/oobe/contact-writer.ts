@@ -1,0 +1,60 @@
+// Group commit for the one write almost every profile download makes: a device's lastContactedDateTime.
+//
+// Every PC asks for its profile at every boot. One UPDATE and one commit per ask would serialise the boots of the
+// whole registry on SQLite's single writer and on PostgreSQL's WAL flush. Here a download's contact joins the batch
+// that is being gathered; a batch is written by one statement (DeviceRepository.recordContacts) as soon as the
+// previous one has committed, and each download answers only after its own contact is stored — so a caller that
+// reads the device next sees it (read-your-writes), and a crash loses nothing that was answered.
+//
+// Invariants: at most one batch is being written per process at a time; a batch holds at most MAX_BATCH contacts,
+// one per device (the latest); a failed batch rejects every download in it and the next batch starts afresh.
+import type { DeviceContact } from '../registry/ports.js';
+import type { Store } from '../ports.js';
+
+const MAX_BATCH = 500;
+
+interface Waiting {
+  contact: DeviceContact;
+  settle: { resolve: () => void; reject: (err: unknown) => void }[];
+}
+
+export class ContactWriter {
+  /** Gathering: by tenant and device id. */
+  private gathering = new Map<string, Waiting>();
+  private writing = false;
+
+  constructor(private readonly store: Store) {}
+
+  /** Resolves once the contact is stored (with others that arrived meanwhile). */
+  record(contact: DeviceContact): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const key = `${contact.tenantId}/${contact.id}`;
+      const waiting = this.gathering.get(key);
+      if (waiting) {
+        if (waiting.contact.at < contact.at) waiting.contact = contact;
+        waiting.settle.push({ resolve, reject });
+      } else {
+        this.gathering.set(key, { contact, settle: [{ resolve, reject }] });
+      }
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.gathering.size > 0) {
+        const batch = [...this.gathering.values()].slice(0, MAX_BATCH);
+        for (const w of batch) this.gathering.delete(`${w.contact.tenantId}/${w.contact.id}`);
+        try {
+          await this.store.devices.recordContacts(batch.map((w) => w.contact));
+          for (const w of batch) for (const s of w.settle) s.resolve();
+        } catch (err) {
+          for (const w of batch) for (const s of w.settle) s.reject(err);
+        }
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+// ContactWriter (src/oobe/contact-writer.ts) on both engines: concurrent downloads' contacts are written in a few
+// batches, each download resolves only once its contact is stored, and a failed batch rejects exactly its downloads.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedRegistry } from '../../bench/seed-registry.js';
+import { ContactWriter } from '../../src/oobe/index.js';
+import type { Store } from '../../src/ports.js';
+import { ENGINES, registryFixture, type RegistryFixture } from '../support/registry-fixture.js';
+
+describe.each(ENGINES)('ContactWriter on %s', (engine) => {
+  let f: RegistryFixture;
+  let ids: string[];
+  beforeEach(async () => {
+    f = await registryFixture(engine);
+    ids = (await seedRegistry(f.db, f.contoso.tenant.id, 1, 60, () => true)).kept.map((k) => k.id);
+  });
+  afterEach(async () => f.cleanup());
+
+  /** The store, counting recordContacts calls (the real one does the work). */
+  function counting(fail = 0): { store: Store; calls: number[] } {
+    const calls: number[] = [];
+    const devices = Object.create(f.store.devices) as Store['devices'];
+    devices.recordContacts = async (contacts) => {
+      calls.push(contacts.length);
+      if (calls.length <= fail) throw new Error('the database went away');
+      return f.store.devices.recordContacts(contacts);
+    };
+    return { store: { ...f.store, devices }, calls };
+  }
+
+  it('writes concurrent contacts in batches, and each resolves with its contact stored', async () => {
+    const { store, calls } = counting();
+    const writer = new ContactWriter(store);
+    const at = '2026-12-01T10:00:00.000Z';
+    await Promise.all(
+      ids.map(async (id) => {
+        await writer.record({ tenantId: f.contoso.tenant.id, id, at });
+        // Read-your-writes: stored when the download answers.
+        expect((await f.store.devices.find(f.contoso.tenant.id, id))?.lastContactedAt).toBe(at);
+      }),
+    );
+    expect(calls.reduce((a, b) => a + b, 0)).toBe(ids.length);
+    expect(calls.length).toBeLessThan(ids.length / 4); // the first alone, then the rest gathered while it was written
+  });
+
+  it('one device twice in a batch: written once, with the later time', async () => {
+    const { store, calls } = counting();
+    const writer = new ContactWriter(store);
+    const [first, second] = [ids[0]!, ids[1]!];
+    const blocker = writer.record({ tenantId: f.contoso.tenant.id, id: first, at: '2026-12-01T10:00:00.000Z' });
+    const early = writer.record({ tenantId: f.contoso.tenant.id, id: second, at: '2026-12-01T10:00:01.000Z' });
+    const late = writer.record({ tenantId: f.contoso.tenant.id, id: second, at: '2026-12-01T10:00:02.000Z' });
+    await Promise.all([blocker, early, late]);
+    expect(calls).toEqual([1, 1]);
+    expect((await f.store.devices.find(f.contoso.tenant.id, second))?.lastContactedAt).toBe('2026-12-01T10:00:02.000Z');
+  });
+
+  it('a failed batch rejects its downloads only; the next batch is written', async () => {
+    const { store } = counting(1);
+    const writer = new ContactWriter(store);
+    const failed = writer.record({ tenantId: f.contoso.tenant.id, id: ids[0]!, at: '2026-12-01T10:00:00.000Z' });
+    const next = writer.record({ tenantId: f.contoso.tenant.id, id: ids[1]!, at: '2026-12-01T10:00:00.000Z' });
+    await expect(failed).rejects.toThrow('the database went away');
+    await expect(next).resolves.toBeUndefined();
+    expect((await f.store.devices.find(f.contoso.tenant.id, ids[0]!))?.lastContactedAt).toBeNull();
+    expect((await f.store.devices.find(f.contoso.tenant.id, ids[1]!))?.lastContactedAt).toBe('2026-12-01T10:00:00.000Z');
+  });
+});

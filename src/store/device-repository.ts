@@ -83,28 +83,33 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async holdersOf(keys: IdentityKey[]): Promise<KeyHolding[]> {
-    // By (kind, value), the key table's primary key, then each holder's device and hash by their primary keys.
+    // The keys by (kind, value), the key table's primary key, grouped per holder (so each device and its 4 KB hash
+    // come back once, not once per key it holds), then each holder's device and hash by their primary keys.
+    const kindsOf = this.engine === 'postgres' ? sql<string>`string_agg(kind, ',')` : sql<string>`group_concat(kind, ',')`;
     const holders = new Map<string, KeyHolding>();
     for (const part of keyChunks(keys, IN_CHUNK)) {
       const rows = await this.db
-        .selectFrom('device_identity_keys')
-        .innerJoin('autopilot_devices', (join) =>
-          join.onRef('autopilot_devices.id', '=', 'device_identity_keys.device_id').onRef('autopilot_devices.tenant_id', '=', 'device_identity_keys.tenant_id'),
+        .selectFrom((eb) =>
+          eb
+            .selectFrom('device_identity_keys')
+            .select(['device_id', 'tenant_id', kindsOf.as('kinds')])
+            .where((k) => k.or([...part].map(([kind, values]) => k.and([k('kind', '=', kind), k('value', 'in', values)]))))
+            .groupBy(['device_id', 'tenant_id'])
+            .as('held'),
         )
+        .innerJoin('autopilot_devices', (join) => join.onRef('autopilot_devices.id', '=', 'held.device_id').onRef('autopilot_devices.tenant_id', '=', 'held.tenant_id'))
         .leftJoin('autopilot_device_hashes', 'autopilot_device_hashes.device_id', 'autopilot_devices.id')
         .selectAll('autopilot_devices')
-        .select(['device_identity_keys.kind as held_kind', 'autopilot_device_hashes.hardware_hash as held_hash'])
-        .where((eb) =>
-          eb.or([...part].map(([kind, values]) => eb.and([eb('device_identity_keys.kind', '=', kind), eb('device_identity_keys.value', 'in', values)]))),
-        )
+        .select(['held.kinds as held_kinds', 'autopilot_device_hashes.hardware_hash as held_hash'])
         .execute();
       for (const row of rows) {
-        const { held_kind: kind, held_hash: hash, ...device } = row;
+        const { held_kinds: kinds, held_hash: hash, ...device } = row;
         const holder = holders.get(device.id);
+        const held = kinds.split(',');
         if (holder) {
-          if (!holder.kinds.includes(kind)) holder.kinds.push(kind);
+          for (const kind of held) if (!holder.kinds.includes(kind)) holder.kinds.push(kind);
         } else {
-          holders.set(device.id, { device: autopilotDeviceFromRow(device), kinds: [kind], hardwareHash: hash === null ? null : asBuffer(hash) });
+          holders.set(device.id, { device: autopilotDeviceFromRow(device), kinds: [...new Set(held)], hardwareHash: hash === null ? null : asBuffer(hash) });
         }
       }
     }

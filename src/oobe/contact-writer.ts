@@ -4,7 +4,9 @@
 // whole registry on SQLite's single writer and on PostgreSQL's WAL flush. Here a download's contact joins the batch
 // that is being gathered; a batch is written by one statement (DeviceRepository.recordContacts) as soon as the
 // previous one has committed, and each download answers only after its own contact is stored — so a caller that
-// reads the device next sees it (read-your-writes), and a crash loses nothing that was answered.
+// reads the device next sees it (read-your-writes), and a crash of Tarmac loses nothing that was answered. (On
+// PostgreSQL the store commits contact times asynchronously: a crash of the database server itself may lose the last
+// fraction of a second of them; see recordContacts in src/store/device-repository.ts.)
 //
 // Invariants: at most one batch is being written per process at a time; a batch holds at most MAX_BATCH contacts,
 // one per device (the latest); a failed batch rejects every download in it and the next batch starts afresh.

@@ -160,16 +160,27 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async recordContacts(contacts: DeviceContact[]): Promise<void> {
+    if (contacts.length === 0) return;
     // UPDATE … FROM a VALUES list (both engines; SQLite names its columns column1… as PostgreSQL does): one statement,
     // one commit, however many devices — the device's primary key finds each row.
-    for (const part of chunks(contacts, INSERT_CHUNK)) {
-      const values = sql.join(part.map((c) => sql`(${c.tenantId}, ${c.id}, ${c.at})`));
-      await sql`
-        update autopilot_devices set last_contacted_at = v.at, updated_at = v.at
-        from (select column1 as tenant_id, column2 as id, column3 as at from (values ${values}) as contact) as v
-        where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
-          and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at)`.execute(this.db);
-    }
+    const write = async (db: Executor): Promise<void> => {
+      for (const part of chunks(contacts, INSERT_CHUNK)) {
+        const values = sql.join(part.map((c) => sql`(${c.tenantId}, ${c.id}, ${c.at})`));
+        await sql`
+          update autopilot_devices set last_contacted_at = v.at, updated_at = v.at
+          from (select column1 as tenant_id, column2 as id, column3 as at from (values ${values}) as contact) as v
+          where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
+            and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at)`.execute(db);
+      }
+    };
+    if (this.engine !== 'postgres' || this.db.isTransaction) return write(this.db);
+    // PostgreSQL: asynchronous commit for contact times only. A WAL flush per batch cost several milliseconds per
+    // profile download on this kind of disk; a database crash may lose the last fraction of a second of contact
+    // times (never anything else, and never consistency). Every other write keeps synchronous commit.
+    await this.db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      await write(trx);
+    });
   }
 
   async hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined> {

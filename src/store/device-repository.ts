@@ -3,7 +3,7 @@
 //
 // A unique violation on an identity key (a concurrent registration of the same hardware in another process) becomes
 // KeyTakenError, so the domain retries and then sees the owner.
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { AutopilotDevice, IdentityKey, ListPage, ListQuery } from '../model/index.js';
 import { KeyTakenError, type AttachedHardwareFields, type DevicePatch, type DeviceContact, type DeviceRepository, type KeyHolding, type Registration } from '../registry/ports.js';
 import { chunks, keyChunks } from './chunks.js';
@@ -11,7 +11,7 @@ import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { listPage } from './list-query/compile.js';
-import { asBuffer, autopilotDeviceFromRow, entraDeviceRowOf } from './row-mappers.js';
+import { asBuffer, autopilotDeviceFromRow, entraDeviceRowOf, type DeviceRow } from './row-mappers.js';
 
 export class KyselyDeviceRepository implements DeviceRepository {
   constructor(
@@ -82,26 +82,27 @@ export class KyselyDeviceRepository implements DeviceRepository {
     return row ? autopilotDeviceFromRow(row) : undefined;
   }
 
+  /** holdersOf's SQL per shape (how many values of each kind), compiled once: see holdersOf. */
+  private readonly holderStatements = new Map<string, string>();
+
   async holdersOf(keys: IdentityKey[]): Promise<KeyHolding[]> {
     // The keys by (kind, value), the key table's primary key, grouped per holder (so each device and its 4 KB hash
     // come back once, not once per key it holds), then each holder's device and hash by their primary keys.
-    const kindsOf = this.engine === 'postgres' ? sql<string>`string_agg(kind, ',')` : sql<string>`group_concat(kind, ',')`;
+    // Every PC's call starts here: building and compiling this statement with Kysely cost more than running it, so
+    // its SQL is kept per shape and run with the new parameters (checked equal to what Kysely binds, in order).
     const holders = new Map<string, KeyHolding>();
     for (const part of keyChunks(keys, IN_CHUNK)) {
-      const rows = await this.db
-        .selectFrom((eb) =>
-          eb
-            .selectFrom('device_identity_keys')
-            .select(['device_id', 'tenant_id', kindsOf.as('kinds')])
-            .where((k) => k.or([...part].map(([kind, values]) => k.and([k('kind', '=', kind), k('value', 'in', values)]))))
-            .groupBy(['device_id', 'tenant_id'])
-            .as('held'),
-        )
-        .innerJoin('autopilot_devices', (join) => join.onRef('autopilot_devices.id', '=', 'held.device_id').onRef('autopilot_devices.tenant_id', '=', 'held.tenant_id'))
-        .leftJoin('autopilot_device_hashes', 'autopilot_device_hashes.device_id', 'autopilot_devices.id')
-        .selectAll('autopilot_devices')
-        .select(['held.kinds as held_kinds', 'autopilot_device_hashes.hardware_hash as held_hash'])
-        .execute();
+      const shape = [...part.values()].map((values) => values.length).join(',');
+      const parameters = [...part].flatMap(([kind, values]) => [kind, ...values]);
+      const cached = this.holderStatements.get(shape);
+      let rows: HolderRow[];
+      if (cached !== undefined) {
+        rows = (await this.db.executeQuery<HolderRow>(CompiledQuery.raw(cached, parameters))).rows;
+      } else {
+        const compiled = holdersQuery(this.db, this.engine, part).compile();
+        if (this.holderStatements.size < 64 && sameParameters(compiled.parameters, parameters)) this.holderStatements.set(shape, compiled.sql);
+        rows = (await this.db.executeQuery(compiled)).rows;
+      }
       for (const row of rows) {
         const { held_kinds: kinds, held_hash: hash, ...device } = row;
         const holder = holders.get(device.id);
@@ -262,4 +263,28 @@ async function insertKeys(db: Executor, tenantId: string, id: string, keys: Iden
     if (isUniqueViolation(err)) throw new KeyTakenError('An identity key of the new hardware is registered to another device', { cause: err });
     throw err;
   }
+}
+
+type HolderRow = DeviceRow & { held_kinds: string; held_hash: Buffer | Uint8Array | null };
+
+function sameParameters(bound: readonly unknown[], ours: readonly unknown[]): boolean {
+  return bound.length === ours.length && bound.every((p, i) => p === ours[i]);
+}
+
+/** holdersOf's statement for one chunk of keys. */
+function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>) {
+  const kindsOf = engine === 'postgres' ? sql<string>`string_agg(kind, ',')` : sql<string>`group_concat(kind, ',')`;
+  return db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('device_identity_keys')
+        .select(['device_id', 'tenant_id', kindsOf.as('kinds')])
+        .where((k) => k.or([...part].map(([kind, values]) => k.and([k('kind', '=', kind), k('value', 'in', values)]))))
+        .groupBy(['device_id', 'tenant_id'])
+        .as('held'),
+    )
+    .innerJoin('autopilot_devices', (join) => join.onRef('autopilot_devices.id', '=', 'held.device_id').onRef('autopilot_devices.tenant_id', '=', 'held.tenant_id'))
+    .leftJoin('autopilot_device_hashes', 'autopilot_device_hashes.device_id', 'autopilot_devices.id')
+    .selectAll('autopilot_devices')
+    .select(['held.kinds as held_kinds', 'autopilot_device_hashes.hardware_hash as held_hash']);
 }

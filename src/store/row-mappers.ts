@@ -70,7 +70,7 @@ export function importedDeviceFromRow(row: ImportRow): ImportedDevice {
   };
 }
 
-type DeviceRow = Selectable<AutopilotDevicesTable>;
+export type DeviceRow = Selectable<AutopilotDevicesTable>;
 
 /** An autopilot_devices row as the domain's AutopilotDevice. */
 export function autopilotDeviceFromRow(row: DeviceRow): AutopilotDevice {

@@ -154,6 +154,9 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/oobe/v1/profile',
     {
+      // Every PC asks at every boot: a request line and a response line at info level for each would be most of the
+      // log and a tenth of the CPU under load. Errors are still logged (warn and above).
+      logLevel: 'warn',
       config,
       schema: schema(
         'Device: download the Autopilot profile',

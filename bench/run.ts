@@ -9,6 +9,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   oobe: () => import('./oobe.bench.js'),
   partner: () => import('./partner.bench.js'),
   console: () => import('./console.bench.js'),
+  workers: () => import('./workers.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -9,6 +9,12 @@
 //   and kills those still running after STOP_TIMEOUT_MS.
 // A worker whose primary disappears (SIGKILL) exits at once: Node's cluster does that when the IPC channel closes.
 //
+// Import workers: on PostgreSQL every process runs one (they share the queue through leases, SKIP LOCKED). On SQLite
+// only one process does: there is one writer at a time, and a process waiting for the write lock waits with its
+// event loop blocked (better-sqlite3 is synchronous), so N pollers would stall N processes' requests behind each
+// import batch for no gain. A process that queues rows wakes its own import worker and tells the primary, which
+// wakes the import workers of the other processes (instead of their next poll, up to a second later).
+//
 // What N processes share, and what they do not (README, "Architecture"): the database is the only shared state.
 // Import rows are leased through it (import-worker.ts), signing keys live in it (every process loads the same ones),
 // sync state is in it. The rate limits (Graph throttling, the token and /oobe/v1 per-address limits, failed sign-in
@@ -26,8 +32,10 @@ const QUICK_DEATH_MS = 10_000;
 const MAX_RESTART_DELAY_MS = 30_000;
 
 /** Messages between the primary and its workers (over the cluster's IPC channel). */
-type ToWorker = { tarmac: 'stop' };
-type ToPrimary = { tarmac: 'failed'; message: string; listen: boolean };
+type ToWorker = { tarmac: 'stop' } | { tarmac: 'imports' };
+type ToPrimary = { tarmac: 'failed'; message: string; listen: boolean } | { tarmac: 'imports' };
+/** Set by the primary in a worker's environment: '1' when that worker runs an import worker. */
+const IMPORTS_ENV = 'TARMAC_CLUSTER_RUNS_IMPORTS';
 
 export interface RunningCluster {
   url: string;
@@ -76,6 +84,9 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
   const demo = await prepareDatabase(config, options);
   const count = config.workers;
   const startedAt = new Map<Worker, number>();
+  // Which workers run an import worker: all on PostgreSQL, one on SQLite (its replacement takes over when it dies).
+  const everyWorkerImports = config.databaseUrl !== undefined;
+  const importers = new Set<Worker>();
   let stopping = false;
   let ready = false;
   let port = -1;
@@ -87,8 +98,10 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
   let listening = 0;
 
   const fork = (): Worker => {
-    const worker = cluster.fork();
+    const runsImports = everyWorkerImports || importers.size === 0;
+    const worker = cluster.fork({ [IMPORTS_ENV]: runsImports ? '1' : '0' });
     startedAt.set(worker, Date.now());
+    if (runsImports) importers.add(worker);
     return worker;
   };
 
@@ -104,7 +117,11 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
     }
   };
   const onMessage = (worker: Worker, message: unknown): void => {
-    const m = message as Partial<ToPrimary> | null;
+    const m = message as { tarmac?: unknown; message?: unknown; listen?: unknown } | null;
+    if (m?.tarmac === 'imports') {
+      for (const importer of importers) if (importer !== worker && importer.isConnected()) importer.send({ tarmac: 'imports' } satisfies ToWorker);
+      return;
+    }
     if (m?.tarmac !== 'failed' || typeof m.message !== 'string') return;
     if (!ready) settle.reject(m.listen ? new ListenError(m.message) : new Error(m.message));
     else log.error('worker failed to start', { worker: worker.process.pid, err: m.message });
@@ -112,6 +129,7 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
   const onExit = (worker: Worker, code: number | null, signal: string | null): void => {
     const lived = Date.now() - (startedAt.get(worker) ?? 0);
     startedAt.delete(worker);
+    importers.delete(worker);
     if (stopping) return;
     if (!ready) {
       settle.reject(new Error(`A worker process exited (${signal ?? `code ${code}`}) before it was listening; see its log above.`));
@@ -179,12 +197,18 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
 export async function runClusterWorker(config: TarmacConfig, options: Pick<StartOptions, 'logger'> = {}): Promise<number> {
   let server;
   try {
-    server = await startServer(config, { ...options, prepared: true });
+    server = await startServer(config, {
+      ...options,
+      prepared: true,
+      importWorker: process.env[IMPORTS_ENV] !== '0',
+      onImportsQueued: () => process.send?.({ tarmac: 'imports' } satisfies ToPrimary),
+    });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     process.send?.({ tarmac: 'failed', message, listen: err instanceof ListenError } satisfies ToPrimary);
     return 2;
   }
+  const running = server;
   await new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('message', onMessage);
@@ -193,7 +217,10 @@ export async function runClusterWorker(config: TarmacConfig, options: Pick<Start
       resolve();
     };
     const onMessage = (message: unknown): void => {
-      if ((message as Partial<ToWorker> | null)?.tarmac === 'stop') stop();
+      const m = message as Partial<ToWorker> | null;
+      if (m?.tarmac === 'stop') stop();
+      // Rows queued in another process: this one's import worker takes its share now rather than at its next poll.
+      else if (m?.tarmac === 'imports') running.app.registry.worker?.notify();
     };
     process.on('message', onMessage);
     process.on('SIGINT', stop);

@@ -32,6 +32,10 @@ export interface StartOptions {
    * primary): only open it and listen. Default false.
    */
   prepared?: boolean;
+  /** Run the import worker in this process (default true). */
+  importWorker?: boolean;
+  /** Called when import rows were queued here (see BuildAppOptions). */
+  onImportsQueued?: () => void;
 }
 
 /**
@@ -76,7 +80,14 @@ export async function startServer(config: TarmacConfig, options: StartOptions = 
   try {
     if (!options.prepared) await migrateToLatest(db);
     const demo = options.demo === false || options.prepared ? undefined : await createDemoTenantIfEmpty(createTenantsStore(db));
-    app = await buildApp({ db, config, logger: options.logger, https });
+    app = await buildApp({
+      db,
+      config,
+      logger: options.logger,
+      https,
+      ...(options.importWorker === false ? { importWorker: false as const } : {}),
+      ...(options.onImportsQueued ? { onImportsQueued: options.onImportsQueued } : {}),
+    });
     await app.keyRing.ensure();
     try {
       await app.listen({ port: config.port, host: config.host });

@@ -7,7 +7,8 @@
 // - OOBE: then autocannon, 16 connections for BENCH_WORKERS_SECONDS (default 10), POST /oobe/v1/profile with the
 //   hash of a random registered device (as bench/oobe.bench.ts does); req/s, p50, p99.
 // The baseline is the same workload on `--workers 1` in the same run; the scaling factor is N processes' figure over
-// one process's. The machine's cores bound it: the load generator (autocannon) and the server share them, and so do
+// one process's. BENCH_WORKERS_ROUNDS (default 2) repeats each configuration, alternating the order so that drift in
+// the machine's load hits both alike; the figures compared are the medians. The machine's cores bound it: the load generator (autocannon) and the server share them, and so do
 // whatever else runs here, which is why the load average is recorded with each figure.
 // BENCH_WORKERS_ENGINES picks engines (default sqlite,postgres; PostgreSQL is skipped when no loopback server answers).
 import os from 'node:os';
@@ -16,13 +17,15 @@ import autocannon from 'autocannon';
 import { encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { childEnv, startChild, type Child } from './child-process.js';
-import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
+import { fmt, median, percentile, recordResult, repoRoot, sizeList } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_WORKERS_DEVICES ?? 20_000);
 const COUNTS = sizeList(process.env.BENCH_WORKERS_COUNTS ?? '1,2');
 const ENGINES = (process.env.BENCH_WORKERS_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[];
 const SECONDS = Number(process.env.BENCH_WORKERS_SECONDS ?? 10);
+/** Rounds per engine; the order of the counts alternates (1,2 then 2,1), and each figure is the median of its runs. */
+const ROUNDS = Number(process.env.BENCH_WORKERS_ROUNDS ?? 2);
 const CONNECTIONS = 16;
 const PER_REQUEST = 500;
 const IN_FLIGHT = 4;
@@ -186,6 +189,7 @@ async function runOne(engine: Engine, workers: number, bodies: string[]): Promis
 export async function run(): Promise<void> {
   if (!Number.isSafeInteger(DEVICES) || DEVICES < 1) throw new Error(`BENCH_WORKERS_DEVICES must be a positive whole number (got ${process.env.BENCH_WORKERS_DEVICES})`);
   if (COUNTS.length === 0 || COUNTS.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error('BENCH_WORKERS_COUNTS must list process counts, e.g. 1,2');
+  if (!Number.isSafeInteger(ROUNDS) || ROUNDS < 1) throw new Error(`BENCH_WORKERS_ROUNDS must be a positive whole number (got ${process.env.BENCH_WORKERS_ROUNDS})`);
   const engines: Engine[] = [];
   if (ENGINES.includes('sqlite')) engines.push('sqlite');
   if (ENGINES.includes('postgres') && (await postgresAvailable())) engines.push('postgres');
@@ -202,23 +206,46 @@ export async function run(): Promise<void> {
   }
 
   const results: RunResult[] = [];
-  for (const engine of engines) for (const workers of COUNTS) results.push(await runOne(engine, workers, bodies));
+  for (const engine of engines) {
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? COUNTS : [...COUNTS].reverse();
+      for (const workers of order) results.push(await runOne(engine, workers, bodies));
+    }
+  }
 
-  // Scaling: each count's figure over the first count's (one process, by default), per engine.
+  // Per configuration, the median of its rounds; scaling is each count's median over the first count's.
+  const medians = engines.flatMap((engine) =>
+    COUNTS.map((workers) => {
+      const runs = results.filter((r) => r.engine === engine && r.workers === workers);
+      return {
+        engine,
+        workers,
+        runs: runs.length,
+        importDevicesPerSecond: median(runs.map((r) => r.import.devicesPerSecond)),
+        importPostP50Ms: median(runs.map((r) => r.import.postP50Ms)),
+        oobeRequestsPerSecond: median(runs.map((r) => r.oobe.requestsPerSecond)),
+        oobeP50Ms: median(runs.map((r) => r.oobe.p50Ms)),
+        oobeP99Ms: median(runs.map((r) => r.oobe.p99Ms)),
+      };
+    }),
+  );
   const scaling = engines.flatMap((engine) => {
-    const runs = results.filter((r) => r.engine === engine);
-    const base = runs[0];
-    return runs.slice(1).map((r) => ({
+    const rows = medians.filter((m) => m.engine === engine);
+    const base = rows[0];
+    return rows.slice(1).map((m) => ({
       engine,
-      workers: r.workers,
+      workers: m.workers,
       versus: base.workers,
-      import: r.import.devicesPerSecond / base.import.devicesPerSecond,
-      oobe: r.oobe.requestsPerSecond / base.oobe.requestsPerSecond,
+      import: m.importDevicesPerSecond / base.importDevicesPerSecond,
+      oobe: m.oobeRequestsPerSecond / base.oobeRequestsPerSecond,
     }));
   });
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(13))).join(''));
-  line(['', 'import dev/s', 'OOBE req/s', 'OOBE p50 ms', 'OOBE p99 ms']);
-  for (const r of results) line([`${r.engine} ×${r.workers}`, fmt(r.import.devicesPerSecond), fmt(r.oobe.requestsPerSecond), fmt(r.oobe.p50Ms), fmt(r.oobe.p99Ms)]);
+  console.log(`  medians of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}:`);
+  line(['', 'import dev/s', 'POST p50 ms', 'OOBE req/s', 'OOBE p50 ms', 'OOBE p99 ms']);
+  for (const m of medians) {
+    line([`${m.engine} ×${m.workers}`, fmt(m.importDevicesPerSecond), fmt(m.importPostP50Ms), fmt(m.oobeRequestsPerSecond), fmt(m.oobeP50Ms), fmt(m.oobeP99Ms)]);
+  }
   for (const s of scaling) {
     console.log(`  ${s.engine}: ${s.workers} processes vs ${s.versus}: import ×${fmt(s.import, 2)}, OOBE ×${fmt(s.oobe, 2)}`);
   }
@@ -231,9 +258,11 @@ export async function run(): Promise<void> {
     connections: CONNECTIONS,
     seconds: SECONDS,
     cores: os.availableParallelism(),
+    rounds: ROUNDS,
     loadAverage: { before: loadBefore, after: loadAfter },
-    results,
+    medians,
     scaling,
+    results,
   });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -100,6 +100,8 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
   const fork = (): Worker => {
     const runsImports = everyWorkerImports || importers.size === 0;
     const worker = cluster.fork({ [IMPORTS_ENV]: runsImports ? '1' : '0' });
+    // A message to a worker whose channel just closed is an 'error' event: unhandled, it would end the primary.
+    worker.on('error', (err) => log.warn('worker channel error', { worker: worker.process.pid, err: err.message }));
     startedAt.set(worker, Date.now());
     if (runsImports) importers.add(worker);
     return worker;
@@ -164,11 +166,8 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
     const workers = living();
     const exited = workers.map((w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))));
     for (const w of workers) {
-      try {
-        w.send({ tarmac: 'stop' } satisfies ToWorker);
-      } catch {
-        w.process.kill('SIGTERM');
-      }
+      if (w.isConnected()) w.send({ tarmac: 'stop' } satisfies ToWorker);
+      else w.process.kill('SIGTERM');
     }
     const timer = setTimeout(() => {
       for (const w of living()) w.process.kill('SIGKILL');
@@ -201,11 +200,12 @@ export async function runClusterWorker(config: TarmacConfig, options: Pick<Start
       ...options,
       prepared: true,
       importWorker: process.env[IMPORTS_ENV] !== '0',
-      onImportsQueued: () => process.send?.({ tarmac: 'imports' } satisfies ToPrimary),
+      onImportsQueued: () => void tellPrimary({ tarmac: 'imports' }),
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    process.send?.({ tarmac: 'failed', message, listen: err instanceof ListenError } satisfies ToPrimary);
+    // Sent before this process exits (process.send is asynchronous), so that the primary can say why.
+    await tellPrimary({ tarmac: 'failed', message, listen: err instanceof ListenError });
     return 2;
   }
   const running = server;
@@ -228,4 +228,12 @@ export async function runClusterWorker(config: TarmacConfig, options: Pick<Start
   });
   await server.close();
   return 0;
+}
+
+/** Sends a message to the primary; resolves once it is written (or at once when the channel is gone). */
+function tellPrimary(message: ToPrimary): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send || !process.connected) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
 }

@@ -8,7 +8,8 @@
 //   hash of a random registered device (as bench/oobe.bench.ts does); req/s, p50, p99.
 // The baseline is the same workload on `--workers 1` in the same run; the scaling factor is N processes' figure over
 // one process's. BENCH_WORKERS_ROUNDS (default 2) repeats each configuration, alternating the order so that drift in
-// the machine's load hits both alike; the figures compared are the medians. The machine's cores bound it: the load generator (autocannon) and the server share them, and so do
+// the machine's load hits both alike; the figures compared are each configuration's best round (the one least
+// disturbed by whatever else runs here), import and OOBE separately, latencies from that same round. The machine's cores bound it: the load generator (autocannon) and the server share them, and so do
 // whatever else runs here, which is why the load average is recorded with each figure.
 // BENCH_WORKERS_ENGINES picks engines (default sqlite,postgres; PostgreSQL is skipped when no loopback server answers).
 import os from 'node:os';
@@ -17,14 +18,14 @@ import autocannon from 'autocannon';
 import { encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { childEnv, startChild, type Child } from './child-process.js';
-import { fmt, median, percentile, recordResult, repoRoot, sizeList } from './lib.js';
+import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor } from './scratch.js';
 
 const DEVICES = Number(process.env.BENCH_WORKERS_DEVICES ?? 20_000);
 const COUNTS = sizeList(process.env.BENCH_WORKERS_COUNTS ?? '1,2');
 const ENGINES = (process.env.BENCH_WORKERS_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim()) as Engine[];
 const SECONDS = Number(process.env.BENCH_WORKERS_SECONDS ?? 10);
-/** Rounds per engine; the order of the counts alternates (1,2 then 2,1), and each figure is the median of its runs. */
+/** Rounds per engine; the order of the counts alternates (1,2 then 2,1), and each figure is the best of its runs. */
 const ROUNDS = Number(process.env.BENCH_WORKERS_ROUNDS ?? 2);
 const CONNECTIONS = 16;
 const PER_REQUEST = 500;
@@ -213,24 +214,26 @@ export async function run(): Promise<void> {
     }
   }
 
-  // Per configuration, the median of its rounds; scaling is each count's median over the first count's.
-  const medians = engines.flatMap((engine) =>
+  // Per configuration, its best round (import and OOBE apart); scaling is each count's best over the first count's.
+  const best = engines.flatMap((engine) =>
     COUNTS.map((workers) => {
       const runs = results.filter((r) => r.engine === engine && r.workers === workers);
+      const imp = runs.reduce((a, b) => (b.import.devicesPerSecond > a.import.devicesPerSecond ? b : a));
+      const oobe = runs.reduce((a, b) => (b.oobe.requestsPerSecond > a.oobe.requestsPerSecond ? b : a));
       return {
         engine,
         workers,
         runs: runs.length,
-        importDevicesPerSecond: median(runs.map((r) => r.import.devicesPerSecond)),
-        importPostP50Ms: median(runs.map((r) => r.import.postP50Ms)),
-        oobeRequestsPerSecond: median(runs.map((r) => r.oobe.requestsPerSecond)),
-        oobeP50Ms: median(runs.map((r) => r.oobe.p50Ms)),
-        oobeP99Ms: median(runs.map((r) => r.oobe.p99Ms)),
+        importDevicesPerSecond: imp.import.devicesPerSecond,
+        importPostP50Ms: imp.import.postP50Ms,
+        oobeRequestsPerSecond: oobe.oobe.requestsPerSecond,
+        oobeP50Ms: oobe.oobe.p50Ms,
+        oobeP99Ms: oobe.oobe.p99Ms,
       };
     }),
   );
   const scaling = engines.flatMap((engine) => {
-    const rows = medians.filter((m) => m.engine === engine);
+    const rows = best.filter((m) => m.engine === engine);
     const base = rows[0];
     return rows.slice(1).map((m) => ({
       engine,
@@ -241,9 +244,9 @@ export async function run(): Promise<void> {
     }));
   });
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(14) : c.padStart(13))).join(''));
-  console.log(`  medians of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}:`);
+  console.log(`  best of ${ROUNDS} round${ROUNDS === 1 ? '' : 's'}:`);
   line(['', 'import dev/s', 'POST p50 ms', 'OOBE req/s', 'OOBE p50 ms', 'OOBE p99 ms']);
-  for (const m of medians) {
+  for (const m of best) {
     line([`${m.engine} ×${m.workers}`, fmt(m.importDevicesPerSecond), fmt(m.importPostP50Ms), fmt(m.oobeRequestsPerSecond), fmt(m.oobeP50Ms), fmt(m.oobeP99Ms)]);
   }
   for (const s of scaling) {
@@ -260,7 +263,7 @@ export async function run(): Promise<void> {
     cores: os.availableParallelism(),
     rounds: ROUNDS,
     loadAverage: { before: loadBefore, after: loadAfter },
-    medians,
+    best,
     scaling,
     results,
   });

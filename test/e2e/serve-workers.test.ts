@@ -8,7 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
 import { createPostgresScratch } from '../support/test-databases.js';
-import { demoOf, getToken, killAll, removeTemps, serve, stop, tempDir, type Served } from '../support/serve-process.js';
+import { cli, demoOf, getToken, killAll, removeTemps, serve, stop, tempDir, type Served } from '../support/serve-process.js';
 
 afterEach(killAll);
 afterAll(removeTemps);
@@ -195,6 +195,13 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           }
           await waitFor('the imports after the restart to settle', async () => (await waiting()) === 0);
           expect(await count(db, 'autopilot_devices')).toBe(DEVICES + 2);
+
+          // A second cluster on the same port: its workers cannot listen, and it says so once (exit 2).
+          const port = new URL(server.url).port;
+          const second = await cli(env, ['serve', '--port', port, '--host', '127.0.0.1', '--workers', '2']);
+          expect(second.code).toBe(2);
+          expect(second.stderr).toMatch(new RegExp(`Port ${port} on 127\\.0\\.0\\.1 is in use`));
+          expect(second.stdout).not.toMatch(/is listening on/);
 
           // SIGTERM stops every process; the primary exits 0 once they have.
           expect(await stop(server)).toBe(0);

@@ -11,6 +11,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   console: () => import('./console.bench.js'),
   scale: () => import('./scale.bench.js'),
   'scale-curve': () => import('./scale.bench.js'),
+  workers: () => import('./workers.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,5 +1,6 @@
 // Tarmac's runtime configuration, read from the environment once and passed down explicitly. Nothing else in
 // src/ reads process.env for settings, so tests build a config object instead of mutating the environment.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 export interface TlsFiles {
@@ -46,6 +47,11 @@ export interface TarmacConfig {
    * `TARMAC_OOBE_RATE_LIMIT`, default 120; 0 turns the limit off.
    */
   oobeRateLimit: number;
+  /**
+   * Processes `tarmac serve` runs on the one port (node:cluster); 1 serves from a single process. `--workers` or
+   * `TARMAC_WORKERS`, default the number of cores (os.availableParallelism()).
+   */
+  workers: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -66,6 +72,7 @@ export interface ConfigOverrides {
   host?: string | undefined;
   tlsCert?: string | undefined;
   tlsKey?: string | undefined;
+  workers?: string | number | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -123,6 +130,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     graphRateLimit: parseCount(nonEmpty(env.TARMAC_GRAPH_RATE_LIMIT), 'TARMAC_GRAPH_RATE_LIMIT', 10_000),
     graphRateWindowSeconds: parseSeconds(nonEmpty(env.TARMAC_GRAPH_RATE_WINDOW_SECONDS), 'TARMAC_GRAPH_RATE_WINDOW_SECONDS', 60, 1),
     oobeRateLimit: parseCount(nonEmpty(env.TARMAC_OOBE_RATE_LIMIT), 'TARMAC_OOBE_RATE_LIMIT', 120),
+    workers: parseWorkers(
+      overrides.workers ?? nonEmpty(env.TARMAC_WORKERS),
+      overrides.workers !== undefined ? '--workers' : 'TARMAC_WORKERS',
+    ),
   };
 }
 
@@ -140,6 +151,19 @@ function parseCount(value: string | undefined, name: string, fallback: number): 
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 1_000_000_000) {
     throw new ConfigError(`${name} must be a whole number (0 turns the limit off); got '${value}'.`);
+  }
+  return n;
+}
+
+/** Most processes `--workers` accepts: far beyond any machine's cores, low enough to catch a typo. */
+export const MAX_WORKERS = 256;
+
+function parseWorkers(value: string | number | undefined, source: string): number {
+  if (value === undefined) return availableParallelism();
+  const text = String(value).trim();
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > MAX_WORKERS) {
+    throw new ConfigError(`${source} must be a number of processes from 1 to ${MAX_WORKERS} (1 serves from one process); got '${text}'.`);
   }
   return n;
 }

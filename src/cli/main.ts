@@ -102,16 +102,19 @@ Examples:
     .option('--host <host>', 'interface to bind (default $TARMAC_HOST or 127.0.0.1; 0.0.0.0 for all)')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (or $TARMAC_TLS_CERT)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert (or $TARMAC_TLS_KEY)')
+    .option('-w, --workers <n>', 'processes serving the port (default $TARMAC_WORKERS or one per core; 1 = this process only)')
     .addHelpText(
       'after',
       `
 Storage: SQLite in $TARMAC_DATA_DIR (default ./data), or PostgreSQL when $TARMAC_DATABASE_URL=postgres://… is set.
+All worker processes share it; rate limits count per process.
 
 Examples:
   $ tarmac serve
   $ PORT=9000 tarmac serve --host 0.0.0.0
   $ TARMAC_DATABASE_URL=postgres://postgres@127.0.0.1/tarmac tarmac serve
-  $ tarmac serve --tls-cert cert.pem --tls-key key.pem     (Microsoft's Graph SDKs send tokens over https only)`,
+  $ tarmac serve --tls-cert cert.pem --tls-key key.pem     (Microsoft's Graph SDKs send tokens over https only)
+  $ tarmac serve --workers 1                                 (one process)`,
     )
     .action(run(async () => (await import('./commands/serve.js')).serve));
 

@@ -49,6 +49,8 @@ export interface BuildAppOptions {
   now?: () => Date;
   /** The import worker: false runs none (imports stay `unknown`); default on, with these options. */
   importWorker?: false | ImportWorkerOptions;
+  /** Called when import rows were queued (after this app's worker was told): `serve --workers` wakes the others. */
+  onImportsQueued?: () => void;
   /**
    * Fastify's schema compilers. Default: new ones for this app. Tests that build an app per test pass one shared
    * validator compiler, so that each route's schema is compiled once rather than once per app.
@@ -85,7 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(errorHandler);
   await app.register(auth);
   await app.register(throttle);
-  await app.register(registryContext, { importWorker: options.importWorker ?? {} });
+  await app.register(registryContext, { importWorker: options.importWorker ?? {}, onImportsQueued: options.onImportsQueued });
   // 3. Routes.
   await app.register(consoleRoutes, { dir: options.consoleDir });
   await app.register(serviceRoutes);

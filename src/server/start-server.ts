@@ -1,5 +1,7 @@
 // Starting Tarmac: open and migrate the database, make sure there is a signing key (and, on an empty database, a
-// demo tenant), then listen. Used by `tarmac serve` and by tests that want a real listening server.
+// demo tenant), then listen. Used by `tarmac serve` and by tests that want a real listening server. With
+// `--workers N` the cluster's primary does the first part once (prepareDatabase) and each worker process only
+// opens the database and listens (startServer with `prepared: true`); see cluster.ts.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
@@ -8,6 +10,7 @@ import { buildApp } from '../http/app.js';
 import type { TarmacApp } from '../http/types.js';
 import { createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
 import { createDemoTenantIfEmpty, type CreatedDemoTenant } from '../tenants/index.js';
+import { KeyRing } from '../tokens/index.js';
 
 export interface RunningServer {
   app: TarmacApp;
@@ -24,6 +27,33 @@ export interface StartOptions {
   logger?: FastifyServerOptions['logger'];
   /** Create the demo tenant on an empty database (default true). */
   demo?: boolean;
+  /**
+   * The database is already migrated, with its demo tenant and signing key (prepareDatabase ran in the cluster's
+   * primary): only open it and listen. Default false.
+   */
+  prepared?: boolean;
+  /** Run the import worker in this process (default true). */
+  importWorker?: boolean;
+  /** Called when import rows were queued here (see BuildAppOptions). */
+  onImportsQueued?: () => void;
+}
+
+/**
+ * Migrates the database, creates the demo tenant on an empty one (unless `demo` is false) and makes sure a signing
+ * key exists, then closes it: what the cluster's primary does once before it forks, so that N workers neither race
+ * to migrate nor each create a demo tenant or a key of their own.
+ */
+export async function prepareDatabase(config: TarmacConfig, options: { demo?: boolean } = {}): Promise<CreatedDemoTenant | undefined> {
+  const db = await openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    const tenants = createTenantsStore(db);
+    const demo = options.demo === false ? undefined : await createDemoTenantIfEmpty(tenants);
+    await new KeyRing(tenants.signingKeys).ensure();
+    return demo;
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** Thrown when the port is taken, with a message that says what to do. */
@@ -48,9 +78,16 @@ export async function startServer(config: TarmacConfig, options: StartOptions = 
   const db: Db = await openDatabase(config);
   let app: TarmacApp | undefined;
   try {
-    await migrateToLatest(db);
-    const demo = options.demo === false ? undefined : await createDemoTenantIfEmpty(createTenantsStore(db));
-    app = await buildApp({ db, config, logger: options.logger, https });
+    if (!options.prepared) await migrateToLatest(db);
+    const demo = options.demo === false || options.prepared ? undefined : await createDemoTenantIfEmpty(createTenantsStore(db));
+    app = await buildApp({
+      db,
+      config,
+      logger: options.logger,
+      https,
+      ...(options.importWorker === false ? { importWorker: false as const } : {}),
+      ...(options.onImportsQueued ? { onImportsQueued: options.onImportsQueued } : {}),
+    });
     await app.keyRing.ensure();
     try {
       await app.listen({ port: config.port, host: config.host });

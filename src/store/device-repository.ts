@@ -57,21 +57,23 @@ export class KyselyDeviceRepository implements DeviceRepository {
         // A partner or OEM registration by PKID or tuple has no hash (yet): no row until its first boot.
         const hashes = part.flatMap((r) => (r.hardwareHash === null ? [] : [{ device_id: r.device.id, hardware_hash: r.hardwareHash }]));
         if (hashes.length > 0) await trx.insertInto('autopilot_device_hashes').values(hashes).execute();
-        const keys = part.flatMap((r) =>
-          r.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: r.device.tenantId, device_id: r.device.id, created_at: r.device.createdAt })),
-        );
-        for (const keyPart of chunks(keys, INSERT_CHUNK)) {
-          try {
-            await trx.insertInto('device_identity_keys').values(keyPart).execute();
-          } catch (err) {
-            if (isUniqueViolation(err)) throw new KeyTakenError('An identity key was registered concurrently', { cause: err });
-            throw err;
-          }
-        }
         const entras = part.flatMap(({ entra }) => (entra ? [entra] : []));
         if (entras.length > 0) await trx.insertInto('entra_devices').values(entras.map(entraDeviceRowOf)).execute();
         const physical = entras.flatMap((e) => e.physicalIds.map((value) => ({ entra_device_id: e.id, tenant_id: e.tenantId, value })));
         for (const p of chunks(physical, INSERT_CHUNK)) await trx.insertInto('entra_device_physical_ids').values(p).execute();
+      }
+      // The keys last, all in key order: two processes registering overlapping devices then lock keys in the same
+      // order, so one waits for the other (and gets KeyTakenError) rather than both deadlocking (PostgreSQL 40P01).
+      const keys = registrations
+        .flatMap((r) => r.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: r.device.tenantId, device_id: r.device.id, created_at: r.device.createdAt })))
+        .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      for (const keyPart of chunks(keys, INSERT_CHUNK)) {
+        try {
+          await trx.insertInto('device_identity_keys').values(keyPart).execute();
+        } catch (err) {
+          if (isUniqueViolation(err)) throw new KeyTakenError('An identity key was registered concurrently', { cause: err });
+          throw err;
+        }
       }
     };
     await atomically(this.db, write);

@@ -1,4 +1,5 @@
 // Configuration from the environment and the command line, with errors that say what to write instead.
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, baseUrlFor, describeDatabase, loadConfig } from '../../src/config.js';
@@ -18,6 +19,7 @@ describe('loadConfig', () => {
       graphRateLimit: 10_000,
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
+      workers: availableParallelism(),
     });
   });
 
@@ -31,6 +33,7 @@ describe('loadConfig', () => {
       TARMAC_LOG_LEVEL: 'WARN',
       TARMAC_TLS_CERT: 'c.pem',
       TARMAC_TLS_KEY: 'k.pem',
+      TARMAC_WORKERS: '3',
     };
     expect(loadConfig(env)).toEqual({
       dataDir: '/var/lib/tarmac',
@@ -45,8 +48,9 @@ describe('loadConfig', () => {
       graphRateLimit: 10_000,
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
+      workers: 3,
     });
-    expect(loadConfig(env, { port: '0', host: '::1' })).toMatchObject({ port: 0, host: '::1' });
+    expect(loadConfig(env, { port: '0', host: '::1', workers: '1' })).toMatchObject({ port: 0, host: '::1', workers: 1 });
   });
 
   it('refuses values it cannot use, naming the setting', () => {
@@ -57,6 +61,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TARMAC_PUBLIC_URL: 'not a url' })).toThrow(ConfigError);
     expect(() => loadConfig({ TARMAC_TLS_CERT: 'c.pem' })).toThrow(/both a certificate and a key/);
     expect(() => loadConfig({ TARMAC_LOG_LEVEL: 'loud' })).toThrow(/TARMAC_LOG_LEVEL must be one of/);
+    expect(() => loadConfig({}, { workers: '0' })).toThrow(/--workers must be a number of processes from 1/);
+    expect(() => loadConfig({ TARMAC_WORKERS: 'all' })).toThrow(/TARMAC_WORKERS must be a number of processes/);
   });
 });
 

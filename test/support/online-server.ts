@@ -29,7 +29,8 @@ export async function startServer(env: Record<string, string> = {}): Promise<Onl
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
     process.execPath,
     [join(REPO_ROOT, 'bin/tarmac.js'), 'serve', '--port', '0', '--host', '127.0.0.1'],
-    { cwd: REPO_ROOT, env: childEnv({ TARMAC_DATA_DIR: dir, TARMAC_LOG_LEVEL: 'warn', ...env }), stdio: ['ignore', 'pipe', 'pipe'] },
+    // One server process (serve's default is one per core), unless `env` says otherwise.
+    { cwd: REPO_ROOT, env: childEnv({ TARMAC_DATA_DIR: dir, TARMAC_LOG_LEVEL: 'warn', TARMAC_WORKERS: '1', ...env }), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   let err = '';

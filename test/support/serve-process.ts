@@ -45,11 +45,14 @@ export function tempDir(): string {
   return dir;
 }
 
-/** This process's environment minus Tarmac settings, plus `env`. */
+/**
+ * This process's environment minus Tarmac settings, plus `env`. One server process unless a test asks for more
+ * (`--workers` or TARMAC_WORKERS): serve's default, one per core, would make the suite's load depend on the machine.
+ */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TARMAC_') && k !== 'PORT') base[k] = v;
-  return { ...base, TARMAC_LOG_LEVEL: 'warn', NO_COLOR: '1', ...env };
+  return { ...base, TARMAC_LOG_LEVEL: 'warn', TARMAC_WORKERS: '1', NO_COLOR: '1', ...env };
 }
 
 /** Starts `tarmac serve --port 0` and resolves once its banner is printed. */

@@ -1,7 +1,10 @@
 // `tarmac serve`: run the registry server until SIGINT/SIGTERM. On an empty database it creates a demo tenant and
-// prints, that one time, how to get a token with it.
+// prints, that one time, how to get a token with it. `--workers N` (default: one per core) serves from N processes
+// on the one port (src/server/cluster.ts): this command then runs as their primary, and again, unchanged, in each
+// worker process it forks, where it only serves. `--workers 1` serves from this process alone.
 import { ConfigError, describeDatabase, loadConfig, type TarmacConfig } from '../../config.js';
-import { ListenError, startServer, type RunningServer } from '../../server/start-server.js';
+import { clusterLog, isClusterWorker, runClusterWorker, startCluster } from '../../server/cluster.js';
+import { ListenError, startServer } from '../../server/start-server.js';
 import { fail, tokenExample } from '../../server/cli-support.js';
 import { DEMO_DOMAIN, type CreatedDemoTenant } from '../../tenants/index.js';
 import type { ExitCode } from '../command-kit.js';
@@ -12,15 +15,35 @@ export interface ServeOptions {
   host?: string;
   tlsCert?: string;
   tlsKey?: string;
+  workers?: string;
+}
+
+/** What the banner shows of a running server, one process or many. */
+interface Started {
+  url: string;
+  demo: CreatedDemoTenant | undefined;
+  workers: number;
+  close(): Promise<void>;
+  /** A second signal: stop now. */
+  kill?(): void;
 }
 
 export async function serve(options: ServeOptions = {}): Promise<ExitCode> {
   const out = createOutput();
   let config: TarmacConfig;
-  let server: RunningServer;
+  let server: Started;
   try {
     config = loadConfig(process.env, options);
-    server = await startServer(config, { logger: { level: config.logLevel } });
+    if (isClusterWorker()) {
+      // A worker's output is its log; the primary prints the banner and reports failures.
+      process.exit(await runClusterWorker(config, { logger: { level: config.logLevel } }));
+    }
+    if (config.workers === 1) {
+      const single = await startServer(config, { logger: { level: config.logLevel } });
+      server = { url: single.url, demo: single.demo, workers: 1, close: () => single.close() };
+    } else {
+      server = await startCluster(config, clusterLog(config.logLevel));
+    }
   } catch (err) {
     if (err instanceof ListenError || err instanceof ConfigError) {
       out.error(`error: ${err.message}`);
@@ -30,18 +53,27 @@ export async function serve(options: ServeOptions = {}): Promise<ExitCode> {
   }
 
   printBanner(out, config, server);
-  const signal = await shutdownSignal();
+  const signal = await shutdownSignal(server.kill);
   out.error(`${signal}: stopping (again to force)…`);
   await server.close();
   return 0;
 }
 
-function shutdownSignal(): Promise<NodeJS.Signals> {
+/** The first SIGINT/SIGTERM; a second one kills the workers (`onSecond`) and ends this process at once. */
+function shutdownSignal(onSecond: (() => void) | undefined): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     const stop = (signal: NodeJS.Signals): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
-      // A second signal finds no handler and ends the process at once.
+      if (onSecond) {
+        const force = (again: NodeJS.Signals): void => {
+          onSecond();
+          process.kill(process.pid, again);
+        };
+        process.once('SIGINT', force);
+        process.once('SIGTERM', force);
+      }
+      // Without workers, a second signal finds no handler and ends the process at once.
       resolve(signal);
     };
     process.on('SIGINT', stop);
@@ -49,9 +81,10 @@ function shutdownSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-function printBanner(out: Output, config: TarmacConfig, server: RunningServer): void {
+function printBanner(out: Output, config: TarmacConfig, server: Started): void {
   const { bold, cyan, dim, yellow } = out.color;
-  out.line(`${bold('Tarmac')} is listening on ${cyan(server.url)}  ${dim(`(${describeDatabase(config)})`)}`);
+  const processes = server.workers === 1 ? 'one process' : `${server.workers} processes`;
+  out.line(`${bold('Tarmac')} is listening on ${cyan(server.url)}  ${dim(`(${describeDatabase(config)}; ${processes})`)}`);
   out.line(`Console: ${server.url}/   API docs: ${server.url}/docs   OpenAPI: ${server.url}/openapi.json`);
   if (server.demo) printDemo(out, server.url, server.demo, yellow);
   out.line();

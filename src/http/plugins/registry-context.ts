@@ -10,7 +10,7 @@ export interface RegistryContext {
   /** Undefined when the app runs without a worker (importWorker: false): imports then stay `unknown`. */
   worker: ImportWorker | undefined;
   syncIntervalSeconds: number;
-  /** Tells the worker that rows arrived. */
+  /** Tells the worker that rows arrived (and, through `onImportsQueued`, the other processes' workers). */
   notifyImports(): void;
 }
 
@@ -23,9 +23,11 @@ declare module 'fastify' {
 export interface RegistryContextOptions extends Record<string, unknown> {
   /** false: no worker in this app; otherwise options for it (the lease defaults to the config's). */
   importWorker: false | ImportWorkerOptions;
+  /** Called when rows were queued, after this app's own worker was told: `serve --workers` wakes the others. */
+  onImportsQueued?: (() => void) | undefined;
 }
 
-export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsulated(async (app, { importWorker }) => {
+export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsulated(async (app, { importWorker, onImportsQueued }) => {
   const store = createStore(app.db);
   const worker =
     importWorker === false
@@ -40,7 +42,10 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
     store,
     worker,
     syncIntervalSeconds: app.tarmacConfig.syncIntervalSeconds,
-    notifyImports: () => worker?.notify(),
+    notifyImports: () => {
+      worker?.notify();
+      onImportsQueued?.();
+    },
   });
   app.addHook('onReady', async () => worker?.start());
   app.addHook('preClose', async () => {

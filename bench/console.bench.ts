@@ -126,7 +126,7 @@ async function apiBaseline(url: string, token: string, fragment: string): Promis
 
 async function measureSize(context: BrowserContext, size: number) {
   const { dir, serials } = await seed(size);
-  const server = await startChild([path.join(repoRoot, 'bin/tarmac.js'), 'serve', '--port', '0'], childEnv({ TARMAC_DATA_DIR: dir, TARMAC_GRAPH_RATE_LIMIT: '0' }), /Press Ctrl\+C/);
+  const server = await startChild([path.join(repoRoot, 'bin/tarmac.js'), 'serve', '--port', '0', '--workers', '1'], childEnv({ TARMAC_DATA_DIR: dir, TARMAC_GRAPH_RATE_LIMIT: '0' }), /Press Ctrl\+C/);
   try {
     const page = await context.newPage();
     await signIn(page, server.url);

@@ -9,7 +9,8 @@
 // Sizes: BENCH_OOBE_DEVICES (default 10000,1000000) on each engine of BENCH_OOBE_ENGINES (default sqlite,postgres;
 // PostgreSQL on a fresh database, dropped at the end; skipped when no loopback server answers). BENCH_OOBE_BIN runs
 // another build of Tarmac (e.g. an older commit's bin/tarmac.js) against the same workload, for before/after
-// comparisons. TARMAC_OOBE_RATE_LIMIT is raised for the server so that the limiter never answers 429.
+// comparisons. BENCH_OOBE_WORKERS (default 1,2) runs Tarmac with each count of processes (`serve --workers`) on the same
+// registry. TARMAC_OOBE_RATE_LIMIT is raised for the server so that the limiter never answers 429.
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -21,6 +22,8 @@ import { seedRegistry } from './seed-registry.js';
 import { childEnv, startChild, type Child } from './child-process.js';
 
 const SIZES = list(process.env.BENCH_OOBE_DEVICES ?? '10000,1000000');
+/** `tarmac serve --workers` counts to measure on each registry (the bare route is always one process). */
+const WORKERS = list(process.env.BENCH_OOBE_WORKERS ?? '1,2');
 const ENGINES = (process.env.BENCH_OOBE_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
 const SECONDS = Number(process.env.BENCH_OOBE_SECONDS ?? 15);
 const CONNECTIONS = 16;
@@ -90,61 +93,68 @@ async function seed(scratch: Scratch, devices: number): Promise<{ seconds: numbe
 interface RunResult {
   engine: string;
   devices: number;
+  /** `tarmac serve --workers`: processes serving the port. */
+  workers: number;
   registered: number;
   seedSeconds: number;
   baseline: LoadResult;
   tarmac: LoadResult;
-  /** Tarmac's req/s as a fraction of the bare route's. */
+  /** Tarmac's req/s as a fraction of the bare route's (one process). */
   ratio: number;
   /** Responses that were not 200 in a check before the load (should be 0). */
   checkFailures: number;
 }
 
-async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<RunResult> {
+/** One registry of `devices`, then the bare route once and Tarmac with each count of WORKERS on it. */
+async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<RunResult[]> {
   const scratch = await scratchFor(engine, 'oobe');
   const children: Child[] = [];
   try {
     const seeded = await seed(scratch, devices);
     console.log(`  ${engine} ${fmt(devices)}: seeded in ${fmt(seeded.seconds, 1)} s`);
-    const tarmac = await startChild(
-      [BIN, 'serve', '--port', '0', '--host', '127.0.0.1'],
-      childEnv({ ...scratchEnv(scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),
-      /Press Ctrl\+C to stop\./,
-    );
-    children.push(tarmac);
     const bodies = seeded.hashes.map((h) => JSON.stringify({ hardwareHash: h }));
-
-    // Every body must get its profile (200), or the load measures errors.
-    let checkFailures = 0;
-    for (const body of bodies.slice(0, 20)) {
-      const res = await fetch(`${tarmac.url}/oobe/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-      if (res.status !== 200) checkFailures++;
-      await res.arrayBuffer();
-    }
-
     const bare = await startChild(['--input-type=module', '-e', BASELINE_SERVER], childEnv({}), /listening on/);
     children.push(bare);
     globalThis.gc?.();
     const baseline = await load(bare.url, bodies);
     await bare.stop();
-    globalThis.gc?.();
-    const result = await load(tarmac.url, bodies);
-    const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
-    console.log(
-      `  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (p99 ${baseline.p99Ms} ms), ` +
-        `Tarmac ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
-        `load ${la(baseline.loadAverage.before)} → ${la(result.loadAverage.after)}`,
-    );
-    return {
-      engine,
-      devices,
-      registered: devices,
-      seedSeconds: seeded.seconds,
-      baseline,
-      tarmac: result,
-      ratio: result.requestsPerSecond / baseline.requestsPerSecond,
-      checkFailures,
-    };
+    const out: RunResult[] = [];
+    for (const workers of WORKERS) {
+      const tarmac = await startChild(
+        [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)],
+        childEnv({ ...scratchEnv(scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),
+        /Press Ctrl\+C to stop\./,
+      );
+      children.push(tarmac);
+      // Every body must get its profile (200), or the load measures errors.
+      let checkFailures = 0;
+      for (const body of bodies.slice(0, 20)) {
+        const res = await fetch(`${tarmac.url}/oobe/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        if (res.status !== 200) checkFailures++;
+        await res.arrayBuffer();
+      }
+      globalThis.gc?.();
+      const result = await load(tarmac.url, bodies);
+      await tarmac.stop();
+      const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+      console.log(
+        `  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (p99 ${baseline.p99Ms} ms), ` +
+          `Tarmac --workers ${workers} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
+          `load ${la(result.loadAverage.before)} → ${la(result.loadAverage.after)}`,
+      );
+      out.push({
+        engine,
+        devices,
+        workers,
+        registered: devices,
+        seedSeconds: seeded.seconds,
+        baseline,
+        tarmac: result,
+        ratio: result.requestsPerSecond / baseline.requestsPerSecond,
+        checkFailures,
+      });
+    }
+    return out;
   } finally {
     for (const child of children.reverse()) await child.stop();
     await scratch.drop();
@@ -160,14 +170,14 @@ export async function run(): Promise<void> {
   console.log(`POST /oobe/v1/profile, ${CONNECTIONS} connections for ${SECONDS} s, hashes of ${fmt(SAMPLE)} registered devices at random; Tarmac: ${path.relative(process.cwd(), BIN) || BIN}`);
 
   const results: RunResult[] = [];
-  for (const r of runs) results.push(await runOne(r.engine, r.devices));
+  for (const r of runs) results.push(...(await runOne(r.engine, r.devices)));
 
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(12))).join(''));
   line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare']);
   for (const r of results) {
-    line([`${r.engine} ${fmt(r.devices)}`, fmt(r.tarmac.requestsPerSecond), fmt(r.tarmac.p50Ms), fmt(r.tarmac.p99Ms), fmt(r.baseline.requestsPerSecond), `${fmt(r.ratio * 100, 1)}%`]);
+    line([`${r.engine} ${fmt(r.devices)} ×${r.workers}`, fmt(r.tarmac.requestsPerSecond), fmt(r.tarmac.p50Ms), fmt(r.tarmac.p99Ms), fmt(r.baseline.requestsPerSecond), `${fmt(r.ratio * 100, 1)}%`]);
   }
   console.log(`  ${os.cpus().length} CPUs; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, results });
+  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -37,7 +37,7 @@ function hashes(count: number): string[] {
 async function serve(dataDir: string): Promise<{ url: string; stdout: string; stop: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', '--import', path.join(repoRoot, 'bench/sqlite-drivers/use-driver.ts'), path.join(repoRoot, 'bin/tarmac.js'), 'serve', '--port', '0', '--host', '127.0.0.1'],
+    ['--import', 'tsx', '--import', path.join(repoRoot, 'bench/sqlite-drivers/use-driver.ts'), path.join(repoRoot, 'bin/tarmac.js'), 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', '1'],
     {
       cwd: repoRoot,
       env: { ...process.env, TARMAC_DATA_DIR: dataDir, TARMAC_OOBE_RATE_LIMIT: '0', TARMAC_GRAPH_RATE_LIMIT: '0', TARMAC_LOG_LEVEL: 'warn', NO_COLOR: '1' },

@@ -166,24 +166,21 @@ export class KyselyDeviceRepository implements DeviceRepository {
     if (contacts.length === 0) return;
     // UPDATE … FROM a VALUES list (both engines; SQLite names its columns column1… as PostgreSQL does): one statement,
     // one commit, however many devices — the device's primary key finds each row.
-    const write = async (db: Executor): Promise<void> => {
-      for (const part of chunks(contacts, INSERT_CHUNK)) {
-        const values = sql.join(part.map((c) => sql`(${c.tenantId}, ${c.id}, ${c.at})`));
-        await sql`
-          update autopilot_devices set last_contacted_at = v.at, updated_at = v.at
-          from (select column1 as tenant_id, column2 as id, column3 as at from (values ${values}) as contact) as v
-          where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
-            and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at)`.execute(db);
-      }
-    };
-    if (this.engine !== 'postgres' || this.db.isTransaction) return write(this.db);
-    // PostgreSQL: asynchronous commit for contact times only. A WAL flush per batch cost several milliseconds per
-    // profile download on this kind of disk; a database crash may lose the last fraction of a second of contact
-    // times (never anything else, and never consistency). Every other write keeps synchronous commit.
-    await this.db.transaction().execute(async (trx) => {
-      await sql`set local synchronous_commit = off`.execute(trx);
-      await write(trx);
-    });
+    //
+    // PostgreSQL, outside a caller's transaction: asynchronous commit for contact times only. A WAL flush per batch cost
+    // milliseconds per profile download; a crash of the database server may lose the last fraction of a second of
+    // contact times (never anything else, and never consistency). set_config(…, true) in the statement itself applies
+    // to its own implicit transaction, so this costs no extra round trip; every other write keeps synchronous commit.
+    const asynchronous = this.engine === 'postgres' && !this.db.isTransaction;
+    for (const part of chunks(contacts, INSERT_CHUNK)) {
+      const values = sql.join(part.map((c) => sql`(${c.tenantId}, ${c.id}, ${c.at})`));
+      await sql`
+        update autopilot_devices set last_contacted_at = v.at, updated_at = v.at
+        from (select column1 as tenant_id, column2 as id, column3 as at from (values ${values}) as contact) as v
+        where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
+          and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at)
+          ${asynchronous ? sql`and (select set_config('synchronous_commit', 'off', true)) = 'off'` : sql``}`.execute(this.db);
+    }
   }
 
   async hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined> {

@@ -141,12 +141,12 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
           for (const access of ['index', 'walk'] as Access[]) {
             const rows = await applyListQuery(base(), parsed, engine, scope, access).execute();
             expect(rows.map((r) => r.id), `${f} $top=${top} ${access}`).toEqual(want.slice(0, top + 1));
-            expect(await countRows(base(), parsed, engine, scope, access), `${f} count ${access}`).toBe(want.length);
+            expect(await countRows(base(), parsed, engine, scope), `${f} count`).toBe(want.length);
           }
           const page = await fetchPage(base(), parsed, engine, scope);
           expect(page.rows.map((r) => r.id), `${f} $top=${top} fetchPage`).toEqual(want.slice(0, top));
           expect(page.hasMore).toBe(want.length > top);
-          expect(await countRows(base(), parsed, engine, scope, page.access), `${f} count`).toBe(want.length);
+          
         }
         // Following the nextLinks, 7 at a time, either way: every match once, in key order.
         for (const access of ['index', 'walk'] as Access[]) {

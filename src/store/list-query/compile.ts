@@ -59,6 +59,12 @@ export interface ListScope {
   db?: QueryExecutorProvider;
 }
 
+/**
+ * Marks the statements that walk a tenant's (tenant_id, key) index in key order on purpose, bounded by a LIMIT and by
+ * the density fetchPage measured; test/store/query-plans.test.ts allows exactly these tenant walks.
+ */
+export const KEY_ORDER_WALK = '/* key-order walk */';
+
 /** How search functions compile: from the search index (default), or as plain LIKE tested row by row (a walk). */
 export type Access = 'index' | 'walk';
 
@@ -161,12 +167,7 @@ function compileFunction(fn: StringFunction, p: ResolvedProperty, needle: string
   // PostgreSQL: a pg_trgm GIN index on lower(column) serves this directly, and a text_pattern_ops btree on
   // (tenant_id, lower(column)) the prefix of startswith.
   const like = sql<SqlBool>`lower(${col}) like lower(cast(${pattern} as text)) escape '\\'`;
-  if (ctx.access === 'walk') {
-    // Tested row by row: on PostgreSQL written so that no index on lower(column) serves it (a count then reads the
-    // (tenant_id, key) INCLUDE (column) index alone rather than every match by bitmap).
-    const tested = ctx.engine === 'postgres' ? sql<SqlBool>`(lower(${col}) || '') like lower(cast(${pattern} as text)) escape '\\'` : like;
-    return nullSafe(p, col, tested, false);
-  }
+  if (ctx.access === 'walk') return nullSafe(p, col, like, false);
   const range = ctx.engine === 'sqlite' && fn === 'startswith' && p.indexed ? prefixRange(needle) : undefined;
   if (range) {
     // SQLite: LIKE cannot use an index on lower(column); the same prefix as a range on it can.
@@ -296,7 +297,7 @@ export function applyListQuery<DB, TB extends keyof DB, O>(
   q = q.orderBy(ordered(column(model, model.key)), 'asc');
   q = q.limit(query.top + 1);
   if (query.skip > 0 && !query.skipToken) q = q.offset(query.skip);
-  return q;
+  return access === 'walk' ? q.modifyEnd(sql.raw(KEY_ORDER_WALK)) : q;
 }
 
 /**
@@ -314,8 +315,8 @@ function postgresWalk<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB,
   let window = qb.clearSelect().select([key.as(model.key.column), column(model, searched).as(searched.column)]);
   if (query.skipToken) window = window.where(keysetCondition(model, query.orderBy, query.skipToken) as Expression<SqlBool>);
   window = window.orderBy(key, 'asc');
-  window = budget === undefined ? window.offset(0) : window.limit(budget);
-  const matching = sql`select ${key} from (${window}) as ${sql.table(model.table)} where ${compileFilter(query.filter!, model, 'postgres', scope, 'walk')} order by ${key} limit ${query.top + 1}`;
+  window = (budget === undefined ? window.offset(0) : window.limit(budget)).modifyEnd(sql.raw(KEY_ORDER_WALK));
+  const matching = sql`select ${key} from (${window}) as ${sql.table(model.table)} where ${compileFilter(query.filter!, model, 'postgres', scope, 'walk')} order by ${key} limit ${query.top + 1} ${sql.raw(KEY_ORDER_WALK)}`;
   return qb.where(sql<SqlBool>`${key} in (${matching})` as Expression<SqlBool>).orderBy(key, 'asc').limit(query.top + 1);
 }
 
@@ -331,9 +332,9 @@ function searchTerm(query: ListQuery): Extract<FilterNode, { kind: 'function' }>
 }
 
 /**
- * How many rows the search index holds for the filter's search term in the caller's scope, counted up to `cap`: on
- * SQLite from the FTS index alone (in the tenant's rowid range) or the prefix range of the (tenant, lower(column))
- * index; on PostgreSQL with the query's own filter, where the trigram and prefix indexes serve it.
+ * SQLite: how many rows the search index holds for the filter's search term in the caller's scope, counted up to `cap`
+ * (or all): from the FTS index alone (within the tenant's rowid range), or from the prefix range of the
+ * (tenant, lower(column)) index. No device row is read.
  */
 async function countSearchMatches<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
@@ -353,7 +354,8 @@ async function countSearchMatches<DB, TB extends keyof DB, O>(
   }
   const matching = applyFilter(qb, query, engine, scope).clearSelect().clearOrderBy().select(sql`1`.as('one'));
   const limited = cap === undefined ? matching : matching.limit(cap);
-  const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${limited}) as matches`.execute(db);
+  // (SQLite only, as chooseAccess: a derived table without an alias.)
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${limited})`.execute(db);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -367,23 +369,21 @@ export async function chooseAccess<DB, TB extends keyof DB, O>(qb: SelectQueryBu
 /**
  * `select count(*)` over the caller's builder with $filter applied (ignores paging); for `@odata.count`. A search
  * term alone in a tenant-partitioned SQLite FTS index is counted in the index (no row is read); on SQLite a substring
- * match is what the FTS index says, so the two agree by construction. `access` 'walk' (the page found the matches
- * dense) counts by testing the tenant's rows in an index rather than fetching every match: on PostgreSQL, a parallel
- * index-only scan instead of a bitmap heap scan of a third of the table.
+ * match is what the FTS index says, so the two agree by construction. Otherwise the matches are read from the indexes:
+ * an exact count costs in proportion to the matches (see the README's query benchmark for the floor).
  */
 export async function countRows<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   query: ListQuery,
   engine: Engine,
   scope: ListScope = {},
-  access: Access = 'index',
 ): Promise<number> {
   const term = searchTerm(query);
   if (term && engine === 'sqlite' && term.fn === 'contains' && scope.tenantId !== undefined && scope.db) {
     const p = property(query.model, term.property);
     if (ftsSearch(term.fn, p, term.value) && p.searchable!.sqlite.partition) return countSearchMatches(qb, query, engine, scope, term, undefined, scope.db);
   }
-  const row = (await applyFilter(qb, query, engine, scope, term ? access : 'index')
+  const row = (await applyFilter(qb, query, engine, scope)
     .clearSelect()
     .clearOrderBy()
     .select(sql<number | string | bigint>`count(*)`.as('odata_count'))
@@ -398,7 +398,7 @@ export interface RowPage<Row> {
   hasMore: boolean;
   /** When hasMore: the position the next page starts after (http encodes it as the $skiptoken of the nextLink). */
   next: KeysetPosition | undefined;
-  /** How the page was read (a search: 'walk' when its matches are dense); countRows counts the same way. */
+  /** How a search page was read: 'walk' when its matches were dense. */
   access?: Access;
 }
 
@@ -455,6 +455,6 @@ export async function listPage<DB, TB extends keyof DB, O, T>(
   return {
     items: await toItems(page.rows),
     next: page.next,
-    count: query.count ? await countRows(base, query, engine, scope, page.access) : undefined,
+    count: query.count ? await countRows(base, query, engine, scope) : undefined,
   };
 }

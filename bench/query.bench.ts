@@ -131,6 +131,7 @@ async function queryAll(db: Db, work: Record<Kind, string[]>, scan: (v: string) 
   for (const kind of Object.keys(KINDS) as Kind[]) {
     for (const count of [false, true]) {
       const label = `${kind}${count ? ' $count' : ''}`;
+      (globalThis as { gc?: () => void }).gc?.(); // a collection between groups, not inside one
       const samples = await measure(work[kind], viaRepository(db, kind, count));
       queries[label] = stats(samples.map((s) => s.ms), samples.map((s) => s.matches));
       slowest[label] = [...samples].sort((a, b) => b.ms - a.ms).slice(0, 3);
@@ -234,7 +235,7 @@ export async function run(): Promise<void> {
     }
   }
 
-  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(34) : c.padStart(11))).join(''));
+  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(48) : c.padStart(12))).join(''));
   line(['', 'p50 ms', 'p99 ms', 'max ms', 'matches p50', 'matches max']);
   const verdicts: string[] = [];
   for (const [engine, bySize] of Object.entries(results)) {
@@ -252,6 +253,15 @@ export async function run(): Promise<void> {
     }
   }
   for (const v of verdicts) console.log(`  ${v}`);
-  const file = recordResult('query', { sizes: SIZES, queries: QUERIES, scanQueries: SCAN_QUERIES, target: TARGET, path: 'parseListQuery + store.devices.list (the repository)', results });
+  // Flat cost: p50 at the largest size over p50 at the smallest, per kind.
+  const flatness: Record<string, Record<string, number>> = {};
+  for (const [engine, bySize] of Object.entries(results)) {
+    const sizes = Object.keys(bySize).map(Number).sort((a, b) => a - b);
+    if (sizes.length < 2) continue;
+    const [small, large] = [bySize[String(sizes[0])], bySize[String(sizes[sizes.length - 1])]];
+    flatness[engine] = Object.fromEntries(Object.keys(large.queries).map((k) => [k, large.queries[k].p50 / small.queries[k].p50]));
+    console.log(`  ${engine} p50 ${fmt(sizes[sizes.length - 1])} ÷ ${fmt(sizes[0])}: ${Object.entries(flatness[engine]).map(([k, r]) => `${k} ${fmt(r, 1)}×`).join(', ')}`);
+  }
+  const file = recordResult('query', { sizes: SIZES, queries: QUERIES, scanQueries: SCAN_QUERIES, target: TARGET, path: 'parseListQuery + store.devices.list (the repository)', p50LargeOverSmall: flatness, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

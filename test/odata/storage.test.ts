@@ -133,6 +133,7 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
         ["startswith(serialNumber,'PF')", (d) => d.serial_number.toLowerCase().startsWith('pf')],
         ["startswith(serialNumber,'5cG0')", (d) => d.serial_number.toLowerCase().startsWith('5cg0')],
         [`endswith(serialNumber,'${someSerial.slice(-3)}')`, (d) => d.serial_number.toLowerCase().endsWith(someSerial.slice(-3).toLowerCase())],
+        [`startswith(id,'${devices[5].id.slice(0, 1).toUpperCase()}')`, (d) => d.id.startsWith(devices[5].id.slice(0, 1))],
       ];
       for (const [f, pred] of searches) {
         const want = expected(pred);

@@ -312,7 +312,8 @@ function postgresWalk<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB,
   const term = searchTerm(query)!;
   const key = column(model, model.key);
   const searched = property(model, term.property);
-  let window = qb.clearSelect().select([key.as(model.key.column), column(model, searched).as(searched.column)]);
+  const columns = searched.column === model.key.column ? [key.as(model.key.column)] : [key.as(model.key.column), column(model, searched).as(searched.column)];
+  let window = qb.clearSelect().select(columns);
   if (query.skipToken) window = window.where(keysetCondition(model, query.orderBy, query.skipToken) as Expression<SqlBool>);
   window = window.orderBy(key, 'asc');
   window = (budget === undefined ? window.offset(0) : window.limit(budget)).modifyEnd(sql.raw(KEY_ORDER_WALK));

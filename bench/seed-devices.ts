@@ -1,9 +1,11 @@
 // Synthetic Autopilot devices for the benchmarks that need many (query, console): a deterministic generator (the
 // same devices on every engine and run: HP, Lenovo, Dell and Surface serial shapes, group tags, enrollment states)
-// and the SQLite bulk loader, which loads the way the search migration backfills (without the per-row search
-// triggers, then the link table in one statement and an FTS rebuild, then the triggers back as they were).
+// and the bulk loaders: SQLite (the way the search migrations backfill: without the per-row search triggers and the
+// secondary indexes, then the indexes, the link table and an FTS rebuild) and PostgreSQL (without the secondary
+// indexes, 20,000 rows a statement, then the indexes and VACUUM ANALYZE).
 import { randomUUID } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
+import { SQLITE_SEARCH_BACKFILL } from '../src/store/migrations/0009-search-at-scale.js';
 import { SERIAL_NUMBER_INDEX } from '../src/store/index.js';
 
 export const SEED_NOW = '2025-01-01T00:00:00.000Z';
@@ -81,18 +83,29 @@ export function* syntheticDevices(count: number, tenantOf: (rnd: () => number) =
   }
 }
 
-/** Inserts `rows` into autopilot_devices of an open better-sqlite3 database (tenants must exist), in one transaction. */
+/**
+ * Inserts `rows` into autopilot_devices of an open better-sqlite3 database (tenants must exist), in one transaction,
+ * the way a bulk load should: the search triggers and the secondary indexes of autopilot_devices are dropped, the rows
+ * go in 500 a statement, the indexes are built again from their own SQL (one sorted build each instead of a million
+ * random inserts), the search link table is filled by migration 0009's backfill (each tenant's rows in its rowid range)
+ * and the FTS index rebuilt, and the triggers come back as they were. The result is the schema the migrations made, with the rows in it.
+ */
 export function bulkLoadSqlite(raw: SqliteDatabase.Database, rows: Iterable<DeviceRow>): void {
   const BATCH = 500;
   const placeholders = `(${DEVICE_COLUMNS.map(() => '?').join(',')})`;
   const insertBatch = raw.prepare(`insert into autopilot_devices (${DEVICE_COLUMNS.join(',')}) values ${Array(BATCH).fill(placeholders).join(',')}`);
   const insertOne = raw.prepare(`insert into autopilot_devices (${DEVICE_COLUMNS.join(',')}) values ${placeholders}`);
-  const { linkTable, ftsTable } = SERIAL_NUMBER_INDEX.sqlite;
+  const { linkTable } = SERIAL_NUMBER_INDEX.sqlite;
   const triggers = raw
     .prepare(`select name, sql from sqlite_schema where type = 'trigger' and tbl_name in ('autopilot_devices', ?)`)
     .all(linkTable) as { name: string; sql: string }[];
+  // Indexes made by CREATE INDEX (sql not null); the primary key's and UNIQUE's automatic indexes stay.
+  const indexes = raw
+    .prepare(`select name, sql from sqlite_schema where type = 'index' and tbl_name in ('autopilot_devices', ?) and sql is not null`)
+    .all(linkTable) as { name: string; sql: string }[];
   raw.transaction(() => {
     for (const t of triggers) raw.exec(`drop trigger "${t.name}"`);
+    for (const i of indexes) raw.exec(`drop index "${i.name}"`);
     let batch: unknown[] = [];
     let n = 0;
     for (const d of rows) {
@@ -104,8 +117,45 @@ export function bulkLoadSqlite(raw: SqliteDatabase.Database, rows: Iterable<Devi
       }
     }
     for (let i = 0; i < batch.length; i += DEVICE_COLUMNS.length) insertOne.run(batch.slice(i, i + DEVICE_COLUMNS.length));
-    raw.exec(`insert into "${linkTable}" (device_id, serial_number) select id, serial_number from autopilot_devices`);
-    raw.exec(`insert into "${ftsTable}" ("${ftsTable}") values ('rebuild')`);
+    for (const i of indexes) raw.exec(i.sql);
+    for (const statement of SQLITE_SEARCH_BACKFILL) raw.exec(statement);
     for (const t of triggers) raw.exec(t.sql);
   })();
+}
+
+/**
+ * Inserts `rows` into autopilot_devices of a migrated PostgreSQL database (tenants must exist): the table's indexes
+ * other than its primary key are dropped, the rows go in 20,000 a statement (INSERT … SELECT FROM unnest of one text[]
+ * parameter per column: COPY would need pg-copy-streams, not a dependency), the indexes are built again
+ * from pg_indexes' own definitions (one sorted build each; the GIN trigram index in one pass), then VACUUM ANALYZE.
+ */
+export async function bulkLoadPostgres(client: PgQueryable, rows: Iterable<DeviceRow>): Promise<void> {
+  const BATCH = 20_000;
+  await client.query(`set maintenance_work_mem = '512MB'`);
+  const { rows: indexes } = await client.query<{ name: string; def: string }>(
+    `select i.indexname as name, i.indexdef as def from pg_indexes i
+       where i.schemaname = current_schema() and i.tablename = 'autopilot_devices'
+         and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+  );
+  for (const i of indexes) await client.query(`drop index "${i.name}"`);
+  const insert = `insert into autopilot_devices (${DEVICE_COLUMNS.join(', ')})
+    select * from unnest(${DEVICE_COLUMNS.map((_, i) => `$${i + 1}::text[]`).join(', ')})`;
+  let columns: string[][] = DEVICE_COLUMNS.map(() => []);
+  const flush = async () => {
+    if (columns[0].length === 0) return;
+    await client.query(insert, columns);
+    columns = DEVICE_COLUMNS.map(() => []);
+  };
+  for (const d of rows) {
+    DEVICE_COLUMNS.forEach((c, i) => columns[i].push(d[c]));
+    if (columns[0].length === BATCH) await flush();
+  }
+  await flush();
+  for (const i of indexes) await client.query(i.def);
+  await client.query('vacuum analyze autopilot_devices');
+}
+
+/** What bulkLoadPostgres needs of a pg Client or Pool. */
+export interface PgQueryable {
+  query<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
 }

@@ -22,7 +22,17 @@ export interface CollectionSource {
  * `key IN (SELECT linkKey FROM linkTable WHERE linkRowid IN (SELECT rowid FROM ftsTable WHERE ftsTable MATCH '"…"'))`.
  */
 export interface SubstringIndex {
-  sqlite: { ftsTable: string; linkTable: string; linkRowid: string; linkKey: string };
+  sqlite: {
+    ftsTable: string;
+    linkTable: string;
+    linkRowid: string;
+    linkKey: string;
+    /**
+     * The link rows of one tenant hold the rowids [base, base + span) of `table`'s row for that tenant (`key` = the
+     * tenant id), so a search within a tenant reads only its part of the index and can count there alone.
+     */
+    partition?: { table: string; key: string; base: string; span: number };
+  };
 }
 
 export interface PropertySpec {

@@ -121,7 +121,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   async list(tenantId: string, query: ListQuery): Promise<ListPage<AutopilotDevice>> {
     const base = this.db.selectFrom('autopilot_devices').selectAll('autopilot_devices').where('autopilot_devices.tenant_id', '=', tenantId);
-    return listPage(base, query, this.engine, (rows) => rows.map(autopilotDeviceFromRow));
+    return listPage(base, query, this.engine, (rows) => rows.map(autopilotDeviceFromRow), { tenantId, db: this.db });
   }
 
   async findBySerials(tenantId: string, serials: string[]): Promise<AutopilotDevice[]> {

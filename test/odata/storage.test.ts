@@ -7,7 +7,7 @@ import { migrateToLatest, type Db } from '../../src/store/index.js';
 import type { NewAutopilotDevice } from '../../src/store/schema.js';
 import { buildNextLink, parseListQuery } from '../../src/http/odata/index.js';
 import { autopilotDeviceModel as model } from '../../src/store/index.js';
-import { applyListQuery, countRows, fetchPage } from '../../src/store/list-query/compile.js';
+import { applyListQuery, countRows, fetchPage, type Access } from '../../src/store/list-query/compile.js';
 import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
@@ -121,6 +121,50 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
       expect(await countRows(base(), parsed, engine)).toBe(expected((d) => d.serial_number.toLowerCase().startsWith('pf')).length);
     });
 
+    it('reads a search page either way (from the index, or walking the key order) with the same rows, and counts it exactly', async () => {
+      // fetchPage picks the way by the number of matches (src/store/list-query/compile.ts); both must give the same
+      // page, in key order, and so must fetchPage itself with the tenant scope (probe, FTS count in the tenant's range).
+      const scope = { tenantId: TENANT, db };
+      const someSerial = devices[30].serial_number;
+      const searches: [string, (d: Device) => boolean][] = [
+        ["contains(serialNumber,'5cg')", (d) => d.serial_number.toLowerCase().includes('5cg')],
+        [`contains(serialNumber,'${someSerial.slice(3, 7)}')`, (d) => d.serial_number.toLowerCase().includes(someSerial.slice(3, 7).toLowerCase())],
+        ["contains(serialNumber,'zzzz')", () => false],
+        ["startswith(serialNumber,'PF')", (d) => d.serial_number.toLowerCase().startsWith('pf')],
+        ["startswith(serialNumber,'5cG0')", (d) => d.serial_number.toLowerCase().startsWith('5cg0')],
+        [`endswith(serialNumber,'${someSerial.slice(-3)}')`, (d) => d.serial_number.toLowerCase().endsWith(someSerial.slice(-3).toLowerCase())],
+        [`startswith(id,'${devices[5].id.slice(0, 1).toUpperCase()}')`, (d) => d.id.startsWith(devices[5].id.slice(0, 1))],
+      ];
+      for (const [f, pred] of searches) {
+        const want = expected(pred);
+        for (const top of [10, 1000]) {
+          const parsed = parseListQuery({ $filter: f, $top: String(top), $count: 'true' }, model, { maxTop: 1000, defaultTop: 1000 });
+          for (const access of ['index', 'walk'] as Access[]) {
+            const rows = await applyListQuery(base(), parsed, engine, scope, access).execute();
+            expect(rows.map((r) => r.id), `${f} $top=${top} ${access}`).toEqual(want.slice(0, top + 1));
+            expect(await countRows(base(), parsed, engine, scope), `${f} count`).toBe(want.length);
+          }
+          const page = await fetchPage(base(), parsed, engine, scope);
+          expect(page.rows.map((r) => r.id), `${f} $top=${top} fetchPage`).toEqual(want.slice(0, top));
+          expect(page.hasMore).toBe(want.length > top);
+          
+        }
+        // Following the nextLinks, 7 at a time, either way: every match once, in key order.
+        for (const access of ['index', 'walk'] as Access[]) {
+          const seen: string[] = [];
+          let url = `https://tarmac.test/beta/deviceManagement/windowsAutopilotDeviceIdentities?$top=7&$filter=${encodeURIComponent(f)}`;
+          for (let pages = 0; pages < 100; pages++) {
+            const parsed = parseListQuery(Object.fromEntries(new URL(url).searchParams), model, { maxTop: 100, defaultTop: 100 });
+            const rows = await applyListQuery(base(), parsed, engine, scope, access).execute();
+            seen.push(...rows.slice(0, 7).map((r) => r.id));
+            if (rows.length <= 7) break;
+            url = buildNextLink(url, parsed, { values: [], key: rows[6].id });
+          }
+          expect(seen, `${f} paged ${access}`).toEqual(want);
+        }
+      }
+    });
+
     it('orders by $orderby with the key as tiebreaker, and honours $skip', async () => {
       const page = await list({ $orderby: 'groupTag desc,lastContactedDateTime', $top: '300' });
       const key = (d: Device) => [d.group_tag, d.last_contacted_at ?? '', d.id] as const;
@@ -187,6 +231,27 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
       expect(ids((await list({ $filter: "contains(serialNumber,'w-oth')" })).rows)).toEqual([d.id]);
       await db.deleteFrom('autopilot_devices').where('id', '=', d.id).execute();
       expect((await list({ $filter: "contains(serialNumber,'w-oth')" })).rows).toEqual([]);
+    });
+
+    it('counts a search within the tenant, also after a device moves to another tenant', async () => {
+      // On SQLite the count of contains() is read from the tenant's rowid range of the FTS index (migration 0009).
+      const count = async (tenantId: string, f: string) => {
+        const parsed = parseListQuery({ $filter: f, $count: 'true' }, model, { maxTop: 100, defaultTop: 100 });
+        const inTenant = db.selectFrom('autopilot_devices').selectAll().where('tenant_id', '=', tenantId);
+        return countRows(inTenant, parsed, engine, { tenantId, db });
+      };
+      const d = { ...device(9998), serial_number: 'QQMOVE-1' };
+      await insert(db, [d, { ...device(9997), serial_number: 'QQMOVE-2' }]);
+      try {
+        expect([await count(TENANT, "contains(serialNumber,'qqmove')"), await count(OTHER, "contains(serialNumber,'qqmove')")]).toEqual([2, 0]);
+        await db.updateTable('autopilot_devices').set({ tenant_id: OTHER }).where('id', '=', d.id).execute();
+        expect([await count(TENANT, "contains(serialNumber,'qqmove')"), await count(OTHER, "contains(serialNumber,'qqmove')")]).toEqual([1, 1]);
+        await db.updateTable('autopilot_devices').set({ tenant_id: TENANT, serial_number: 'QQMOVE-3' }).where('id', '=', d.id).execute();
+        expect([await count(TENANT, "contains(serialNumber,'qqmove-3')"), await count(OTHER, "contains(serialNumber,'qqmove')")]).toEqual([1, 0]);
+      } finally {
+        await db.deleteFrom('autopilot_devices').where('serial_number', 'like', 'QQMOVE-%').execute();
+      }
+      expect(await count(TENANT, "contains(serialNumber,'qqmove')")).toBe(0);
     });
 
     it('pages through 1,000 rows 7 at a time, each exactly once, while rows are inserted between pages', async () => {

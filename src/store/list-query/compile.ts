@@ -4,7 +4,24 @@
 // Semantics (see README.md): string comparisons and functions are case-insensitive (lower() on both sides);
 // enums compare with their canonical member name; every predicate is two-valued (NULL-safe), so `not` means what
 // it says; sort keys coalesce NULL so that keyset comparisons stay total.
-import { sql, type Expression, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
+//
+// Cost (why fetchPage looks before it reads): a page in key order of a substring or prefix search can be read two
+// ways. "index": every match from the search index, sorted, the first top + 1 kept — cost grows with the number of
+// matches (a 3-letter needle can match a third of the tenant). "walk": the tenant's keys in order, each row's value
+// tested, stopping at top + 1 matches — cost grows with tenant rows ÷ matches. Migration 0009 puts the searched column
+// into the (tenant_id, key) index so that a walk reads only that index. The planners cannot choose between the two
+// themselves: SQLite has no statistics for the FTS index, and PostgreSQL's estimate for a LIKE pattern is too coarse
+// (and the order of its (tenant, serial) index correlates with the pattern). So:
+// - SQLite counts the matches in the search index first, up to DENSE_MATCHES (the FTS index within the tenant's rowid
+//   range, or the prefix range of the (tenant, lower(column)) index: no row is read), and walks when there are at least
+//   that many, else reads them from the index;
+// - PostgreSQL walks the first WALK_SAMPLE keys of the tenant (from the keyset position) first. Keys are random GUIDs,
+//   so these rows are a random sample of the tenant: when they hold top + 1 matches the page is complete; when they
+//   hold at least WALK_SAMPLE × WALK_DENSITY the matches are dense enough to walk on; otherwise they are few (their
+//   number about WALK_DENSITY × tenant rows at most) and read from the trigram or prefix index, then sorted.
+// SQLite then reads at most about max(DENSE_MATCHES, (top + 1) × tenant rows ÷ DENSE_MATCHES) rows, PostgreSQL
+// WALK_SAMPLE + max((top + 1) ÷ WALK_DENSITY, WALK_DENSITY × tenant rows).
+import { sql, type Expression, type QueryExecutorProvider, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import {
   LAMBDA_ELEMENT,
   resolveProperty,
@@ -18,25 +35,62 @@ import {
   type ResolvedProperty,
   type SortValue,
   type StringFunction,
+  type SubstringIndex,
 } from '../../model/index.js';
 import type { Engine } from '../engine.js';
 
 /** Below this many characters a trigram index cannot help; SQLite then scans with LIKE. */
 export const MIN_INDEXED_NEEDLE = 3;
 
-export function compileFilter(node: FilterNode, model: EntityModel, engine: Engine): RawBuilder<SqlBool> {
+/** SQLite: fetchPage walks the key order instead of sorting the index's matches when a search matches at least this many. */
+export const DENSE_MATCHES = 2000;
+
+/** PostgreSQL: how many of the tenant's keys fetchPage's first, bounded walk tests. */
+export const WALK_SAMPLE = 2000;
+
+/** PostgreSQL: the share of matches in that sample from which fetchPage walks on rather than reading the index. */
+export const WALK_DENSITY = 0.002;
+
+/** What the caller's builder is restricted to, beyond what the query says. */
+export interface ListScope {
+  /** The tenant (the builder has `tenant_id = ?`): a search index partitioned by tenant then reads only its part. */
+  tenantId?: string;
+  /** The database the builder runs on, for the statements fetchPage and countRows add (without it: no probe). */
+  db?: QueryExecutorProvider;
+}
+
+/**
+ * Marks the statements that walk a tenant's (tenant_id, key) index in key order on purpose, bounded by a LIMIT and by
+ * the density fetchPage measured; test/store/query-plans.test.ts allows exactly these tenant walks.
+ */
+export const KEY_ORDER_WALK = '/* key-order walk */';
+
+/** How search functions compile: from the search index (default), or as plain LIKE tested row by row (a walk). */
+export type Access = 'index' | 'walk';
+
+interface Context {
+  engine: Engine;
+  scope: ListScope;
+  access: Access;
+}
+
+export function compileFilter(node: FilterNode, model: EntityModel, engine: Engine, scope: ListScope = {}, access: Access = 'index'): RawBuilder<SqlBool> {
+  return compileNode(node, model, { engine, scope, access });
+}
+
+function compileNode(node: FilterNode, model: EntityModel, ctx: Context): RawBuilder<SqlBool> {
   switch (node.kind) {
     case 'and':
     case 'or':
-      return sql<SqlBool>`(${compileFilter(node.left, model, engine)} ${sql.raw(node.kind)} ${compileFilter(node.right, model, engine)})`;
+      return sql<SqlBool>`(${compileNode(node.left, model, ctx)} ${sql.raw(node.kind)} ${compileNode(node.right, model, ctx)})`;
     case 'not':
-      return sql<SqlBool>`(not ${compileFilter(node.operand, model, engine)})`;
+      return sql<SqlBool>`(not ${compileNode(node.operand, model, ctx)})`;
     case 'compare':
       return compileCompare(node.op, property(model, node.property), node.value, model);
     case 'function':
-      return compileFunction(node.fn, property(model, node.property), node.value, model, engine);
+      return compileFunction(node.fn, property(model, node.property), node.value, model, ctx);
     case 'lambda':
-      return compileLambda(node, model, engine);
+      return compileLambda(node, model, ctx);
   }
 }
 
@@ -45,7 +99,7 @@ export function compileFilter(node: FilterNode, model: EntityModel, engine: Engi
  * element row not satisfying it), true for an empty collection as OData says. The element rows are found by the
  * entity key (the element table's primary key starts with it).
  */
-function compileLambda(node: Extract<FilterNode, { kind: 'lambda' }>, model: EntityModel, engine: Engine): RawBuilder<SqlBool> {
+function compileLambda(node: Extract<FilterNode, { kind: 'lambda' }>, model: EntityModel, ctx: Context): RawBuilder<SqlBool> {
   const p = property(model, node.property);
   const source = p.collection;
   if (!source) throw new Error(`Property ${node.property} of ${model.name} has no collection source`);
@@ -58,7 +112,7 @@ function compileLambda(node: Extract<FilterNode, { kind: 'lambda' }>, model: Ent
   };
   const rows = sql`select 1 from ${sql.table(source.table)} as ${sql.id(alias)} where ${sql.ref(`${alias}.${source.foreignKey}`)} = ${column(model, model.key)}`;
   if (!node.predicate) return node.quantifier === 'any' ? sql<SqlBool>`exists (${rows})` : sql<SqlBool>`(1 = 1)`;
-  const predicate = compileFilter(node.predicate, element, engine);
+  const predicate = compileNode(node.predicate, element, { ...ctx, scope: {} });
   return node.quantifier === 'any'
     ? sql<SqlBool>`exists (${rows} and ${predicate})`
     : sql<SqlBool>`(not exists (${rows} and not ${predicate}))`;
@@ -106,20 +160,55 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function compileFunction(fn: StringFunction, p: ResolvedProperty, needle: string, model: EntityModel, engine: Engine): RawBuilder<SqlBool> {
+function compileFunction(fn: StringFunction, p: ResolvedProperty, needle: string, model: EntityModel, ctx: Context): RawBuilder<SqlBool> {
   const col = column(model, p);
   const escaped = escapeLike(needle);
   const pattern = fn === 'contains' ? `%${escaped}%` : fn === 'startswith' ? `${escaped}%` : `%${escaped}`;
-  // PostgreSQL: a pg_trgm GIN index on lower(column) serves this directly.
+  // PostgreSQL: a pg_trgm GIN index on lower(column) serves this directly, and a text_pattern_ops btree on
+  // (tenant_id, lower(column)) the prefix of startswith.
   const like = sql<SqlBool>`lower(${col}) like lower(cast(${pattern} as text)) escape '\\'`;
-  const fts = p.searchable?.sqlite;
-  if (engine === 'sqlite' && fts && [...needle].length >= MIN_INDEXED_NEEDLE) {
-    // FTS5 trigram phrase query = case-insensitive substring match, answered from the index.
-    const phrase = `"${needle.replace(/"/g, '""')}"`;
-    const hit = sql<SqlBool>`${column(model, model.key)} in (select ${sql.ref(`${fts.linkTable}.${fts.linkKey}`)} from ${sql.table(fts.linkTable)} where ${sql.ref(`${fts.linkTable}.${fts.linkRowid}`)} in (select rowid from ${sql.table(fts.ftsTable)} where ${sql.table(fts.ftsTable)} match ${phrase}))`;
+  if (ctx.access === 'walk') return nullSafe(p, col, like, false);
+  const range = ctx.engine === 'sqlite' && fn === 'startswith' && p.indexed ? prefixRange(needle) : undefined;
+  if (range) {
+    // SQLite: LIKE cannot use an index on lower(column); the same prefix as a range on it can.
+    const lowered = p.storedLowercase ? col : sql`lower(${col})`;
+    return sql<SqlBool>`(${lowered} >= ${range.from} and ${lowered} < ${range.to} and ${like})`;
+  }
+  if (ctx.engine === 'sqlite' && ftsSearch(fn, p, needle)) {
+    const hit = ftsHit(p.searchable!.sqlite, model, needle, ctx.scope);
     return fn === 'contains' ? hit : sql<SqlBool>`(${hit} and ${like})`;
   }
   return nullSafe(p, col, like, false);
+}
+
+/** SQLite answers this function from the FTS5 trigram index. */
+function ftsSearch(fn: StringFunction, p: ResolvedProperty, needle: string): boolean {
+  return p.searchable !== undefined && [...needle].length >= MIN_INDEXED_NEEDLE && !(fn === 'startswith' && p.indexed && prefixRange(needle) !== undefined);
+}
+
+/** The FTS5 trigram phrase query (a case-insensitive substring match, answered from the index) and its rowid bounds. */
+function ftsRowids(fts: SubstringIndex['sqlite'], needle: string, scope: ListScope): RawBuilder<unknown> {
+  const phrase = `"${needle.replace(/"/g, '""')}"`;
+  const part = fts.partition;
+  const within =
+    part && scope.tenantId !== undefined
+      ? sql` and rowid between (select ${sql.ref(part.base)} from ${sql.table(part.table)} where ${sql.ref(part.key)} = ${scope.tenantId}) and (select ${sql.ref(part.base)} + ${sql.lit(part.span - 1)} from ${sql.table(part.table)} where ${sql.ref(part.key)} = ${scope.tenantId})`
+      : sql``;
+  return sql`select rowid from ${sql.table(fts.ftsTable)} where ${sql.table(fts.ftsTable)} match ${phrase}${within}`;
+}
+
+function ftsHit(fts: SubstringIndex['sqlite'], model: EntityModel, needle: string, scope: ListScope): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${column(model, model.key)} in (select ${sql.ref(`${fts.linkTable}.${fts.linkKey}`)} from ${sql.table(fts.linkTable)} where ${sql.ref(`${fts.linkTable}.${fts.linkRowid}`)} in (${ftsRowids(fts, needle, scope)}))`;
+}
+
+/**
+ * The range of lower-cased values starting with `needle` ([from, to) in binary order), when the needle is ASCII:
+ * then JavaScript's, SQLite's and PostgreSQL's lower() agree on it, and incrementing its last character stays ASCII.
+ */
+function prefixRange(needle: string): { from: string; to: string } | undefined {
+  if (needle === '' || !/^[\x20-\x7e]+$/.test(needle)) return undefined;
+  const from = needle.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  return { from, to: from.slice(0, -1) + String.fromCharCode(from.charCodeAt(from.length - 1) + 1) };
 }
 
 /** The expression a sort key is ordered and compared by (NULLs coalesced so that comparisons stay total). */
@@ -170,43 +259,132 @@ export function applyFilter<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   query: ListQuery,
   engine: Engine,
+  scope: ListScope = {},
+  access: Access = 'index',
 ): SelectQueryBuilder<DB, TB, O> {
-  return query.filter ? qb.where(compileFilter(query.filter, query.model, engine) as Expression<SqlBool>) : qb;
+  return query.filter ? qb.where(compileFilter(query.filter, query.model, engine, scope, access) as Expression<SqlBool>) : qb;
 }
 
 /**
  * Applies $filter, the keyset position of $skiptoken (or $skip), $orderby (+ key tiebreaker) and a limit of
  * top + 1 (the extra row only tells whether there is a next page; fetchPage drops it). The caller's builder
- * brings the FROM, the selection and its own conditions (the tenant).
+ * brings the FROM, the selection and its own conditions (the tenant). `access` is fetchPage's choice (see the header):
+ * 'index' for a search keeps the ORDER BY off the key index, so that the planner reads the matches from the search index
+ * and sorts them; 'walk' tests the rows in key order.
  */
 export function applyListQuery<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   query: ListQuery,
   engine: Engine,
+  scope: ListScope = {},
+  access?: Access,
 ): SelectQueryBuilder<DB, TB, O> {
   const { model } = query;
-  let q = applyFilter(qb, query, engine);
+  if (access === 'walk' && engine === 'postgres') return postgresWalk(qb, query, scope, undefined);
+  let q = applyFilter(qb, query, engine, scope, access);
   if (query.skipToken) q = q.where(keysetCondition(model, query.orderBy, query.skipToken) as Expression<SqlBool>);
   // SQLite without ANALYZE statistics (the usual case) prefers walking the (tenant, key) index in ORDER BY order
   // over a selective equality index, scanning the whole tenant to find one serial number. When the filter pins an
   // indexed property, a unary + (SQLite's documented way to disqualify an index for a term; a no-op on values)
-  // makes it use the equality index and sort the few matches.
-  const plus = engine === 'sqlite' && query.filter !== undefined && pinsIndexedProperty(query.filter, model);
-  const ordered = (e: RawBuilder<unknown>) => (plus ? sql`+${e}` : e);
+  // makes it use the equality index and sort the few matches. The same after a probe found few search matches; on
+  // PostgreSQL `|| ''` does it (default order only: the key is text).
+  // (SQLite's FTS plan needs no help: it reads the matching keys into a sorted list and probes them in order.)
+  const pinned = engine === 'sqlite' && query.filter !== undefined && pinsIndexedProperty(query.filter, model);
+  const term = access === 'index' && query.orderBy.length === 0 ? searchTerm(query) : undefined;
+  const sortMatches = term !== undefined && !(engine === 'sqlite' && ftsSearch(term.fn, property(model, term.property), term.value));
+  const ordered = (e: RawBuilder<unknown>) => (pinned || (sortMatches && engine === 'sqlite') ? sql`+${e}` : sortMatches ? sql`(${e} || '')` : e);
   for (const item of query.orderBy) q = q.orderBy(ordered(sortExpression(model, item)), item.direction);
   q = q.orderBy(ordered(column(model, model.key)), 'asc');
   q = q.limit(query.top + 1);
   if (query.skip > 0 && !query.skipToken) q = q.offset(query.skip);
-  return q;
+  return access === 'walk' ? q.modifyEnd(sql.raw(KEY_ORDER_WALK)) : q;
 }
 
-/** `select count(*)` over the caller's builder with $filter applied (ignores paging); for `@odata.count`. */
+/**
+ * PostgreSQL's walk: the tenant's keys in order from the keyset position with the searched column (an index-only scan
+ * of (tenant_id, key) INCLUDE (column), migration 0009), the first `budget` of them or all, as a derived table named
+ * like the model's table so that the compiled filter applies to it (its LIMIT or OFFSET 0 keeps the planner from
+ * merging it into the outer query and reaching for the trigram index); the first top + 1 keys that match; then those
+ * rows. Only for searchTerm's filters.
+ */
+function postgresWalk<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, query: ListQuery, scope: ListScope, budget: number | undefined): SelectQueryBuilder<DB, TB, O> {
+  const { model } = query;
+  const term = searchTerm(query)!;
+  const key = column(model, model.key);
+  const searched = property(model, term.property);
+  const columns = searched.column === model.key.column ? [key.as(model.key.column)] : [key.as(model.key.column), column(model, searched).as(searched.column)];
+  let window = qb.clearSelect().select(columns);
+  if (query.skipToken) window = window.where(keysetCondition(model, query.orderBy, query.skipToken) as Expression<SqlBool>);
+  window = window.orderBy(key, 'asc');
+  window = (budget === undefined ? window.offset(0) : window.limit(budget)).modifyEnd(sql.raw(KEY_ORDER_WALK));
+  const matching = sql`select ${key} from (${window}) as ${sql.table(model.table)} where ${compileFilter(query.filter!, model, 'postgres', scope, 'walk')} order by ${key} limit ${query.top + 1} ${sql.raw(KEY_ORDER_WALK)}`;
+  return qb.where(sql<SqlBool>`${key} in (${matching})` as Expression<SqlBool>).orderBy(key, 'asc').limit(query.top + 1);
+}
+
+/** The filter's one function on a search-indexed property, when the filter is nothing else: the case fetchPage probes. */
+function searchTerm(query: ListQuery): Extract<FilterNode, { kind: 'function' }> | undefined {
+  const f = query.filter;
+  if (f?.kind !== 'function') return undefined;
+  const p = resolveProperty(query.model, f.property);
+  if (!p || p.type !== 'string') return undefined;
+  const indexedPrefix = f.fn === 'startswith' && p.indexed === true && prefixRange(f.value) !== undefined;
+  const substring = p.searchable !== undefined && [...f.value].length >= MIN_INDEXED_NEEDLE;
+  return indexedPrefix || substring ? f : undefined;
+}
+
+/**
+ * SQLite: how many rows the search index holds for the filter's search term in the caller's scope, counted up to `cap`
+ * (or all): from the FTS index alone (within the tenant's rowid range), or from the prefix range of the
+ * (tenant, lower(column)) index. No device row is read.
+ */
+async function countSearchMatches<DB, TB extends keyof DB, O>(
+  qb: SelectQueryBuilder<DB, TB, O>,
+  query: ListQuery,
+  engine: Engine,
+  scope: ListScope,
+  term: Extract<FilterNode, { kind: 'function' }>,
+  cap: number | undefined,
+  db: QueryExecutorProvider,
+): Promise<number> {
+  const p = property(query.model, term.property);
+  if (engine === 'sqlite' && ftsSearch(term.fn, p, term.value)) {
+    const rowids = ftsRowids(p.searchable!.sqlite, term.value, scope);
+    const limited = cap === undefined ? rowids : sql`${rowids} limit ${cap}`;
+    const { rows } = await sql<{ n: number }>`select count(*) as n from (${limited})`.execute(db);
+    return Number(rows[0]?.n ?? 0);
+  }
+  const matching = applyFilter(qb, query, engine, scope).clearSelect().clearOrderBy().select(sql`1`.as('one'));
+  const limited = cap === undefined ? matching : matching.limit(cap);
+  // (SQLite only, as chooseAccess: a derived table without an alias.)
+  const { rows } = await sql<{ n: number | string }>`select count(*) as n from (${limited})`.execute(db);
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** SQLite: 'walk' when the filter is a search whose index holds at least DENSE_MATCHES rows in scope; else 'index'. */
+export async function chooseAccess<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, query: ListQuery, engine: Engine, scope: ListScope = {}): Promise<Access> {
+  const term = query.orderBy.length === 0 ? searchTerm(query) : undefined;
+  if (!term || !scope.db || engine !== 'sqlite') return 'index';
+  return (await countSearchMatches(qb, query, engine, scope, term, DENSE_MATCHES, scope.db)) >= DENSE_MATCHES ? 'walk' : 'index';
+}
+
+/**
+ * `select count(*)` over the caller's builder with $filter applied (ignores paging); for `@odata.count`. A search
+ * term alone in a tenant-partitioned SQLite FTS index is counted in the index (no row is read); on SQLite a substring
+ * match is what the FTS index says, so the two agree by construction. Otherwise the matches are read from the indexes:
+ * an exact count costs in proportion to the matches (see the README's query benchmark for the floor).
+ */
 export async function countRows<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   query: ListQuery,
   engine: Engine,
+  scope: ListScope = {},
 ): Promise<number> {
-  const row = (await applyFilter(qb, query, engine)
+  const term = searchTerm(query);
+  if (term && engine === 'sqlite' && term.fn === 'contains' && scope.tenantId !== undefined && scope.db) {
+    const p = property(query.model, term.property);
+    if (ftsSearch(term.fn, p, term.value) && p.searchable!.sqlite.partition) return countSearchMatches(qb, query, engine, scope, term, undefined, scope.db);
+  }
+  const row = (await applyFilter(qb, query, engine, scope)
     .clearSelect()
     .clearOrderBy()
     .select(sql<number | string | bigint>`count(*)`.as('odata_count'))
@@ -221,19 +399,32 @@ export interface RowPage<Row> {
   hasMore: boolean;
   /** When hasMore: the position the next page starts after (http encodes it as the $skiptoken of the nextLink). */
   next: KeysetPosition | undefined;
+  /** How a search page was read: 'walk' when its matches were dense. */
+  access?: Access;
 }
 
-/** Runs applyListQuery and splits off the look-ahead row. Rows must carry the key and $orderby columns. */
+/** Runs applyListQuery (the way chosen as the header says) and splits off the look-ahead row. Rows must carry the key and $orderby columns. */
 export async function fetchPage<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   query: ListQuery,
   engine: Engine,
+  scope: ListScope = {},
 ): Promise<RowPage<O>> {
   if (query.top === 0) return { rows: [], hasMore: false, next: undefined };
-  const rows = await applyListQuery(qb, query, engine).execute();
+  const search = query.orderBy.length === 0 && searchTerm(query) !== undefined;
+  let rows: O[] | undefined;
+  let access: Access | undefined;
+  if (search && engine === 'postgres' && query.skip === 0) {
+    const sampled = await postgresWalk(qb, query, scope, WALK_SAMPLE).execute();
+    access = sampled.length > query.top || sampled.length >= WALK_SAMPLE * WALK_DENSITY ? 'walk' : 'index';
+    if (sampled.length > query.top) rows = sampled;
+  } else if (search) {
+    access = await chooseAccess(qb, query, engine, scope);
+  }
+  rows ??= await applyListQuery(qb, query, engine, scope, access).execute();
   const hasMore = rows.length > query.top;
   const page = hasMore ? rows.slice(0, query.top) : rows;
-  return { rows: page, hasMore, next: hasMore ? keysetPositionOf(query, page[page.length - 1] as Record<string, unknown>) : undefined };
+  return { rows: page, hasMore, next: hasMore ? keysetPositionOf(query, page[page.length - 1] as Record<string, unknown>) : undefined, access };
 }
 
 /** The keyset position just after `lastRow` (a row as the database returned it, with column names). */
@@ -259,11 +450,9 @@ export async function listPage<DB, TB extends keyof DB, O, T>(
   query: ListQuery,
   engine: Engine,
   toItems: (rows: O[]) => T[] | Promise<T[]>,
+  scope: ListScope = {},
 ): Promise<ListPage<T>> {
-  const page = await fetchPage(base, query, engine);
-  return {
-    items: await toItems(page.rows),
-    next: page.next,
-    count: query.count ? await countRows(base, query, engine) : undefined,
-  };
+  // The count does not depend on the page: on PostgreSQL both run at once, on two of the pool's connections.
+  const [page, count] = await Promise.all([fetchPage(base, query, engine, scope), query.count ? countRows(base, query, engine, scope) : undefined]);
+  return { items: await toItems(page.rows), next: page.next, count };
 }

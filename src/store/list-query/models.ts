@@ -11,10 +11,17 @@ import {
   type EntityModel,
   type SubstringIndex,
 } from '../../model/index.js';
+import { SEARCH_PARTITION_SPAN } from '../migrations/0009-search-at-scale.js';
 
-/** The FTS5 trigram index that migration 0003 builds for serial numbers on SQLite. */
+/** The FTS5 trigram index that migration 0003 builds for serial numbers on SQLite, partitioned by tenant by 0009. */
 export const SERIAL_NUMBER_INDEX: SubstringIndex = {
-  sqlite: { ftsTable: 'autopilot_device_search_fts', linkTable: 'autopilot_device_search', linkRowid: 'search_id', linkKey: 'device_id' },
+  sqlite: {
+    ftsTable: 'autopilot_device_search_fts',
+    linkTable: 'autopilot_device_search',
+    linkRowid: 'search_id',
+    linkKey: 'device_id',
+    partition: { table: 'autopilot_device_search_tenants', key: 'tenant_id', base: 'base', span: SEARCH_PARTITION_SPAN },
+  },
 };
 
 const text = { type: 'string', sortable: true } as const;

@@ -12,7 +12,10 @@
 // - Graph: GET one device; $filter eq / startswith / contains on serialNumber with $top=100; updateDeviceProperties
 //   (displayName: no group changes); delete;
 // - dynamic groups: updateDeviceProperties moving one device's group tag in or out of a dynamic group's rule (the
-//   device's re-evaluation, its [OrderID] physicalId rewritten and its membership changed).
+//   device's re-evaluation, its [OrderID] physicalId rewritten and its membership changed);
+// - the commit floor: one row updated by primary key and committed, through Kysely alone — the part of every write
+//   that is the engine's and the disk's (on PostgreSQL a synchronous WAL flush, which other load on the machine
+//   lengthens).
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { sql } from 'kysely';
@@ -132,6 +135,11 @@ async function measureAt(app: TarmacApp, db: Db, who: CreatedTenant, pool: Pool,
     await call('POST', `${DEVICES}/${d.id}/updateDeviceProperties`, { groupTag: Math.abs(i) % 2 === 0 ? RULE_TAG : '' });
   });
   out.deleteDevice = await timed(OPS, async () => void (await call('DELETE', `${DEVICES}/${pool.take().id}`)));
+  // The floor under every write above: one row updated by its primary key and committed (synchronously), straight
+  // through Kysely — what the disk and the engine charge for a commit at this size and this moment.
+  out.commitFloor = await timed(OPS, async (i) => {
+    await db.updateTable('autopilot_devices').set({ updated_at: new Date().toISOString() }).where('id', '=', pool.any(i + 6000).id).execute();
+  });
 
   // The import worker: IMPORT_BATCH new devices a round, from POST to registered; the cost per device.
   const perDevice: number[] = [];

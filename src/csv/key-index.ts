@@ -26,6 +26,13 @@ function fingerprint(key: string): void {
   fpB = h2 >>> 0;
 }
 
+/** The key's 64-bit fingerprint as two u32 written to out[at], out[at + 1] (what the index stores). */
+export function keyFingerprint(key: string, out: Uint32Array, at: number): void {
+  fingerprint(key);
+  out[at] = fpA;
+  out[at + 1] = fpB;
+}
+
 export class KeyIndex {
   private hi: Uint32Array;
   private lo: Uint32Array;
@@ -59,8 +66,11 @@ export class KeyIndex {
   /** Stores `value` for `key` unless the key is there already; returns the value now stored. */
   setIfAbsent(key: string, value: number): number {
     fingerprint(key);
-    const a = fpA;
-    const b = fpB;
+    return this.setIfAbsentFingerprint(fpA, fpB, value);
+  }
+
+  /** setIfAbsent for a key given by its fingerprint (`keyFingerprint`), e.g. one computed in a worker thread. */
+  setIfAbsentFingerprint(a: number, b: number, value: number): number {
     for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
       const h = this.hi[i];
       const l = this.lo[i];

@@ -31,6 +31,8 @@ export interface ContainerScan extends IdentityRecords {
   total: number;
   /** Where the walk stopped: `total` when every record was sound; records before it are all walkable. */
   walkEnd: number;
+  /** The build record the inventory reads `build` from (the first, when readable), or -1. */
+  buildAt: number;
 }
 
 // Scratch state of the walk, reused across calls (decoding is synchronous, so calls never overlap).
@@ -156,6 +158,7 @@ export function scanContainer(b: Uint8Array, n: number, issues: HashIssue[]): Co
         }
       }
       switch (t) {
+        case Rec.Build: scan.buildAt = o; break;
         case Rec.Manufacturer: scan.manufacturerAt = o; break;
         case Rec.Model: scan.modelAt = o; break;
         case Rec.SerialNumber: scan.serialNumberAt = o; break;
@@ -187,6 +190,7 @@ function noRecords(total: number): ContainerScan {
   return {
     total,
     walkEnd: HEADER_LENGTH,
+    buildAt: -1,
     manufacturerAt: -1,
     modelAt: -1,
     serialNumberAt: -1,

@@ -1,9 +1,18 @@
 // One side of the csv benchmark, in its own process: `read <file>` streams the file and counts lines (the
-// baseline); `validate <file>` runs Tarmac's validateCsv. Prints one JSON line with time, peak RSS and counts.
+// baseline); `validate <file> <threads>` runs what `tarmac csv validate <file>` runs (validateCsvFile, from the
+// compiled dist/ as the CLI runs it: worker threads load plain JavaScript there). Prints one JSON line with time,
+// peak RSS and counts.
 import { createReadStream } from 'node:fs';
-import { validateCsv } from '../src/csv/index.js';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot } from './lib.js';
 
-const [mode, file] = process.argv.slice(2);
+const [mode, file, threadsArg] = process.argv.slice(2);
+type ValidateFile = (file: string, o: { strict: boolean; threads: number }) => Promise<{ rows: number; errors: number }>;
+const validateCsvFile: ValidateFile | null =
+  mode === 'validate'
+    ? ((await import(pathToFileURL(path.join(repoRoot, 'dist/csv/node/validate-parallel.js')).href)) as { validateCsvFile: ValidateFile }).validateCsvFile
+    : null;
 const start = performance.now();
 let rows = 0;
 let errors = 0;
@@ -13,8 +22,8 @@ if (mode === 'read') {
     for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) rows++;
   }
   rows -= 1; // the header
-} else if (mode === 'validate') {
-  const r = await validateCsv(file, { strict: false });
+} else if (mode === 'validate' && validateCsvFile !== null) {
+  const r = await validateCsvFile(file, { strict: false, threads: Number(threadsArg) });
   rows = r.rows;
   errors = r.errors;
 } else {

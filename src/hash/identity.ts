@@ -1,7 +1,7 @@
 // Device identity: the stable keys inside a hash (the hash itself changes with every capture). A placeholder value
 // (an unset SMBIOS string, an all-zero UUID) never becomes a key, or every machine with that firmware bug would
 // collide.
-import { parseGuid, parseHex, sha256Hex, u16 } from './bytes.js';
+import { parseGuid, parseHex, sha256Hex, u16, view } from './bytes.js';
 import { OFFLINE_ID_TPM_EK } from './names.js';
 import { bytes as platform } from './platform.js';
 import type { DeviceIdentity, HardwareInventory } from './types.js';
@@ -400,7 +400,7 @@ export function identityFromRecords(b: Uint8Array, r: IdentityRecords): DeviceId
   if (offlineIdType === OFFLINE_ID_TPM_EK && hash !== null && hash.length === 64 && !onlyFillCharacters(hash)) {
     tpmEkHash = hash;
   } else if (r.ekAt >= 0 && u16(b, r.ekAt + 2) !== 4) {
-    tpmEkHash = sha256Hex(b.subarray(r.ekAt + 4, r.ekAt + u16(b, r.ekAt + 2)));
+    tpmEkHash = sha256Hex(view(b, r.ekAt + 4, r.ekAt + u16(b, r.ekAt + 2)));
   }
 
   const keys: string[] = [];

@@ -74,7 +74,11 @@ export async function validateCsvFile(file: string, options: ParallelValidateOpt
   const fh = await open(file, 'r');
   let run: ParallelRun | null = null;
   try {
-    run = new ParallelRun(file, fh, (await fh.stat()).size, options, threads);
+    const size = (await fh.stat()).size;
+    run = new ParallelRun(file, fh, size, options, threads);
+    // Start the workers now when the file is large enough that they will probably be used: their start-up then
+    // overlaps the reading of the header.
+    if (size >= (options.parallelFromBytes ?? MIN_PARALLEL_BYTES)) run.pool = new WorkerPool(threads);
     return await run.run();
   } catch (e) {
     if (e instanceof StartOver) return validateCsv(file, options);
@@ -203,8 +207,9 @@ class ParallelRun {
     const firstEol = core.firstEol;
     if (dialect === null || firstEol === null) throw new StartOver();
     const setup: WorkerSetup = { strict: this.strict, dialect, decode: this.options.decode ?? true, maxLineLength: this.maxLineLength, firstEol };
-    const pool = new WorkerPool(Math.max(1, this.threads), setup);
-    this.pool = pool;
+    this.pool ??= new WorkerPool(this.threads);
+    const pool = this.pool;
+    pool.setup(setup);
     const inFlightMax = pool.size * 3;
     const pending = new Map<number, BlockResult>();
     let nextId = 0;
@@ -212,7 +217,7 @@ class ParallelRun {
     let pos = from;
     let carry: Uint8Array | null = null;
     let eof = false;
-    let failure: unknown = null;
+    let failure: unknown = pool.error;
     let wake: (() => void) | null = null;
     pool.onResult = (r) => {
       pending.set(r.id, r);
@@ -402,22 +407,32 @@ class WorkerPool {
   private readonly free: ArrayBuffer[] = [];
   onResult: (r: BlockResult) => void = () => {};
   onError: (e: unknown) => void = () => {};
+  /** The first worker failure (also passed to onError), kept for whoever starts waiting later. */
+  error: unknown = null;
 
-  constructor(size: number, setup: WorkerSetup) {
+  constructor(size: number) {
     this.size = size;
     for (let i = 0; i < size; i++) {
-      const w = startWorker(setup);
+      const w = startWorker();
       w.on('message', (r: BlockResult) => {
         this.queued[i]--;
         this.onResult(r);
       });
-      w.on('error', (e) => this.onError(e));
-      w.on('exit', (code) => {
-        if (code !== 0) this.onError(new Error(`csv validation worker exited with code ${code}`));
-      });
+      w.on('error', (e) => this.fail(e));
+      w.on('exit', (code) => this.fail(new Error(`csv validation worker exited with code ${code}`)));
       this.workers.push(w);
       this.queued.push(0);
     }
+  }
+
+  private fail(e: unknown): void {
+    this.error ??= e;
+    this.onError(e);
+  }
+
+  /** Sends every worker the file's dialect and options; blocks may follow. */
+  setup(setup: WorkerSetup): void {
+    for (const w of this.workers) w.postMessage(setup);
   }
 
   /** A buffer of at least `size` bytes. */
@@ -447,12 +462,12 @@ class WorkerPool {
 
 /** Starts validate-worker: the compiled .js next to this file, or (running from the TypeScript sources, in tests
  *  and benchmarks) the .ts through tsx's loader. */
-function startWorker(setup: WorkerSetup): Worker {
+function startWorker(): Worker {
   const here = new URL(import.meta.url);
-  if (here.pathname.endsWith('.js')) return new Worker(new URL('./validate-worker.js', here), { workerData: setup });
+  if (here.pathname.endsWith('.js')) return new Worker(new URL('./validate-worker.js', here));
   const require = createRequire(here);
   const tsx = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./validate-worker.ts', here).href;
   const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData: setup });
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
 }

@@ -8,7 +8,7 @@
 // main thread keeps) and its capture time (for the duplicate message). Line numbers are local to the block
 // (1 = its first line); the main thread adds the lines before it. Messages that quote a line number are built on
 // the main thread.
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import '../../hash/platform-node.js';
 import { captureSecondsOf } from '../../hash/decode.js';
 import { decodeHash } from '../codec.js';
@@ -16,13 +16,15 @@ import { StreamingTextDecoder } from '../encoding.js';
 import { splitLine } from '../fields.js';
 import { keyFingerprint } from '../key-index.js';
 import { LineSplitter } from '../lines.js';
-import { checkRow, isTrusted, keyKind, rowContext } from '../rules.js';
+import { checkRow, isTrusted, keyKind, rowContext, type RowContext } from '../rules.js';
 import type { CsvDiagnostic } from '../types.js';
 import { EV_BLANK, EV_EMPTY_ROW, EV_ROW, EV_TOO_LONG, FLAG_DIAGNOSTICS, FLAG_NON_ASCII, FLAG_VALID } from './validate-protocol.js';
 import type { BlockJob, BlockResult, WorkerSetup } from './validate-protocol.js';
 
-const setup = workerData as WorkerSetup;
-const ctx = rowContext(setup.dialect, setup.strict, setup.decode ? decodeHash : null, false);
+// The first message is the setup (the file's dialect and options, known once the main thread has read the header);
+// the workers start before that, so that loading this module overlaps the main thread's reading.
+let setup: WorkerSetup | null = null;
+let ctx: RowContext | null = null;
 const fp = new Uint32Array(2);
 
 /** File offset just past the line ending of local line `n` (CRLF, LF or a lone CR end a line, as in lines.ts). */
@@ -38,7 +40,7 @@ function endOfLine(b: Uint8Array, n: number, offset: number): number {
   return offset + b.length;
 }
 
-function checkBlock(job: BlockJob): BlockResult {
+function checkBlock(job: BlockJob, setup: WorkerSetup, ctx: RowContext): BlockResult {
   const bytes = new Uint8Array(job.buffer, 0, job.length);
   const decoder = new StreamingTextDecoder(true);
   const text = decoder.write(bytes) + decoder.end();
@@ -132,7 +134,13 @@ function checkBlock(job: BlockJob): BlockResult {
   };
 }
 
-parentPort?.on('message', (job: BlockJob) => {
-  const result = checkBlock(job);
+parentPort?.on('message', (message: BlockJob | WorkerSetup) => {
+  if (!('buffer' in message)) {
+    setup = message;
+    ctx = rowContext(setup.dialect, setup.strict, setup.decode ? decodeHash : null, false);
+    return;
+  }
+  if (setup === null || ctx === null) throw new Error('csv validation worker: a block came before the setup');
+  const result = checkBlock(message, setup, ctx);
   parentPort?.postMessage(result, [result.buffer]);
 });

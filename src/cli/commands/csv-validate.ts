@@ -1,7 +1,6 @@
 // `tarmac csv validate`: every problem in an Autopilot CSV, by line; exit 0 when there are no errors. A file is
 // checked on every core (validateCsvFile: the same result as validateCsv, which reads stdin).
-import { encodingLabel, validateCsv } from '../../csv/index.js';
-import { validateCsvFile } from '../../csv/node/validate-parallel.js';
+import { encodingLabel, validateCsv, validateCsvFile } from '../../csv/index.js';
 import { printDiagnostics } from '../csv-view.js';
 import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';

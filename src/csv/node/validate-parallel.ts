@@ -4,9 +4,10 @@
 //  - The main thread reads the file's start as the reader does (64 KiB chunks, the same decoder and line
 //    splitter, ReaderCore) until the header is found. UTF-16 files, files without a header and small files are
 //    read that way to the end.
-//  - From the next line feed on, it cuts the file into blocks that end right after a line feed and hands them to
-//    worker threads (validate-worker.ts), which decode them, split lines and run the per-row rules. The 8-bit
-//    decoding of a block that starts at a line start gives the same text as decoding the whole file.
+//  - From the next line feed on, it cuts the file into blocks that end right after a line feed; `threads - 1`
+//    worker threads (validate-worker.ts) and the main thread itself, whenever the workers have enough queued, check
+//    them (validate-block.ts: decode, split lines, per-row rules). The 8-bit decoding of a block that starts at a
+//    line start gives the same text as decoding the whole file.
 //  - It replays the workers' results in line order through ReaderCore (file-level diagnostics, row count, row
 //    limit) and does the cross-row check itself: ZtdDeviceDuplicated, with the key index of the whole file. So
 //    diagnostics are added in the same order and capped and sorted alike.
@@ -31,6 +32,7 @@ import { duplicateInit, emptyRowDiagnostic } from '../rules.js';
 import type { CsvDiagnostic, CsvRecord, TextEncodingName, ValidateCsvOptions, ValidateCsvResult } from '../types.js';
 import { validateCsv } from '../validate-csv.js';
 import { FILE_CHUNK_BYTES } from './source-node.js';
+import { blockContext, checkBlock } from './validate-block.js';
 import {
   EV_BLANK,
   EV_EMPTY_ROW,
@@ -45,7 +47,8 @@ import {
 } from './validate-protocol.js';
 
 export interface ParallelValidateOptions extends ValidateCsvOptions {
-  /** Worker threads (default: the number of cores). 1 runs validateCsv on the main thread. */
+  /** Threads in all, the main thread included (default: the number of cores): threads - 1 workers. 1 runs
+   *  validateCsv on the main thread. */
   threads?: number;
   /** Bytes per block handed to a worker (default 512 KiB). */
   blockBytes?: number;
@@ -78,7 +81,7 @@ export async function validateCsvFile(file: string, options: ParallelValidateOpt
     run = new ParallelRun(file, fh, size, options, threads);
     // Start the workers now when the file is large enough that they will probably be used: their start-up then
     // overlaps the reading of the header.
-    if (size >= (options.parallelFromBytes ?? MIN_PARALLEL_BYTES)) run.pool = new WorkerPool(threads);
+    if (size >= (options.parallelFromBytes ?? MIN_PARALLEL_BYTES)) run.pool = new WorkerPool(threads - 1);
     return await run.run();
   } catch (e) {
     if (e instanceof StartOver) return validateCsv(file, options);
@@ -207,10 +210,12 @@ class ParallelRun {
     const firstEol = core.firstEol;
     if (dialect === null || firstEol === null) throw new StartOver();
     const setup: WorkerSetup = { strict: this.strict, dialect, decode: this.options.decode ?? true, maxLineLength: this.maxLineLength, firstEol };
-    this.pool ??= new WorkerPool(this.threads);
+    this.pool ??= new WorkerPool(this.threads - 1);
     const pool = this.pool;
     pool.setup(setup);
-    const inFlightMax = pool.size * 3;
+    // The main thread checks blocks too, whenever the workers have enough queued: `threads` threads in all.
+    const localCtx = blockContext(setup);
+    const inFlightMax = 16;
     const pending = new Map<number, BlockResult>();
     let nextId = 0;
     let nextToApply = 0;
@@ -282,8 +287,13 @@ class ParallelRun {
           size *= 2;
         }
         carry = cut < have ? new Uint8Array(buf, cut, have - cut).slice() : null;
-        if (cut > 0) pool.submit({ id: nextId++, buffer: buf, length: cut, offset: start });
-        else pool.recycle(buf);
+        if (cut === 0) {
+          pool.recycle(buf);
+        } else {
+          const job: BlockJob = { id: nextId++, buffer: buf, length: cut, offset: start };
+          if (pool.queued() < pool.size * 4) pool.submit(job);
+          else pending.set(job.id, checkBlock(job, setup, localCtx));
+        }
         continue;
       }
       if (nextToApply < nextId && !pending.has(nextToApply)) await waitForResult();
@@ -403,7 +413,7 @@ function encodingName(decoder: StreamingTextDecoder, cp1252Bytes: number, utf8Se
 class WorkerPool {
   readonly size: number;
   private readonly workers: Worker[] = [];
-  private readonly queued: number[] = [];
+  private readonly queuedPerWorker: number[] = [];
   private readonly free: ArrayBuffer[] = [];
   onResult: (r: BlockResult) => void = () => {};
   onError: (e: unknown) => void = () => {};
@@ -415,19 +425,26 @@ class WorkerPool {
     for (let i = 0; i < size; i++) {
       const w = startWorker();
       w.on('message', (r: BlockResult) => {
-        this.queued[i]--;
+        this.queuedPerWorker[i]--;
         this.onResult(r);
       });
       w.on('error', (e) => this.fail(e));
       w.on('exit', (code) => this.fail(new Error(`csv validation worker exited with code ${code}`)));
       this.workers.push(w);
-      this.queued.push(0);
+      this.queuedPerWorker.push(0);
     }
   }
 
   private fail(e: unknown): void {
     this.error ??= e;
     this.onError(e);
+  }
+
+  /** Blocks handed out and not yet answered. */
+  queued(): number {
+    let n = 0;
+    for (const q of this.queuedPerWorker) n += q;
+    return n;
   }
 
   /** Sends every worker the file's dialect and options; blocks may follow. */
@@ -447,8 +464,8 @@ class WorkerPool {
 
   submit(job: BlockJob): void {
     let best = 0;
-    for (let i = 1; i < this.workers.length; i++) if (this.queued[i] < this.queued[best]) best = i;
-    this.queued[best]++;
+    for (let i = 1; i < this.workers.length; i++) if (this.queuedPerWorker[i] < this.queuedPerWorker[best]) best = i;
+    this.queuedPerWorker[best]++;
     this.workers[best].postMessage(job, [job.buffer]);
   }
 

@@ -215,7 +215,8 @@ class ParallelRun {
     pool.setup(setup);
     // The main thread checks blocks too, whenever the workers have enough queued: `threads` threads in all.
     const localCtx = blockContext(setup);
-    const inFlightMax = 16;
+    // Blocks read and not yet replayed: bounds memory (each is 512 KiB, and the results the main thread holds).
+    const inFlightMax = 8;
     const pending = new Map<number, BlockResult>();
     let nextId = 0;
     let nextToApply = 0;

@@ -123,5 +123,7 @@ describe('validateCsvFile gives validateCsv’s result exactly', { timeout: 120_
     await expectSame(write(Array.from({ length: 200 }, (_, i) => `report line ${i}`).join('\r\n')));
     await expectSame(write(''));
     await expectSame(write([H4, ...rows.slice(0, 3)].join('\r\n')), { parallelFromBytes: undefined });
+    // a line longer than the largest block (16 MiB) without a line feed: started over on one thread
+    await expectSame(write([H4, ...rows.slice(0, 40), 'y'.repeat(17 << 20), ...rows.slice(40)].join('\r\n')));
   });
 });

@@ -20,6 +20,17 @@ import type { CsvDiagnostic } from '../types.js';
 import { EV_BLANK, EV_EMPTY_ROW, EV_ROW, EV_TOO_LONG, FLAG_DIAGNOSTICS, FLAG_NON_ASCII, FLAG_VALID } from './validate-protocol.js';
 import type { BlockJob, BlockResult, WorkerSetup } from './validate-protocol.js';
 
+/** The kinds of key the codec makes, and their labels in the duplicate message (keyKind's): a key's label index
+ *  without slicing the key. */
+const KNOWN_PREFIXES = ['tuple:', 'uuid:', 'pkid:', 'ek:'];
+const KNOWN_LABELS = KNOWN_PREFIXES.map(keyKind);
+
+/** The index of the key's kind in KNOWN_LABELS, or -1 for any other kind. */
+function knownKind(key: string): number {
+  const i = key.charCodeAt(0) === 0x74 ? 0 : key.charCodeAt(0) === 0x75 ? 1 : key.charCodeAt(0) === 0x70 ? 2 : key.charCodeAt(0) === 0x65 ? 3 : -1;
+  return i >= 0 && key.startsWith(KNOWN_PREFIXES[i]) ? i : -1;
+}
+
 /** The rules' context for blocks of the file `setup` describes (duplicates are the main thread's). */
 export function blockContext(setup: WorkerSetup): RowContext {
   return rowContext(setup.dialect, setup.strict, setup.decode ? decodeHash : null, false);
@@ -53,7 +64,7 @@ export function checkBlock(job: BlockJob, setup: WorkerSetup, ctx: RowContext): 
   const keyCounts = new Uint8Array(n);
   let keys = new Uint32Array(n * 12 + 12);
   let k = 0;
-  const kindLabels: string[] = [];
+  const kindLabels = [...KNOWN_LABELS];
   const diagnostics: CsvDiagnostic[][] = [];
   const eol = { crlf: 0, lf: 0, cr: 0 };
   let firstOtherEol = 0;
@@ -105,9 +116,12 @@ export function checkBlock(job: BlockJob, setup: WorkerSetup, ctx: RowContext): 
     }
     for (const key of ids) {
       keyFingerprint(key, fp, 0);
-      const label = keyKind(key);
-      let li = kindLabels.indexOf(label);
-      if (li < 0) li = kindLabels.push(label) - 1;
+      let li = knownKind(key);
+      if (li < 0) {
+        const label = keyKind(key);
+        li = kindLabels.indexOf(label);
+        if (li < 0) li = kindLabels.push(label) - 1;
+      }
       keys[k++] = fp[0];
       keys[k++] = fp[1];
       keys[k++] = li;

@@ -484,10 +484,12 @@ class WorkerPool {
  *  and benchmarks) the .ts through tsx's loader. */
 function startWorker(): Worker {
   const here = new URL(import.meta.url);
-  if (here.pathname.endsWith('.js')) return new Worker(new URL('./validate-worker.js', here));
+  // A worker inherits the process's Node options; --input-type (for `node -e`) would make it refuse its file.
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+  if (here.pathname.endsWith('.js')) return new Worker(new URL('./validate-worker.js', here), { execArgv });
   const require = createRequire(here);
   const tsx = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./validate-worker.ts', here).href;
   const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { execArgv });
 }

@@ -35,6 +35,17 @@ export interface ContainerScan extends IdentityRecords {
   buildAt: number;
 }
 
+// The record types the walk notes, as module constants: the switch below then compares with literals instead of
+// loading Rec's properties for every record.
+const BUILD = Rec.Build;
+const MANUFACTURER = Rec.Manufacturer;
+const MODEL = Rec.Model;
+const SERIAL_NUMBER = Rec.SerialNumber;
+const SMBIOS_UUID = Rec.SmbiosUuid;
+const PRODUCT_KEY_ID = Rec.ProductKeyId;
+const OFFLINE_DEVICE_ID = Rec.OfflineDeviceId;
+const TPM_EK_PUBLIC_KEY = Rec.TpmEkPublicKey;
+
 // Scratch state of the walk, reused across calls (decoding is synchronous, so calls never overlap): seen[t] is
 // the walk (`walk`, bumped per call) that last saw a record of type t, so it needs no clearing.
 const seen = new Uint32Array(64);
@@ -166,14 +177,14 @@ export function scanContainer(b: Uint8Array, n: number, issues: HashIssue[]): Co
         }
       }
       switch (t) {
-        case Rec.Build: scan.buildAt = o; break;
-        case Rec.Manufacturer: scan.manufacturerAt = o; break;
-        case Rec.Model: scan.modelAt = o; break;
-        case Rec.SerialNumber: scan.serialNumberAt = o; break;
-        case Rec.SmbiosUuid: scan.smbiosUuidAt = o; break;
-        case Rec.ProductKeyId: scan.productKeyIdAt = o; break;
-        case Rec.OfflineDeviceId: scan.offlineIdAt = o; break;
-        case Rec.TpmEkPublicKey: scan.ekAt = o; break;
+        case BUILD: scan.buildAt = o; break;
+        case MANUFACTURER: scan.manufacturerAt = o; break;
+        case MODEL: scan.modelAt = o; break;
+        case SERIAL_NUMBER: scan.serialNumberAt = o; break;
+        case SMBIOS_UUID: scan.smbiosUuidAt = o; break;
+        case PRODUCT_KEY_ID: scan.productKeyIdAt = o; break;
+        case OFFLINE_DEVICE_ID: scan.offlineIdAt = o; break;
+        case TPM_EK_PUBLIC_KEY: scan.ekAt = o; break;
       }
     }
     o += length;

@@ -341,7 +341,7 @@ export function identityFromRecords(b: Uint8Array, r: IdentityRecords): DeviceId
     const p = u + 4;
     let fill = true;
     let shared = true;
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 16 && (fill || shared); i++) {
       const x = b[p + i];
       if (x !== 0 && x !== 0x0f && x !== 0xf0 && x !== 0xff) fill = false;
       if (x !== SHARED_UUID_BYTES[i]) shared = false;

@@ -60,6 +60,7 @@ Examples:
     .argument('<file>', 'the CSV (UTF-16, UTF-8 or windows-1252; Intune, partner or Configuration Manager dialect), or - for stdin')
     .option('--strict', "apply Intune's own rules exactly (exact header, no quotes, ANSI only, at most 500 rows)")
     .option('--json', 'print {rows, devices, diagnostics} as JSON')
+    .option('--threads <n>', 'threads checking rows, the main one included (default: the number of cores; 1: no worker threads)')
     .addHelpText(
       'after',
       `

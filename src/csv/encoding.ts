@@ -34,7 +34,7 @@ type Mode = 'undecided' | 'eight-bit' | 'utf-16le' | 'utf-16be';
  * bytes of an incomplete sequence); `end()` flushes.
  */
 export class StreamingTextDecoder {
-  private mode: Mode = 'undecided';
+  private mode: Mode;
   private pending: Uint8Array | null = null;
   private bomName: TextEncodingName | null = null;
   /** Non-ASCII UTF-8 sequences seen (8-bit mode). */
@@ -43,6 +43,16 @@ export class StreamingTextDecoder {
   cp1252Bytes = 0;
   /** Total bytes consumed. */
   bytes = 0;
+  /** Stream offset of the first byte decoded as windows-1252, or -1. */
+  firstCp1252At = -1;
+  /** Stream offset of the bytes being decoded (see decode). */
+  private decodingAt = 0;
+
+  /** `eightBit`: skip the sniffing, the bytes are 8-bit text from the start (a later part of an 8-bit file cut at
+   *  a line start, as the parallel validator's workers get it). */
+  constructor(eightBit = false) {
+    this.mode = eightBit ? 'eight-bit' : 'undecided';
+  }
 
   info(): EncodingInfo {
     if (this.bomName) return { name: this.bomName, bom: true };
@@ -63,6 +73,7 @@ export class StreamingTextDecoder {
   }
 
   write(chunk: Uint8Array): string {
+    this.decodingAt = this.bytes - (this.pending?.length ?? 0);
     this.bytes += chunk.length;
     let buf: Uint8Array = this.pending ? concat(this.pending, chunk) : chunk;
     this.pending = null;
@@ -77,6 +88,7 @@ export class StreamingTextDecoder {
   }
 
   end(): string {
+    this.decodingAt = this.bytes - (this.pending?.length ?? 0);
     let buf = this.pending ?? new Uint8Array(0);
     this.pending = null;
     if (this.mode === 'undecided') buf = this.sniff(buf);
@@ -87,6 +99,7 @@ export class StreamingTextDecoder {
     if (b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
       this.mode = 'eight-bit';
       this.bomName = 'utf-8-bom';
+      this.decodingAt += 3;
       return b.subarray(3);
     }
     if (b.length >= 2 && b[0] === 0xff && b[1] === 0xfe) {
@@ -162,6 +175,7 @@ export class StreamingTextDecoder {
         i += n;
       } else {
         parts.push(cp1252Char(b[i]));
+        if (this.cp1252Bytes === 0) this.firstCp1252At = this.decodingAt + i;
         this.cp1252Bytes++;
         i++;
       }

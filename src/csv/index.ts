@@ -10,3 +10,5 @@ export type { DroppedRow, FixCsvOptions, FixCsvResult } from './node/fix-csv.js'
 export { mergeCsv } from './node/merge-csv.js';
 export type { MergeCsvOptions, MergeCsvResult, MergeDroppedRow, MergeInputSummary } from './node/merge-csv.js';
 export { writeCsv } from './node/write-csv-node.js';
+export { validateCsvFile } from './node/validate-parallel.js';
+export type { ParallelValidateOptions } from './node/validate-parallel.js';

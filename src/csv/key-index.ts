@@ -1,8 +1,8 @@
 // A compact set of identity keys → first line, for duplicate detection on files of any size.
 //
 // Storing the key strings themselves costs ~850 bytes per device (four keys of 20–70 characters each, plus Map
-// entries): 85 MB for 100,000 rows. This index keeps a 64-bit fingerprint of each key and a 32-bit value in typed
-// arrays (open addressing, load ≤ 0.5): ~24 bytes per key, ~10 MB for 100,000 devices. Two different keys share a
+// entries): 85 MB for 100,000 rows. This index keeps a 64-bit fingerprint of each key and a 32-bit value in one typed
+// array (open addressing, load ≤ 0.5, 16-byte slots): ~32 bytes per key, ~13 MB for 100,000 devices. Two keys share a
 // fingerprint with probability ~n²/2⁶⁵ (about 4·10⁻⁹ for 400,000 keys); that is the only way it can be wrong.
 
 // The last fingerprint (module scratch: no allocation per key).
@@ -26,10 +26,20 @@ function fingerprint(key: string): void {
   fpB = h2 >>> 0;
 }
 
+/** The key's 64-bit fingerprint as two u32 written to out[at], out[at + 1] (what the index stores). */
+export function keyFingerprint(key: string, out: Uint32Array, at: number): void {
+  fingerprint(key);
+  out[at] = fpA;
+  out[at + 1] = fpB;
+}
+
+/** Slot layout: fingerprint high, fingerprint low, value, unused; one slot is 16 bytes, so a probe touches one cache
+ *  line (three parallel arrays cost three misses per probe once the index outgrows the cache). */
+const STRIDE = 4;
+
 export class KeyIndex {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private values: Uint32Array;
+  private slots: Uint32Array;
+  /** Slot count - 1 (a power of two minus one). */
   private mask: number;
   /** Keys stored. */
   size = 0;
@@ -37,9 +47,7 @@ export class KeyIndex {
   constructor(initialCapacity = 1 << 12) {
     let cap = 16;
     while (cap < initialCapacity) cap <<= 1;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.values = new Uint32Array(cap);
+    this.slots = new Uint32Array(cap * STRIDE);
     this.mask = cap - 1;
   }
 
@@ -48,49 +56,56 @@ export class KeyIndex {
     fingerprint(key);
     const a = fpA;
     const b = fpB;
+    const slots = this.slots;
     for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
-      const h = this.hi[i];
-      const l = this.lo[i];
+      const at = i * STRIDE;
+      const h = slots[at];
+      const l = slots[at + 1];
       if (h === 0 && l === 0) return -1;
-      if (h === a && l === b) return this.values[i];
+      if (h === a && l === b) return slots[at + 2];
     }
   }
 
   /** Stores `value` for `key` unless the key is there already; returns the value now stored. */
   setIfAbsent(key: string, value: number): number {
     fingerprint(key);
-    const a = fpA;
-    const b = fpB;
+    return this.setIfAbsentFingerprint(fpA, fpB, value);
+  }
+
+  /** setIfAbsent for a key given by its fingerprint (`keyFingerprint`), e.g. one computed in a worker thread. */
+  setIfAbsentFingerprint(a: number, b: number, value: number): number {
+    const slots = this.slots;
     for (let i = a & this.mask; ; i = (i + 1) & this.mask) {
-      const h = this.hi[i];
-      const l = this.lo[i];
+      const at = i * STRIDE;
+      const h = slots[at];
+      const l = slots[at + 1];
       if (h === 0 && l === 0) {
-        this.hi[i] = a;
-        this.lo[i] = b;
-        this.values[i] = value;
+        slots[at] = a;
+        slots[at + 1] = b;
+        slots[at + 2] = value;
         if (++this.size * 2 > this.mask + 1) this.grow();
         return value;
       }
-      if (h === a && l === b) return this.values[i];
+      if (h === a && l === b) return slots[at + 2];
     }
   }
 
   private grow(): void {
-    const { hi, lo, values } = this;
+    const old = this.slots;
     const cap = (this.mask + 1) * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.values = new Uint32Array(cap);
-    this.mask = cap - 1;
-    for (let j = 0; j < hi.length; j++) {
-      const a = hi[j];
-      const b = lo[j];
+    const slots = new Uint32Array(cap * STRIDE);
+    const mask = cap - 1;
+    for (let j = 0; j < old.length; j += STRIDE) {
+      const a = old[j];
+      const b = old[j + 1];
       if (a === 0 && b === 0) continue;
-      let i = a & this.mask;
-      while (this.hi[i] !== 0 || this.lo[i] !== 0) i = (i + 1) & this.mask;
-      this.hi[i] = a;
-      this.lo[i] = b;
-      this.values[i] = values[j];
+      let i = a & mask;
+      while (slots[i * STRIDE] !== 0 || slots[i * STRIDE + 1] !== 0) i = (i + 1) & mask;
+      slots[i * STRIDE] = a;
+      slots[i * STRIDE + 1] = b;
+      slots[i * STRIDE + 2] = old[j + 2];
     }
+    this.slots = slots;
+    this.mask = mask;
   }
 }

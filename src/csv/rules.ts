@@ -94,6 +94,11 @@ class Row implements CsvRecord {
   }
 }
 
+/** True when the record's hash decoded as valid (its capture time and identity are trusted). */
+export function isTrusted(record: CsvRecord): boolean {
+  return record instanceof Row && record.trusted;
+}
+
 const NON_ASCII = /[^\x00-\x7f]/;
 const EDGE_INVISIBLE = /^[\s\ufeff\u200b-\u200d\u2060\u00ad\x00-\x1f\x7f-\x9f]+|[\s\ufeff\u200b-\u200d\u2060\u00ad\x00-\x1f\x7f-\x9f]+$/g;
 
@@ -158,7 +163,7 @@ function value(s: RowScratch, f: CsvField): string {
   return t;
 }
 
-function keyKind(key: string): string {
+export function keyKind(key: string): string {
   const kind = key.slice(0, key.indexOf(':'));
   switch (kind) {
     case 'tuple':
@@ -237,8 +242,11 @@ export function checkRow(ctx: RowContext, line: number, split: SplitLine): RowRe
 
 /** A line of empty values is no device row: one EmptyRow diagnostic, no record. */
 function emptyRow(ctx: RowContext, line: number, values: string[]): RowResult {
-  const d = makeDiagnostic({ line, code: 'EmptyRow', message: `Line ${line} has ${values.length} values, all empty; skipped.` }, ctx.strict);
-  return { record: null, diagnostics: [d], nonAscii: false };
+  return { record: null, diagnostics: [emptyRowDiagnostic(line, values.length, ctx.strict)], nonAscii: false };
+}
+
+export function emptyRowDiagnostic(line: number, valueCount: number, strict: boolean): CsvDiagnostic {
+  return makeDiagnostic({ line, code: 'EmptyRow', message: `Line ${line} has ${valueCount} values, all empty; skipped.` }, strict);
 }
 
 /** QuotedValue (the first quoted column, naming them all) and UnterminatedQuote. */
@@ -515,15 +523,17 @@ function checkDuplicate({ ctx, line, record, inits }: RowCheck): void {
       firstLine = stored;
     }
   }
-  if (firstKey !== null) {
-    const captured = record.capturedAt;
-    inits.push({
-      line,
-      code: 'ZtdDeviceDuplicated',
-      column: null,
-      message: `Same device as line ${firstLine} (same ${keyKind(firstKey)})${captured ? `, captured again at ${captured}` : ''}; only line ${firstLine} is imported.`,
-    });
-  }
+  if (firstKey !== null) inits.push(duplicateInit(line, firstLine, keyKind(firstKey), record.capturedAt));
+}
+
+/** ZtdDeviceDuplicated for `line`, whose key of kind `kind` (keyKind) first appeared on `firstLine`. */
+export function duplicateInit(line: number, firstLine: number, kind: string, captured: string | null): DiagnosticInit {
+  return {
+    line,
+    code: 'ZtdDeviceDuplicated',
+    column: null,
+    message: `Same device as line ${firstLine} (same ${kind})${captured ? `, captured again at ${captured}` : ''}; only line ${firstLine} is imported.`,
+  };
 }
 
 /** Turns the collected diagnostics into the record's (with their mode's severity); any error makes the row invalid. */

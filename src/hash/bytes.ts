@@ -32,6 +32,12 @@ export function putU64(b: Uint8Array, o: number, v: number): void {
   putU32(b, o + 4, Math.floor(v / 0x1_0000_0000));
 }
 
+/** b[start, end) as a plain Uint8Array view (no copy). Cheaper than a Buffer's subarray, which builds a Buffer
+ *  through its species constructor: this is what the decode hot path hands to SHA-256. */
+export function view(b: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset + start, end - start);
+}
+
 /** The bytes in the platform's preferred type (Node: a Buffer), without copying. */
 export function asBuffer(bytes: Uint8Array): Uint8Array {
   return platform.wrap(bytes);

@@ -5,7 +5,7 @@
 // inventory reader shares), repeats, the checksum, the TPM EK hash, the padding and the size. It creates no object
 // per record; the record list and the inventory are built later, only if someone asks (see decode.ts).
 // Each problem is reported once, at the byte where it shows.
-import { digestEquals, hexEquals, hexOf, sha256Hex, sha256Latin1, u16 } from './bytes.js';
+import { digestEquals, hexOf, sha256Hex, sha256Latin1, u16, view } from './bytes.js';
 import { RECOLLECT, error, warning } from './issues.js';
 import { bytes as platform } from './platform.js';
 import { OFFLINE_ID_TPM_EK } from './names.js';
@@ -31,10 +31,25 @@ export interface ContainerScan extends IdentityRecords {
   total: number;
   /** Where the walk stopped: `total` when every record was sound; records before it are all walkable. */
   walkEnd: number;
+  /** The build record the inventory reads `build` from (the first, when readable), or -1. */
+  buildAt: number;
 }
 
-// Scratch state of the walk, reused across calls (decoding is synchronous, so calls never overlap).
-const seen = new Uint8Array(64);
+// The record types the walk notes, as module constants: the switch below then compares with literals instead of
+// loading Rec's properties for every record.
+const BUILD = Rec.Build;
+const MANUFACTURER = Rec.Manufacturer;
+const MODEL = Rec.Model;
+const SERIAL_NUMBER = Rec.SerialNumber;
+const SMBIOS_UUID = Rec.SmbiosUuid;
+const PRODUCT_KEY_ID = Rec.ProductKeyId;
+const OFFLINE_DEVICE_ID = Rec.OfflineDeviceId;
+const TPM_EK_PUBLIC_KEY = Rec.TpmEkPublicKey;
+
+// Scratch state of the walk, reused across calls (decoding is synchronous, so calls never overlap): seen[t] is
+// the walk (`walk`, bumped per call) that last saw a record of type t, so it needs no clearing.
+const seen = new Uint32Array(64);
+let walk = 0;
 
 /** Validates the hash in b[0, n), pushing every problem to `issues`. Returns null when the bytes cannot be walked
  *  at all (fewer than 4 bytes, wrong magic); the inventory is unavailable then. */
@@ -68,7 +83,10 @@ export function scanContainer(b: Uint8Array, n: number, issues: HashIssue[]): Co
   const limit = complete || total < n ? total : n;
   let headerDamaged = false;
 
-  seen.fill(0);
+  if (++walk === 0xffffffff) {
+    seen.fill(0);
+    walk = 1;
+  }
   const scan = noRecords(total);
   let o = HEADER_LENGTH;
   while (o < limit) {
@@ -120,16 +138,19 @@ export function scanContainer(b: Uint8Array, n: number, issues: HashIssue[]): Co
     const t = type < 64 ? type : 0;
     const kind = KIND[t];
     if (kind !== 0) {
-      if ((kind & KIND_SINGLE) !== 0 && seen[t]++ !== 0) {
-        issues.push(
-          warning(
-            'DuplicateRecord',
-            o,
-            `Hash record type ${type} (${recordName(type)}) at byte ${o} repeats a record that should appear once; the first one is used and this one is kept as bytes.`,
-          ),
-        );
-        o += length;
-        continue;
+      if ((kind & KIND_SINGLE) !== 0) {
+        if (seen[t] === walk) {
+          issues.push(
+            warning(
+              'DuplicateRecord',
+              o,
+              `Hash record type ${type} (${recordName(type)}) at byte ${o} repeats a record that should appear once; the first one is used and this one is kept as bytes.`,
+            ),
+          );
+          o += length;
+          continue;
+        }
+        seen[t] = walk;
       }
       if ((kind & KIND_SHAPED) !== 0 && fixedSize(t) !== length - RECORD_HEADER_LENGTH) {
         const p = o + RECORD_HEADER_LENGTH;
@@ -156,13 +177,14 @@ export function scanContainer(b: Uint8Array, n: number, issues: HashIssue[]): Co
         }
       }
       switch (t) {
-        case Rec.Manufacturer: scan.manufacturerAt = o; break;
-        case Rec.Model: scan.modelAt = o; break;
-        case Rec.SerialNumber: scan.serialNumberAt = o; break;
-        case Rec.SmbiosUuid: scan.smbiosUuidAt = o; break;
-        case Rec.ProductKeyId: scan.productKeyIdAt = o; break;
-        case Rec.OfflineDeviceId: scan.offlineIdAt = o; break;
-        case Rec.TpmEkPublicKey: scan.ekAt = o; break;
+        case BUILD: scan.buildAt = o; break;
+        case MANUFACTURER: scan.manufacturerAt = o; break;
+        case MODEL: scan.modelAt = o; break;
+        case SERIAL_NUMBER: scan.serialNumberAt = o; break;
+        case SMBIOS_UUID: scan.smbiosUuidAt = o; break;
+        case PRODUCT_KEY_ID: scan.productKeyIdAt = o; break;
+        case OFFLINE_DEVICE_ID: scan.offlineIdAt = o; break;
+        case TPM_EK_PUBLIC_KEY: scan.ekAt = o; break;
       }
     }
     o += length;
@@ -187,6 +209,7 @@ function noRecords(total: number): ContainerScan {
   return {
     total,
     walkEnd: HEADER_LENGTH,
+    buildAt: -1,
     manufacturerAt: -1,
     modelAt: -1,
     serialNumberAt: -1,
@@ -220,7 +243,7 @@ function checkTrailer(b: Uint8Array, n: number, total: number, issues: HashIssue
         `Hash has no checksum record ("CS", length 36) at byte ${total}, where its header says the records end: the hash is corrupt or was built by a broken tool; ${RECOLLECT}.`,
       ),
     );
-  } else if (!digestEquals(b, total + 4, sha256Latin1(b.subarray(0, total)))) {
+  } else if (!digestEquals(b, total + 4, sha256Latin1(view(b, 0, total)))) {
     issues.push(
       error('ChecksumMismatch', total, `Hash checksum does not match at byte ${total}: the hash was altered or truncated after capture; ${RECOLLECT}.`),
     );
@@ -254,8 +277,9 @@ function checkEkHash(b: Uint8Array, scan: ContainerScan, issues: HashIssue[]): v
   const hashLength = u16(b, p + 6);
   const ek = scan.ekAt;
   if (ek >= 0) {
-    const digest = sha256Hex(b.subarray(ek + RECORD_HEADER_LENGTH, ek + u16(b, ek + 2)));
-    if (hashLength === 32 && hexEquals(digest, b, p + 10)) {
+    const digest = sha256Hex(view(b, ek + RECORD_HEADER_LENGTH, ek + u16(b, ek + 2)));
+    // The stored hash as hex (one native call) against the digest: a string compare, cheaper than a JS loop.
+    if (hashLength === 32 && digest === hexOf(b, p + 10, p + 42)) {
       scan.offlineIdHash = digest; // the same hex the stored bytes give, without building it again
       return;
     }

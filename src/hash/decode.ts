@@ -10,7 +10,7 @@
 // dozen strings). Both are getters that turn into plain own properties on first read (see LazyDecodedHash), so bulk
 // validation never pays for them.
 import { decodeBase64Hash, scratchGeneration } from './base64.js';
-import { asBuffer, guidOf, sha256Hex, u16 } from './bytes.js';
+import { asBuffer, guidOf, seconds2000FromIso, sha256Hex, u16, u32 } from './bytes.js';
 import { bytes as platform } from './platform.js';
 import { listRecords, scanContainer, type ContainerScan } from './container.js';
 import { buildIdentity, identityFromRecords } from './identity.js';
@@ -55,6 +55,14 @@ export function validateHardwareHash(input: string | Uint8Array): HashValidation
   const text = decodeBase64Hash(input);
   if (text.scratch !== null) scanContainer(text.scratch, text.length, text.issues);
   return { valid: !hasError(text.issues), issues: text.issues, paddingFixed: text.paddingFixed };
+}
+
+/** Seconds since 2000 of `inventory.build.capturedAt` (-1 when there is none), without building the inventory:
+ *  what bulk checks that need only the capture time (the CSV duplicate message) read. */
+export function captureSecondsOf(d: { readonly inventory: { build: { capturedAt: string | null } | null } | null }): number {
+  if (d instanceof LazyDecodedHash) return d.captureSeconds();
+  const at = d.inventory?.build?.capturedAt;
+  return at === undefined || at === null ? -1 : seconds2000FromIso(at);
 }
 
 /** A decode result whose `bytes` and `inventory` are built on first read. Each then becomes an own, enumerable data
@@ -106,6 +114,14 @@ class LazyDecodedHash implements DecodedHash {
 
   set inventory(value: HardwareInventory | null) {
     Object.defineProperty(this, 'inventory', { value, writable: true, enumerable: true, configurable: true });
+  }
+
+  /** See captureSecondsOf: the u32 the build record holds at payload byte 16. */
+  captureSeconds(): number {
+    const at = this.#scan.buildAt;
+    if (at < 0) return -1;
+    const bytes = this.#generation >= 0 && this.#generation === scratchGeneration() ? this.#bytes : this.#materialBytes();
+    return bytes === null ? -1 : u32(bytes, at + RECORD_HEADER_LENGTH + 16);
   }
 
   toJSON(): DecodedHash {

@@ -1,7 +1,7 @@
 // Device identity: the stable keys inside a hash (the hash itself changes with every capture). A placeholder value
 // (an unset SMBIOS string, an all-zero UUID) never becomes a key, or every machine with that firmware bug would
 // collide.
-import { parseGuid, parseHex, sha256Hex, u16 } from './bytes.js';
+import { parseGuid, parseHex, sha256Hex, u16, view } from './bytes.js';
 import { OFFLINE_ID_TPM_EK } from './names.js';
 import { bytes as platform } from './platform.js';
 import type { DeviceIdentity, HardwareInventory } from './types.js';
@@ -341,7 +341,7 @@ export function identityFromRecords(b: Uint8Array, r: IdentityRecords): DeviceId
     const p = u + 4;
     let fill = true;
     let shared = true;
-    for (let i = 0; i < 16; i++) {
+    for (let i = 0; i < 16 && (fill || shared); i++) {
       const x = b[p + i];
       if (x !== 0 && x !== 0x0f && x !== 0xf0 && x !== 0xff) fill = false;
       if (x !== SHARED_UUID_BYTES[i]) shared = false;
@@ -400,29 +400,39 @@ export function identityFromRecords(b: Uint8Array, r: IdentityRecords): DeviceId
   if (offlineIdType === OFFLINE_ID_TPM_EK && hash !== null && hash.length === 64 && !onlyFillCharacters(hash)) {
     tpmEkHash = hash;
   } else if (r.ekAt >= 0 && u16(b, r.ekAt + 2) !== 4) {
-    tpmEkHash = sha256Hex(b.subarray(r.ekAt + 4, r.ekAt + u16(b, r.ekAt + 2)));
+    tpmEkHash = sha256Hex(view(b, r.ekAt + 4, r.ekAt + u16(b, r.ekAt + 2)));
   }
 
-  const keys: string[] = [];
   let tuple: string | null = null;
   let smbiosUuid: string | null = null;
   let productKeyId: string | null = null;
+  let tupleKey: string | null = null;
+  let uuidKey: string | null = null;
+  let pkidKey: string | null = null;
   if (tupleOk) {
-    const key = all.slice(0, tupleEnd);
-    keys.push(key);
-    tuple = key.slice(6);
+    tupleKey = all.slice(0, tupleEnd);
+    tuple = tupleKey.slice(6);
   }
   if (uuidStart >= 0) {
-    const key = all.slice(uuidStart, uuidStart + 41);
-    keys.push(key);
-    smbiosUuid = key.slice(5);
+    uuidKey = all.slice(uuidStart, uuidStart + 41);
+    smbiosUuid = uuidKey.slice(5);
   }
   if (pkidStart >= 0) {
-    const key = all.slice(pkidStart, pkidStart + 18);
-    keys.push(key);
-    productKeyId = key.slice(5);
+    pkidKey = all.slice(pkidStart, pkidStart + 18);
+    productKeyId = pkidKey.slice(5);
   }
-  if (tpmEkHash !== null) keys.push('ek:' + tpmEkHash);
+  const ekKey = tpmEkHash === null ? null : 'ek:' + tpmEkHash;
+  // An exact-size array literal when all four keys are there (the usual case), rather than growing one by pushes.
+  let keys: string[];
+  if (tupleKey !== null && uuidKey !== null && pkidKey !== null && ekKey !== null) {
+    keys = [tupleKey, uuidKey, pkidKey, ekKey];
+  } else {
+    keys = [];
+    if (tupleKey !== null) keys.push(tupleKey);
+    if (uuidKey !== null) keys.push(uuidKey);
+    if (pkidKey !== null) keys.push(pkidKey);
+    if (ekKey !== null) keys.push(ekKey);
+  }
   return {
     manufacturer: (usable & 1) !== 0 ? all.slice(m, d) : null,
     model: (usable & 2) !== 0 ? all.slice(d, s) : null,

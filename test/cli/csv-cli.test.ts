@@ -198,6 +198,37 @@ describe('tarmac csv validate --json: the right code at the right line, in both 
   });
 });
 
+// A file big enough for worker threads (more than 4 MiB after the header): the --json output of every core must be
+// byte for byte that of one thread (test/csv/validate-parallel.test.ts covers the block edges in-process).
+describe('tarmac csv validate --threads: every core, the same output', () => {
+  it('prints the same --json for 1 and 2 threads on a damaged 1,200-row file', { timeout: 120_000 }, async () => {
+    const devices = Array.from({ length: 50 }, (_, i) => fakeDevice(5000 + i));
+    const body: string[] = [H4];
+    for (let i = 0; i < 1200; i++) {
+      const d = devices[i % devices.length];
+      const k = i % 17;
+      body.push(
+        k === 2 ? `${d.serial},,${damagedHash(d.hash, 100 + i)},Sales` :
+        k === 4 ? '' :
+        k === 5 ? ',,,' :
+        k === 7 ? `"${d.serial}",,${d.hash},Sales ` :
+        k === 9 ? `,,${unpaddedHash(d.hash)},Caf\u00e9` :
+        k === 11 ? `${d.serial},12,${recapture(5000 + (i % devices.length), '2023-05-06T07:08:09Z').hash},Sales` :
+        `${d.serial},,${d.hash},Sales`,
+      );
+    }
+    const file = writeFixture(lines(body));
+    for (const strict of [false, true]) {
+      const flags = ['csv', 'validate', '--json', ...(strict ? ['--strict'] : []), file];
+      const [one, all] = await Promise.all([runTarmac([...flags, '--threads', '1']), runTarmac([...flags, '--threads', '2'])]);
+      expect(all.stderr).toBe('');
+      expect(all.code).toBe(1);
+      expect(all.stdout).toBe(one.stdout);
+      expect(brief(JSON.parse(all.stdout) as ValidateJson)).toContain('E:ZtdDeviceDuplicated@52');
+    }
+  });
+});
+
 // All 63 real files are checked in-process by test/csv/real-files.test.ts; here a spread of them goes through the
 // binary: the 2018 ToolVersion 3 file, the VMs (two with a placeholder serial) and a few laptops.
 describe('tarmac csv validate on the real UTF-16 files', needsRealHashes, () => {

@@ -1,13 +1,19 @@
-// `tarmac csv validate`: every problem in an Autopilot CSV, by line; exit 0 when there are no errors.
-import { encodingLabel, validateCsv } from '../../csv/index.js';
+// `tarmac csv validate`: every problem in an Autopilot CSV, by line; exit 0 when there are no errors. A file is
+// checked on every core (validateCsvFile: the same result as validateCsv, which reads stdin).
+import { encodingLabel, validateCsv, validateCsvFile } from '../../csv/index.js';
 import { printDiagnostics } from '../csv-view.js';
 import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
-export async function csvValidate(file: string, opts: { strict?: boolean; json?: boolean }): Promise<ExitCode> {
+export async function csvValidate(file: string, opts: { strict?: boolean; json?: boolean; threads?: string }): Promise<ExitCode> {
   const out = createOutput();
-  const source = file === '-' ? process.stdin : file;
-  const r = await validateCsv(source, { strict: Boolean(opts.strict) });
+  const threads = opts.threads === undefined ? undefined : Number(opts.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1)) {
+    out.error(`--threads must be a whole number of at least 1 (got "${opts.threads}").`);
+    return 2;
+  }
+  const strict = Boolean(opts.strict);
+  const r = file === '-' ? await validateCsv(process.stdin, { strict }) : await validateCsvFile(file, { strict, threads });
   if (opts.json) {
     out.json({
       file,

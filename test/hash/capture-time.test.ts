@@ -1,0 +1,55 @@
+// captureSecondsOf reads the capture time from the build record without building the inventory (the parallel CSV
+// validator's workers send it for the duplicate message): it must be exactly the inventory's build.capturedAt.
+import { describe, expect, it } from 'vitest';
+import { seconds2000FromIso } from '../../src/hash/bytes.js';
+import { captureSecondsOf } from '../../src/hash/decode.js';
+import { decodeHardwareHash, encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
+import { damagedHash, unpaddedHash } from '../support/csv-fixtures.js';
+import { fromRealHashes, loadRealHashes } from '../support/real-hashes.js';
+import { assemble, recordOffsets } from './helpers.js';
+
+function expectSameAsInventory(text: string | Uint8Array): void {
+  const d = decodeHardwareHash(text);
+  // Read first, while the decoder's scratch bytes are still this hash's; then after another decode reused them.
+  const early = captureSecondsOf(d);
+  decodeHardwareHash(encodeHardwareHash(syntheticInventory(1)).base64);
+  const late = captureSecondsOf(d);
+  const at = d.inventory?.build?.capturedAt;
+  const expected = at === undefined || at === null ? -1 : seconds2000FromIso(at);
+  expect(early).toBe(expected);
+  expect(late).toBe(expected);
+}
+
+describe('captureSecondsOf', () => {
+  it('is the inventory’s build.capturedAt for synthetic, unpadded and damaged hashes', () => {
+    for (let seed = 0; seed < 40; seed++) {
+      const { base64 } = encodeHardwareHash(syntheticInventory(seed));
+      expectSameAsInventory(base64);
+      expectSameAsInventory(unpaddedHash(base64));
+      expectSameAsInventory(damagedHash(base64, 50 + seed * 40));
+      expectSameAsInventory(Buffer.from(base64, 'base64'));
+    }
+  });
+
+  it('is -1 without a build record, and reads the first of two', () => {
+    const { base64 } = encodeHardwareHash(syntheticInventory(7));
+    const bytes = Buffer.from(base64, 'base64');
+    const [build] = recordOffsets(bytes, 1);
+    const records: { type: number; payload: Uint8Array }[] = [];
+    for (let o = 4; o < bytes.readUInt16LE(2); ) {
+      const length = bytes.readUInt16LE(o + 2);
+      records.push({ type: bytes.readUInt16LE(o), payload: bytes.subarray(o + 4, o + length) });
+      o += length;
+    }
+    expectSameAsInventory(assemble(records.filter((r) => r.type !== 1)));
+    const second = Buffer.from(bytes.subarray(build + 4, build + 28));
+    second.writeUInt32LE(12345, 16);
+    expectSameAsInventory(assemble([...records, { type: 1, payload: second }]));
+    expect(captureSecondsOf(decodeHardwareHash(assemble(records.filter((r) => r.type !== 1))))).toBe(-1);
+  });
+
+  const real = fromRealHashes(loadRealHashes, []);
+  it.skipIf(real.length === 0)('is the inventory’s build.capturedAt for the real hashes', () => {
+    for (const r of real) expectSameAsInventory(r.hash);
+  });
+});

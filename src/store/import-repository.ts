@@ -47,6 +47,7 @@ export class KyselyImportRepository implements ImportRepository {
               device_registration_id: r.deviceRegistrationId,
               device_error_code: r.deviceErrorCode,
               device_error_name: r.deviceErrorName,
+              decoded_identity: r.decoded === null ? null : JSON.stringify(r.decoded),
               lease_until: null,
               created_at: r.createdAt,
               updated_at: r.updatedAt,

@@ -9,6 +9,7 @@ import { lifecycle } from './0005-lifecycle.js';
 import { deviceFillfactor } from './0006-device-fillfactor.js';
 import { partners } from './0007-partners.js';
 import { users } from './0008-users.js';
+import { importDecoded } from './0009-import-decoded.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -19,4 +20,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0006_device_fillfactor': deviceFillfactor,
   '0007_partners': partners,
   '0008_users': users,
+  '0009_import_decoded': importDecoded,
 };

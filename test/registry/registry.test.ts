@@ -155,6 +155,19 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     ]);
   });
 
+  it('holds a batch back while yieldWhile answers true (requests first), and runs it once it answers false', async () => {
+    let holding = true;
+    const rows = await importDevices(f.store, { tenantId: contoso, items: [{ hardwareIdentifier: syntheticHash(10) }], now: new Date(), itemName });
+    const worker = new ImportWorker(f.store, { pollIntervalMs: 60_000, maxYieldMs: 60_000, yieldWhile: () => holding });
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await f.store.imports.find(contoso, rows[0].id))?.status).toBe('unknown');
+    holding = false;
+    await worker.idle();
+    await worker.stop();
+    expect((await f.store.imports.find(contoso, rows[0].id))?.status).toBe('complete');
+  });
+
   it('a worker that dies after leasing loses nothing: once the lease lapses another worker registers every row exactly once', async () => {
     const items = Array.from({ length: 40 }, (_, i) => ({ hardwareIdentifier: syntheticHash(100 + i) }));
     await importDevices(f.store, { tenantId: contoso, items, now: new Date(), itemName });

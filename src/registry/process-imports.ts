@@ -26,7 +26,7 @@ import { newEntraDevice } from './new-entra-device.js';
 import { replaceRegisteredHardware } from './replace-hardware.js';
 
 export interface ProcessImportsOptions {
-  /** This worker's claim token. */
+  /** This worker's name; each claim's lease token starts with it. */
   owner: string;
   batchSize: number;
   leaseMs: number;
@@ -47,8 +47,11 @@ const CONCURRENT_RETRIES = 5;
 /** One batch; settled 0 means there was nothing to do. */
 export async function processImportBatch(store: Store, options: ProcessImportsOptions): Promise<BatchResult> {
   const start = options.now();
+  // Each claim gets its own lease token (the worker's, plus a fresh suffix), so `leased` finds exactly this batch's
+  // rows: on PostgreSQL an index lookup by a token every earlier batch shared walks all their dead index entries too.
+  const token = `${options.owner}:${randomUUID()}`;
   const claimed = await store.imports.claim(
-    options.owner,
+    token,
     options.batchSize,
     start.toISOString(),
     new Date(start.getTime() + options.leaseMs).toISOString(),
@@ -56,7 +59,7 @@ export async function processImportBatch(store: Store, options: ProcessImportsOp
   if (claimed === 0) return { settled: 0, tenants: [] };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.transaction((tx) => settleLeased(tx, options));
+      return await store.transaction((tx) => settleLeased(tx, token, options));
     } catch (err) {
       // Another process registered one of these devices between our read and our write: run again, and see it.
       if (!(err instanceof KeyTakenError) || attempt >= CONCURRENT_RETRIES) throw err;
@@ -72,8 +75,8 @@ interface Candidate {
   hash: Buffer | null;
 }
 
-async function settleLeased(tx: Store, options: ProcessImportsOptions): Promise<BatchResult> {
-  const rows = await tx.imports.leased(options.owner);
+async function settleLeased(tx: Store, token: string, options: ProcessImportsOptions): Promise<BatchResult> {
+  const rows = await tx.imports.leased(token);
   const now = options.now().toISOString();
   const outcomes: ImportOutcome[] = [];
   const candidates: Candidate[] = [];

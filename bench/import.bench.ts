@@ -7,7 +7,7 @@
 // and sends. Measured from the first POST to the commit of the batch that settles the last row (the server prints
 // each batch's commit time). Memory of the server: VmRSS once it is ready (idle), VmHWM (peak) at the end of the
 // import, VmRSS again a few seconds after it (from /proc/<pid>/status). BENCH_IMPORT_CPU_PROF=<dir> runs the server
-// with --cpu-prof into that directory.
+// with --cpu-prof into that directory; BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options.
 //
 // Baselines in the same run, on a fresh database each, of the same rows a registration writes
 // (autopilot_devices, autopilot_device_hashes, device_identity_keys, entra_devices, entra_device_physical_ids; the
@@ -62,6 +62,7 @@ const db = await openDatabase(config);
 const app = await buildApp({
   db, config, logger: false,
   importWorker: {
+    ...JSON.parse(process.env.BENCH_IMPORT_WORKER ?? '{}'),
     onBatch: (r) => process.stdout.write('batch ' + r.settled + ' ' + Date.now() + '\\n'),
     onError: (err) => console.error('import worker batch failed:', err),
   },
@@ -234,7 +235,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
     const profile = CPU_PROF_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=import-${engine}-${work.count}.cpuprofile`] : [];
     const server: Child = await startChild(
       [...profile, '--input-type=module', '-e', SERVER],
-      childEnv({ ...scratchEnv(scratch), BENCH_DIST: path.join(repoRoot, 'dist') }),
+      childEnv({ ...scratchEnv(scratch), BENCH_DIST: path.join(repoRoot, 'dist'), BENCH_IMPORT_WORKER: process.env.BENCH_IMPORT_WORKER ?? '{}' }),
       /listening on/,
     );
     // Counting rows from a connection of its own.
@@ -553,6 +554,8 @@ export async function run(): Promise<void> {
       rmSync(work.dir, { recursive: true, force: true });
     }
     sizes[count] = { seedsSkipped: work.seedsSkipped, load: os.loadavg(), results };
+    // Written after each size, so that a long run that is cut short keeps what it measured.
+    record(sizes, loadBefore);
   }
   const loadAfter = os.loadavg();
 
@@ -576,15 +579,20 @@ export async function run(): Promise<void> {
   }
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average before ${load(loadBefore)}, after ${load(loadAfter)} (${os.cpus().length} CPUs)`);
-  const file = recordResult('import', {
+  const file = record(sizes, loadBefore);
+  console.log(`  wrote ${path.relative(process.cwd(), file)}`);
+}
+
+function record(sizes: Record<string, unknown>, loadBefore: number[]): string {
+  return recordResult('import', {
     sizes: SIZES,
     perRequest: PER_REQUEST,
     inFlight: IN_FLIGHT,
     rawChunk: RAW_CHUNK,
     rawTransaction: RAW_TRANSACTION,
     copyTransaction: COPY_TRANSACTION,
-    loadAverage: { before: loadBefore, after: loadAfter },
+    serverWorker: process.env.BENCH_IMPORT_WORKER ?? '{}',
+    loadAverage: { before: loadBefore, after: os.loadavg() },
     results: sizes,
   });
-  console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -28,6 +28,8 @@ export interface ImportWorkerOptions {
   /** While this answers true, the next batch waits (see the header), at most maxYieldMs (default 1000). */
   yieldWhile?: () => boolean;
   maxYieldMs?: number;
+  /** Rows per batch when the wait ended with requests still in flight (default batchSize): a short batch then. */
+  batchSizeUnderLoad?: number;
 }
 
 const YIELD_POLL_MS = 2;
@@ -54,6 +56,7 @@ export class ImportWorker {
       onBatch: options.onBatch,
       yieldWhile: options.yieldWhile,
       maxYieldMs: options.maxYieldMs ?? 1000,
+      batchSizeUnderLoad: options.batchSizeUnderLoad ?? options.batchSize ?? 500,
     };
   }
 
@@ -92,12 +95,12 @@ export class ImportWorker {
   async #run(): Promise<void> {
     while (this.#again && !this.#stopped) {
       this.#again = false;
-      await this.#yieldToRequests();
+      const underLoad = await this.#yieldToRequests();
       if (this.#stopped) break;
       try {
         const result = await processImportBatch(this.#store, {
           owner: this.#owner,
-          batchSize: this.#options.batchSize,
+          batchSize: underLoad ? this.#options.batchSizeUnderLoad : this.#options.batchSize,
           leaseMs: this.#options.leaseSeconds * 1000,
           maxAttempts: this.#options.maxAttempts,
           now: this.#options.now,
@@ -118,10 +121,15 @@ export class ImportWorker {
     }
   }
 
-  async #yieldToRequests(): Promise<void> {
+  /** Waits while requests are in flight (at most maxYieldMs); true when some still are. */
+  async #yieldToRequests(): Promise<boolean> {
     const { yieldWhile, maxYieldMs } = this.#options;
-    if (!yieldWhile) return;
+    if (!yieldWhile) return false;
     const until = performance.now() + maxYieldMs;
-    while (!this.#stopped && yieldWhile() && performance.now() < until) await new Promise<void>((resolve) => setTimeout(resolve, YIELD_POLL_MS));
+    while (!this.#stopped && yieldWhile()) {
+      if (performance.now() >= until) return true;
+      await new Promise<void>((resolve) => setTimeout(resolve, YIELD_POLL_MS));
+    }
+    return false;
   }
 }

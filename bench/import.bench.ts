@@ -1,27 +1,43 @@
-// Graph imports of 100,000 generated devices (BENCH_IMPORT_DEVICES overrides) on SQLite (a temp dir) and PostgreSQL
-// (a fresh database, dropped at the end): the real app listens on 127.0.0.1 (ephemeral port), a client POSTs
-// `importedWindowsAutopilotDeviceIdentities/import` with 500 devices a request (Intune's per-upload limit), 4 in
-// flight, and the app's own import worker (default options) registers them; measured from the first POST to the
-// commit of the batch that settles the last row (the DB is polled every 250 ms for the rows still to process).
-// Baseline in the same run: the same devices inserted raw into the five tables a registration writes
+// Graph imports of N generated devices (BENCH_IMPORT_DEVICES, a list: default 100000; issue 11 asks for
+// 10000,100000,1000000) on SQLite (a temp dir) and PostgreSQL (a fresh database, dropped at the end;
+// BENCH_IMPORT_ENGINES picks). The server is a child process running the built dist/ (rebuilt first when stale):
+// the app with its own import worker (default options), as `tarmac serve` runs it, on an ephemeral loopback port. The
+// client, this process, POSTs `importedWindowsAutopilotDeviceIdentities/import` with 500 devices a request (Intune's
+// per-upload limit), 4 in flight; the bodies were generated beforehand into a temp file, so the client only reads
+// and sends. Measured from the first POST to the commit of the batch that settles the last row (the server prints
+// each batch's commit time). Memory of the server: VmRSS once it is ready (idle), VmHWM (peak) at the end of the
+// import, VmRSS again a few seconds after it (from /proc/<pid>/status). BENCH_IMPORT_CPU_PROF=<dir> runs the server
+// with --cpu-prof into that directory; BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options.
+//
+// Baselines in the same run, on a fresh database each, of the same rows a registration writes
 // (autopilot_devices, autopilot_device_hashes, device_identity_keys, entra_devices, entra_device_physical_ids; the
-// search triggers and indexes as migrated) on a fresh database, with Kysely, multi-row INSERTs of 500 rows inside
-// transactions of 5,000 devices. Devices are synthetic (syntheticInventory), generated once for both engines.
+// search triggers and indexes as migrated):
+// - raw: Kysely multi-row INSERTs of 500 rows inside transactions of 5,000 devices (both engines);
+// - copy (PostgreSQL only, the physical limit): COPY … FROM '<file>' per table, 50,000 devices a transaction, from
+//   text files written beforehand (only the COPY statements are timed; the server reads the files itself).
+// Devices are synthetic (syntheticInventory), with pairwise distinct identity keys, generated once per size.
 import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, chmodSync, writeFileSync, type WriteStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import pg from 'pg';
 import { deviceIdentity, encodeHardwareHash, isPlaceholder, syntheticInventory } from '../src/hash/index.js';
-import { buildApp } from '../src/http/app.js';
-import type { TarmacApp } from '../src/http/types.js';
 import { autopilotPhysicalIds, registryKeys } from '../src/registry/index.js';
 import { type IdentityKey } from '../src/model/index.js';
 import { hardwareFields } from '../src/registry/new-device.js';
 import { chunks } from '../src/store/chunks.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
-import { fmt, percentile, recordResult } from './lib.js';
-import { listenWithToken, postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchAppConfig, withMigratedScratch } from './scratch.js';
+import { ensureDistBuilt } from '../test/support/build-dist.js';
+import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
+import { childEnv, startChild, type Child } from './child-process.js';
+import { postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchEnv, withMigratedScratch } from './scratch.js';
+import type { CreatedTenant } from '../src/tenants/index.js';
 
-const DEVICES = Number(process.env.BENCH_IMPORT_DEVICES ?? 100_000);
+const SIZES = sizeList(process.env.BENCH_IMPORT_DEVICES ?? '100000');
+const ENGINES = (process.env.BENCH_IMPORT_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
+const CPU_PROF_DIR = process.env.BENCH_IMPORT_CPU_PROF;
 /** Devices per POST: Intune takes at most 500 per upload. */
 const PER_REQUEST = 500;
 const IN_FLIGHT = 4;
@@ -29,9 +45,33 @@ const POLL_MS = 250;
 const POST_TIMEOUT_MS = 120_000;
 /** Give up when no batch has settled for this long, or when the whole Tarmac phase of one engine takes this long. */
 const STALL_TIMEOUT_MS = 120_000;
-const PHASE_TIMEOUT_MS = Number(process.env.BENCH_IMPORT_TIMEOUT_MS ?? 15 * 60_000);
+const PHASE_TIMEOUT_MS = Number(process.env.BENCH_IMPORT_TIMEOUT_MS ?? 60 * 60_000);
+/** Devices per transaction of the COPY baseline. */
+const COPY_TRANSACTION = 50_000;
 const IMPORT_PATH = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/import';
 const REGISTRY_TABLES = ['autopilot_devices', 'autopilot_device_hashes', 'device_identity_keys', 'entra_devices', 'entra_device_physical_ids'] as const;
+
+/** The server: the app on the given database with its worker, printing each settled batch with its commit time. */
+const SERVER = `
+const dist = process.env.BENCH_DIST;
+const { buildApp } = await import(dist + '/http/app.js');
+const { loadConfig } = await import(dist + '/config.js');
+const { openDatabase } = await import(dist + '/store/index.js');
+const config = loadConfig(process.env);
+const db = await openDatabase(config);
+const app = await buildApp({
+  db, config, logger: false,
+  importWorker: {
+    ...JSON.parse(process.env.BENCH_IMPORT_WORKER ?? '{}'),
+    onBatch: (r) => process.stdout.write('batch ' + r.settled + ' ' + Date.now() + '\\n'),
+    onError: (err) => console.error('import worker batch failed:', err),
+  },
+});
+await app.keyRing.ensure();
+await app.listen({ host: '127.0.0.1', port: 0 });
+console.log('listening on http://127.0.0.1:' + app.server.address().port);
+process.on('SIGTERM', async () => { await app.close(); await db.destroy(); process.exit(0); });
+`;
 
 interface Device {
   serialNumber: string;
@@ -44,22 +84,37 @@ interface Device {
   keys: IdentityKey[];
 }
 
+/** The generated workload of one size: request bodies and device rows in temp files. */
 interface Workload {
-  devices: Device[];
-  /** Pre-serialized request bodies of PER_REQUEST devices each (the client's JSON work is not what is measured). */
-  bodies: string[];
+  count: number;
+  dir: string;
+  /** One request body a line, and where each starts. */
+  bodiesFile: string;
+  bodyOffsets: number[];
+  /** One device (JSON, hash in base64) a line. */
+  devicesFile: string;
   seedsSkipped: number;
 }
 
+async function writeLine(out: WriteStream, line: string): Promise<void> {
+  if (!out.write(line)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+}
+
 /** Synthetic devices with pairwise distinct identity keys (so that every import can complete), and their bodies. */
-function generate(count: number): Workload {
-  const devices: Device[] = [];
-  const bodies: string[] = [];
+async function generate(count: number): Promise<Workload> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'tarmac-bench-import-'));
+  const bodiesFile = path.join(dir, 'bodies.jsonl');
+  const devicesFile = path.join(dir, 'devices.jsonl');
+  const bodies = createWriteStream(bodiesFile);
+  const devices = createWriteStream(devicesFile);
+  const bodyOffsets: number[] = [];
   const seen = new Set<string>();
+  let offset = 0;
   let items: string[] = [];
+  let made = 0;
   let seed = 1;
   let seedsSkipped = 0;
-  while (devices.length < count) {
+  while (made < count) {
     const inv = syntheticInventory(seed++);
     const serial = inv.system.serialNumber ?? '';
     const identity = deviceIdentity(inv);
@@ -70,14 +125,16 @@ function generate(count: number): Workload {
       continue;
     }
     for (const k of keyStrings) seen.add(k);
-    const { bytes, base64 } = encodeHardwareHash(inv);
-    devices.push({
+    const { base64 } = encodeHardwareHash(inv);
+    made++;
+    const device = {
       serialNumber: identity.serialNumber ?? (isPlaceholder(serial) ? '' : serial),
       productKey: identity.productKeyId ?? '',
       ...hardwareFields(identity, inv),
-      hash: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      hash: base64,
       keys,
-    });
+    };
+    await writeLine(devices, `${JSON.stringify(device)}\n`);
     items.push(
       JSON.stringify({
         serialNumber: serial,
@@ -87,15 +144,35 @@ function generate(count: number): Workload {
         state: { deviceImportStatus: 'pending', deviceRegistrationId: '', deviceErrorCode: 0, deviceErrorName: '' },
       }),
     );
-    if (items.length === PER_REQUEST || devices.length === count) {
-      bodies.push(`{"importedWindowsAutopilotDeviceIdentities":[${items.join(',')}]}`);
+    if (items.length === PER_REQUEST || made === count) {
+      const body = `{"importedWindowsAutopilotDeviceIdentities":[${items.join(',')}]}\n`;
+      bodyOffsets.push(offset);
+      offset += body.length;
+      await writeLine(bodies, body);
       items = [];
     }
   }
-  return { devices, bodies, seedsSkipped };
+  bodyOffsets.push(offset);
+  await Promise.all([bodies, devices].map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
+  return { count, dir, bodiesFile, bodyOffsets, devicesFile, seedsSkipped };
 }
 
-// ---- row counts -----------------------------------------------------------------------------------------------------
+/** The devices of the workload, `size` at a time, in order. */
+async function* deviceChunks(work: Workload, size: number): AsyncGenerator<Device[]> {
+  const lines = createInterface({ input: createReadStream(work.devicesFile), crlfDelay: Infinity });
+  let part: Device[] = [];
+  for await (const line of lines) {
+    const d = JSON.parse(line) as Omit<Device, 'hash'> & { hash: string };
+    part.push({ ...d, hash: Buffer.from(d.hash, 'base64') });
+    if (part.length === size) {
+      yield part;
+      part = [];
+    }
+  }
+  if (part.length > 0) yield part;
+}
+
+// ---- row counts and memory ------------------------------------------------------------------------------------------
 
 async function tableCounts(db: Db): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
@@ -109,12 +186,21 @@ async function tableCounts(db: Db): Promise<Record<string, number>> {
   return out;
 }
 
+/** VmRSS and VmHWM (peak) of a process, in MB. */
+function memoryOf(pid: number): { rssMB: number; peakMB: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMB: kb('VmRSS') / 1024, peakMB: kb('VmHWM') / 1024 };
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---- Tarmac: the Graph import action over HTTP ----------------------------------------------------------------------
 
 interface TarmacResult {
   devicesPerSecond: number;
+  /** Per device, in microseconds (flat across sizes is the goal). */
+  microsecondsPerDevice: number;
   seconds: number;
   /** From the first POST to the last response. */
   postSeconds: number;
@@ -122,62 +208,81 @@ interface TarmacResult {
   postP50Ms: number;
   postP99Ms: number;
   postMaxMs: number;
-  /** Main-thread time the client spent parsing responses (the client shares the server's process). */
-  clientParseSeconds: number;
+  /** The server's memory: idle once ready, peak over the whole import, and idle again after it. */
+  memory: { idleRssMB: number; peakRssMB: number; afterRssMB: number };
   statuses: Record<string, number>;
   tables: Record<string, number>;
 }
 
-async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult> {
-  return withMigratedScratch(engine, 'import', async (db, who, scratch) => {
-    let settled = 0;
-    let lastSettledAt = 0;
-    const config = scratchAppConfig(scratch);
-    // The worker keeps its defaults (batch 500, poll 1 s, lease 30 s); onBatch only notes when each batch committed.
-    const app: TarmacApp = await buildApp({
-      db,
-      config,
-      logger: false,
-      importWorker: {
-        onBatch: (r) => {
-          settled += r.settled;
-          lastSettledAt = performance.now();
-        },
-        onError: (err) => console.error(`  ${engine}: import worker batch failed:`, err),
-      },
-    });
-    // Counting rows from a connection of its own, so the polls never wait behind the app's queries.
-    const poll = await openDatabase(scratch.settings);
-    try {
-      await app.keyRing.ensure();
-      const { base, token } = await listenWithToken(app, who);
-      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+async function token(base: string, who: CreatedTenant): Promise<string> {
+  const res = await fetch(`${base}/${who.tenant.id}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: who.app.clientId,
+      client_secret: who.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
 
-      globalThis.gc?.();
+async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult> {
+  return withMigratedScratch(engine, 'import', async (_db, who, scratch) => {
+    const profile = CPU_PROF_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=import-${engine}-${work.count}.cpuprofile`] : [];
+    const server: Child = await startChild(
+      [...profile, '--input-type=module', '-e', SERVER],
+      childEnv({ ...scratchEnv(scratch), BENCH_DIST: path.join(repoRoot, 'dist'), BENCH_IMPORT_WORKER: process.env.BENCH_IMPORT_WORKER ?? '{}' }),
+      /listening on/,
+    );
+    // Counting rows from a connection of its own.
+    const poll = await openDatabase(scratch.settings);
+    const file: FileHandle = await open(work.bodiesFile, 'r');
+    try {
+      const pid = server.process.pid ?? NaN;
+      let settled = 0;
+      let lastSettledAt = 0;
+      let seen = 0;
+      const readBatches = (): void => {
+        const out = server.output();
+        for (const m of out.slice(seen).matchAll(/^batch (\d+) (\d+)$/gm)) {
+          settled += Number(m[1]);
+          lastSettledAt = Math.max(lastSettledAt, Number(m[2]));
+        }
+        seen = out.lastIndexOf('\n') + 1;
+      };
+      const base = server.url;
+      const headers = { authorization: `Bearer ${await token(base, who)}`, 'content-type': 'application/json' };
+      await sleep(1000);
+      const idle = memoryOf(pid);
+
       const latencies: number[] = [];
-      let clientParseMs = 0;
       let next = 0;
       let failed = false;
       let postsDone = false;
       let lastResponseAt = 0;
-      const start = performance.now();
+      const requests = work.bodyOffsets.length - 1;
+      const start = Date.now();
       const lane = async (): Promise<void> => {
-        while (!failed && next < work.bodies.length) {
+        while (!failed && next < requests) {
           const index = next++;
-          const body = work.bodies[index];
-          const expected = Math.min(PER_REQUEST, work.devices.length - index * PER_REQUEST);
+          const length = work.bodyOffsets[index + 1] - work.bodyOffsets[index];
+          const buffer = Buffer.allocUnsafe(length);
+          await file.read(buffer, 0, length, work.bodyOffsets[index]);
+          const expected = Math.min(PER_REQUEST, work.count - index * PER_REQUEST);
           const t0 = performance.now();
-          const res = await fetch(`${base}${IMPORT_PATH}`, { method: 'POST', headers, body, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
+          const res = await fetch(`${base}${IMPORT_PATH}`, { method: 'POST', headers, body: buffer, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
           const text = await res.text();
-          const t1 = performance.now();
-          latencies.push(t1 - t0);
-          lastResponseAt = Math.max(lastResponseAt, t1);
+          latencies.push(performance.now() - t0);
+          lastResponseAt = Math.max(lastResponseAt, Date.now());
           if (res.status !== 200) {
             failed = true;
             throw new Error(`${engine}: POST import answered ${res.status}: ${text.slice(0, 500)}`);
           }
           const value = (JSON.parse(text) as { value: { state: { deviceImportStatus: string } }[] }).value;
-          clientParseMs += performance.now() - t1;
           if (value.length !== expected || value.some((v) => v.state.deviceImportStatus !== 'unknown')) {
             throw new Error(`${engine}: request ${index} imported ${value.length} rows, expected ${expected} rows all "unknown"`);
           }
@@ -195,11 +300,12 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       posting.catch(() => undefined); // surfaced by the loop below
 
       // Wait until every row has left unknown/pending, failing on a stall, a failed POST or the phase timeout.
-      let lastProgress = performance.now();
+      let lastProgress = Date.now();
       let lastSettled = -1;
       for (;;) {
         if (failed) await posting;
-        if (postsDone) {
+        readBatches();
+        if (postsDone && settled >= work.count) {
           const r = await poll
             .selectFrom('imported_device_identities')
             .select((eb) => eb.fn.countAll().as('n'))
@@ -207,15 +313,18 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
             .executeTakeFirstOrThrow();
           if (Number(r.n) === 0) break;
         }
-        const now = performance.now();
+        const now = Date.now();
         if (settled !== lastSettled) {
           lastSettled = settled;
           lastProgress = now;
         }
+        if (server.process.exitCode !== null) throw new Error(`${engine}: the server exited:\n${server.output().slice(-2000)}`);
         if (now - lastProgress > STALL_TIMEOUT_MS) throw new Error(`${engine}: no import batch settled for ${STALL_TIMEOUT_MS / 1000} s (${settled} rows settled)`);
         if (now - start > PHASE_TIMEOUT_MS) throw new Error(`${engine}: import not finished after ${PHASE_TIMEOUT_MS / 1000} s (${settled} rows settled)`);
         await sleep(POLL_MS);
       }
+      readBatches();
+      const peak = memoryOf(pid).peakMB;
       const end = Math.max(lastSettledAt, lastResponseAt);
       const seconds = (end - start) / 1000;
 
@@ -225,91 +334,103 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         .groupBy('import_status')
         .execute();
       const statuses = Object.fromEntries(rows.map((r) => [r.import_status, Number(r.n)]));
+      const tables = await tableCounts(poll);
+      await sleep(3000);
+      const after = memoryOf(pid).rssMB;
       return {
-        devicesPerSecond: work.devices.length / seconds,
+        devicesPerSecond: work.count / seconds,
+        microsecondsPerDevice: (seconds * 1e6) / work.count,
         seconds,
         postSeconds: (lastResponseAt - start) / 1000,
         requests: latencies.length,
         postP50Ms: percentile(latencies, 50),
         postP99Ms: percentile(latencies, 99),
         postMaxMs: percentile(latencies, 100),
-        clientParseSeconds: clientParseMs / 1000,
+        memory: { idleRssMB: idle.rssMB, peakRssMB: peak, afterRssMB: after },
         statuses,
-        tables: await tableCounts(poll),
+        tables,
       };
     } finally {
-      await app.close();
+      await file.close();
+      await server.stop();
       await poll.destroy();
     }
   });
 }
 
-// ---- Baseline: the same rows, inserted raw --------------------------------------------------------------------------
+// ---- Baselines: the same rows, inserted raw, and (PostgreSQL) copied ------------------------------------------------
 
-interface RawResult {
+interface BaselineResult {
   devicesPerSecond: number;
+  microsecondsPerDevice: number;
   seconds: number;
   tables: Record<string, number>;
 }
 
-async function benchRaw(engine: Engine, work: Workload): Promise<RawResult> {
+/** The rows a registration writes (process-imports.ts registrationOf, device-repository.ts register). */
+function registrationRows(devices: Device[], tenantId: string, now: string) {
+  return devices.map((d) => {
+    const id = randomUUID();
+    const azureAdDeviceId = randomUUID();
+    const entraId = randomUUID();
+    return {
+      device: {
+        id,
+        tenant_id: tenantId,
+        serial_number: d.serialNumber,
+        product_key: d.productKey,
+        manufacturer: d.manufacturer,
+        model: d.model,
+        group_tag: '',
+        purchase_order_identifier: '',
+        enrollment_state: 'notContacted',
+        last_contacted_at: null,
+        addressable_user_name: '',
+        user_principal_name: '',
+        display_name: '',
+        resource_name: '',
+        sku_number: d.skuNumber,
+        system_family: d.systemFamily,
+        azure_ad_device_id: azureAdDeviceId,
+        managed_device_id: null,
+        userless_enrollment_status: 'unknown',
+        created_at: now,
+        updated_at: now,
+      },
+      hash: { device_id: id, hardware_hash: d.hash },
+      keys: d.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })),
+      entra: {
+        id: entraId,
+        tenant_id: tenantId,
+        device_id: azureAdDeviceId,
+        display_name: d.serialNumber || d.productKey,
+        operating_system: 'Windows',
+        operating_system_version: '',
+        account_enabled: 1,
+        trust_type: null,
+        profile_type: 'RegisteredDevice',
+        enrollment_profile_name: null,
+        autopilot_device_id: id,
+        created_at: now,
+        updated_at: now,
+      },
+      physicalIds: autopilotPhysicalIds({ id, groupTag: '', purchaseOrderIdentifier: '' }).map((value) => ({ entra_device_id: entraId, tenant_id: tenantId, value })),
+    };
+  });
+}
+
+type Rows = ReturnType<typeof registrationRows>;
+
+async function benchRaw(engine: Engine, work: Workload): Promise<BaselineResult> {
   return withMigratedScratch(engine, 'import', async (db, who) => {
-    const tenantId = who.tenant.id;
     const now = new Date().toISOString();
-    // The rows a registration writes (process-imports.ts registrationOf, registry-store.ts register), built up front.
-    const rows = work.devices.map((d) => {
-      const id = randomUUID();
-      const azureAdDeviceId = randomUUID();
-      const entraId = randomUUID();
-      return {
-        device: {
-          id,
-          tenant_id: tenantId,
-          serial_number: d.serialNumber,
-          product_key: d.productKey,
-          manufacturer: d.manufacturer,
-          model: d.model,
-          group_tag: '',
-          purchase_order_identifier: '',
-          enrollment_state: 'notContacted',
-          last_contacted_at: null,
-          addressable_user_name: '',
-          user_principal_name: '',
-          display_name: '',
-          resource_name: '',
-          sku_number: d.skuNumber,
-          system_family: d.systemFamily,
-          azure_ad_device_id: azureAdDeviceId,
-          managed_device_id: null,
-          userless_enrollment_status: 'unknown',
-          created_at: now,
-          updated_at: now,
-        },
-        hash: { device_id: id, hardware_hash: d.hash },
-        keys: d.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })),
-        entra: {
-          id: entraId,
-          tenant_id: tenantId,
-          device_id: azureAdDeviceId,
-          display_name: d.serialNumber || d.productKey,
-          operating_system: 'Windows',
-          operating_system_version: '',
-          account_enabled: 1,
-          trust_type: null,
-          profile_type: 'RegisteredDevice',
-          enrollment_profile_name: null,
-          autopilot_device_id: id,
-          created_at: now,
-          updated_at: now,
-        },
-        physicalIds: autopilotPhysicalIds({ id, groupTag: '', purchaseOrderIdentifier: '' }).map((value) => ({ entra_device_id: entraId, tenant_id: tenantId, value })),
-      };
-    });
     globalThis.gc?.();
-    const start = performance.now();
-    for (const txRows of chunks(rows, RAW_TRANSACTION)) {
+    let ms = 0;
+    for await (const devices of deviceChunks(work, RAW_TRANSACTION)) {
+      const rows = registrationRows(devices, who.tenant.id, now);
+      const t0 = performance.now();
       await db.transaction().execute(async (trx) => {
-        for (const part of chunks(txRows, RAW_CHUNK)) {
+        for (const part of chunks(rows, RAW_CHUNK)) {
           await trx.insertInto('autopilot_devices').values(part.map((r) => r.device)).execute();
           await trx.insertInto('autopilot_device_hashes').values(part.map((r) => r.hash)).execute();
           for (const keys of chunks(part.flatMap((r) => r.keys), RAW_CHUNK)) await trx.insertInto('device_identity_keys').values(keys).execute();
@@ -317,65 +438,161 @@ async function benchRaw(engine: Engine, work: Workload): Promise<RawResult> {
           for (const ids of chunks(part.flatMap((r) => r.physicalIds), RAW_CHUNK)) await trx.insertInto('entra_device_physical_ids').values(ids).execute();
         }
       });
+      ms += performance.now() - t0;
     }
-    const seconds = (performance.now() - start) / 1000;
-    return { devicesPerSecond: rows.length / seconds, seconds, tables: await tableCounts(db) };
+    const seconds = ms / 1000;
+    return { devicesPerSecond: work.count / seconds, microsecondsPerDevice: (seconds * 1e6) / work.count, seconds, tables: await tableCounts(db) };
+  });
+}
+
+/** A value in COPY's text format. */
+function copyText(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
+  return String(value).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** Writes `rows` as a COPY text file readable by the PostgreSQL server; returns its column list. */
+function writeCopyFile(file: string, rows: Record<string, unknown>[]): string[] {
+  const columns = Object.keys(rows[0]);
+  writeFileSync(file, rows.map((r) => columns.map((c) => copyText(r[c])).join('\t')).join('\n') + '\n');
+  chmodSync(file, 0o644);
+  return columns;
+}
+
+async function benchCopy(work: Workload): Promise<BaselineResult> {
+  return withMigratedScratch('postgres', 'import', async (db, who, scratch) => {
+    const client = new pg.Client({ connectionString: scratch.settings.databaseUrl });
+    await client.connect();
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tarmac-bench-copy-'));
+    chmodSync(dir, 0o755);
+    try {
+      const now = new Date().toISOString();
+      let ms = 0;
+      for await (const devices of deviceChunks(work, COPY_TRANSACTION)) {
+        const rows: Rows = registrationRows(devices, who.tenant.id, now);
+        const tables: [string, Record<string, unknown>[]][] = [
+          ['autopilot_devices', rows.map((r) => r.device)],
+          ['autopilot_device_hashes', rows.map((r) => r.hash)],
+          ['device_identity_keys', rows.flatMap((r) => r.keys)],
+          ['entra_devices', rows.map((r) => r.entra)],
+          ['entra_device_physical_ids', rows.flatMap((r) => r.physicalIds)],
+        ];
+        const statements = tables.map(([table, tableRows]) => {
+          const file = path.join(dir, `${table}.tsv`);
+          const columns = writeCopyFile(file, tableRows);
+          return `copy ${table} (${columns.map((c) => `"${c}"`).join(', ')}) from '${file}'`;
+        });
+        const t0 = performance.now();
+        await client.query('begin');
+        for (const statement of statements) await client.query(statement);
+        await client.query('commit');
+        ms += performance.now() - t0;
+      }
+      const seconds = ms / 1000;
+      return { devicesPerSecond: work.count / seconds, microsecondsPerDevice: (seconds * 1e6) / work.count, seconds, tables: await tableCounts(db) };
+    } finally {
+      await client.end();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 }
 
 // ---- run ------------------------------------------------------------------------------------------------------------
 
-
 interface EngineResult {
   tarmac: TarmacResult;
-  raw: RawResult;
-  /** Tarmac's devices/s as a fraction of the raw inserts' (the headline). */
+  raw: BaselineResult;
+  /** PostgreSQL only: COPY of the same rows, the physical limit. */
+  copy?: BaselineResult;
+  /** Tarmac's devices/s as a fraction of the raw inserts' (the headline), and of COPY's. */
   ratio: number;
+  ratioToCopy?: number;
 }
 
 export async function run(): Promise<void> {
-  if (!Number.isSafeInteger(DEVICES) || DEVICES < 1) throw new Error(`BENCH_IMPORT_DEVICES must be a positive whole number (got ${process.env.BENCH_IMPORT_DEVICES})`);
-  console.log(`${fmt(DEVICES)} synthetic devices; POST ${PER_REQUEST} a request, ${IN_FLIGHT} in flight, over HTTP on 127.0.0.1; raw baseline: ${RAW_CHUNK}-row INSERTs, ${fmt(RAW_TRANSACTION)} devices a transaction`);
+  if (SIZES.length === 0 || SIZES.some((n) => !Number.isSafeInteger(n) || n < 1)) throw new Error(`BENCH_IMPORT_DEVICES must list positive whole numbers (got ${process.env.BENCH_IMPORT_DEVICES})`);
+  console.log(`${SIZES.map((n) => fmt(n)).join(', ')} synthetic devices; POST ${PER_REQUEST} a request, ${IN_FLIGHT} in flight, to a server in a child process on 127.0.0.1; raw baseline: ${RAW_CHUNK}-row INSERTs, ${fmt(RAW_TRANSACTION)} devices a transaction; COPY ${fmt(COPY_TRANSACTION)} a transaction`);
+  await ensureDistBuilt();
+  const engines: Engine[] = [];
+  if (ENGINES.includes('sqlite')) engines.push('sqlite');
+  if (ENGINES.includes('postgres') && (await postgresAvailable())) engines.push('postgres');
   const loadBefore = os.loadavg();
-  const genStart = performance.now();
-  const work = generate(DEVICES);
-  console.log(
-    `  generated ${fmt(work.devices.length)} hashes in ${fmt((performance.now() - genStart) / 1000, 1)} s ` +
-      `(${work.seedsSkipped} seeds skipped: identity keys shared with an earlier device)`,
-  );
-
-  const engines: Engine[] = ['sqlite'];
-  if (await postgresAvailable()) engines.push('postgres');
-  const results: Record<string, EngineResult> = {};
-  for (const engine of engines) {
-    const tarmac = await benchTarmac(engine, work);
-    console.log(`  ${engine}: Tarmac ${fmt(tarmac.devicesPerSecond)} devices/s (${fmt(tarmac.seconds, 1)} s; POSTs done after ${fmt(tarmac.postSeconds, 1)} s)`);
-    const raw = await benchRaw(engine, work);
-    console.log(`  ${engine}: raw inserts ${fmt(raw.devicesPerSecond)} devices/s (${fmt(raw.seconds, 1)} s)`);
-    const incomplete = work.devices.length - (tarmac.statuses.complete ?? 0);
-    if (incomplete > 0) console.log(`  ${engine}: WARNING ${incomplete} imports did not complete: ${JSON.stringify(tarmac.statuses)}`);
-    for (const table of REGISTRY_TABLES) {
-      if (tarmac.tables[table] !== raw.tables[table]) console.log(`  ${engine}: WARNING ${table}: Tarmac wrote ${tarmac.tables[table]} rows, the baseline ${raw.tables[table]}`);
+  const sizes: Record<string, { seedsSkipped: number; load: number[]; results: Record<string, EngineResult> }> = {};
+  for (const count of SIZES) {
+    const genStart = performance.now();
+    const work = await generate(count);
+    console.log(`  ${fmt(count)}: generated in ${fmt((performance.now() - genStart) / 1000, 1)} s (${work.seedsSkipped} seeds skipped: identity keys shared with an earlier device)`);
+    const results: Record<string, EngineResult> = {};
+    try {
+      for (const engine of engines) {
+        const tarmac = await benchTarmac(engine, work);
+        const m = tarmac.memory;
+        console.log(
+          `  ${fmt(count)} ${engine}: Tarmac ${fmt(tarmac.devicesPerSecond)} devices/s (${fmt(tarmac.seconds, 1)} s; POSTs done after ${fmt(tarmac.postSeconds, 1)} s, ` +
+            `p50 ${fmt(tarmac.postP50Ms)} ms); server RSS idle ${fmt(m.idleRssMB)} MB, peak ${fmt(m.peakRssMB)} MB, after ${fmt(m.afterRssMB)} MB`,
+        );
+        const raw = await benchRaw(engine, work);
+        console.log(`  ${fmt(count)} ${engine}: raw inserts ${fmt(raw.devicesPerSecond)} devices/s (${fmt(raw.seconds, 1)} s)`);
+        const copy = engine === 'postgres' ? await benchCopy(work) : undefined;
+        if (copy) console.log(`  ${fmt(count)} ${engine}: COPY ${fmt(copy.devicesPerSecond)} devices/s (${fmt(copy.seconds, 1)} s)`);
+        const incomplete = count - (tarmac.statuses.complete ?? 0);
+        if (incomplete > 0) console.log(`  ${engine}: WARNING ${incomplete} imports did not complete: ${JSON.stringify(tarmac.statuses)}`);
+        for (const baseline of [raw, copy]) {
+          for (const table of REGISTRY_TABLES) {
+            if (baseline && tarmac.tables[table] !== baseline.tables[table]) console.log(`  ${engine}: WARNING ${table}: Tarmac wrote ${tarmac.tables[table]} rows, a baseline ${baseline.tables[table]}`);
+          }
+        }
+        results[engine] = {
+          tarmac,
+          raw,
+          ...(copy ? { copy, ratioToCopy: tarmac.devicesPerSecond / copy.devicesPerSecond } : {}),
+          ratio: tarmac.devicesPerSecond / raw.devicesPerSecond,
+        };
+      }
+    } finally {
+      rmSync(work.dir, { recursive: true, force: true });
     }
-    results[engine] = { tarmac, raw, ratio: tarmac.devicesPerSecond / raw.devicesPerSecond };
+    sizes[count] = { seedsSkipped: work.seedsSkipped, load: os.loadavg(), results };
+    // Written after each size, so that a long run that is cut short keeps what it measured.
+    record(sizes, loadBefore);
   }
   const loadAfter = os.loadavg();
 
-  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(10) : c.padStart(14))).join(''));
-  line(['', 'Tarmac dev/s', 'raw dev/s', 'Tarmac/raw', 'Tarmac s', 'POST p50 ms', 'POST p99 ms']);
-  for (const [engine, r] of Object.entries(results)) {
-    line([engine, fmt(r.tarmac.devicesPerSecond), fmt(r.raw.devicesPerSecond), `${fmt(r.ratio * 100, 1)}%`, fmt(r.tarmac.seconds, 1), fmt(r.tarmac.postP50Ms), fmt(r.tarmac.postP99Ms)]);
+  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(20) : c.padStart(12))).join(''));
+  line(['', 'Tarmac d/s', 'µs/device', 'raw d/s', 'COPY d/s', 'Tarmac/raw', 'POST p50', 'POST p99', 'RSS idle', 'RSS peak']);
+  for (const [count, s] of Object.entries(sizes)) {
+    for (const [engine, r] of Object.entries(s.results)) {
+      line([
+        `${fmt(Number(count))} ${engine}`,
+        fmt(r.tarmac.devicesPerSecond),
+        fmt(r.tarmac.microsecondsPerDevice),
+        fmt(r.raw.devicesPerSecond),
+        r.copy ? fmt(r.copy.devicesPerSecond) : '-',
+        `${fmt(r.ratio * 100, 1)}%`,
+        `${fmt(r.tarmac.postP50Ms)} ms`,
+        `${fmt(r.tarmac.postP99Ms)} ms`,
+        `${fmt(r.tarmac.memory.idleRssMB)} MB`,
+        `${fmt(r.tarmac.memory.peakRssMB)} MB`,
+      ]);
+    }
   }
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average before ${load(loadBefore)}, after ${load(loadAfter)} (${os.cpus().length} CPUs)`);
-  const file = recordResult('import', {
-    devices: work.devices.length,
+  const file = record(sizes, loadBefore);
+  console.log(`  wrote ${path.relative(process.cwd(), file)}`);
+}
+
+function record(sizes: Record<string, unknown>, loadBefore: number[]): string {
+  return recordResult('import', {
+    sizes: SIZES,
     perRequest: PER_REQUEST,
     inFlight: IN_FLIGHT,
     rawChunk: RAW_CHUNK,
     rawTransaction: RAW_TRANSACTION,
-    loadAverage: { before: loadBefore, after: loadAfter },
-    results,
+    copyTransaction: COPY_TRANSACTION,
+    serverWorker: process.env.BENCH_IMPORT_WORKER ?? '{}',
+    loadAverage: { before: loadBefore, after: os.loadavg() },
+    results: sizes,
   });
-  console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -1,11 +1,12 @@
 // Accepting imported device identities (Graph create and `import`): store them as `unknown`, for the worker to
 // register. Devices that share an identity key within one request are settled here: the first is processed, the
-// rest get ZtdDeviceDuplicated (judged by the device's identity, not by the text of its hash).
+// rest get ZtdDeviceDuplicated (judged by the device's identity, not by the text of its hash). Each hash is decoded
+// here once; the row carries what the worker needs from it (decodeImport), so the worker does not decode it again.
 import { randomUUID } from 'node:crypto';
-import { decodeHardwareHash } from '../hash/index.js';
+import { decodeImport } from './decode-import.js';
 import { RegistryError, ZTD_ERRORS } from './errors.js';
-import { keyString, registryKeys } from './identity-keys.js';
-import type { ImportedDevice } from './ports.js';
+import { keyString } from './identity-keys.js';
+import type { DecodedImport, ImportedDevice } from './ports.js';
 import { newImportedDevice } from './new-imported-device.js';
 import type { Store } from '../ports.js';
 
@@ -39,19 +40,21 @@ export async function importDevices(store: Store, input: ImportDevicesInput): Pr
   const rows = input.items.map((item, i): ImportedDevice => {
     const text = (item.hardwareIdentifier ?? '').trim();
     let bytes: Buffer | null = null;
+    let decoded: DecodedImport | null = null;
     let duplicated = false;
     const serialNumber = (item.serialNumber ?? '').trim();
     if (text !== '') {
-      const decoded = decodeHardwareHash(text);
-      if (decoded.bytes === null) {
+      const result = decodeImport(text, serialNumber);
+      if (result.bytes === null) {
         throw new RegistryError(
           'InvalidInput',
-          `${input.itemName(i)}.hardwareIdentifier is not base64 (Edm.Binary): ${decoded.issues[0]?.message ?? 'unreadable'}. Send the "Hardware Hash" column of the CSV as is.`,
+          `${input.itemName(i)}.hardwareIdentifier is not base64 (Edm.Binary): ${result.issue ?? 'unreadable'}. Send the "Hardware Hash" column of the CSV as is.`,
         );
       }
-      bytes = Buffer.from(decoded.bytes);
-      if (decoded.valid && decoded.identity) {
-        const keys = registryKeys(decoded.identity, serialNumber).map(keyString);
+      bytes = Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
+      decoded = result.decoded;
+      if (decoded.valid) {
+        const keys = decoded.keys.map(keyString);
         duplicated = keys.some((k) => seen.has(k));
         for (const k of keys) seen.add(k);
       }
@@ -69,6 +72,7 @@ export async function importDevices(store: Store, input: ImportDevicesInput): Pr
         status: duplicated ? 'error' : 'unknown',
         deviceErrorCode: duplicated ? ZTD_ERRORS.ZtdDeviceDuplicated : 0,
         deviceErrorName: duplicated ? 'ZtdDeviceDuplicated' : '',
+        decoded,
       },
       now,
     );

@@ -1,6 +1,11 @@
 // The import worker: processes imported device identities as soon as they arrive (notify(), called in-process on
 // insert) and polls for rows other processes inserted (the CLI) or left behind (a crash: their leases lapse).
 // Several workers, in one process or many, share the queue safely through leases.
+//
+// Requests first (yieldWhile): on an embedded engine (SQLite) every query runs on the event loop and one writer at a
+// time, so a request arriving while a batch runs waits for the whole batch. The app tells the worker when requests
+// are in flight; the worker then holds back its next batch until they are answered (at most maxYieldMs, so that a
+// steady stream of requests cannot stall registration). The rows wait in the queue, durable, meanwhile.
 import { randomUUID } from 'node:crypto';
 import { processImportBatch, type BatchResult } from './process-imports.js';
 import type { Store } from '../ports.js';
@@ -20,11 +25,18 @@ export interface ImportWorkerOptions {
   onError?: (err: unknown) => void;
   /** Called after each settled batch. */
   onBatch?: (result: BatchResult) => void;
+  /** While this answers true, the next batch waits (see the header), at most maxYieldMs (default 1000). */
+  yieldWhile?: () => boolean;
+  maxYieldMs?: number;
+  /** Rows per batch when the wait ended with requests still in flight (default batchSize): a short batch then. */
+  batchSizeUnderLoad?: number;
 }
+
+const YIELD_POLL_MS = 2;
 
 export class ImportWorker {
   readonly #store: Store;
-  readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch'>> & Pick<ImportWorkerOptions, 'onBatch'>;
+  readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch' | 'yieldWhile'>> & Pick<ImportWorkerOptions, 'onBatch' | 'yieldWhile'>;
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -42,6 +54,9 @@ export class ImportWorker {
       now: options.now ?? (() => new Date()),
       onError: options.onError ?? (() => undefined),
       onBatch: options.onBatch,
+      yieldWhile: options.yieldWhile,
+      maxYieldMs: options.maxYieldMs ?? 1000,
+      batchSizeUnderLoad: options.batchSizeUnderLoad ?? options.batchSize ?? 500,
     };
   }
 
@@ -80,10 +95,12 @@ export class ImportWorker {
   async #run(): Promise<void> {
     while (this.#again && !this.#stopped) {
       this.#again = false;
+      const underLoad = await this.#yieldToRequests();
+      if (this.#stopped) break;
       try {
         const result = await processImportBatch(this.#store, {
           owner: this.#owner,
-          batchSize: this.#options.batchSize,
+          batchSize: underLoad ? this.#options.batchSizeUnderLoad : this.#options.batchSize,
           leaseMs: this.#options.leaseSeconds * 1000,
           maxAttempts: this.#options.maxAttempts,
           now: this.#options.now,
@@ -102,5 +119,17 @@ export class ImportWorker {
         this.#options.onError(err);
       }
     }
+  }
+
+  /** Waits while requests are in flight (at most maxYieldMs); true when some still are. */
+  async #yieldToRequests(): Promise<boolean> {
+    const { yieldWhile, maxYieldMs } = this.#options;
+    if (!yieldWhile) return false;
+    const until = performance.now() + maxYieldMs;
+    while (!this.#stopped && yieldWhile()) {
+      if (performance.now() >= until) return true;
+      await new Promise<void>((resolve) => setTimeout(resolve, YIELD_POLL_MS));
+    }
+    return false;
   }
 }

@@ -23,6 +23,7 @@ export function newImportedDevice(fields: NewImportedDeviceFields, now: string):
     deviceRegistrationId: null,
     deviceErrorCode: 0,
     deviceErrorName: '',
+    decoded: null,
     ...fields,
     createdAt: now,
     updatedAt: now,

@@ -47,9 +47,28 @@ export interface ImportedDevice {
   deviceRegistrationId: string | null;
   deviceErrorCode: number;
   deviceErrorName: string;
+  /**
+   * What the accept path read from the hash (decoded once per import: the worker registers from this and never
+   * decodes the hash again). Null when nobody decoded it yet (no hash; partner and OEM rows; rows stored before
+   * migration 0009): the worker then decodes the hash itself.
+   */
+  decoded: DecodedImport | null;
   createdAt: string;
   updatedAt: string;
 }
+
+/** A hash as the worker needs it: not a valid hash (802), or the identity keys and the device fields it yields. */
+export type DecodedImport =
+  | { valid: false }
+  | {
+      valid: true;
+      /** The registry keys (registryKeys: the hash's keys, or the row's serial number when it has none). */
+      keys: IdentityKey[];
+      /** From the hash's identity; null when the hash has none. */
+      serialNumber: string | null;
+      productKeyId: string | null;
+      hardware: Pick<AutopilotDevice, 'manufacturer' | 'model' | 'skuNumber' | 'systemFamily'>;
+    };
 
 export interface KeyOwner extends IdentityKey {
   tenantId: string;

@@ -12,20 +12,21 @@
 // no hash; 806/808 and the guardrails apply to that key as to any other. A customer row without a hash is refused
 // (802), as customers register by hash only.
 import { randomUUID } from 'node:crypto';
-import { decodeHardwareHash, isPlaceholder } from '../hash/index.js';
+import { isPlaceholder } from '../hash/index.js';
+import { decodeImport } from './decode-import.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
-import { autopilotPhysicalIds, hashlessKey, keyString, registryKeys } from './identity-keys.js';
+import { autopilotPhysicalIds, hashlessKey, keyString } from './identity-keys.js';
 import { KeyTakenError, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
 import { type IdentityKey } from '../model/index.js';
 import { type Store } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
-import { hardwareFields, newAutopilotDevice, type NewDeviceFields } from './new-device.js';
+import { newAutopilotDevice, type NewDeviceFields } from './new-device.js';
 import { newEntraDevice } from './new-entra-device.js';
 import { replaceRegisteredHardware } from './replace-hardware.js';
 
 export interface ProcessImportsOptions {
-  /** This worker's claim token. */
+  /** This worker's name; each claim's lease token starts with it. */
   owner: string;
   batchSize: number;
   leaseMs: number;
@@ -46,8 +47,11 @@ const CONCURRENT_RETRIES = 5;
 /** One batch; settled 0 means there was nothing to do. */
 export async function processImportBatch(store: Store, options: ProcessImportsOptions): Promise<BatchResult> {
   const start = options.now();
+  // Each claim gets its own lease token (the worker's, plus a fresh suffix), so `leased` finds exactly this batch's
+  // rows: on PostgreSQL an index lookup by a token every earlier batch shared walks all their dead index entries too.
+  const token = `${options.owner}:${randomUUID()}`;
   const claimed = await store.imports.claim(
-    options.owner,
+    token,
     options.batchSize,
     start.toISOString(),
     new Date(start.getTime() + options.leaseMs).toISOString(),
@@ -55,7 +59,7 @@ export async function processImportBatch(store: Store, options: ProcessImportsOp
   if (claimed === 0) return { settled: 0, tenants: [] };
   for (let attempt = 1; ; attempt++) {
     try {
-      return await store.transaction((tx) => settleLeased(tx, options));
+      return await store.transaction((tx) => settleLeased(tx, token, options));
     } catch (err) {
       // Another process registered one of these devices between our read and our write: run again, and see it.
       if (!(err instanceof KeyTakenError) || attempt >= CONCURRENT_RETRIES) throw err;
@@ -71,8 +75,8 @@ interface Candidate {
   hash: Buffer | null;
 }
 
-async function settleLeased(tx: Store, options: ProcessImportsOptions): Promise<BatchResult> {
-  const rows = await tx.imports.leased(options.owner);
+async function settleLeased(tx: Store, token: string, options: ProcessImportsOptions): Promise<BatchResult> {
+  const rows = await tx.imports.leased(token);
   const now = options.now().toISOString();
   const outcomes: ImportOutcome[] = [];
   const candidates: Candidate[] = [];
@@ -156,29 +160,31 @@ function originFields(row: ImportedDevice): Pick<NewDeviceFields, 'registeredBy'
   return { registeredBy: row.origin, registeredByTenantId: row.originTenantId, partnerBatchId: row.batchId };
 }
 
-/** Decodes a row's hash into a candidate registration, or the DDS error it earns. */
+/**
+ * A row's candidate registration, or the DDS error it earns. The hash was decoded when the row was accepted (the
+ * row's `decoded`); only rows nobody decoded yet (partner and OEM rows, rows from before migration 0009) are decoded
+ * here.
+ */
 function evaluate(row: ImportedDevice): Candidate | { error: ZtdErrorName } {
   if (row.hardwareIdentifier === null || row.hardwareIdentifier.length === 0) {
     // Customers register by hash only; partners and OEMs may register by product key ID or tuple.
     return row.origin === 'customer' ? { error: 'InvalidZtdHardwareHash' } : evaluateHashless(row);
   }
-  const decoded = decodeHardwareHash(row.hardwareIdentifier);
-  const identity = decoded.identity;
-  if (!decoded.valid || identity === null) return { error: 'InvalidZtdHardwareHash' };
-  const serialNumber = identity.serialNumber ?? (isPlaceholder(row.serialNumber) ? '' : row.serialNumber);
-  const productKey = identity.productKeyId ?? row.productKey;
+  const decoded = row.decoded ?? decodeImport(row.hardwareIdentifier, row.serialNumber).decoded;
+  if (!decoded.valid) return { error: 'InvalidZtdHardwareHash' };
+  const serialNumber = decoded.serialNumber ?? (isPlaceholder(row.serialNumber) ? '' : row.serialNumber);
+  const productKey = decoded.productKeyId ?? row.productKey;
   if (serialNumber === '' && productKey === '') return { error: 'MissingZtdSerialNumberAndProductKey' };
-  const keys = registryKeys(identity, row.serialNumber);
-  if (keys.length === 0) return { error: 'MissingZtdSerialNumberAndProductKey' };
+  if (decoded.keys.length === 0) return { error: 'MissingZtdSerialNumberAndProductKey' };
   return {
     row,
-    keys,
+    keys: decoded.keys,
     hash: row.hardwareIdentifier,
     device: {
       tenantId: row.tenantId,
       serialNumber,
       productKey,
-      ...hardwareFields(identity, decoded.inventory),
+      ...decoded.hardware,
       groupTag: row.groupTag,
       userPrincipalName: row.assignedUserPrincipalName,
       ...originFields(row),

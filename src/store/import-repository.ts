@@ -47,6 +47,7 @@ export class KyselyImportRepository implements ImportRepository {
               device_registration_id: r.deviceRegistrationId,
               device_error_code: r.deviceErrorCode,
               device_error_name: r.deviceErrorName,
+              decoded_identity: r.decoded === null ? null : JSON.stringify(r.decoded),
               lease_until: null,
               created_at: r.createdAt,
               updated_at: r.updatedAt,
@@ -97,12 +98,22 @@ export class KyselyImportRepository implements ImportRepository {
       .orderBy('id')
       .limit(limit);
     if (this.engine === 'postgres') candidates = candidates.forUpdate().skipLocked();
-    const result = await this.db
-      .updateTable('imported_device_identities')
-      .set((eb) => ({ lease_owner: owner, lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', candidates)
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const lease = (db: Executor) =>
+      db
+        .updateTable('imported_device_identities')
+        .set((eb) => ({ lease_owner: owner, lease_until: leaseUntil, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', candidates)
+        .executeTakeFirst();
+    if (this.engine === 'sqlite') return Number((await lease(this.db)).numUpdatedRows);
+    // PostgreSQL: every row the worker settled leaves a dead entry in the waiting index until VACUUM. A plain index
+    // scan in (created_at, id) order marks those entries dead as it passes them, so the next claim skips them
+    // without reading the table; a bitmap scan (what the planner picks without statistics) re-reads every one of
+    // them on every claim, and the claim cost grows with the number of rows ever imported (bench import: 22 ms at
+    // 10k rows, 60 ms at 40k). Hence no bitmap scan for this one statement.
+    return atomically(this.db, async (trx) => {
+      await sql`set local enable_bitmapscan = off`.execute(trx);
+      return Number((await lease(trx)).numUpdatedRows);
+    });
   }
 
   async leased(owner: string): Promise<(ImportedDevice & { attempts: number })[]> {
@@ -121,7 +132,8 @@ export class KyselyImportRepository implements ImportRepository {
   async settle(outcomes: ImportOutcome[], now: string): Promise<void> {
     // Few statements, not one per row: rows that share an outcome (an error code) are one UPDATE … WHERE id IN;
     // completed rows are one UPDATE per chunk with the registration id picked by a CASE on the row id.
-    const released = { lease_owner: null, lease_until: null, updated_at: now };
+    // A settled row is never registered again: what the worker needed from its hash (decoded_identity) goes too.
+    const released = { lease_owner: null, lease_until: null, decoded_identity: null, updated_at: now };
     const errors = new Map<string, ImportOutcome[]>();
     const completed: ImportOutcome[] = [];
     for (const o of outcomes) {

@@ -15,7 +15,7 @@ import type {
   UserlessEnrollmentStatus,
 } from '../model/index.js';
 import type { AssignmentTarget, DeploymentProfile, ProfileAssignment } from '../profiles/ports.js';
-import type { ImportedDevice, ImportStatus } from '../registry/ports.js';
+import type { DecodedImport, ImportedDevice, ImportStatus } from '../registry/ports.js';
 import type { App, AppSecret, AuthCode, RefreshToken, UserWithPassword } from '../tenants/ports.js';
 import type { SigningKeyRecord } from '../tokens/ports.js';
 import type {
@@ -65,6 +65,7 @@ export function importedDeviceFromRow(row: ImportRow): ImportedDevice {
     deviceRegistrationId: row.device_registration_id,
     deviceErrorCode: Number(row.device_error_code),
     deviceErrorName: row.device_error_name,
+    decoded: row.decoded_identity === null ? null : (JSON.parse(row.decoded_identity) as DecodedImport),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -209,6 +209,8 @@ export interface ImportedDeviceIdentitiesTable {
   job_position: Generated<number | null>;
   /** The Partner Center device batch (device_batches.id) (0007). */
   batch_id: Generated<string | null>;
+  /** What the accept path decoded from the hash, JSON (DecodedImport); null when not decoded (0009). */
+  decoded_identity: Generated<string | null>;
 }
 
 /** Entra device objects (the one Autopilot registration creates, and later joined devices). */

@@ -94,6 +94,30 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     ]);
   });
 
+  it('decodes each hash once: the accepted row carries the keys and fields; the worker registers from them, and decodes only rows that carry none', async () => {
+    const inv = syntheticInventory(8);
+    const [accepted] = await importDevices(f.store, { tenantId: contoso, items: [{ hardwareIdentifier: syntheticHash(8) }], now: new Date(), itemName });
+    const stored = await f.store.imports.find(contoso, accepted.id);
+    expect(stored?.decoded).toMatchObject({ valid: true, serialNumber: inv.system.serialNumber, hardware: { manufacturer: inv.system.manufacturer, model: inv.system.model } });
+    expect(stored?.decoded?.valid === true && stored.decoded.keys.length).toBeGreaterThan(0);
+    // What the worker registers comes from the row, not from the hash: a row whose carried fields differ shows it.
+    const carried = { ...(stored?.decoded as Extract<ImportedDevice['decoded'], { valid: true }>), hardware: { manufacturer: 'Carried', model: 'Fields', skuNumber: '', systemFamily: '' } };
+    const base = { ...(stored as ImportedDevice), status: 'unknown' as const, deviceErrorCode: 0, deviceErrorName: '' };
+    await f.store.imports.delete(contoso, accepted.id);
+    await f.store.imports.insertMany([{ ...base, decoded: carried }]);
+    // A row nobody decoded (as partner rows and rows from before migration 0009 are): the worker decodes its hash.
+    const undecoded = { ...base, id: crypto.randomUUID(), hardwareIdentifier: Buffer.from(syntheticHash(9), 'base64'), decoded: null };
+    await f.store.imports.insertMany([undecoded]);
+    const worker = new ImportWorker(f.store, { pollIntervalMs: 60_000 });
+    worker.start();
+    await worker.idle();
+    await worker.stop();
+    const [a, b] = await Promise.all([accepted.id, undecoded.id].map(async (id) => (await f.store.imports.find(contoso, id)) as ImportedDevice));
+    expect([a.status, b.status]).toEqual(['complete', 'complete']);
+    expect(await f.store.devices.find(contoso, a.deviceRegistrationId ?? '')).toMatchObject({ manufacturer: 'Carried', model: 'Fields' });
+    expect(await f.store.devices.find(contoso, b.deviceRegistrationId ?? '')).toMatchObject({ serialNumber: syntheticInventory(9).system.serialNumber, manufacturer: syntheticInventory(9).system.manufacturer });
+  });
+
   it('rejects text that is not base64 at once, naming the item', async () => {
     await expect(importDevices(f.store, { tenantId: contoso, items: [{ hardwareIdentifier: syntheticHash(7) }, { hardwareIdentifier: 'not base64!' }], now: new Date(), itemName })).rejects.toThrow(
       /item\[1\]\.hardwareIdentifier is not base64/,
@@ -129,6 +153,19 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
       { serialNumber: serial, deviceRegistrationId: row.deviceRegistrationId, deletionState: 'accepted', errorMessage: '' },
       { serialNumber: 'NOPE', deviceRegistrationId: '', deletionState: 'failed', errorMessage: "No Autopilot device with serial number 'NOPE' in this tenant." },
     ]);
+  });
+
+  it('holds a batch back while yieldWhile answers true (requests first), and runs it once it answers false', async () => {
+    let holding = true;
+    const rows = await importDevices(f.store, { tenantId: contoso, items: [{ hardwareIdentifier: syntheticHash(10) }], now: new Date(), itemName });
+    const worker = new ImportWorker(f.store, { pollIntervalMs: 60_000, maxYieldMs: 60_000, yieldWhile: () => holding });
+    worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await f.store.imports.find(contoso, rows[0].id))?.status).toBe('unknown');
+    holding = false;
+    await worker.idle();
+    await worker.stop();
+    expect((await f.store.imports.find(contoso, rows[0].id))?.status).toBe('complete');
   });
 
   it('a worker that dies after leasing loses nothing: once the lease lapses another worker registers every row exactly once', async () => {

@@ -10,6 +10,7 @@ import { deviceFillfactor } from './0006-device-fillfactor.js';
 import { partners } from './0007-partners.js';
 import { users } from './0008-users.js';
 import { searchAtScale } from './0009-search-at-scale.js';
+import { importDecoded } from './0010-import-decoded.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007_partners': partners,
   '0008_users': users,
   '0009_search_at_scale': searchAtScale,
+  '0010_import_decoded': importDecoded,
 };

@@ -1,7 +1,7 @@
 // The registry on the app: its store, the import worker (started when the app is ready, stopped before it closes)
 // and the sync interval. Not encapsulated, so every route sees `app.registry`. On SQLite the worker holds back its
-// next batch while requests are in flight (ImportWorker yieldWhile): the embedded engine shares the event loop with
-// them, and a POST …/import must not wait behind a batch. PostgreSQL works in its own processes: no need there.
+// next batch while writing requests are in flight (ImportWorker yieldWhile): the embedded engine shares the event loop
+// with them, and a POST …/import must not wait behind a batch. PostgreSQL works in its own processes: no need there.
 import type { FastifyRequest } from 'fastify';
 import { createStore, engineOf } from '../../store/index.js';
 import { ImportWorker, type ImportWorkerOptions } from '../../registry/index.js';
@@ -34,8 +34,10 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
   const store = createStore(app.db);
   const inFlight = new Set<FastifyRequest>();
   if (engineOf(app.db) === 'sqlite') {
+    // Only requests that wait for the one writer (imports, other admin writes): reads never wait for it in WAL mode,
+    // and counting them would let steady read traffic (the console, PCs' profile downloads) starve the imports.
     app.addHook('onRequest', async (request) => {
-      inFlight.add(request);
+      if (waitsForTheWriter(request)) inFlight.add(request);
     });
     const done = async (request: FastifyRequest): Promise<void> => {
       inFlight.delete(request);
@@ -69,3 +71,8 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
     await worker?.stop();
   });
 }, 'tarmac-registry');
+
+/** A request that writes (not GET/HEAD/OPTIONS), other than the PC's calls, which read and group their writes. */
+function waitsForTheWriter(request: FastifyRequest): boolean {
+  return request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'OPTIONS' && !request.url.startsWith('/oobe/');
+}

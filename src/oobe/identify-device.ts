@@ -44,7 +44,17 @@ export function presentedHardware(hardwareHash: unknown): PresentedHardware {
   if (keys.length === 0) {
     throw new OobeError('InvalidZtdHardwareHash', 'hardwareHash identifies no device: its SMBIOS serial, UUID, product key ID and TPM are all missing or placeholders.', 802);
   }
-  return { bytes: Buffer.from(decoded.bytes), identity: decoded.identity, inventory: decoded.inventory, keys };
+  const identity = decoded.identity;
+  return {
+    bytes: Buffer.from(decoded.bytes),
+    identity,
+    // Read only when needed (a hardware comparison, a first boot): building it is most of a decode, and a PC that
+    // presents its registered hash again needs neither.
+    get inventory() {
+      return decoded.inventory;
+    },
+    keys,
+  };
 }
 
 /**

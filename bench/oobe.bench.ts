@@ -13,11 +13,11 @@
 // registry. TARMAC_OOBE_RATE_LIMIT is raised for the server so that the limiter never answers 429.
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { createTenantsStore, migrateToLatest, openDatabase } from '../src/store/index.js';
 import { createTenant } from '../src/tenants/index.js';
 import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
+import { oobeLoad, type OobeLoadResult } from './oobe-load.js';
 import { seedRegistry } from './seed-registry.js';
 import { childEnv, startChild, type Child } from './child-process.js';
 
@@ -40,41 +40,8 @@ await app.listen({ host: '127.0.0.1', port: 0 });
 console.log('listening on http://127.0.0.1:' + app.server.address().port);
 `;
 
-interface LoadResult {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  maxMs: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-  seconds: number;
-  loadAverage: { before: number[]; after: number[] };
-}
-
-/** autocannon: CONNECTIONS connections for SECONDS, each request the body of a random registered device. */
-async function load(url: string, bodies: string[]): Promise<LoadResult> {
-  const before = os.loadavg();
-  const result = await autocannon({
-    url: `${url}/oobe/v1/profile`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[Math.floor(Math.random() * bodies.length)] }) }],
-  });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    maxMs: result.latency.max,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    seconds: result.duration,
-    loadAverage: { before, after: os.loadavg() },
-  };
-}
+type LoadResult = OobeLoadResult;
+const load = (url: string, bodies: string[]): Promise<LoadResult> => oobeLoad(url, bodies, CONNECTIONS, SECONDS);
 
 /** A fresh database with `devices` registered devices in one tenant; the sample's hashes. */
 async function seed(scratch: Scratch, devices: number): Promise<{ seconds: number; hashes: string[] }> {

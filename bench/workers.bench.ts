@@ -14,12 +14,12 @@
 // BENCH_WORKERS_ENGINES picks engines (default sqlite,postgres; PostgreSQL is skipped when no loopback server answers).
 import os from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { childEnv, startChild, type Child } from './child-process.js';
 import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor } from './scratch.js';
+import { oobeLoad, type OobeLoadResult } from './oobe-load.js';
 
 const DEVICES = Number(process.env.BENCH_WORKERS_DEVICES ?? 20_000);
 const COUNTS = sizeList(process.env.BENCH_WORKERS_COUNTS ?? '1,2');
@@ -43,14 +43,7 @@ interface ImportResult {
   postP99Ms: number;
 }
 
-interface OobeResult {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  non2xx: number;
-  errors: number;
-}
+type OobeResult = OobeLoadResult;
 
 interface RunResult {
   engine: Engine;
@@ -131,25 +124,6 @@ async function importAll(url: string, bearer: string, bodies: string[], poll: Db
   };
 }
 
-async function oobeLoad(url: string, bodies: string[]): Promise<OobeResult> {
-  const result = await autocannon({
-    url: `${url}/oobe/v1/profile`,
-    connections: CONNECTIONS,
-    duration: SECONDS,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    requests: [{ setupRequest: (req) => ({ ...req, body: bodies[Math.floor(Math.random() * bodies.length)] }) }],
-  });
-  return {
-    requestsPerSecond: result.requests.average,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-  };
-}
-
 async function runOne(engine: Engine, workers: number, bodies: string[]): Promise<RunResult> {
   const scratch = await scratchFor(engine, 'workers');
   let server: Child | undefined;
@@ -170,7 +144,7 @@ async function runOne(engine: Engine, workers: number, bodies: string[]): Promis
     const check = await fetch(`${server.url}/oobe/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: lookups[0] });
     if (check.status !== 200) throw new Error(`OOBE lookup answered ${check.status}: ${await check.text()}`);
     globalThis.gc?.();
-    const oobe = await oobeLoad(server.url, lookups);
+    const oobe = await oobeLoad(server.url, lookups, CONNECTIONS, SECONDS);
     const after = os.loadavg();
     const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
     console.log(

@@ -42,7 +42,13 @@ export interface BatchResult {
   tenants: string[];
 }
 
-const CONCURRENT_RETRIES = 5;
+/**
+ * Attempts of a batch whose registration lost a race for an identity key to another process (KeyTakenError). Each
+ * attempt reads the owners afresh; a short random pause before the next keeps two processes that keep claiming
+ * overlapping batches from colliding in lockstep (five attempts without a pause could all lose under heavy overlap,
+ * and the batch then waited out its lease).
+ */
+const CONCURRENT_RETRIES = 20;
 
 /** One batch; settled 0 means there was nothing to do. */
 export async function processImportBatch(store: Store, options: ProcessImportsOptions): Promise<BatchResult> {
@@ -63,6 +69,7 @@ export async function processImportBatch(store: Store, options: ProcessImportsOp
     } catch (err) {
       // Another process registered one of these devices between our read and our write: run again, and see it.
       if (!(err instanceof KeyTakenError) || attempt >= CONCURRENT_RETRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
 }

@@ -32,8 +32,7 @@ import { openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { ensureDistBuilt } from '../test/support/build-dist.js';
 import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
 import { childEnv, startChild, type Child } from './child-process.js';
-import { postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchEnv, withMigratedScratch } from './scratch.js';
-import type { CreatedTenant } from '../src/tenants/index.js';
+import { graphToken, postgresAvailable, RAW_CHUNK, RAW_TRANSACTION, scratchEnv, withMigratedScratch } from './scratch.js';
 
 const SIZES = sizeList(process.env.BENCH_IMPORT_DEVICES ?? '100000');
 const ENGINES = (process.env.BENCH_IMPORT_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
@@ -214,22 +213,6 @@ interface TarmacResult {
   tables: Record<string, number>;
 }
 
-async function token(base: string, who: CreatedTenant): Promise<string> {
-  const res = await fetch(`${base}/${who.tenant.id}/oauth2/v2.0/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: who.app.clientId,
-      client_secret: who.clientSecret,
-      scope: 'https://graph.microsoft.com/.default',
-    }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult> {
   return withMigratedScratch(engine, 'import', async (_db, who, scratch) => {
     const profile = CPU_PROF_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=import-${engine}-${work.count}.cpuprofile`] : [];
@@ -255,7 +238,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         seen = out.lastIndexOf('\n') + 1;
       };
       const base = server.url;
-      const headers = { authorization: `Bearer ${await token(base, who)}`, 'content-type': 'application/json' };
+      const headers = { authorization: `Bearer ${await graphToken(base, who)}`, 'content-type': 'application/json' };
       await sleep(1000);
       const idle = memoryOf(pid);
 

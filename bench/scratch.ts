@@ -96,6 +96,11 @@ export async function listenWithToken(app: TarmacApp, who: CreatedTenant): Promi
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the app is not listening on TCP');
   const base = `http://127.0.0.1:${address.port}`;
+  return { base, token: await graphToken(base, who) };
+}
+
+/** A Graph token for `who`'s app from the token endpoint of the Tarmac at `base` (client credentials). */
+export async function graphToken(base: string, who: CreatedTenant): Promise<string> {
   const res = await fetch(`${base}/${who.tenant.id}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -108,5 +113,5 @@ export async function listenWithToken(app: TarmacApp, who: CreatedTenant): Promi
     signal: AbortSignal.timeout(30_000),
   });
   if (res.status !== 200) throw new Error(`token: ${res.status} ${await res.text()}`);
-  return { base, token: ((await res.json()) as { access_token: string }).access_token };
+  return ((await res.json()) as { access_token: string }).access_token;
 }

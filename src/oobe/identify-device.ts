@@ -63,15 +63,7 @@ export function presentedHardware(hardwareHash: unknown): PresentedHardware {
  * registrations without a hash. Reads only: a first boot's hash is attached by registeredDeviceAtBoot.
  */
 export async function registeredDevice(store: Store, hardware: PresentedHardware): Promise<AutopilotDevice> {
-  return (await identify(store, hardware)).device;
-}
-
-/**
- * registeredDevice, saying whether the device was registered without a hash (a first boot that registeredDeviceAtBoot
- * must complete in a transaction). Reads only.
- */
-export async function identifyRegistered(store: Store, hardware: PresentedHardware): Promise<Identified> {
-  return identify(store, hardware);
+  return (await identifyRegistered(store, hardware)).device;
 }
 
 /**
@@ -79,7 +71,7 @@ export async function identifyRegistered(store: Store, hardware: PresentedHardwa
  * registered hash (idempotent: a second boot, or a concurrent one, changes nothing). Returns the device as it is after.
  */
 export async function registeredDeviceAtBoot(tx: Store, hardware: PresentedHardware, now: string): Promise<AutopilotDevice> {
-  const { device, hashless } = await identify(tx, hardware);
+  const { device, hashless } = await identifyRegistered(tx, hardware);
   return hashless ? attachFirstHardware(tx, device, hardware, now) : device;
 }
 
@@ -94,7 +86,11 @@ export interface Identified {
   registeredHash: Buffer | null;
 }
 
-async function identify(store: Store, hardware: PresentedHardware): Promise<Identified> {
+/**
+ * registeredDevice, saying whether the device was registered without a hash (a first boot that registeredDeviceAtBoot
+ * must complete in a transaction). Reads only.
+ */
+export async function identifyRegistered(store: Store, hardware: PresentedHardware): Promise<Identified> {
   // One round trip: the registrations holding any presented key, with their devices and hashes.
   const holders = await store.devices.holdersOf(hardware.keys);
   const withHash = holders.filter((h) => h.hardwareHash !== null);

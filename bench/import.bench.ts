@@ -6,8 +6,10 @@
 // per-upload limit), 4 in flight; the bodies were generated beforehand into a temp file, so the client only reads
 // and sends. Measured from the first POST to the commit of the batch that settles the last row (the server prints
 // each batch's commit time). Memory of the server: VmRSS once it is ready (idle), VmHWM (peak) at the end of the
-// import, VmRSS again a few seconds after it (from /proc/<pid>/status). BENCH_IMPORT_CPU_PROF=<dir> runs the server
-// with --cpu-prof into that directory; BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options.
+// import, VmRSS again a few seconds after it (from /proc/<pid>/status). The server runs with the V8 flags that
+// `tarmac serve` gives its workers (src/server/node-flags.ts; BENCH_IMPORT_NODE_OPTIONS, set as its NODE_OPTIONS,
+// overrides them). BENCH_IMPORT_CPU_PROF=<dir> runs the server with --cpu-prof into that directory;
+// BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options.
 //
 // Baselines in the same run, on a fresh database each, of the same rows a registration writes
 // (autopilot_devices, autopilot_device_hashes, device_identity_keys, entra_devices, entra_device_physical_ids; the
@@ -29,6 +31,7 @@ import { type IdentityKey } from '../src/model/index.js';
 import { hardwareFields } from '../src/registry/new-device.js';
 import { chunks } from '../src/store/chunks.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
+import { withServerFlags } from '../src/server/node-flags.js';
 import { ensureDistBuilt } from '../test/support/build-dist.js';
 import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
 import { childEnv, startChild, type Child } from './child-process.js';
@@ -217,8 +220,8 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
   return withMigratedScratch(engine, 'import', async (_db, who, scratch) => {
     const profile = CPU_PROF_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=import-${engine}-${work.count}.cpuprofile`] : [];
     const server: Child = await startChild(
-      [...profile, '--input-type=module', '-e', SERVER],
-      childEnv({ ...scratchEnv(scratch), BENCH_DIST: path.join(repoRoot, 'dist'), BENCH_IMPORT_WORKER: process.env.BENCH_IMPORT_WORKER ?? '{}' }),
+      [...withServerFlags([], process.env.BENCH_IMPORT_NODE_OPTIONS), ...profile, '--input-type=module', '-e', SERVER],
+      childEnv({ ...scratchEnv(scratch), BENCH_DIST: path.join(repoRoot, 'dist'), BENCH_IMPORT_WORKER: process.env.BENCH_IMPORT_WORKER ?? '{}', NODE_OPTIONS: process.env.BENCH_IMPORT_NODE_OPTIONS ?? '' }),
       /listening on/,
     );
     // Counting rows from a connection of its own.

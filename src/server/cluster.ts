@@ -24,6 +24,7 @@ import { hostname } from 'node:os';
 import { baseUrlFor, type TarmacConfig } from '../config.js';
 import type { CreatedDemoTenant } from '../tenants/index.js';
 import { ListenError, prepareDatabase, startServer, type StartOptions } from './start-server.js';
+import { withServerFlags } from './node-flags.js';
 
 /** How long the primary waits for its workers to finish after asking them to stop, before it kills them. */
 export const STOP_TIMEOUT_MS = 15_000;
@@ -179,6 +180,7 @@ export async function startCluster(config: TarmacConfig, log: ClusterLog, option
     cluster.off('exit', onExit);
   };
 
+  cluster.setupPrimary({ execArgv: withServerFlags(process.execArgv, process.env.NODE_OPTIONS) });
   for (let i = 0; i < count; i++) fork();
   try {
     await allListening;

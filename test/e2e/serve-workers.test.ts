@@ -3,10 +3,12 @@
 // workers lease and register rows of the same devices at the same time (on SQLite one process runs the import worker). Every device must end up registered exactly once, every other row of it
 // refused with 806, and the server's request logs must show more than one process answering. Then one worker is
 // killed: the primary starts another and the port keeps answering; SIGTERM stops them all with exit code 0.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
+import { SERVER_V8_FLAGS } from '../../src/server/node-flags.js';
 import { createPostgresScratch } from '../support/test-databases.js';
 import { cli, demoOf, getToken, killAll, removeTemps, serve, stop, tempDir, type Served } from '../support/serve-process.js';
 
@@ -159,6 +161,8 @@ for (const engine of ['sqlite', 'postgres'] as const) {
           const pids = servingPids(server.stdout());
           expect(pids.size).toBeGreaterThan(1);
           for (const pid of pids) expect(workers).toContain(pid);
+          // Each worker runs with the server's V8 flags (its young generation sized for import bodies: node-flags.ts).
+          for (const pid of pids) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining([...SERVER_V8_FLAGS]));
           const work = importWork(server.stdout());
           console.log(`[${engine}] import batches settled by ${work.pids.size} processes; ${work.failed.length} failed and were retried`, work.failed.slice(0, 3));
           expect(work.failed).toEqual([]);

@@ -5,6 +5,17 @@
 // the guardrails refuse Entra-registered and MDM-only devices of the same tenant (814, 897); after it, the lifecycle
 // hooks put the new Entra objects into their dynamic groups and resolve their profiles.
 //
+// Concurrency (several workers, in one process or many, on one database): a transaction that loses to a concurrent
+// one is rolled back whole and run again at once, in the same call, with the lease still held — it never waits for
+// the lease to lapse. Two kinds: another process registered one of the batch's keys between our read and our write
+// (KeyTakenError; the next attempt reads the owner and answers 806/808), or the database gave the transaction up
+// (WriteConflictError: a deadlock victim, a serialization failure, SQLite busy). Deadlocks should not happen: every
+// lock the write phase takes on shared rows is taken in one global order — hash rows and device rows of remediated
+// devices by device id, then every identity key the transaction inserts in (kind, value) order, in one sorted list
+// across all its devices (DeviceRepository.register) — so a transaction only ever waits for one that is ahead of it.
+// The retry stays as the safety net. Each retry is reported (onRetry: the worker logs it); after CONCURRENT_RETRIES
+// attempts the error propagates and the rows wait for their lease as before.
+//
 // Partner (Partner Center) and OEM rows go through the same worker. They may come without a hash: by product key ID
 // alone (key `pkid:<digits>`, a serial number beside it changes nothing) or by the (manufacturer, model, serial)
 // tuple (key `tuple:<MANUFACTURER|MODEL|SERIAL>`, normalised exactly as the codec normalises a hash's tuple, so a
@@ -19,7 +30,7 @@ import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, hashlessKey, keyString } from './identity-keys.js';
 import { KeyTakenError, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
 import { type IdentityKey } from '../model/index.js';
-import { type Store } from '../ports.js';
+import { WriteConflictError, type Store, type WriteConflictReason } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
 import { newAutopilotDevice, type NewDeviceFields } from './new-device.js';
 import { newEntraDevice } from './new-entra-device.js';
@@ -33,6 +44,17 @@ export interface ProcessImportsOptions {
   /** A row leased this many times without settling is given up (StorageError). */
   maxAttempts: number;
   now: () => Date;
+  /** Called before the batch's transaction is run again after losing to a concurrent one (see the header). */
+  onRetry?: ((retry: BatchRetry) => void) | undefined;
+}
+
+/** A batch's transaction lost to a concurrent one and is run again at once. */
+export interface BatchRetry {
+  /** keyTaken: a key of the batch was registered meanwhile (expected under overlap); the others: see WriteConflictError. */
+  reason: 'keyTaken' | WriteConflictReason;
+  /** The attempt that failed (1 = the first). */
+  attempt: number;
+  error: Error;
 }
 
 export interface BatchResult {
@@ -43,10 +65,10 @@ export interface BatchResult {
 }
 
 /**
- * Attempts of a batch whose registration lost a race for an identity key to another process (KeyTakenError). Each
- * attempt reads the owners afresh; a short random pause before the next keeps two processes that keep claiming
- * overlapping batches from colliding in lockstep (five attempts without a pause could all lose under heavy overlap,
- * and the batch then waited out its lease).
+ * Attempts of a batch whose transaction lost to a concurrent one (KeyTakenError, WriteConflictError). Each attempt
+ * reads the owners afresh; a short random pause before the next (up to 5 ms × attempt) keeps two processes that
+ * keep claiming overlapping batches from colliding in lockstep (five attempts without a pause could all lose under
+ * heavy overlap, and the batch then waited out its lease).
  */
 const CONCURRENT_RETRIES = 20;
 
@@ -67,8 +89,11 @@ export async function processImportBatch(store: Store, options: ProcessImportsOp
     try {
       return await store.transaction((tx) => settleLeased(tx, token, options));
     } catch (err) {
-      // Another process registered one of these devices between our read and our write: run again, and see it.
-      if (!(err instanceof KeyTakenError) || attempt >= CONCURRENT_RETRIES) throw err;
+      // Another process registered one of these devices between our read and our write, or the database chose this
+      // transaction as a deadlock's victim (or the like): nothing was committed, so run again at once, and see it.
+      const reason = err instanceof KeyTakenError ? 'keyTaken' : err instanceof WriteConflictError ? err.reason : undefined;
+      if (reason === undefined || attempt >= CONCURRENT_RETRIES) throw err;
+      options.onRetry?.({ reason, attempt, error: err as Error });
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }

@@ -28,13 +28,12 @@ import { decodeImport } from './decode-import.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, hashlessKey, keyString } from './identity-keys.js';
-import { KeyTakenError, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
+import { KeyTakenError, type HardwareReplacement, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
 import { type IdentityKey } from '../model/index.js';
 import { WriteConflictError, type Store, type WriteConflictReason } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
 import { newAutopilotDevice, type NewDeviceFields } from './new-device.js';
 import { newEntraDevice } from './new-entra-device.js';
-import { replaceRegisteredHardware } from './replace-hardware.js';
 
 export interface ProcessImportsOptions {
   /** This worker's name; each claim's lease token starts with it. */
@@ -129,14 +128,16 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
   const fresh = candidates.filter((c) => !c.keys.some((k) => owners.has(keyString(k))));
   const refusals = await guardrailRefusals(tx, fresh.map((c) => ({ id: c.row.id, tenantId: c.row.tenantId, keys: c.keys })));
   const registrations: Registration[] = [];
+  const replaced: HardwareReplacement[] = [];
   for (const c of candidates) {
     const taken = c.keys.map((k) => owners.get(keyString(k))).filter((o): o is KeyOwner => o !== undefined);
     if (taken.length > 0) {
       const sameTenant = !taken.some((o) => o.tenantId !== c.row.tenantId);
-      const remediated = sameTenant ? await remediateByImport(tx, c, taken, now) : undefined;
+      const remediated = sameTenant ? await remediationByImport(tx, c, taken, replaced, now) : undefined;
       if (remediated !== undefined) {
-        outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: remediated, deviceErrorCode: 0, deviceErrorName: '' });
-        for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: remediated });
+        replaced.push(remediated);
+        outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: remediated.deviceId, deviceErrorCode: 0, deviceErrorName: '' });
+        for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: remediated.deviceId });
         continue;
       }
       outcomes.push(failure(c.row, sameTenant ? 'ZtdDeviceAlreadyAssigned' : 'ZtdDeviceAssignedToOtherTenant'));
@@ -152,9 +153,15 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
     for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: registration.device.id });
     outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: registration.device.id, deviceErrorCode: 0, deviceErrorName: '' });
   }
-  if (registrations.length > 0) {
-    await tx.devices.register(registrations);
-    // Dynamic groups and profiles follow the new Entra objects, per tenant, in the same transaction.
+  if (registrations.length > 0 || replaced.length > 0) {
+    // All of the batch's writes to shared rows in one call, which takes their locks in one global order (see the
+    // header): registering device by device, or remediating before registering, would not be one order.
+    await tx.devices.register(registrations, replaced);
+    for (const r of [...replaced].sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1))) {
+      await tx.devices.update(r.tenantId, r.deviceId, { remediationState: 'noRemediationRequired', remediationStateModifiedAt: now }, now);
+    }
+    // Dynamic groups and profiles follow the new Entra objects, per tenant (in tenant id order), in the same
+    // transaction.
     const byTenant = new Map<string, string[]>();
     for (const r of registrations) {
       if (!r.entra) continue;
@@ -162,7 +169,7 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
       ids.push(r.entra.id);
       byTenant.set(r.device.tenantId, ids);
     }
-    for (const [tenantId, entraIds] of byTenant) await afterDevicesChanged(tx, tenantId, entraIds, now);
+    for (const tenantId of [...byTenant.keys()].sort()) await afterDevicesChanged(tx, tenantId, byTenant.get(tenantId) ?? [], now);
   }
   await tx.imports.settle(outcomes, now);
   return { settled: outcomes.length, tenants: [...new Set(rows.map((r) => r.tenantId))] };
@@ -171,16 +178,27 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
 
 /**
  * Manual hardware-change remediation: re-importing the new hash of a device flagged manualRemediationRequired (in the
- * same tenant) replaces its registered hash and keys instead of failing with 806. Returns the device id when it did.
+ * same tenant) replaces its registered hash and keys instead of failing with 806 (as replaceRegisteredHardware does
+ * at OOBE; here the write joins the batch's one register call). Returns the replacement when it applies: every key
+ * of the row that is taken is the device's own (the others are free), and no earlier row of the batch replaced the
+ * device already (that row wins; this one is 806, as it would be in a later batch).
  */
-async function remediateByImport(tx: Store, c: Candidate, taken: KeyOwner[], now: string): Promise<string | undefined> {
+async function remediationByImport(
+  tx: Store,
+  c: Candidate,
+  taken: KeyOwner[],
+  replaced: HardwareReplacement[],
+  now: string,
+): Promise<HardwareReplacement | undefined> {
   // Without a hash there is no new hardware to put in place: a registration by PKID or tuple is 806 as ever.
   if (c.hash === null) return undefined;
   const deviceIds = new Set(taken.map((o) => o.deviceId));
   if (deviceIds.size !== 1) return undefined;
-  const device = await tx.devices.find(c.row.tenantId, taken[0].deviceId);
+  const deviceId = taken[0].deviceId;
+  if (replaced.some((r) => r.deviceId === deviceId)) return undefined;
+  const device = await tx.devices.find(c.row.tenantId, deviceId);
   if (device?.remediationState !== 'manualRemediationRequired') return undefined;
-  return (await replaceRegisteredHardware(tx, device, c.hash, c.keys, now)) ? device.id : undefined;
+  return { tenantId: device.tenantId, deviceId: device.id, hardwareHash: c.hash, keys: c.keys, at: now };
 }
 
 function failure(row: ImportedDevice, name: ZtdErrorName): ImportOutcome {

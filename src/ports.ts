@@ -33,6 +33,27 @@ export interface Store {
   readonly jobs: JobRepository;
   /** Partner Center configuration policies and the devices they are applied to (src/partners). */
   readonly partnerPolicies: PartnerPolicyRepository;
-  /** Runs `work` atomically; nested calls join the outer transaction. */
+  /**
+   * Runs `work` atomically; nested calls join the outer transaction. Rejects with WriteConflictError when the
+   * database gave the transaction up because of a concurrent one: nothing of it was committed, and running it again
+   * may succeed.
+   */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+}
+
+/** Why the database gave a transaction up: chosen as a deadlock's victim, a serialization failure, or busy. */
+export type WriteConflictReason = 'deadlock' | 'serialization' | 'busy';
+
+/**
+ * A transaction lost to a concurrent one (PostgreSQL 40P01 deadlock or 40001 serialization failure; SQLite busy
+ * beyond its timeout). It was rolled back whole, so the caller may run it again at once (src/registry's worker does).
+ */
+export class WriteConflictError extends Error {
+  override readonly name = 'WriteConflictError';
+  constructor(
+    readonly reason: WriteConflictReason,
+    options?: ErrorOptions,
+  ) {
+    super(`The database gave up the transaction (${reason}); it was rolled back and may be retried`, options);
+  }
 }

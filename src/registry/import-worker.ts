@@ -1,13 +1,16 @@
 // The import worker: processes imported device identities as soon as they arrive (notify(), called in-process on
 // insert) and polls for rows other processes inserted (the CLI) or left behind (a crash: their leases lapse).
-// Several workers, in one process or many, share the queue safely through leases.
+// Several workers, in one process or many, share the queue safely through leases. A batch whose transaction loses to
+// a concurrent one (a key registered meanwhile, a deadlock, a serialization failure, SQLite busy) is run again at
+// once inside the same run (process-imports.ts; onRetry tells). Only a run that still fails (onError) leaves its rows
+// leased until the lease lapses; nothing of it was committed, so another run takes them up whole.
 //
 // Requests first (yieldWhile): on an embedded engine (SQLite) every query runs on the event loop and one writer at a
 // time, so a request arriving while a batch runs waits for the whole batch. The app tells the worker when requests
 // are in flight; the worker then holds back its next batch until they are answered (at most maxYieldMs, so that a
 // steady stream of requests cannot stall registration). The rows wait in the queue, durable, meanwhile.
 import { randomUUID } from 'node:crypto';
-import { processImportBatch, type BatchResult } from './process-imports.js';
+import { processImportBatch, type BatchResult, type BatchRetry } from './process-imports.js';
 import type { Store } from '../ports.js';
 import { completeSyncs } from './sync.js';
 
@@ -23,6 +26,11 @@ export interface ImportWorkerOptions {
   now?: () => Date;
   /** Where failures of a run go (they are retried: the rows stay leased until the lease lapses). */
   onError?: (err: unknown) => void;
+  /**
+   * Called when a batch's transaction lost to a concurrent one and is run again at once, inside the run (see
+   * process-imports.ts): a key registered meanwhile, a deadlock, a serialization failure, SQLite busy.
+   */
+  onRetry?: (retry: BatchRetry) => void;
   /** Called after each settled batch. */
   onBatch?: (result: BatchResult) => void;
   /** While this answers true, the next batch waits (see the header), at most maxYieldMs (default 1000). */
@@ -36,7 +44,8 @@ const YIELD_POLL_MS = 2;
 
 export class ImportWorker {
   readonly #store: Store;
-  readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch' | 'yieldWhile'>> & Pick<ImportWorkerOptions, 'onBatch' | 'yieldWhile'>;
+  readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch' | 'yieldWhile' | 'onRetry'>> &
+    Pick<ImportWorkerOptions, 'onBatch' | 'yieldWhile' | 'onRetry'>;
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
@@ -54,6 +63,7 @@ export class ImportWorker {
       now: options.now ?? (() => new Date()),
       onError: options.onError ?? (() => undefined),
       onBatch: options.onBatch,
+      onRetry: options.onRetry,
       yieldWhile: options.yieldWhile,
       maxYieldMs: options.maxYieldMs ?? 1000,
       batchSizeUnderLoad: options.batchSizeUnderLoad ?? options.batchSize ?? 500,
@@ -104,6 +114,7 @@ export class ImportWorker {
           leaseMs: this.#options.leaseSeconds * 1000,
           maxAttempts: this.#options.maxAttempts,
           now: this.#options.now,
+          onRetry: this.#options.onRetry,
         });
         if (result.settled > 0) {
           this.#again = true;

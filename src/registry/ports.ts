@@ -85,6 +85,16 @@ export interface Registration {
   entra?: EntraDevice | undefined;
 }
 
+/** A registered device's new hardware (DeviceRepository.register): its hash and identity keys replace the old ones. */
+export interface HardwareReplacement {
+  tenantId: string;
+  deviceId: string;
+  hardwareHash: Buffer;
+  keys: IdentityKey[];
+  /** When (the keys' creation time). */
+  at: string;
+}
+
 /** A device's contact with the service (a profile download): DeviceRepository.recordContacts. */
 export interface DeviceContact {
   tenantId: string;
@@ -160,8 +170,15 @@ export interface ImportRepository {
 }
 
 export interface DeviceRepository {
-  /** Inserts devices, hashes, identity keys, Entra objects and their physicalIds. A key already taken rejects with KeyTakenError. */
-  register(registrations: Registration[]): Promise<void>;
+  /**
+   * Inserts devices, hashes, identity keys, Entra objects and their physicalIds, and replaces the hash and keys of the
+   * `replaced` devices (re-imports of devices flagged manualRemediationRequired) in the same go. A key already taken
+   * rejects with KeyTakenError, and so does a replaced device that is no longer flagged (a concurrent transaction
+   * remediated it): retrying sees the new state. Locks are taken in one global order, whatever the order of the
+   * arguments: the replaced devices' rows by id, then their hash rows by id, then every key of the call by
+   * (kind, value) — so concurrent calls with overlapping devices wait for each other and never deadlock.
+   */
+  register(registrations: Registration[], replaced?: HardwareReplacement[]): Promise<void>;
   find(tenantId: string, id: string): Promise<AutopilotDevice | undefined>;
   /**
    * The registrations holding any of these identity keys, in any tenant, each once: the device, which of the keys
@@ -185,14 +202,15 @@ export interface DeviceRepository {
   delete(tenantId: string, id: string): Promise<boolean>;
   /**
    * Replaces the device's hash and identity keys (hardware-change remediation). A key another device holds rejects
-   * with KeyTakenError.
+   * with KeyTakenError. Locks in register's order: the device row, its hash row, its keys in (kind, value) order.
    */
   replaceHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], now: string): Promise<void>;
   /**
    * Gives a device registered without a hash (partner or OEM, by PKID or tuple) its first hash, at its first boot:
    * stores the hash, adds those of `keys` the device does not hold yet and sets `fields`, only when the device has
    * no hash yet. False (nothing changed) when it has one already (a concurrent first boot attached it) or there is
-   * no such device in the tenant. A key another device holds rejects with KeyTakenError.
+   * no such device in the tenant. A key another device holds rejects with KeyTakenError. Locks in register's order:
+   * the device row, its hash row, its keys in (kind, value) order.
    */
   attachHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], fields: AttachedHardwareFields, now: string): Promise<boolean>;
 }

@@ -5,6 +5,17 @@
 // the guardrails refuse Entra-registered and MDM-only devices of the same tenant (814, 897); after it, the lifecycle
 // hooks put the new Entra objects into their dynamic groups and resolve their profiles.
 //
+// Concurrency (several workers, in one process or many, on one database): a transaction that loses to a concurrent
+// one is rolled back whole and run again at once, in the same call, with the lease still held — it never waits for
+// the lease to lapse. Two kinds: another process registered one of the batch's keys between our read and our write
+// (KeyTakenError; the next attempt reads the owner and answers 806/808), or the database gave the transaction up
+// (WriteConflictError: a deadlock victim, a serialization failure, SQLite busy). Deadlocks should not happen: every
+// lock the write phase takes on shared rows is taken in one global order — hash rows and device rows of remediated
+// devices by device id, then every identity key the transaction inserts in (kind, value) order, in one sorted list
+// across all its devices (DeviceRepository.register) — so a transaction only ever waits for one that is ahead of it.
+// The retry stays as the safety net. Each retry is reported (onRetry: the worker logs it); after CONCURRENT_RETRIES
+// attempts the error propagates and the rows wait for their lease as before.
+//
 // Partner (Partner Center) and OEM rows go through the same worker. They may come without a hash: by product key ID
 // alone (key `pkid:<digits>`, a serial number beside it changes nothing) or by the (manufacturer, model, serial)
 // tuple (key `tuple:<MANUFACTURER|MODEL|SERIAL>`, normalised exactly as the codec normalises a hash's tuple, so a
@@ -17,13 +28,12 @@ import { decodeImport } from './decode-import.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, hashlessKey, keyString } from './identity-keys.js';
-import { KeyTakenError, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
+import { KeyTakenError, type HardwareReplacement, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
 import { type IdentityKey } from '../model/index.js';
-import { type Store } from '../ports.js';
+import { WriteConflictError, type Store, type WriteConflictReason } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
 import { newAutopilotDevice, type NewDeviceFields } from './new-device.js';
 import { newEntraDevice } from './new-entra-device.js';
-import { replaceRegisteredHardware } from './replace-hardware.js';
 
 export interface ProcessImportsOptions {
   /** This worker's name; each claim's lease token starts with it. */
@@ -33,6 +43,17 @@ export interface ProcessImportsOptions {
   /** A row leased this many times without settling is given up (StorageError). */
   maxAttempts: number;
   now: () => Date;
+  /** Called before the batch's transaction is run again after losing to a concurrent one (see the header). */
+  onRetry?: ((retry: BatchRetry) => void) | undefined;
+}
+
+/** A batch's transaction lost to a concurrent one and is run again at once. */
+export interface BatchRetry {
+  /** keyTaken: a key of the batch was registered meanwhile (expected under overlap); the others: see WriteConflictError. */
+  reason: 'keyTaken' | WriteConflictReason;
+  /** The attempt that failed (1 = the first). */
+  attempt: number;
+  error: Error;
 }
 
 export interface BatchResult {
@@ -43,10 +64,10 @@ export interface BatchResult {
 }
 
 /**
- * Attempts of a batch whose registration lost a race for an identity key to another process (KeyTakenError). Each
- * attempt reads the owners afresh; a short random pause before the next keeps two processes that keep claiming
- * overlapping batches from colliding in lockstep (five attempts without a pause could all lose under heavy overlap,
- * and the batch then waited out its lease).
+ * Attempts of a batch whose transaction lost to a concurrent one (KeyTakenError, WriteConflictError). Each attempt
+ * reads the owners afresh; a short random pause before the next (up to 5 ms × attempt) keeps two processes that
+ * keep claiming overlapping batches from colliding in lockstep (five attempts without a pause could all lose under
+ * heavy overlap, and the batch then waited out its lease).
  */
 const CONCURRENT_RETRIES = 20;
 
@@ -67,8 +88,11 @@ export async function processImportBatch(store: Store, options: ProcessImportsOp
     try {
       return await store.transaction((tx) => settleLeased(tx, token, options));
     } catch (err) {
-      // Another process registered one of these devices between our read and our write: run again, and see it.
-      if (!(err instanceof KeyTakenError) || attempt >= CONCURRENT_RETRIES) throw err;
+      // Another process registered one of these devices between our read and our write, or the database chose this
+      // transaction as a deadlock's victim (or the like): nothing was committed, so run again at once, and see it.
+      const reason = err instanceof KeyTakenError ? 'keyTaken' : err instanceof WriteConflictError ? err.reason : undefined;
+      if (reason === undefined || attempt >= CONCURRENT_RETRIES) throw err;
+      options.onRetry?.({ reason, attempt, error: err as Error });
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
     }
   }
@@ -104,14 +128,16 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
   const fresh = candidates.filter((c) => !c.keys.some((k) => owners.has(keyString(k))));
   const refusals = await guardrailRefusals(tx, fresh.map((c) => ({ id: c.row.id, tenantId: c.row.tenantId, keys: c.keys })));
   const registrations: Registration[] = [];
+  const replaced: HardwareReplacement[] = [];
   for (const c of candidates) {
     const taken = c.keys.map((k) => owners.get(keyString(k))).filter((o): o is KeyOwner => o !== undefined);
     if (taken.length > 0) {
       const sameTenant = !taken.some((o) => o.tenantId !== c.row.tenantId);
-      const remediated = sameTenant ? await remediateByImport(tx, c, taken, now) : undefined;
+      const remediated = sameTenant ? await remediationByImport(tx, c, taken, replaced, now) : undefined;
       if (remediated !== undefined) {
-        outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: remediated, deviceErrorCode: 0, deviceErrorName: '' });
-        for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: remediated });
+        replaced.push(remediated);
+        outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: remediated.deviceId, deviceErrorCode: 0, deviceErrorName: '' });
+        for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: remediated.deviceId });
         continue;
       }
       outcomes.push(failure(c.row, sameTenant ? 'ZtdDeviceAlreadyAssigned' : 'ZtdDeviceAssignedToOtherTenant'));
@@ -127,9 +153,15 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
     for (const k of c.keys) owners.set(keyString(k), { ...k, tenantId: c.row.tenantId, deviceId: registration.device.id });
     outcomes.push({ id: c.row.id, status: 'complete', deviceRegistrationId: registration.device.id, deviceErrorCode: 0, deviceErrorName: '' });
   }
-  if (registrations.length > 0) {
-    await tx.devices.register(registrations);
-    // Dynamic groups and profiles follow the new Entra objects, per tenant, in the same transaction.
+  if (registrations.length > 0 || replaced.length > 0) {
+    // All of the batch's writes to shared rows in one call, which takes their locks in one global order (see the
+    // header): registering device by device, or remediating before registering, would not be one order.
+    await tx.devices.register(registrations, replaced);
+    for (const r of [...replaced].sort((a, b) => (a.deviceId < b.deviceId ? -1 : 1))) {
+      await tx.devices.update(r.tenantId, r.deviceId, { remediationState: 'noRemediationRequired', remediationStateModifiedAt: now }, now);
+    }
+    // Dynamic groups and profiles follow the new Entra objects, per tenant (in tenant id order), in the same
+    // transaction.
     const byTenant = new Map<string, string[]>();
     for (const r of registrations) {
       if (!r.entra) continue;
@@ -137,7 +169,7 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
       ids.push(r.entra.id);
       byTenant.set(r.device.tenantId, ids);
     }
-    for (const [tenantId, entraIds] of byTenant) await afterDevicesChanged(tx, tenantId, entraIds, now);
+    for (const tenantId of [...byTenant.keys()].sort()) await afterDevicesChanged(tx, tenantId, byTenant.get(tenantId) ?? [], now);
   }
   await tx.imports.settle(outcomes, now);
   return { settled: outcomes.length, tenants: [...new Set(rows.map((r) => r.tenantId))] };
@@ -146,16 +178,27 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
 
 /**
  * Manual hardware-change remediation: re-importing the new hash of a device flagged manualRemediationRequired (in the
- * same tenant) replaces its registered hash and keys instead of failing with 806. Returns the device id when it did.
+ * same tenant) replaces its registered hash and keys instead of failing with 806 (as replaceRegisteredHardware does
+ * at OOBE; here the write joins the batch's one register call). Returns the replacement when it applies: every key
+ * of the row that is taken is the device's own (the others are free), and no earlier row of the batch replaced the
+ * device already (that row wins; this one is 806, as it would be in a later batch).
  */
-async function remediateByImport(tx: Store, c: Candidate, taken: KeyOwner[], now: string): Promise<string | undefined> {
+async function remediationByImport(
+  tx: Store,
+  c: Candidate,
+  taken: KeyOwner[],
+  replaced: HardwareReplacement[],
+  now: string,
+): Promise<HardwareReplacement | undefined> {
   // Without a hash there is no new hardware to put in place: a registration by PKID or tuple is 806 as ever.
   if (c.hash === null) return undefined;
   const deviceIds = new Set(taken.map((o) => o.deviceId));
   if (deviceIds.size !== 1) return undefined;
-  const device = await tx.devices.find(c.row.tenantId, taken[0].deviceId);
+  const deviceId = taken[0].deviceId;
+  if (replaced.some((r) => r.deviceId === deviceId)) return undefined;
+  const device = await tx.devices.find(c.row.tenantId, deviceId);
   if (device?.remediationState !== 'manualRemediationRequired') return undefined;
-  return (await replaceRegisteredHardware(tx, device, c.hash, c.keys, now)) ? device.id : undefined;
+  return { tenantId: device.tenantId, deviceId: device.id, hardwareHash: c.hash, keys: c.keys, at: now };
 }
 
 function failure(row: ImportedDevice, name: ZtdErrorName): ImportOutcome {

@@ -1,12 +1,13 @@
 // The composition: the domain store (src/ports.ts) and the tenants store (src/tenants/ports.ts) on one database, each
 // repository on the database or on the transaction a `transaction()` call opened.
 import type { Kysely } from 'kysely';
-import type { Store } from '../ports.js';
+import { WriteConflictError, type Store } from '../ports.js';
 import type { TenantsStore } from '../tenants/ports.js';
 import { KyselyAppRepository } from './app-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyDirectoryRepository } from './directory-repository.js';
 import { engineOf, type Engine } from './engine.js';
+import { writeConflictOf } from './errors.js';
 import { KyselyEntraDeviceRepository } from './entra-device-repository.js';
 import type { Executor } from './executor.js';
 import { KyselyIdentityKeyRepository } from './identity-key-repository.js';
@@ -45,7 +46,14 @@ function storeOn(executor: Executor, engine: Engine): Store {
     partnerPolicies: new KyselyPartnerPolicyRepository(executor),
     async transaction<T>(work: (s: Store) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);
-      return executor.transaction().execute((trx) => work(storeOn(trx, engine)));
+      try {
+        return await executor.transaction().execute((trx) => work(storeOn(trx, engine)));
+      } catch (err) {
+        // The one place where a lost concurrent write becomes the domain's error (see errors.ts, writeConflictOf).
+        const reason = writeConflictOf(err);
+        if (reason !== undefined && !(err instanceof WriteConflictError)) throw new WriteConflictError(reason, { cause: err });
+        throw err;
+      }
     },
   };
   return store;

@@ -3,9 +3,26 @@
 //
 // A unique violation on an identity key (a concurrent registration of the same hardware in another process) becomes
 // KeyTakenError, so the domain retries and then sees the owner.
+//
+// Lock order. Every write here that touches rows another transaction may touch too takes its locks in one global
+// order: device rows (by id), then hash rows (by device id), then identity keys by (kind, value) — the order of
+// device_identity_keys' primary key, compared as JavaScript strings, in one sorted list across ALL the devices of
+// the call (sorting per device would not do: two batches sharing devices A and B would insert A's keys then B's,
+// and B's then A's). A transaction that needs a lock another holds thus only ever waits for one that is ahead of it,
+// and two imports of overlapping devices (PostgreSQL) wait for each other instead of deadlocking (40P01). SQLite
+// has one writer at a time (BEGIN IMMEDIATE), so there is nothing to order there; the same code runs.
 import { CompiledQuery, sql } from 'kysely';
 import type { AutopilotDevice, IdentityKey, ListPage, ListQuery } from '../model/index.js';
-import { KeyTakenError, type AttachedHardwareFields, type DevicePatch, type DeviceContact, type DeviceRepository, type KeyHolding, type Registration } from '../registry/ports.js';
+import {
+  KeyTakenError,
+  type AttachedHardwareFields,
+  type DevicePatch,
+  type DeviceContact,
+  type DeviceRepository,
+  type HardwareReplacement,
+  type KeyHolding,
+  type Registration,
+} from '../registry/ports.js';
 import { chunks, keyChunks } from './chunks.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
@@ -19,8 +36,17 @@ export class KyselyDeviceRepository implements DeviceRepository {
     private readonly engine: Engine,
   ) {}
 
-  async register(registrations: Registration[]): Promise<void> {
+  async register(registrations: Registration[], replaced: HardwareReplacement[] = []): Promise<void> {
+    const replacing = [...replaced].sort((a, b) => compareText(a.deviceId, b.deviceId));
     const write = async (trx: Executor): Promise<void> => {
+      // The replaced devices first, each row locked in id order, and still flagged: if a concurrent import remediated
+      // one meanwhile, this one is stale (its caller read the device before) and must run again to see it.
+      for (const r of replacing) {
+        const row = await lockDevice(trx, this.engine, r.tenantId, r.deviceId, 'remediation_state');
+        if (row?.remediation_state !== 'manualRemediationRequired') {
+          throw new KeyTakenError(`Device ${r.deviceId} was remediated or deleted by a concurrent transaction`);
+        }
+      }
       for (const part of chunks(registrations, INSERT_CHUNK)) {
         await trx
           .insertInto('autopilot_devices')
@@ -62,11 +88,21 @@ export class KyselyDeviceRepository implements DeviceRepository {
         const physical = entras.flatMap((e) => e.physicalIds.map((value) => ({ entra_device_id: e.id, tenant_id: e.tenantId, value })));
         for (const p of chunks(physical, INSERT_CHUNK)) await trx.insertInto('entra_device_physical_ids').values(p).execute();
       }
-      // The keys last, all in key order: two processes registering overlapping devices then lock keys in the same
-      // order, so one waits for the other (and gets KeyTakenError) rather than both deadlocking (PostgreSQL 40P01).
-      const keys = registrations
-        .flatMap((r) => r.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: r.device.tenantId, device_id: r.device.id, created_at: r.device.createdAt })))
-        .sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
+      // The replaced devices' hashes (id order) and their old keys, which their new keys replace.
+      for (const r of replacing) {
+        await trx
+          .insertInto('autopilot_device_hashes')
+          .values({ device_id: r.deviceId, hardware_hash: r.hardwareHash })
+          .onConflict((oc) => oc.column('device_id').doUpdateSet({ hardware_hash: r.hardwareHash }))
+          .execute();
+        await trx.deleteFrom('device_identity_keys').where('tenant_id', '=', r.tenantId).where('device_id', '=', r.deviceId).execute();
+      }
+      // The keys last, all of the call's in one key order (see the header): one waits for the other (and gets
+      // KeyTakenError) rather than both deadlocking.
+      const keys = [
+        ...registrations.flatMap((r) => r.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: r.device.tenantId, device_id: r.device.id, created_at: r.device.createdAt }))),
+        ...replacing.flatMap((r) => r.keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: r.tenantId, device_id: r.deviceId, created_at: r.at }))),
+      ].sort(compareKeys);
       for (const keyPart of chunks(keys, INSERT_CHUNK)) {
         try {
           await trx.insertInto('device_identity_keys').values(keyPart).execute();
@@ -196,7 +232,8 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   async replaceHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], now: string): Promise<void> {
     // The hash row has no tenant of its own: without this check another tenant's id would get the hash and the keys.
-    const device = await this.db.selectFrom('autopilot_devices').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    // The device row is locked first (the header's order).
+    const device = await lockDevice(this.db, this.engine, tenantId, id, 'id');
     if (!device) return;
     // A device registered without a hash has no row to update: the new hash is its first.
     await this.db
@@ -211,7 +248,8 @@ export class KyselyDeviceRepository implements DeviceRepository {
   async attachHardware(tenantId: string, id: string, hardwareHash: Buffer, keys: IdentityKey[], fields: AttachedHardwareFields, now: string): Promise<boolean> {
     const write = async (trx: Executor): Promise<boolean> => {
       // The hash row has no tenant of its own: without this check another tenant's id would get the hash and the keys.
-      const device = await trx.selectFrom('autopilot_devices').select('id').where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      // The device row is locked first (the header's order).
+      const device = await lockDevice(trx, this.engine, tenantId, id, 'id');
       if (!device) return false;
       // The hash row's primary key decides between two concurrent first boots: the second inserts nothing (on
       // PostgreSQL it waits for the first to commit) and changes nothing else.
@@ -250,18 +288,35 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 }
 
-/** Adds identity keys to a device; a key another device holds rejects with KeyTakenError. */
+/** Adds identity keys to a device, in key order (the header's); a key another device holds rejects with KeyTakenError. */
 async function insertKeys(db: Executor, tenantId: string, id: string, keys: IdentityKey[], now: string): Promise<void> {
   if (keys.length === 0) return;
   try {
     await db
       .insertInto('device_identity_keys')
-      .values(keys.map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })))
+      .values([...keys].sort(compareKeys).map((k) => ({ kind: k.kind, value: k.value, tenant_id: tenantId, device_id: id, created_at: now })))
       .execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new KeyTakenError('An identity key of the new hardware is registered to another device', { cause: err });
     throw err;
   }
+}
+
+/** The device's row (one column of it), locked until the transaction ends on PostgreSQL (SQLite: one writer anyway). */
+async function lockDevice<C extends 'id' | 'remediation_state'>(db: Executor, engine: Engine, tenantId: string, id: string, column: C) {
+  let query = db.selectFrom('autopilot_devices').select(column).where('tenant_id', '=', tenantId).where('id', '=', id);
+  if (engine === 'postgres') query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** Code-unit order, the same in every process (not the database's collation: any one total order will do). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Identity keys in the order of device_identity_keys' primary key (kind, value). */
+function compareKeys(a: { kind: string; value: string }, b: { kind: string; value: string }): number {
+  return compareText(a.kind, b.kind) || compareText(a.value, b.value);
 }
 
 type HolderRow = DeviceRow & { held_kinds: string; held_hash: Buffer | Uint8Array | null };

@@ -1,4 +1,7 @@
-// Engine-neutral recognition of constraint violations, so repositories can turn them into domain errors.
+// Engine-neutral recognition of constraint violations, so repositories can turn them into domain errors, and of
+// the failures that only mean "a concurrent transaction won, run it again" (writeConflictOf), so that the store's
+// transaction (create-store.ts) turns them into one domain error, WriteConflictError (src/ports.ts).
+import type { WriteConflictReason } from '../ports.js';
 import { DuplicateError } from '../tenants/ports.js';
 
 interface CodedError {
@@ -16,6 +19,22 @@ function codeOf(err: unknown): string | undefined {
 export function isUniqueViolation(err: unknown): boolean {
   const code = codeOf(err);
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/**
+ * Whether `err` (or an error it wraps) means the transaction lost to a concurrent one and was rolled back, so that
+ * running it again may succeed: PostgreSQL 40P01 (deadlock detected) and 40001 (serialization failure), SQLite
+ * SQLITE_BUSY and its extended codes (the write lock was still held when the busy timeout ran out; with
+ * BEGIN IMMEDIATE this is where a SQLite writer waits, so it cannot deadlock).
+ */
+export function writeConflictOf(err: unknown): WriteConflictReason | undefined {
+  for (let e = err, depth = 0; typeof e === 'object' && e !== null && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = codeOf(e);
+    if (code === '40P01') return 'deadlock';
+    if (code === '40001') return 'serialization';
+    if (code === 'SQLITE_BUSY' || code?.startsWith('SQLITE_BUSY_')) return 'busy';
+  }
+  return undefined;
 }
 
 /** A FOREIGN KEY violation (PostgreSQL 23503; SQLite SQLITE_CONSTRAINT_FOREIGNKEY). */

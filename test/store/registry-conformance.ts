@@ -569,6 +569,41 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect((await r.store.identityKeys.owners(other.keys)).map((o) => o.deviceId)).toEqual(other.keys.map(() => other.device.id));
       });
 
+      it('register with replaced: flagged devices get their new hash and keys with the new registrations; one no longer flagged rejects with KeyTakenError', async ({
+        r,
+      }) => {
+        const [x, y] = [registration(r.a.id), registration(r.b.id)];
+        await r.store.devices.register([x, y]);
+        const flagged = { remediationState: 'manualRemediationRequired' as const, remediationStateModifiedAt: at(50) };
+        await r.store.devices.update(r.a.id, x.device.id, flagged, at(50));
+        await r.store.devices.update(r.b.id, y.device.id, flagged, at(50));
+        const [nextX, nextY] = [hardware(), hardware()];
+        const fresh = registration(r.a.id);
+        // Listed against the lock order (y's id may sort first, keys in any order): the store orders them itself.
+        const replaced = [
+          { tenantId: r.b.id, deviceId: y.device.id, hardwareHash: nextY.hash, keys: [...nextY.keys].reverse(), at: at(100) },
+          { tenantId: r.a.id, deviceId: x.device.id, hardwareHash: nextX.hash, keys: nextX.keys, at: at(100) },
+        ];
+        await r.store.transaction((tx) => tx.devices.register([fresh], replaced));
+        expect(await r.store.devices.hardwareHash(r.a.id, x.device.id)).toEqual(nextX.hash);
+        expect(await r.store.devices.hardwareHash(r.b.id, y.device.id)).toEqual(nextY.hash);
+        expect(await r.store.identityKeys.owners([...x.keys, ...y.keys])).toEqual([]);
+        const owners = await r.store.identityKeys.owners([...nextX.keys, ...nextY.keys, ...fresh.keys]);
+        expect(owners.map((o) => `${o.tenantId}/${o.deviceId}`).sort()).toEqual(
+          [...nextX.keys.map(() => `${r.a.id}/${x.device.id}`), ...nextY.keys.map(() => `${r.b.id}/${y.device.id}`), ...fresh.keys.map(() => `${r.a.id}/${fresh.device.id}`)].sort(),
+        );
+        // z is not flagged (a concurrent import remediated it already): nothing of the call is written.
+        const z = registration(r.a.id);
+        await r.store.devices.register([z]);
+        const other = registration(r.a.id);
+        const stale = r.store.transaction((tx) =>
+          tx.devices.register([other], [{ tenantId: r.a.id, deviceId: z.device.id, hardwareHash: hardware().hash, keys: hardware().keys, at: at(200) }]),
+        );
+        await expect(stale).rejects.toBeInstanceOf(KeyTakenError);
+        expect(await r.store.devices.find(r.a.id, other.device.id)).toBeUndefined();
+        expect(await r.store.devices.hardwareHash(r.a.id, z.device.id)).toEqual(z.hardwareHash);
+      });
+
       it('replaceHardware: another tenant’s device is left alone', async ({ r }) => {
         const reg = registration(r.a.id);
         await r.store.devices.register([reg]);

@@ -52,6 +52,12 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
           leaseSeconds: app.tarmacConfig.importLeaseSeconds,
           onError: (err) => app.log.error({ err }, 'import worker: batch failed; its rows are retried when their lease lapses'),
           onBatch: (result) => app.log.debug({ settled: result.settled }, 'import worker: batch settled'),
+          // A key registered meanwhile is expected when imports overlap (debug); the database giving a transaction
+          // up (deadlock, serialization failure, busy) is worth a warning, with how many attempts it took so far.
+          onRetry: ({ reason, attempt, error }) =>
+            reason === 'keyTaken'
+              ? app.log.debug({ reason, attempt }, 'import worker: a key of the batch was registered meanwhile; retrying the batch at once')
+              : app.log.warn({ reason, attempt, err: error }, `import worker: the database gave the batch's transaction up (${reason}); retrying at once`),
           // SQLite: big batches (each commit rewrites the hot index pages: 2,000 rows a batch registered a 40k
           // import in 16 s against 28 s at 500), short ones while requests keep arriving.
           ...(engineOf(app.db) === 'sqlite' ? { yieldWhile: () => inFlight.size > 0, batchSize: 2000, batchSizeUnderLoad: 250 } : {}),

@@ -97,8 +97,9 @@ async function* lines(stream: NodeJS.ReadableStream & AsyncIterable<Buffer | str
   if (rest !== '') yield rest;
 }
 
-export async function restoreLines(db: Db, input: AsyncIterable<string>, options: RestoreOptions = {}): Promise<RestoreSummary> {
-  const iterator = input[Symbol.asyncIterator]();
+/** Restores from the file's lines (uncompressed, without their newlines); restoreFromFile reads them from the file. */
+export async function restoreLines(db: Db, input: AsyncIterable<string> | Iterable<string>, options: RestoreOptions = {}): Promise<RestoreSummary> {
+  const iterator = Symbol.asyncIterator in input ? input[Symbol.asyncIterator]() : toAsync(input[Symbol.iterator]());
   const first = await iterator.next();
   const header = parseHeader(first.done === true ? undefined : first.value);
   const level = header.migrations[header.migrations.length - 1] ?? '';
@@ -143,6 +144,10 @@ export async function restoreLines(db: Db, input: AsyncIterable<string>, options
     wiped: restored.wiped,
     migratedAfter,
   };
+}
+
+function toAsync(it: Iterator<string>): AsyncIterator<string> {
+  return { next: () => Promise.resolve(it.next()) };
 }
 
 function parseHeader(line: string | undefined): BackupHeader {

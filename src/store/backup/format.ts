@@ -100,15 +100,15 @@ export function rowMatches(row: unknown, kinds: ValueKind[]): row is CanonicalVa
   return true;
 }
 
-const MOD = 1n << 256n;
-
-/** The order-independent checksum of a table: add each row's canonical line. */
+/** The order-independent checksum of a table: add each row's canonical line (its SHA-256 as a 256-bit number). */
 export class TableChecksum {
-  #sum = 0n;
+  // The sum kept as sixteen 16-bit limbs without carrying (exact up to 2^37 rows); carried once, in digest().
+  readonly #limbs = new Float64Array(16);
   #rows = 0;
 
   add(line: string): void {
-    this.#sum = (this.#sum + BigInt(`0x${createHash('sha256').update(line).digest('hex')}`)) % MOD;
+    const d = createHash('sha256').update(line).digest();
+    for (let i = 0; i < 16; i++) this.#limbs[i] = (this.#limbs[i] as number) + d.readUInt16BE(2 * i);
     this.#rows++;
   }
 
@@ -117,6 +117,8 @@ export class TableChecksum {
   }
 
   digest(): TableDigest {
-    return { rows: this.#rows, checksum: this.#sum.toString(16).padStart(64, '0') };
+    let sum = 0n;
+    for (let i = 0; i < 16; i++) sum = (sum << 16n) + BigInt(this.#limbs[i] as number);
+    return { rows: this.#rows, checksum: (sum % (1n << 256n)).toString(16).padStart(64, '0') };
   }
 }

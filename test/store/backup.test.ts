@@ -240,6 +240,7 @@ describe.each(ENGINES)('restore refuses what it must, and changes nothing then (
       writeFileSync(foreign, gzipSync('{"hello":"world"}\n'));
       await expect(restoreFromFile(target.db, foreign)).rejects.toThrow(/not a Tarmac backup/);
       await expect(restoreFromFile(target.db, join(dir, 'nope.gz'))).rejects.toThrow(/Cannot read .*nope\.gz/);
+      await expect(backupToFile(source.db, join(dir, 'no-such-dir', 'x.gz'), VERSION)).rejects.toThrow(/ENOENT/);
       // Nothing went in; the database is at the backup's level (brought there by the first attempt), ready for a good file.
       for (const digest of Object.values(await tableChecksums(target.db))) expect(digest.rows).toBe(0);
       await restoreFromFile(target.db, file);

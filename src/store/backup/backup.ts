@@ -116,10 +116,14 @@ export async function backupToFile(db: Db, file: string, options: BackupOptions)
   const partial = `${file}.partial-${process.pid}`;
   const gzip = createGzip({ level: options.gzipLevel ?? 6 });
   const written = pipeline(gzip, createWriteStream(partial, { mode: 0o600 }));
-  // A failure of the file (disk full) destroys gzip; the writer's next await then rejects instead of waiting forever.
-  written.catch(() => undefined);
+  // A failure of the file (no such directory, disk full) ends the backup at its next write, instead of a wait for a
+  // 'drain' that never comes.
+  let failure: unknown;
+  written.catch((err: unknown) => (failure ??= err));
   const sink = async (chunk: string): Promise<void> => {
-    if (!gzip.write(chunk)) await once(gzip, 'drain');
+    if (failure !== undefined) throw failure;
+    if (!gzip.write(chunk)) await Promise.race([once(gzip, 'drain'), written]);
+    if (failure !== undefined) throw failure;
   };
   try {
     const summary = await writeBackup(db, sink, options);

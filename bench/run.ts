@@ -12,6 +12,7 @@ const benchmarks: Record<string, () => Promise<{ run: () => Promise<void> }>> = 
   scale: () => import('./scale.bench.js'),
   'scale-curve': () => import('./scale.bench.js'),
   workers: () => import('./workers.bench.js'),
+  backup: () => import('./backup.bench.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

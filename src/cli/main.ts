@@ -186,6 +186,41 @@ Examples:
     )
     .action(run(async () => (await import('./commands/user-create.js')).userCreate));
 
+  program
+    .command('backup')
+    .description('Back up the whole database to one file (a consistent snapshot; works while the server runs)')
+    .argument('<file>', 'the file to write (gzip\'d JSON Lines; replaced only once complete)')
+    .option('--level <n>', 'gzip level, 1 (fastest) to 9 (smallest); default 6')
+    .option('--json', 'print {file, engine, migration, tables, rows, bytes, seconds, perTable} as JSON')
+    .addHelpText(
+      'after',
+      `
+The file holds every tenant, app (with its secrets' hashes), signing key, user, device and hash: keep it as safe as
+the database. It restores into SQLite or PostgreSQL, whichever wrote it.
+
+Examples:
+  $ tarmac backup tarmac-$(date +%F).backup.gz
+  $ TARMAC_DATABASE_URL=postgres://postgres@127.0.0.1/tarmac tarmac backup nightly.backup.gz`,
+    )
+    .action(run(async () => (await import('./commands/backup.js')).backup));
+  program
+    .command('restore')
+    .description('Restore a backup into an empty database (either engine), then migrate it to this version')
+    .argument('<file>', 'a file written by tarmac backup')
+    .option('--force', 'delete every row of a database that is not empty first')
+    .option('--json', 'print {file, from, tables, rows, wiped, migratedAfter, seconds} as JSON')
+    .addHelpText(
+      'after',
+      `
+Stop the server first. The database is brought to the backup's migration, the rows go in one transaction checked
+against the file's checksums (a damaged file restores nothing), then it is migrated to this Tarmac's latest.
+
+Examples:
+  $ TARMAC_DATA_DIR=./restored tarmac restore nightly.backup.gz
+  $ TARMAC_DATABASE_URL=postgres://postgres@127.0.0.1/tarmac tarmac restore nightly.backup.gz --force`,
+    )
+    .action(run(async () => (await import('./commands/backup.js')).restore));
+
   // Online commands: they call a running Tarmac's Graph API with an app's client credentials.
   const online = (cmd: Command): Command =>
     cmd

@@ -48,6 +48,20 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/**
+ * Runs the pending migrations up to and including `name`, no further (restore brings an empty database to the level of
+ * its backup first). Never migrates down: the caller checks that the database is not past `name`.
+ */
+export async function migrateUpTo<T>(db: Kysely<T>, name: string): Promise<string[]> {
+  const { error, results } = await (await migrator(db as Kysely<unknown>)).migrateTo(name);
+  if (error !== undefined) {
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error')?.migrationName;
+    const cause = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(failed ? `Migration ${failed} failed: ${cause}` : `Cannot migrate the database to ${name}: ${cause}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
 /** Names of all migrations with whether they ran; for diagnostics and tests. */
 export async function migrationStatus<T>(db: Kysely<T>): Promise<{ name: string; executedAt: Date | undefined }[]> {
   const list = await (await migrator(db as Kysely<unknown>)).getMigrations();

@@ -192,6 +192,7 @@ export async function verifyAccessToken(
 function rejectionFor(err: unknown): TokenRejection {
   if (err instanceof errors.JWTExpired) return 'Expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.reason === 'missing') return 'Malformed';
     if (err.claim === 'nbf' || err.claim === 'iat') return 'NotYetValid';
     if (err.claim === 'aud') return 'InvalidAudience';
     if (err.claim === 'iss') return 'InvalidIssuer';

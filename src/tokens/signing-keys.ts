@@ -69,6 +69,8 @@ export async function rotateSigningKeys(
   overlapSeconds: number = DEFAULT_KEY_OVERLAP_SECONDS,
 ): Promise<RotatedKeys> {
   const before = await repo.list();
+  // A new key encrypted with another KEK than the servers' would stop them signing: prove this KEK opens the keys.
+  for (const key of before) if (key.retiredAt === null && isEncryptedPrivateKey(key.privatePkcs8)) kek.decrypt(key.kid, key.privatePkcs8);
   // The new key is stored first, so that there is always an active key to sign with.
   const record = await newSigningKey(kek, now);
   await repo.insert(record);

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server/start-server.js';
 import { createTenantsStore, openDatabase } from '../../src/store/index.js';
-import { createApp, createTenant, deleteApp, revokeAppTokens, type CreatedTenant } from '../../src/tenants/index.js';
+import { CONSOLE_CLIENT_ID, createApp, createTenant, deleteApp, revokeAppTokens, type CreatedTenant } from '../../src/tenants/index.js';
 import { APP_STATE_CACHE_SECONDS, DEMO_KEK_FILE_NAME, isEncryptedPrivateKey } from '../../src/tokens/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
 import { createTestApp, FORM, credentials, form, type TestApp } from '../support/test-app.js';
@@ -135,6 +135,12 @@ describe('token endpoint limits (per process, v1 and v2 together)', () => {
 
     t.clock.offsetMs += 120_000;
     expect((await v2(domain, credentials(contoso))).statusCode).toBe(200);
+  });
+
+  it('does not lock out the console (a public client: client credentials with its id guess no secret)', async () => {
+    t = await createTestApp({ TARMAC_TOKEN_LOCKOUT_FAILURES: '2' });
+    const consoleCredentials = { ...credentials(t.contoso), client_id: CONSOLE_CLIENT_ID };
+    for (let i = 0; i < 3; i++) expect((await v2(t.contoso.tenant.id, consoleCredentials)).json()).toMatchObject({ error_codes: [7000215] });
   });
 
   it('counts an unknown client id’s failures for that id only', async () => {

@@ -5,7 +5,7 @@
 // either (whether the caller may use Partner Center, i.e. is a partner, is for the Partner Center routes to say).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
+import { CONSOLE_CLIENT_ID, authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
 import {
   SignInError,
   authenticateTokenClient,
@@ -170,7 +170,8 @@ async function checkSecret(
   if (clientSecret === undefined) throw entraErrors.missingSecret();
   const result = await authenticateClient(app.tenantsStore, tenant, clientId, clientSecret, app.now());
   if (!result.ok) {
-    guard.failed(tenant.id, clientId, app.now());
+    // The console has no secret to guess: its failures would only let anyone lock a tenant's users out of it.
+    if (clientId !== CONSOLE_CLIENT_ID) guard.failed(tenant.id, clientId, app.now());
     if (result.reason === 'UnknownClient') throw entraErrors.unknownClient(clientId, tenantParam);
     if (result.reason === 'ExpiredSecret') throw entraErrors.expiredSecret(clientId);
     throw entraErrors.invalidSecret(clientId);

@@ -7,7 +7,8 @@
 //   failures is `lockoutSeconds` old.
 // A client is a client id in a tenant: a registered app's client id lives in one tenant only, so this is per client
 // id, while failures sent to other tenants' paths (where the app does not exist) do not lock the real app, and the
-// console's client id, which every tenant shares, is budgeted and locked per tenant. Requests refused by the lockout or a budget do not count as failures, and a
+// console's client id, which every tenant shares, is budgeted per tenant (the token route does not count its
+// failures: it has no secret to guess). Requests refused by the lockout or a budget do not count as failures, and a
 //   success does not clear them (an attacker's failures cannot be wiped by the real client's traffic).
 import { FailedSignIns } from './sign-in.js';
 

@@ -45,7 +45,10 @@ export async function scratchFor(engine: Engine, label: string): Promise<Scratch
 export function scratchEnv(scratch: Scratch): Record<string, string> {
   return {
     TARMAC_DATA_DIR: scratch.settings.dataDir,
-    ...(scratch.settings.databaseUrl ? { TARMAC_DATABASE_URL: scratch.settings.databaseUrl } : {}),
+    // PostgreSQL is not the demo setup: a server there needs a key-encryption key (any fixed one does for a bench).
+    ...(scratch.settings.databaseUrl
+      ? { TARMAC_DATABASE_URL: scratch.settings.databaseUrl, TARMAC_KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') }
+      : {}),
   };
 }
 

@@ -2,6 +2,8 @@
 // src/ reads process.env for settings, so tests build a config object instead of mutating the environment.
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_KEY_OVERLAP_SECONDS, MIN_KEY_OVERLAP_SECONDS } from './tokens/signing-keys.js';
+import { DEFAULT_TOKEN_ENDPOINT_LIMITS, type TokenEndpointLimits } from './tokens/token-endpoint-guard.js';
 
 export interface TlsFiles {
   /** PEM certificate (chain) file. */
@@ -52,6 +54,27 @@ export interface TarmacConfig {
    * `TARMAC_WORKERS`, default the number of cores (os.availableParallelism()).
    */
   workers: number;
+  /**
+   * The demo setup: SQLite in the data directory and `TARMAC_DEMO` not `false` (default). Only there may Tarmac make
+   * its own key-encryption key (<dataDir>/key-encryption.key); anywhere else a server needs one to start.
+   */
+  demo: boolean;
+  /** The key that encrypts token signing keys at rest: 32 bytes, base64 or hex. `TARMAC_KEY_ENCRYPTION_KEY`. */
+  keyEncryptionKey: string | undefined;
+  /** A file holding it instead (absolute path). `TARMAC_KEY_ENCRYPTION_KEY_FILE`. */
+  keyEncryptionKeyFile: string | undefined;
+  /**
+   * How long a signing key retired by `tarmac keys rotate` keeps verifying tokens and stays in the JWKS.
+   * `TARMAC_KEY_OVERLAP_SECONDS`, default 86400 (24 h), at least 7200.
+   */
+  keyOverlapSeconds: number;
+  /**
+   * The token endpoint's limits (v1 and v2 together, per process): `TARMAC_TOKEN_CLIENT_RATE_LIMIT` (requests per
+   * client per minute, default 300), `TARMAC_TOKEN_TENANT_RATE_LIMIT` (per tenant, default 1200),
+   * `TARMAC_TOKEN_LOCKOUT_FAILURES` (failed client authentications that lock a client, default 10; 0 turns the
+   * lockout off) within `TARMAC_TOKEN_LOCKOUT_SECONDS` (default 300).
+   */
+  tokenEndpoint: TokenEndpointLimits;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -112,6 +135,10 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
   }
   const tls = certFile !== undefined && keyFile !== undefined ? { certFile: resolve(certFile), keyFile: resolve(keyFile) } : undefined;
 
+  const demoText = (nonEmpty(env.TARMAC_DEMO) ?? 'true').toLowerCase();
+  if (!['true', 'false', '1', '0'].includes(demoText)) throw new ConfigError(`TARMAC_DEMO must be true or false (got '${demoText}').`);
+  const kekFile = nonEmpty(env.TARMAC_KEY_ENCRYPTION_KEY_FILE);
+
   const level = (nonEmpty(env.TARMAC_LOG_LEVEL) ?? 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(level)) {
     throw new ConfigError(`TARMAC_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got '${level}').`);
@@ -134,14 +161,30 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       overrides.workers ?? nonEmpty(env.TARMAC_WORKERS),
       overrides.workers !== undefined ? '--workers' : 'TARMAC_WORKERS',
     ),
+    demo: databaseUrl === undefined && (demoText === 'true' || demoText === '1'),
+    keyEncryptionKey: nonEmpty(env.TARMAC_KEY_ENCRYPTION_KEY),
+    keyEncryptionKeyFile: kekFile === undefined ? undefined : resolve(kekFile),
+    keyOverlapSeconds: parseSeconds(
+      nonEmpty(env.TARMAC_KEY_OVERLAP_SECONDS),
+      'TARMAC_KEY_OVERLAP_SECONDS',
+      DEFAULT_KEY_OVERLAP_SECONDS,
+      MIN_KEY_OVERLAP_SECONDS,
+      30 * 86_400,
+    ),
+    tokenEndpoint: {
+      perClient: parseCount(nonEmpty(env.TARMAC_TOKEN_CLIENT_RATE_LIMIT), 'TARMAC_TOKEN_CLIENT_RATE_LIMIT', DEFAULT_TOKEN_ENDPOINT_LIMITS.perClient),
+      perTenant: parseCount(nonEmpty(env.TARMAC_TOKEN_TENANT_RATE_LIMIT), 'TARMAC_TOKEN_TENANT_RATE_LIMIT', DEFAULT_TOKEN_ENDPOINT_LIMITS.perTenant),
+      lockoutFailures: parseCount(nonEmpty(env.TARMAC_TOKEN_LOCKOUT_FAILURES), 'TARMAC_TOKEN_LOCKOUT_FAILURES', DEFAULT_TOKEN_ENDPOINT_LIMITS.lockoutFailures),
+      lockoutSeconds: parseSeconds(nonEmpty(env.TARMAC_TOKEN_LOCKOUT_SECONDS), 'TARMAC_TOKEN_LOCKOUT_SECONDS', DEFAULT_TOKEN_ENDPOINT_LIMITS.lockoutSeconds, 1),
+    },
   };
 }
 
-function parseSeconds(value: string | undefined, name: string, fallback: number, min = 0): number {
+function parseSeconds(value: string | undefined, name: string, fallback: number, min = 0, max = 86_400): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > 86_400) {
-    throw new ConfigError(`${name} must be a whole number of seconds from ${min} to 86400; got '${value}'.`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be a whole number of seconds from ${min} to ${max}; got '${value}'.`);
   }
   return n;
 }

@@ -166,6 +166,33 @@ Examples:
   $ tarmac app create --tenant contoso.onmicrosoft.com --name "Tarmac console" --public --redirect-uri https://tarmac.example.com/`,
     )
     .action(run(async () => (await import('./commands/app-create.js')).appCreate));
+  app
+    .command('delete')
+    .description('Delete an app and its secrets; its access tokens stop working within seconds on every server')
+    .requiredOption('--tenant <tenant>', 'tenant id or domain')
+    .requiredOption('--client-id <id>', 'the app (client) id')
+    .option('--json', 'print {tenantId, clientId, deleted} as JSON')
+    .action(run(async () => (await import('./commands/app-revoke.js')).appDelete));
+  app
+    .command('revoke-tokens')
+    .description('Refuse every access token the app was issued until now (its secrets still get new ones)')
+    .requiredOption('--tenant <tenant>', 'tenant id or domain')
+    .requiredOption('--client-id <id>', 'the app (client) id')
+    .option('--json', 'print {tenantId, clientId, tokensNotBefore} as JSON')
+    .action(run(async () => (await import('./commands/app-revoke.js')).appRevokeTokens));
+
+  const keys = program.command('keys').description('Token signing keys (works while the server runs)');
+  keys
+    .command('rotate')
+    .description('Make a new token signing key; the old ones keep verifying, and stay in the JWKS, for TARMAC_KEY_OVERLAP_SECONDS')
+    .option('--json', 'print {kid, retired, publishedUntil} as JSON')
+    .addHelpText(
+      'after',
+      `
+Needs the key-encryption key the servers use: TARMAC_KEY_ENCRYPTION_KEY or TARMAC_KEY_ENCRYPTION_KEY_FILE
+(the demo setup's own is <data dir>/key-encryption.key). Running servers sign with the new key within 30 seconds.`,
+    )
+    .action(run(async () => (await import('./commands/keys-rotate.js')).keysRotate));
 
   const user = program.command('user').description('Users who sign in (authorization code flow) with Entra directory roles');
   user

@@ -33,6 +33,8 @@ export class EntraError extends Error {
     readonly error: string,
     readonly aadsts: number | undefined,
     message: string,
+    /** Extra response headers (Retry-After). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -64,7 +66,7 @@ export function entraErrorBody(request: FastifyRequest, err: EntraError, now: Da
 export function sendEntraError(reply: FastifyReply, err: EntraError): FastifyReply {
   return reply
     .code(err.statusCode)
-    .headers({ 'cache-control': 'no-store, no-cache', pragma: 'no-cache' })
+    .headers({ ...err.headers, 'cache-control': 'no-store, no-cache', pragma: 'no-cache' })
     .type('application/json; charset=utf-8')
     .send(entraErrorBody(reply.request, err));
 }
@@ -165,8 +167,24 @@ export const entraErrors = {
       50049,
       `Unknown or invalid instance. The authorization_endpoint '${authorizationEndpoint}' is not on this Tarmac server; use https://${host}/{tenant}/oauth2/v2.0/authorize.`,
     ),
-  throttled: (retryAfterSeconds: number): EntraError =>
-    new EntraError(429, 'temporarily_unavailable', undefined, `Too many token requests from this address; retry in ${retryAfterSeconds} seconds.`),
+  throttled: (who: string, limit: number, retryAfterSeconds: number): EntraError =>
+    new EntraError(
+      429,
+      'temporarily_unavailable',
+      undefined,
+      `Too many token requests for ${who} (at most ${limit} a minute, v1 and v2 endpoints together); retry in ${retryAfterSeconds} seconds (the Retry-After header).`,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
+  /** Entra's smart lockout (AADSTS50053), here per client id: too many failed client authentications. */
+  clientLocked: (clientId: string, failures: number, windowSeconds: number, retryAfterSeconds: number): EntraError =>
+    new EntraError(
+      401,
+      'invalid_client',
+      50053,
+      `The client '${clientId}' is locked because it failed to authenticate ${failures} times within ${windowSeconds} seconds (wrong, expired or ` +
+        `unknown credentials). Try again in ${retryAfterSeconds} seconds (the Retry-After header) with the right client secret.`,
+      { 'retry-after': String(retryAfterSeconds) },
+    ),
   serverError: (requestId: string): EntraError =>
     new EntraError(500, 'server_error', undefined, `Tarmac could not issue a token. Quote ${requestId} when reporting it; details are in the server log.`),
 };

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TarmacConfig } from '../config.js';
 import type { Db } from '../store/index.js';
 import type { TenantsStore } from '../tenants/index.js';
-import type { KeyRing } from '../tokens/index.js';
+import type { AppTokenStates, KeyRing } from '../tokens/index.js';
 
 export type TarmacApp = FastifyInstance<
   RawServerDefault,
@@ -38,6 +38,8 @@ declare module 'fastify' {
     db: Db;
     tenantsStore: TenantsStore;
     keyRing: KeyRing;
+    /** Whether a token's app is still an app of its tenant and its tokens not revoked (cached a few seconds). */
+    appTokenStates: AppTokenStates;
     tarmacConfig: TarmacConfig;
     /** The time, as the app sees it (tests move it). */
     now(): Date;

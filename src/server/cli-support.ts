@@ -6,6 +6,7 @@ import { PartnerError } from '../partners/index.js';
 import type { Store } from '../ports.js';
 import { DatabaseOpenError, MigrationError, createStore, createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
 import { TenantsError, type TenantsStore } from '../tenants/index.js';
+import { KeyEncryptionError } from '../tokens/index.js';
 
 export interface Reporter {
   error(text: string): void;
@@ -80,6 +81,7 @@ function classify(err: unknown): { code: string; message: string; exit: ExitCode
   // The input names the wrong organisation or an unusable invitation: the user's to fix, like a TenantsError.
   if (err instanceof PartnerError) return { code: err.code, message: err.message, exit: 1 };
   if (err instanceof ConfigError) return { code: 'InvalidConfiguration', message: err.message, exit: 2 };
+  if (err instanceof KeyEncryptionError) return { code: 'KeyEncryptionKey', message: err.message, exit: 2 };
   if (err instanceof DatabaseOpenError) return { code: 'DatabaseUnavailable', message: err.message, exit: 2 };
   if (err instanceof MigrationError) return { code: 'MigrationFailed', message: err.message, exit: 2 };
   return { code: 'InternalError', message: err instanceof Error ? err.message : String(err), exit: 2 };

@@ -82,7 +82,7 @@ export function isClusterWorker(): boolean {
  */
 export async function startCluster(config: TarmacConfig, log: ClusterLog, options: { demo?: boolean } = {}): Promise<RunningCluster> {
   if (!cluster.isPrimary) throw new Error('startCluster runs in the primary process only');
-  const demo = await prepareDatabase(config, options);
+  const demo = await prepareDatabase(config, { ...options, warn: (message) => log.warn(message) });
   const count = config.workers;
   const startedAt = new Map<Worker, number>();
   // Which workers run an import worker: all on PostgreSQL, one on SQLite (its replacement takes over when it dies).

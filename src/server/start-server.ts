@@ -10,7 +10,7 @@ import { buildApp } from '../http/app.js';
 import type { TarmacApp } from '../http/types.js';
 import { createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
 import { createDemoTenantIfEmpty, type CreatedDemoTenant } from '../tenants/index.js';
-import { KeyRing } from '../tokens/index.js';
+import { KeyRing, demoKeyNotice, resolveKeyEncryptionKey } from '../tokens/index.js';
 
 export interface RunningServer {
   app: TarmacApp;
@@ -43,13 +43,19 @@ export interface StartOptions {
  * key exists, then closes it: what the cluster's primary does once before it forks, so that N workers neither race
  * to migrate nor each create a demo tenant or a key of their own.
  */
-export async function prepareDatabase(config: TarmacConfig, options: { demo?: boolean } = {}): Promise<CreatedDemoTenant | undefined> {
+export async function prepareDatabase(
+  config: TarmacConfig,
+  options: { demo?: boolean; warn?: (message: string) => void } = {},
+): Promise<CreatedDemoTenant | undefined> {
+  // First, so that a server without its key-encryption key stops before touching the database.
+  const { kek, createdFile } = resolveKeyEncryptionKey(config);
+  if (createdFile !== undefined) options.warn?.(demoKeyNotice(createdFile));
   const db = await openDatabase(config);
   try {
     await migrateToLatest(db);
     const tenants = createTenantsStore(db);
     const demo = options.demo === false ? undefined : await createDemoTenantIfEmpty(tenants);
-    await new KeyRing(tenants.signingKeys).ensure();
+    await new KeyRing(tenants.signingKeys, { kek, overlapSeconds: config.keyOverlapSeconds }).ensure();
     return demo;
   } finally {
     await db.destroy();

@@ -62,4 +62,34 @@ export class KyselyAppRepository implements AppRepository {
     const rows = await this.db.selectFrom('apps').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at').orderBy('id').execute();
     return rows.map(appFromRow);
   }
+
+  async tokenState(tenantId: string, clientId: string): Promise<{ tokensNotBefore: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('apps')
+      .select('tokens_not_before')
+      .where('tenant_id', '=', tenantId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return row ? { tokensNotBefore: row.tokens_not_before } : undefined;
+  }
+
+  async delete(tenantId: string, clientId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('apps').where('tenant_id', '=', tenantId).where('client_id', '=', clientId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async deleteSecret(appId: string, secretId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('app_secrets').where('app_id', '=', appId).where('id', '=', secretId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  async setTokensNotBefore(tenantId: string, clientId: string, at: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('apps')
+      .set({ tokens_not_before: at })
+      .where('tenant_id', '=', tenantId)
+      .where('client_id', '=', clientId)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
 }

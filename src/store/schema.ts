@@ -41,6 +41,8 @@ export interface AppsTable {
   redirect_uris: Generated<string>;
   /** 1: a public client (SPA, desktop) that redeems codes without a secret (0008). */
   public_client: Generated<number>;
+  /** Access tokens of the app issued (iat) before this ISO time are refused; null: none revoked (0011). */
+  tokens_not_before: Generated<string | null>;
 }
 
 /** Users of a tenant (0008), signing in with a password; `roles` is a JSON array of directory role names. */

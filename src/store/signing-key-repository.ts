@@ -29,4 +29,14 @@ export class KyselySigningKeyRepository implements SigningKeyRepository {
     const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at', 'desc').orderBy('kid').execute();
     return rows.map(signingKeyFromRow);
   }
+
+  async retire(kid: string, at: string): Promise<boolean> {
+    const result = await this.db.updateTable('signing_keys').set({ retired_at: at }).where('kid', '=', kid).where('retired_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async replacePrivateKey(kid: string, privatePkcs8: string): Promise<boolean> {
+    const result = await this.db.updateTable('signing_keys').set({ private_pkcs8: privatePkcs8 }).where('kid', '=', kid).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
 }

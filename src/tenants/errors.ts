@@ -1,7 +1,17 @@
 // Errors a caller can cause in the tenants domain. Each has a code (for --json and HTTP mapping) and a message that
 // says what to do.
 
-export type TenantsErrorCode = 'InvalidDomain' | 'DomainTaken' | 'TenantNotFound' | 'InvalidDisplayName' | 'UnknownRole' | 'InvalidUser' | 'UserTaken' | 'InvalidRedirectUri';
+export type TenantsErrorCode =
+  | 'InvalidDomain'
+  | 'DomainTaken'
+  | 'TenantNotFound'
+  | 'InvalidDisplayName'
+  | 'UnknownRole'
+  | 'InvalidUser'
+  | 'UserTaken'
+  | 'InvalidRedirectUri'
+  | 'AppNotFound'
+  | 'SecretNotFound';
 
 export class TenantsError extends Error {
   override readonly name = 'TenantsError';

@@ -42,6 +42,14 @@ export function withFirstPartyApps(apps: AppRepository, publicBaseUrl: string | 
       if (clientId.toLowerCase() === CONSOLE_CLIENT_ID) return { ...consoleApp(tenantId, publicBaseUrl), secrets: [] };
       return apps.findByClientId(tenantId, clientId);
     },
+    // The console's tokens are never revoked by app: it is one client id shared by every tenant.
+    async tokenState(tenantId, clientId) {
+      if (clientId.toLowerCase() === CONSOLE_CLIENT_ID) return { tokensNotBefore: null };
+      return apps.tokenState(tenantId, clientId);
+    },
+    delete: (tenantId, clientId) => apps.delete(tenantId, clientId),
+    deleteSecret: (appId, secretId) => apps.deleteSecret(appId, secretId),
+    setTokensNotBefore: (tenantId, clientId, at) => apps.setTokensNotBefore(tenantId, clientId, at),
   };
 }
 

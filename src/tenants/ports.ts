@@ -92,6 +92,17 @@ export interface AppRepository {
   findByClientId(tenantId: string, clientId: string): Promise<AppWithSecrets | undefined>;
   /** The tenant's apps, oldest first. */
   listByTenant(tenantId: string): Promise<App[]>;
+  /**
+   * What checking an access token of the app needs, without its secrets: undefined when the tenant has no such
+   * app; `tokensNotBefore` (ISO) when tokens issued before it were revoked, else null.
+   */
+  tokenState(tenantId: string, clientId: string): Promise<{ tokensNotBefore: string | null } | undefined>;
+  /** Deletes the app (with its secrets); false when the tenant has no such app. */
+  delete(tenantId: string, clientId: string): Promise<boolean>;
+  /** Deletes one secret of the app `appId` (its object id); false when it has no such secret. */
+  deleteSecret(appId: string, secretId: string): Promise<boolean>;
+  /** Refuses the app's access tokens issued before `at` (ISO); false when the tenant has no such app. */
+  setTokensNotBefore(tenantId: string, clientId: string, at: string): Promise<boolean>;
 }
 
 /** A person who signs in (src/tenants/users.ts). */

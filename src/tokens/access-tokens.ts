@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { SignJWT, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { App, Tenant } from '../tenants/ports.js';
 import { SIGNING_ALG, type KeyRing } from './signing-keys.js';
+import type { AppTokenStates } from './token-subjects.js';
 
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com';
 /** Microsoft Graph's well-known application id, also accepted as the audience and in scopes. */
@@ -100,18 +101,33 @@ export interface AccessTokenClaims {
   user?: { userPrincipalName: string; name: string; roleTemplateIds: string[] };
 }
 
-export type TokenRejection = 'Malformed' | 'Expired' | 'NotYetValid' | 'InvalidSignature' | 'InvalidAudience' | 'InvalidIssuer';
+export type TokenRejection =
+  | 'Malformed'
+  | 'Expired'
+  | 'NotYetValid'
+  | 'InvalidSignature'
+  | 'InvalidAudience'
+  | 'InvalidIssuer'
+  /** `appid` is not an app of `tid` (deleted, of another tenant, or never registered). */
+  | 'UnknownApp'
+  /** Issued before the app's tokens were revoked (a secret deleted, `tarmac app revoke-tokens`). */
+  | 'Revoked';
 
 export type TokenCheck = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: TokenRejection };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Checks a token for `audience`'s API: signed by this server, in date, issued by its tenant, and for that API. */
+/**
+ * Checks a token for `audience`'s API: signed by this server, in date (and not issued more than the clock skew in
+ * the future), issued by its tenant, and for that API; with `apps`, also that its `appid` is an app of its `tid`
+ * whose tokens issued at its `iat` are not revoked (the server always passes it; see token-subjects.ts).
+ */
 export async function verifyAccessToken(
   keyRing: KeyRing,
   token: string,
   now: Date = new Date(),
   audience: TokenAudience = 'graph',
+  apps?: AppTokenStates,
 ): Promise<TokenCheck> {
   let payload: JWTPayload;
   try {
@@ -127,17 +143,23 @@ export async function verifyAccessToken(
         audience: ACCEPTED_AUDIENCES[audience],
         clockTolerance: CLOCK_SKEW_SECONDS,
         currentDate: now,
-        requiredClaims: ['exp', 'tid', 'appid'],
+        requiredClaims: ['exp', 'iat', 'tid', 'appid'],
       },
     ));
   } catch (err) {
     return { ok: false, reason: rejectionFor(err) };
   }
-  const { tid, appid, oid, roles, iss, exp, idtyp, scp, upn, name, wids } = payload as Record<string, unknown>;
-  if (typeof tid !== 'string' || !GUID.test(tid) || typeof appid !== 'string' || typeof exp !== 'number') {
+  const { tid, appid, oid, roles, iss, exp, iat, idtyp, scp, upn, name, wids } = payload as Record<string, unknown>;
+  if (typeof tid !== 'string' || !GUID.test(tid) || typeof appid !== 'string' || typeof exp !== 'number' || typeof iat !== 'number') {
     return { ok: false, reason: 'Malformed' };
   }
   if (iss !== issuerFor(tid)) return { ok: false, reason: 'InvalidIssuer' };
+  // jose checks only that `iat` is a number: a token "issued" tomorrow would otherwise live a day longer.
+  if (iat > now.getTime() / 1000 + CLOCK_SKEW_SECONDS) return { ok: false, reason: 'NotYetValid' };
+  if (apps) {
+    const subject = await apps.check(tid, appid, iat, now);
+    if (subject !== 'ok') return { ok: false, reason: subject };
+  }
   const roleList = Array.isArray(roles) ? roles.filter((r): r is string => typeof r === 'string') : [];
   const objectId = typeof oid === 'string' ? oid : '';
   if (idtyp === 'user') {
@@ -170,6 +192,7 @@ export async function verifyAccessToken(
 function rejectionFor(err: unknown): TokenRejection {
   if (err instanceof errors.JWTExpired) return 'Expired';
   if (err instanceof errors.JWTClaimValidationFailed) {
+    if (err.reason === 'missing') return 'Malformed';
     if (err.claim === 'nbf' || err.claim === 'iat') return 'NotYetValid';
     if (err.claim === 'aud') return 'InvalidAudience';
     if (err.claim === 'iss') return 'InvalidIssuer';

@@ -2,7 +2,32 @@
 // once, kept through ports.ts, published as a JWKS). No HTTP: the token, discovery and JWKS endpoints are
 // src/http/routes/identity; the bearer check is src/http/plugins/auth.ts.
 export type { SigningKeyRecord, SigningKeyRepository } from './ports.js';
-export { KeyRing, generateSigningKey, SIGNING_ALG, type PublishedJwk } from './signing-keys.js';
+export {
+  KeyRing,
+  generateSigningKey,
+  newSigningKey,
+  rotateSigningKeys,
+  SIGNING_ALG,
+  DEFAULT_KEY_OVERLAP_SECONDS,
+  MIN_KEY_OVERLAP_SECONDS,
+  RELOAD_SECONDS,
+  type KeyRingOptions,
+  type PublishedJwk,
+  type RotatedKeys,
+} from './signing-keys.js';
+export {
+  KeyEncryptionKey,
+  KeyEncryptionError,
+  DEMO_KEK_FILE_NAME,
+  demoKeyNotice,
+  isEncryptedPrivateKey,
+  parseKeyEncryptionKey,
+  resolveKeyEncryptionKey,
+  type KeyEncryptionSettings,
+  type ResolvedKeyEncryptionKey,
+} from './key-encryption.js';
+export { TokenEndpointGuard, DEFAULT_TOKEN_ENDPOINT_LIMITS, type TokenEndpointLimits, type TokenEndpointAdmission } from './token-endpoint-guard.js';
+export { AppTokenStates, APP_STATE_CACHE_SECONDS, notBeforeSeconds, type TokenSubjectCheck } from './token-subjects.js';
 export {
   issueAccessToken,
   verifyAccessToken,

@@ -20,6 +20,11 @@ describe('loadConfig', () => {
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
       workers: availableParallelism(),
+      demo: true,
+      keyEncryptionKey: undefined,
+      keyEncryptionKeyFile: undefined,
+      keyOverlapSeconds: 86_400,
+      tokenEndpoint: { perClient: 300, perTenant: 1200, lockoutFailures: 10, lockoutSeconds: 300 },
     });
   });
 
@@ -34,6 +39,12 @@ describe('loadConfig', () => {
       TARMAC_TLS_CERT: 'c.pem',
       TARMAC_TLS_KEY: 'k.pem',
       TARMAC_WORKERS: '3',
+      TARMAC_KEY_ENCRYPTION_KEY_FILE: 'kek',
+      TARMAC_KEY_OVERLAP_SECONDS: '7200',
+      TARMAC_TOKEN_CLIENT_RATE_LIMIT: '5',
+      TARMAC_TOKEN_TENANT_RATE_LIMIT: '0',
+      TARMAC_TOKEN_LOCKOUT_FAILURES: '3',
+      TARMAC_TOKEN_LOCKOUT_SECONDS: '60',
     };
     expect(loadConfig(env)).toEqual({
       dataDir: '/var/lib/tarmac',
@@ -49,7 +60,15 @@ describe('loadConfig', () => {
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
       workers: 3,
+      // PostgreSQL is never the demo setup.
+      demo: false,
+      keyEncryptionKey: undefined,
+      keyEncryptionKeyFile: resolve('kek'),
+      keyOverlapSeconds: 7200,
+      tokenEndpoint: { perClient: 5, perTenant: 0, lockoutFailures: 3, lockoutSeconds: 60 },
     });
+    expect(loadConfig({ TARMAC_DEMO: 'false' })).toMatchObject({ demo: false });
+    expect(loadConfig({ TARMAC_KEY_ENCRYPTION_KEY: ' abc ' })).toMatchObject({ demo: true, keyEncryptionKey: 'abc' });
     expect(loadConfig(env, { port: '0', host: '::1', workers: '1' })).toMatchObject({ port: 0, host: '::1', workers: 1 });
   });
 
@@ -63,6 +82,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TARMAC_LOG_LEVEL: 'loud' })).toThrow(/TARMAC_LOG_LEVEL must be one of/);
     expect(() => loadConfig({}, { workers: '0' })).toThrow(/--workers must be a number of processes from 1/);
     expect(() => loadConfig({ TARMAC_WORKERS: 'all' })).toThrow(/TARMAC_WORKERS must be a number of processes/);
+    expect(() => loadConfig({ TARMAC_DEMO: 'maybe' })).toThrow(/TARMAC_DEMO must be true or false/);
+    // A retired key must outlive the tokens it signed (one hour) with a margin.
+    expect(() => loadConfig({ TARMAC_KEY_OVERLAP_SECONDS: '3600' })).toThrow(/TARMAC_KEY_OVERLAP_SECONDS must be a whole number of seconds from 7200 to 2592000/);
+    expect(() => loadConfig({ TARMAC_TOKEN_LOCKOUT_FAILURES: 'ten' })).toThrow(/TARMAC_TOKEN_LOCKOUT_FAILURES must be a whole number/);
   });
 });
 

@@ -42,10 +42,8 @@ function graphError(res: { statusCode: number; json(): unknown; headers: Record<
 
 /** A token signed with Tarmac's own key but with claims of our choosing. */
 async function signedWithTarmacKey(claims: Record<string, unknown>): Promise<string> {
-  const [key] = await t.store.signingKeys.list();
-  if (!key) throw new Error('no signing key yet');
-  const privateKey = await importPKCS8(key.privatePkcs8, 'RS256');
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid }).sign(privateKey);
+  const { kid, privateKey } = await t.app.keyRing.signingKey();
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(privateKey);
 }
 
 function baseClaims(): Record<string, unknown> {

@@ -278,6 +278,42 @@ export function storageConformance(engine: string, factory: () => Promise<TestDa
         await s.store.apps.insert(first);
         expect(await s.store.apps.listByTenant(t.id)).toEqual([first, second]);
       });
+
+      it('reads an app’s token state within its tenant only, and records a tokens-not-before time', async ({ s }) => {
+        const t = tenant('state.onmicrosoft.com');
+        const other = tenant('state2.onmicrosoft.com');
+        await s.store.tenants.insert(t);
+        await s.store.tenants.insert(other);
+        const a = app(t.id);
+        await s.store.apps.insert(a);
+        expect(await s.store.apps.tokenState(t.id, a.clientId)).toEqual({ tokensNotBefore: null });
+        expect(await s.store.apps.tokenState(other.id, a.clientId)).toBeUndefined();
+        expect(await s.store.apps.setTokensNotBefore(other.id, a.clientId, '2025-01-01T00:00:00.000Z')).toBe(false);
+        expect(await s.store.apps.setTokensNotBefore(t.id, a.clientId, '2025-01-01T00:00:00.000Z')).toBe(true);
+        expect(await s.store.apps.tokenState(t.id, a.clientId)).toEqual({ tokensNotBefore: '2025-01-01T00:00:00.000Z' });
+        expect(await s.store.apps.findByClientId(t.id, a.clientId)).toEqual({ ...a, secrets: [] });
+      });
+
+      it('deletes a secret of an app, and an app with its secrets, within its tenant only', async ({ s }) => {
+        const t = tenant('delete.onmicrosoft.com');
+        const other = tenant('delete2.onmicrosoft.com');
+        await s.store.tenants.insert(t);
+        await s.store.tenants.insert(other);
+        const a = app(t.id);
+        await s.store.apps.insert(a);
+        const one = { id: randomUUID(), appId: a.id, hint: 'abc', hash: 'scrypt$1', createdAt: a.createdAt, expiresAt: null };
+        const two = { ...one, id: randomUUID(), hash: 'scrypt$2' };
+        await s.store.apps.insertSecret(one);
+        await s.store.apps.insertSecret(two);
+        expect(await s.store.apps.deleteSecret(a.id, one.id)).toBe(true);
+        expect(await s.store.apps.deleteSecret(a.id, one.id)).toBe(false);
+        expect((await s.store.apps.findByClientId(t.id, a.clientId))?.secrets).toEqual([two]);
+        expect(await s.store.apps.delete(other.id, a.clientId)).toBe(false);
+        expect(await s.store.apps.delete(t.id, a.clientId)).toBe(true);
+        expect(await s.store.apps.findByClientId(t.id, a.clientId)).toBeUndefined();
+        expect(await s.db.selectFrom('app_secrets').selectAll().execute()).toEqual([]);
+        expect(await s.store.apps.delete(t.id, a.clientId)).toBe(false);
+      });
     });
 
     describe('users, authorization codes and refresh tokens', () => {
@@ -402,6 +438,17 @@ export function storageConformance(engine: string, factory: () => Promise<TestDa
         expect(await s.store.signingKeys.list()).toEqual([newer, older]);
         const err = await rejection(s.store.signingKeys.insert(older));
         expect((err as DuplicateError).field).toBe('kid');
+      });
+
+      it('retires a key once (its first retirement time stays) and replaces its private key text', async ({ s }) => {
+        const key = await generateSigningKey(new Date('2024-01-01T00:00:00Z'));
+        await s.store.signingKeys.insert(key);
+        expect(await s.store.signingKeys.retire(key.kid, '2024-02-01T00:00:00.000Z')).toBe(true);
+        expect(await s.store.signingKeys.retire(key.kid, '2024-03-01T00:00:00.000Z')).toBe(false);
+        expect(await s.store.signingKeys.retire('no-such-kid', '2024-03-01T00:00:00.000Z')).toBe(false);
+        expect(await s.store.signingKeys.replacePrivateKey(key.kid, 'tarmac-kek-v1:x')).toBe(true);
+        expect(await s.store.signingKeys.replacePrivateKey('no-such-kid', 'y')).toBe(false);
+        expect(await s.store.signingKeys.list()).toEqual([{ ...key, privatePkcs8: 'tarmac-kek-v1:x', retiredAt: '2024-02-01T00:00:00.000Z' }]);
       });
     });
 

@@ -143,8 +143,17 @@ export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
 };
 
 const TENANTS: MethodNames<TenantRepository> = { insert: true, findById: true, findByDomain: true, list: true, count: true };
-const APPS: MethodNames<AppRepository> = { insert: true, insertSecret: true, findByClientId: true, listByTenant: true };
-const SIGNING_KEYS: MethodNames<SigningKeyRepository> = { insert: true, list: true };
+const APPS: MethodNames<AppRepository> = {
+  insert: true,
+  insertSecret: true,
+  findByClientId: true,
+  listByTenant: true,
+  tokenState: true,
+  delete: true,
+  deleteSecret: true,
+  setTokensNotBefore: true,
+};
+const SIGNING_KEYS: MethodNames<SigningKeyRepository> = { insert: true, list: true, retire: true, replacePrivateKey: true };
 
 const USERS: MethodNames<UserRepository> = { insert: true, findByUpn: true, findById: true, listByTenant: true };
 const AUTH_CODES: MethodNames<AuthCodeRepository> = { insert: true, redeem: true };

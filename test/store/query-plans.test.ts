@@ -27,7 +27,7 @@ import { checkAuthorizeRequest, issueAuthorizationCode, redeemAuthorizationCode,
 import { ENGINES, syntheticHash } from '../support/registry-fixture.js';
 import { insertPartnerRows } from '../support/partner-rows.js';
 import { syntheticInventory } from '../../src/hash/index.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, withTestKeyEncryptionKey, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 import { BETA_DEVICES, DEVICES, IMPORTS, PROFILES } from '../support/graph-paths.js';
 import { parseListQuery } from '../../src/http/odata/index.js';
 import { applyListQuery, countRows, KEY_ORDER_WALK } from '../../src/store/list-query/compile.js';
@@ -177,11 +177,13 @@ async function setUp(engine: TestEngine): Promise<Setup> {
   const executor = tdb.db.getExecutor();
   const capture = new StatementCapture((node, args) => executor.compileQuery(node, args.queryId));
   const db = tdb.db.withPlugin(capture);
-  const config = loadConfig({
-    TARMAC_DATA_DIR: tdb.settings.dataDir,
-    ...(tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: tdb.settings.databaseUrl } : {}),
-    TARMAC_OOBE_RATE_LIMIT: '100000',
-  });
+  const config = loadConfig(
+    withTestKeyEncryptionKey({
+      TARMAC_DATA_DIR: tdb.settings.dataDir,
+      ...(tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: tdb.settings.databaseUrl } : {}),
+      TARMAC_OOBE_RATE_LIMIT: '100000',
+    }),
+  );
   const app = await buildApp({ db, config, logger: false, importWorker: false });
   const s: Setup = { engine, tdb, db, app, contoso, fabrikam, token: new Map(), capture, salesGroupId: '' };
 

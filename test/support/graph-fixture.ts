@@ -7,7 +7,7 @@ import { createTenantsStore } from '../../src/store/index.js';
 import { createApp, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
 import { sharedSchemaController } from './shared-schema-compiler.js';
 import { createSeededTestDatabase } from './templates.js';
-import type { TestDatabase, TestEngine } from './test-databases.js';
+import { withTestKeyEncryptionKey, type TestDatabase, type TestEngine } from './test-databases.js';
 
 export interface GraphFixture {
   app: TarmacApp;
@@ -31,7 +31,9 @@ export async function graphFixture(engine: TestEngine, options: { env?: Record<s
     tenants: [contoso, fabrikam],
   } = await createSeededTestDatabase(engine, ['contoso.onmicrosoft.com', 'fabrikam.onmicrosoft.com']);
   const store = createTenantsStore(tdb.db);
-  const config = loadConfig({ TARMAC_DATA_DIR: tdb.settings.dataDir, ...(tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: tdb.settings.databaseUrl } : {}), ...options.env });
+  const config = loadConfig(
+    withTestKeyEncryptionKey({ TARMAC_DATA_DIR: tdb.settings.dataDir, ...(tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: tdb.settings.databaseUrl } : {}), ...options.env }),
+  );
   const clock = { offsetMs: 0 };
   const app = await buildApp({
     db: tdb.db,

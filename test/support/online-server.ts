@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import { REPO_ROOT, runTarmac, type RunResult } from './run-tarmac.js';
+import { withTestKeyEncryptionKey } from './test-databases.js';
 
 export interface OnlineServer {
   url: string;
@@ -21,7 +22,7 @@ export interface OnlineServer {
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TARMAC_') && k !== 'PORT') base[k] = v;
-  return { ...base, NO_COLOR: '1', ...env };
+  return { ...base, NO_COLOR: '1', ...withTestKeyEncryptionKey(env) };
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<OnlineServer> {

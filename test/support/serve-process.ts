@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { withTestKeyEncryptionKey } from './test-databases.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BIN = join(ROOT, 'bin/tarmac.js');
@@ -52,7 +53,7 @@ export function tempDir(): string {
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('TARMAC_') && k !== 'PORT') base[k] = v;
-  return { ...base, TARMAC_LOG_LEVEL: 'warn', TARMAC_WORKERS: '1', NO_COLOR: '1', ...env };
+  return { ...base, TARMAC_LOG_LEVEL: 'warn', TARMAC_WORKERS: '1', NO_COLOR: '1', ...withTestKeyEncryptionKey(env) };
 }
 
 /** Starts `tarmac serve --port 0` and resolves once its banner is printed. */

@@ -26,6 +26,18 @@ export interface TestDatabase {
   cleanup(): Promise<void>;
 }
 
+/**
+ * The key-encryption key test servers on PostgreSQL use (outside the demo setup a server needs one:
+ * src/tokens/key-encryption.ts). SQLite test servers make their own in their data directory, as the demo does.
+ */
+export const TEST_KEY_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
+/** `env` plus TEST_KEY_ENCRYPTION_KEY when it points at PostgreSQL and names no key of its own. */
+export function withTestKeyEncryptionKey<T extends Record<string, string | undefined>>(env: T): T {
+  if (env.TARMAC_DATABASE_URL === undefined || env.TARMAC_KEY_ENCRYPTION_KEY !== undefined || env.TARMAC_KEY_ENCRYPTION_KEY_FILE !== undefined) return env;
+  return { ...env, TARMAC_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY };
+}
+
 export const POSTGRES_ADMIN_URL = process.env.TARMAC_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PREFIX = 'tarmac_t_';
 

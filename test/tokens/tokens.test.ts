@@ -3,9 +3,19 @@ import { SignJWT, decodeJwt, decodeProtectedHeader, importPKCS8 } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTenantsStore } from '../../src/store/index.js';
 import { createApp, createTenant, type CreatedTenant, type TenantsStore } from '../../src/tenants/index.js';
-import { KeyRing, PARTNER_CENTER_APP_ID, PARTNER_CENTER_RESOURCE, generateSigningKey, issueAccessToken, verifyAccessToken } from '../../src/tokens/index.js';
+import {
+  KeyEncryptionKey,
+  KeyRing,
+  PARTNER_CENTER_APP_ID,
+  PARTNER_CENTER_RESOURCE,
+  generateSigningKey,
+  issueAccessToken,
+  verifyAccessToken,
+} from '../../src/tokens/index.js';
 import { createMigratedTestDatabase } from '../support/templates.js';
 import type { TestDatabase } from '../support/test-databases.js';
+
+const KEK = KeyEncryptionKey.generate();
 
 let tdb: TestDatabase;
 let store: TenantsStore;
@@ -14,7 +24,7 @@ let contoso: CreatedTenant;
 beforeEach(async () => {
   tdb = await createMigratedTestDatabase('sqlite');
   store = createTenantsStore(tdb.db);
-  keyRing = new KeyRing(store.signingKeys);
+  keyRing = new KeyRing(store.signingKeys, { kek: KEK });
   contoso = await createTenant(store, { domain: 'contoso.onmicrosoft.com', roles: ['DeviceManagementServiceConfig.ReadWrite.All', 'Organization.Read.All'] });
 });
 afterEach(async () => {
@@ -96,9 +106,8 @@ describe('verifyAccessToken', () => {
   });
 
   it('rejects another audience, an issuer that is not the tenant’s, and a token without tid', async () => {
-    const [key] = (await keyRing.ensure(), await store.signingKeys.list());
-    const sign = async (claims: Record<string, unknown>) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key?.kid ?? '' }).sign(await importPKCS8(key?.privatePkcs8 ?? '', 'RS256'));
+    const key = await keyRing.signingKey();
+    const sign = async (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid }).sign(key.privateKey);
     const iat = NOW.getTime() / 1000;
     const good = { aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${contoso.tenant.id}/`, iat, exp: iat + 3600, tid: contoso.tenant.id, appid: contoso.app.clientId };
     expect((await verifyAccessToken(keyRing, await sign(good), NOW)).ok).toBe(true);
@@ -133,9 +142,8 @@ describe('Partner Center audience', () => {
   });
 
   it('accepts Partner Center’s resource with or without the trailing slash and its app id as aud, nothing else', async () => {
-    const [key] = (await keyRing.ensure(), await store.signingKeys.list());
-    const sign = async (claims: Record<string, unknown>) =>
-      new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key?.kid ?? '' }).sign(await importPKCS8(key?.privatePkcs8 ?? '', 'RS256'));
+    const key = await keyRing.signingKey();
+    const sign = async (claims: Record<string, unknown>) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: key.kid }).sign(key.privateKey);
     const iat = NOW.getTime() / 1000;
     const base = { iss: `https://sts.windows.net/${contoso.tenant.id}/`, iat, exp: iat + 3600, tid: contoso.tenant.id, appid: contoso.app.clientId };
     for (const aud of [PARTNER_CENTER_RESOURCE, `${PARTNER_CENTER_RESOURCE}/`, PARTNER_CENTER_APP_ID]) {
@@ -154,7 +162,7 @@ describe('KeyRing', () => {
     expect(await store.signingKeys.list()).toHaveLength(1);
     const { accessToken } = await issueAccessToken(keyRing, { tenant: contoso.tenant, app: contoso.app }, NOW);
     // A new process: a new KeyRing on the same database.
-    const restarted = new KeyRing(createTenantsStore(tdb.db).signingKeys);
+    const restarted = new KeyRing(createTenantsStore(tdb.db).signingKeys, { kek: KEK });
     expect(await restarted.ensure()).toBe(a);
     expect((await verifyAccessToken(restarted, accessToken, NOW)).ok).toBe(true);
     expect((await restarted.jwks()).keys.map((k) => k.kid)).toEqual([a]);
@@ -162,10 +170,10 @@ describe('KeyRing', () => {
 
   it('verifies tokens signed by a key another process added later', async () => {
     await keyRing.ensure();
-    const otherProcess = new KeyRing(store.signingKeys);
+    const otherProcess = new KeyRing(store.signingKeys, { kek: KEK });
     const newer = await generateSigningKey(new Date(Date.now() + 1000));
     await store.signingKeys.insert(newer);
-    const token = await new SignJWT({ aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${contoso.tenant.id}/`, tid: contoso.tenant.id, appid: contoso.app.clientId, exp: Math.floor(Date.now() / 1000) + 600 })
+    const token = await new SignJWT({ aud: 'https://graph.microsoft.com', iss: `https://sts.windows.net/${contoso.tenant.id}/`, tid: contoso.tenant.id, appid: contoso.app.clientId, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 })
       .setProtectedHeader({ alg: 'RS256', kid: newer.kid })
       .sign(await importPKCS8(newer.privatePkcs8, 'RS256'));
     expect((await verifyAccessToken(keyRing, token)).ok).toBe(true);

@@ -14,6 +14,8 @@ const REJECTION_MESSAGES: Record<TokenRejection, string> = {
   InvalidSignature: `Access token validation failure. Invalid signature: this server did not issue the token. ${TOKEN_HELP}`,
   InvalidAudience: 'Access token validation failure. Invalid audience: request the scope https://graph.microsoft.com/.default.',
   InvalidIssuer: `Access token validation failure. Invalid issuer. ${TOKEN_HELP}`,
+  UnknownApp: `Access token validation failure. The token's app (appid) is not an app of the token's tenant (tid): it was deleted, or never was. ${TOKEN_HELP}`,
+  Revoked: `Access token validation failure. The token was revoked: it was issued before the app's tokens were revoked (a secret of the app was deleted, or tarmac app revoke-tokens). ${TOKEN_HELP}`,
 };
 
 function unauthorized(message: string, withError: boolean): GraphError {
@@ -38,7 +40,7 @@ export const auth: TarmacPlugin = unencapsulated(async (app) => {
       throw unauthorized(`Access token is empty. Send 'Authorization: Bearer <token>'. ${TOKEN_HELP}`, false);
     }
     // Graph accepts only Graph tokens: a Partner Center token is InvalidAudience.
-    const check = await verifyAccessToken(app.keyRing, token, app.now(), 'graph');
+    const check = await verifyAccessToken(app.keyRing, token, app.now(), 'graph', app.appTokenStates);
     if (!check.ok) throw unauthorized(REJECTION_MESSAGES[check.reason], true);
     const tenant = await app.tenantsStore.tenants.findById(check.claims.tenantId);
     if (!tenant) throw unauthorized("Access token validation failure. The token's tenant no longer exists.", true);

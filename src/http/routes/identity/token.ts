@@ -5,7 +5,7 @@
 // either (whether the caller may use Partner Center, i.e. is a partner, is for the Partner Center routes to say).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
+import { CONSOLE_CLIENT_ID, authenticateClient, isGuid, type App, type Tenant } from '../../../tenants/index.js';
 import {
   SignInError,
   authenticateTokenClient,
@@ -16,6 +16,7 @@ import {
   PARTNER_CENTER_APP_ID,
   PARTNER_CENTER_RESOURCE,
   issueAccessToken,
+  TokenEndpointGuard,
   type TokenAudience,
 } from '../../../tokens/index.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
@@ -85,12 +86,6 @@ function audienceOf(resource: string, tenantParam: string): TokenAudience {
   return audience;
 }
 
-const rateLimit = {
-  max: 300,
-  timeWindow: 60_000,
-  errorResponseBuilder: (_request: FastifyRequest, context: { ttl: number }) => entraErrors.throttled(Math.ceil(context.ttl / 1000)),
-};
-
 const noStore = { 'cache-control': 'no-store, no-cache', pragma: 'no-cache' };
 
 function field(body: Record<string, unknown>, name: string): string | undefined {
@@ -148,11 +143,35 @@ function grantAndClient(request: FastifyRequest, body: Record<string, unknown>):
   return { clientId: clientId.trim().toLowerCase(), clientSecret };
 }
 
-/** The app these credentials authenticate (throws the EntraError to answer with). */
-async function checkSecret(app: TarmacApp, tenant: Tenant, clientId: string, clientSecret: string | undefined, tenantParam: string): Promise<App> {
+/**
+ * Counts a token request of `clientId` against the guard's budgets (per client, per tenant, v1 and v2 together) and
+ * refuses a locked client id (throws the EntraError to answer with).
+ */
+function admit(app: TarmacApp, guard: TokenEndpointGuard, tenant: Tenant, clientId: string): void {
+  const admission = guard.admit(tenant.id, clientId, app.now());
+  if (admission.ok) return;
+  const limits = app.tarmacConfig.tokenEndpoint;
+  if (admission.reason === 'Locked') {
+    throw entraErrors.clientLocked(clientId, limits.lockoutFailures, limits.lockoutSeconds, admission.retryAfterSeconds);
+  }
+  if (admission.reason === 'ClientThrottled') throw entraErrors.throttled(`client '${clientId}'`, limits.perClient, admission.retryAfterSeconds);
+  throw entraErrors.throttled(`tenant ${tenant.id}`, limits.perTenant, admission.retryAfterSeconds);
+}
+
+/** The app these credentials authenticate (throws the EntraError to answer with; a failure counts towards the lockout). */
+async function checkSecret(
+  app: TarmacApp,
+  guard: TokenEndpointGuard,
+  tenant: Tenant,
+  clientId: string,
+  clientSecret: string | undefined,
+  tenantParam: string,
+): Promise<App> {
   if (clientSecret === undefined) throw entraErrors.missingSecret();
   const result = await authenticateClient(app.tenantsStore, tenant, clientId, clientSecret, app.now());
   if (!result.ok) {
+    // The console has no secret to guess: its failures would only let anyone lock a tenant's users out of it.
+    if (clientId !== CONSOLE_CLIENT_ID) guard.failed(tenant.id, clientId, app.now());
     if (result.reason === 'UnknownClient') throw entraErrors.unknownClient(clientId, tenantParam);
     if (result.reason === 'ExpiredSecret') throw entraErrors.expiredSecret(clientId);
     throw entraErrors.invalidSecret(clientId);
@@ -169,16 +188,28 @@ function scopeAudience(scope: string | undefined, tenantParam: string): TokenAud
   return audienceOf(only.slice(0, -'/.default'.length), tenantParam);
 }
 
+/** The sign-in grants' client authentication failures that count towards the lockout: unknown app, wrong secret. */
+const CLIENT_AUTH_FAILURES = new Set([700016, 7000215]);
+
 /**
  * grant_type=authorization_code or refresh_token (a user's sign-in, authorize.ts). A browser app on another origin
  * redeems its codes cross-origin (MSAL for browsers does): the response allows the origin of one of the app's redirect
  * URIs, errors included, so that MSAL can read them.
  */
-async function userGrant(app: TarmacApp, request: FastifyRequest, reply: FastifyReply, tenant: Tenant, body: Record<string, unknown>, grant: string) {
+async function userGrant(
+  app: TarmacApp,
+  guard: TokenEndpointGuard,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  tenant: Tenant,
+  body: Record<string, unknown>,
+  grant: string,
+) {
   const { clientId, clientSecret } = clientCredentials(request, body);
   if (clientId === undefined) throw entraErrors.missingParameter('client_id');
   if (!isGuid(clientId.trim())) throw entraErrors.invalidClientId(clientId);
   const id = clientId.trim().toLowerCase();
+  admit(app, guard, tenant, id);
   const origin = request.headers.origin;
   if (origin !== undefined) {
     const registered = await app.tenantsStore.apps.findByClientId(tenant.id, id);
@@ -206,16 +237,19 @@ async function userGrant(app: TarmacApp, request: FastifyRequest, reply: Fastify
     if (refreshToken === undefined) throw entraErrors.missingParameter('refresh_token');
     return await redeemRefreshToken(deps, tenant, client, { refreshToken, scope: field(body, 'scope'), clientInfo: withClientInfo }, now);
   } catch (err) {
+    if (err instanceof SignInError && CLIENT_AUTH_FAILURES.has(err.aadsts)) guard.failed(tenant.id, id, app.now());
     if (err instanceof SignInError) throw new EntraError(err.error === 'invalid_client' ? 401 : 400, err.error, err.aadsts, err.message);
     throw err;
   }
 }
 
 export const tokenRoutes: TarmacPlugin = async (app) => {
+  // One guard for both endpoints, whatever tenant name the path uses (see token-endpoint-guard.ts).
+  const guard = new TokenEndpointGuard(app.tarmacConfig.tokenEndpoint);
+
   app.post(
     '/:tenant/oauth2/v2.0/token',
     {
-      config: { rateLimit },
       schema: {
         tags: ['identity'],
         summary: 'Get an access token (client credentials, or a signed-in user’s code or refresh token), like Entra ID',
@@ -239,12 +273,13 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
       const body = formOf(request);
       const grant = field(body, 'grant_type');
       if (grant === 'authorization_code' || grant === 'refresh_token') {
-        const tokens = await userGrant(app, request, reply, tenant, body, grant);
+        const tokens = await userGrant(app, guard, request, reply, tenant, body, grant);
         return reply.headers(noStore).send(tokens);
       }
       const { clientId, clientSecret } = grantAndClient(request, body);
+      admit(app, guard, tenant, clientId);
       const audience = scopeAudience(field(body, 'scope'), request.params.tenant);
-      const client = await checkSecret(app, tenant, clientId, clientSecret, request.params.tenant);
+      const client = await checkSecret(app, guard, tenant, clientId, clientSecret, request.params.tenant);
       const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now(), audience);
       return reply.headers(noStore).send({
         token_type: 'Bearer' as const,
@@ -258,7 +293,6 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/:tenant/oauth2/token',
     {
-      config: { rateLimit },
       schema: {
         tags: ['identity'],
         summary: 'Get an access token with the v1 endpoint (resource instead of scope)',
@@ -275,10 +309,11 @@ export const tokenRoutes: TarmacPlugin = async (app) => {
       const tenant = await resolveTenant(app.tenantsStore, request.params.tenant);
       const body = formOf(request);
       const { clientId, clientSecret } = grantAndClient(request, body);
+      admit(app, guard, tenant, clientId);
       const resource = field(body, 'resource');
       if (resource === undefined) throw entraErrors.missingParameter('resource');
       const audience = audienceOf(resource, request.params.tenant);
-      const client = await checkSecret(app, tenant, clientId, clientSecret, request.params.tenant);
+      const client = await checkSecret(app, guard, tenant, clientId, clientSecret, request.params.tenant);
       const token = await issueAccessToken(app.keyRing, { tenant, app: client }, app.now(), audience);
       return reply.headers(noStore).send({
         token_type: 'Bearer' as const,

@@ -40,6 +40,8 @@ const REJECTIONS: Record<TokenRejection, string> = {
   InvalidSignature: `The access token was not issued by this server. ${TOKEN_HELP}`,
   InvalidAudience: `The access token's audience is not the Partner Center API (a Microsoft Graph token?). ${TOKEN_HELP}`,
   InvalidIssuer: `The access token's issuer is not valid. ${TOKEN_HELP}`,
+  UnknownApp: `The access token's app (appid) is not an app of the token's tenant (tid): it was deleted, or never was. ${TOKEN_HELP}`,
+  Revoked: `The access token was revoked: it was issued before the app's tokens were revoked (a secret of the app was deleted, or tarmac app revoke-tokens). ${TOKEN_HELP}`,
 };
 
 function unauthorized(code: number, message: string): PartnerCenterError {
@@ -78,7 +80,7 @@ export async function authenticate(app: TarmacApp, request: FastifyRequest, kind
   const header = request.headers.authorization;
   const token = header ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
   if (token === undefined) throw unauthorized(400, `Access denied: the request has no 'Authorization: Bearer <token>' header. ${TOKEN_HELP}`);
-  const check = await verifyAccessToken(app.keyRing, token, app.now(), 'partnerCenter');
+  const check = await verifyAccessToken(app.keyRing, token, app.now(), 'partnerCenter', app.appTokenStates);
   if (!check.ok) throw unauthorized(900420, REJECTIONS[check.reason]);
   const tenant = await app.tenantsStore.tenants.findById(check.claims.tenantId);
   if (!tenant) throw unauthorized(900420, "The access token's tenant no longer exists.");

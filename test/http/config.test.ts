@@ -20,6 +20,11 @@ describe('loadConfig', () => {
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
       workers: availableParallelism(),
+      headersTimeoutSeconds: 15,
+      bodyTimeoutSeconds: 30,
+      minBodyBytesPerSecond: 16_384,
+      keepAliveTimeoutSeconds: 72,
+      maxConnectionsPerAddress: 128,
     });
   });
 
@@ -34,6 +39,11 @@ describe('loadConfig', () => {
       TARMAC_TLS_CERT: 'c.pem',
       TARMAC_TLS_KEY: 'k.pem',
       TARMAC_WORKERS: '3',
+      TARMAC_HEADERS_TIMEOUT_SECONDS: '5',
+      TARMAC_BODY_TIMEOUT_SECONDS: '60',
+      TARMAC_MIN_BODY_RATE: '0',
+      TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS: '10',
+      TARMAC_MAX_CONNECTIONS_PER_ADDRESS: '0',
     };
     expect(loadConfig(env)).toEqual({
       dataDir: '/var/lib/tarmac',
@@ -49,6 +59,11 @@ describe('loadConfig', () => {
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
       workers: 3,
+      headersTimeoutSeconds: 5,
+      bodyTimeoutSeconds: 60,
+      minBodyBytesPerSecond: 0,
+      keepAliveTimeoutSeconds: 10,
+      maxConnectionsPerAddress: 0,
     });
     expect(loadConfig(env, { port: '0', host: '::1', workers: '1' })).toMatchObject({ port: 0, host: '::1', workers: 1 });
   });
@@ -63,6 +78,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TARMAC_LOG_LEVEL: 'loud' })).toThrow(/TARMAC_LOG_LEVEL must be one of/);
     expect(() => loadConfig({}, { workers: '0' })).toThrow(/--workers must be a number of processes from 1/);
     expect(() => loadConfig({ TARMAC_WORKERS: 'all' })).toThrow(/TARMAC_WORKERS must be a number of processes/);
+    // A timeout of 0 would mean none at all: the slow-client timeouts start at one second.
+    expect(() => loadConfig({ TARMAC_HEADERS_TIMEOUT_SECONDS: '0' })).toThrow(/TARMAC_HEADERS_TIMEOUT_SECONDS must be a whole number of seconds from 1/);
+    expect(() => loadConfig({ TARMAC_BODY_TIMEOUT_SECONDS: '0' })).toThrow(/TARMAC_BODY_TIMEOUT_SECONDS must be a whole number of seconds from 1/);
+    expect(() => loadConfig({ TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS: '1.5' })).toThrow(/TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS must be a whole number/);
+    expect(() => loadConfig({ TARMAC_MIN_BODY_RATE: '16k' })).toThrow(/TARMAC_MIN_BODY_RATE must be a whole number/);
+    expect(() => loadConfig({ TARMAC_MAX_CONNECTIONS_PER_ADDRESS: '-1' })).toThrow(/TARMAC_MAX_CONNECTIONS_PER_ADDRESS must be a whole number/);
   });
 });
 

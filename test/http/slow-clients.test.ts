@@ -91,7 +91,7 @@ async function until(condition: () => boolean, what = 'condition'): Promise<void
 const accepted = (server: RunningServer, n: number): Promise<void> =>
   until(() => server.connections.stats().open >= n, `${n} connections accepted`);
 
-describe('slow and stalled clients (SQLite)', () => {
+describe('slow and stalled clients (SQLite)', { timeout: 60_000 }, () => {
   it('closes 100 stalled connections after their timeouts, answering normal requests meanwhile', async () => {
     const server = await serve(SHORT);
     const stalled = [
@@ -215,7 +215,7 @@ describe('slow and stalled clients (SQLite)', () => {
   });
 });
 
-describe('slow and stalled clients (PostgreSQL smoke)', () => {
+describe('slow and stalled clients (PostgreSQL smoke)', { timeout: 60_000 }, () => {
   it('closes a stalled body with 408 and keeps serving', async () => {
     const database = await createTestDatabase('postgres');
     databases.push(database);

@@ -75,6 +75,27 @@ export interface TarmacConfig {
    * lockout off) within `TARMAC_TOKEN_LOCKOUT_SECONDS` (default 300).
    */
   tokenEndpoint: TokenEndpointLimits;
+  /**
+   * Time a client has to send a request's headers, from its connection (or the end of its previous response).
+   * `TARMAC_HEADERS_TIMEOUT_SECONDS`, default 15.
+   */
+  headersTimeoutSeconds: number;
+  /**
+   * Time a client has to send a request's body after its headers, extended by one second for every
+   * `minBodyBytesPerSecond` bytes received (so a large import on a slow link goes through, a stalled one does not).
+   * `TARMAC_BODY_TIMEOUT_SECONDS`, default 30.
+   */
+  bodyTimeoutSeconds: number;
+  /** The body rate that extends bodyTimeoutSeconds; 0 makes it a flat limit. `TARMAC_MIN_BODY_RATE` (bytes a second), default 16384. */
+  minBodyBytesPerSecond: number;
+  /** How long an idle keep-alive connection stays open. `TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS`, default 72. */
+  keepAliveTimeoutSeconds: number;
+  /**
+   * Open connections each client address may have, per process; beyond it a new connection first closes one of that
+   * address's idle keep-alive connections, else it is refused. `TARMAC_MAX_CONNECTIONS_PER_ADDRESS`, default 128;
+   * 0 turns the limit off.
+   */
+  maxConnectionsPerAddress: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -177,6 +198,11 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
       lockoutFailures: parseCount(nonEmpty(env.TARMAC_TOKEN_LOCKOUT_FAILURES), 'TARMAC_TOKEN_LOCKOUT_FAILURES', DEFAULT_TOKEN_ENDPOINT_LIMITS.lockoutFailures),
       lockoutSeconds: parseSeconds(nonEmpty(env.TARMAC_TOKEN_LOCKOUT_SECONDS), 'TARMAC_TOKEN_LOCKOUT_SECONDS', DEFAULT_TOKEN_ENDPOINT_LIMITS.lockoutSeconds, 1),
     },
+    headersTimeoutSeconds: parseSeconds(nonEmpty(env.TARMAC_HEADERS_TIMEOUT_SECONDS), 'TARMAC_HEADERS_TIMEOUT_SECONDS', 15, 1),
+    bodyTimeoutSeconds: parseSeconds(nonEmpty(env.TARMAC_BODY_TIMEOUT_SECONDS), 'TARMAC_BODY_TIMEOUT_SECONDS', 30, 1),
+    minBodyBytesPerSecond: parseCount(nonEmpty(env.TARMAC_MIN_BODY_RATE), 'TARMAC_MIN_BODY_RATE', 16_384),
+    keepAliveTimeoutSeconds: parseSeconds(nonEmpty(env.TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS), 'TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS', 72, 1),
+    maxConnectionsPerAddress: parseCount(nonEmpty(env.TARMAC_MAX_CONNECTIONS_PER_ADDRESS), 'TARMAC_MAX_CONNECTIONS_PER_ADDRESS', 128),
   };
 }
 

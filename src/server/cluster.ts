@@ -22,6 +22,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { hostname } from 'node:os';
 import { baseUrlFor, type TarmacConfig } from '../config.js';
+import { loggerOptions } from '../http/log-redaction.js';
 import type { CreatedDemoTenant } from '../tenants/index.js';
 import { ListenError, prepareDatabase, startServer, type StartOptions } from './start-server.js';
 import { withServerFlags } from './node-flags.js';
@@ -199,6 +200,8 @@ export async function runClusterWorker(config: TarmacConfig, options: Pick<Start
   let server;
   try {
     server = await startServer(config, {
+      // The same logger as a single-process serve (secrets redacted) unless the caller gives one.
+      logger: loggerOptions(config),
       ...options,
       prepared: true,
       importWorker: process.env[IMPORTS_ENV] !== '0',

@@ -11,6 +11,7 @@ import type { TarmacApp } from '../http/types.js';
 import { createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
 import { createDemoTenantIfEmpty, type CreatedDemoTenant } from '../tenants/index.js';
 import { KeyRing, demoKeyNotice, resolveKeyEncryptionKey } from '../tokens/index.js';
+import { guardConnections, type ConnectionGuard } from './connection-guard.js';
 
 export interface RunningServer {
   app: TarmacApp;
@@ -19,6 +20,8 @@ export interface RunningServer {
   port: number;
   /** The demo tenant, when this start created it (the only time its secret is known). */
   demo: CreatedDemoTenant | undefined;
+  /** The slow-client timeouts and per-address connection limit on its sockets (their counters). */
+  connections: ConnectionGuard;
   /** Stops listening (in-flight requests finish), then closes the database. */
   close(): Promise<void>;
 }
@@ -95,6 +98,14 @@ export async function startServer(config: TarmacConfig, options: StartOptions = 
       ...(options.onImportsQueued ? { onImportsQueued: options.onImportsQueued } : {}),
     });
     await app.keyRing.ensure();
+    const connections = guardConnections(app.server, {
+      headersTimeoutMs: config.headersTimeoutSeconds * 1000,
+      bodyTimeoutMs: config.bodyTimeoutSeconds * 1000,
+      minBodyBytesPerSecond: config.minBodyBytesPerSecond,
+      keepAliveTimeoutMs: config.keepAliveTimeoutSeconds * 1000,
+      maxPerAddress: config.maxConnectionsPerAddress,
+      log: app.log,
+    });
     try {
       await app.listen({ port: config.port, host: config.host });
     } catch (err) {
@@ -117,6 +128,7 @@ export async function startServer(config: TarmacConfig, options: StartOptions = 
       url: baseUrlFor(config, port),
       port,
       demo,
+      connections,
       async close() {
         await running.close();
         await db.destroy();

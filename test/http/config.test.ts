@@ -25,6 +25,11 @@ describe('loadConfig', () => {
       keyEncryptionKeyFile: undefined,
       keyOverlapSeconds: 86_400,
       tokenEndpoint: { perClient: 300, perTenant: 1200, lockoutFailures: 10, lockoutSeconds: 300 },
+      headersTimeoutSeconds: 15,
+      bodyTimeoutSeconds: 30,
+      minBodyBytesPerSecond: 16_384,
+      keepAliveTimeoutSeconds: 72,
+      maxConnectionsPerAddress: 128,
     });
   });
 
@@ -45,6 +50,11 @@ describe('loadConfig', () => {
       TARMAC_TOKEN_TENANT_RATE_LIMIT: '0',
       TARMAC_TOKEN_LOCKOUT_FAILURES: '3',
       TARMAC_TOKEN_LOCKOUT_SECONDS: '60',
+      TARMAC_HEADERS_TIMEOUT_SECONDS: '5',
+      TARMAC_BODY_TIMEOUT_SECONDS: '60',
+      TARMAC_MIN_BODY_RATE: '0',
+      TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS: '10',
+      TARMAC_MAX_CONNECTIONS_PER_ADDRESS: '0',
     };
     expect(loadConfig(env)).toEqual({
       dataDir: '/var/lib/tarmac',
@@ -66,6 +76,11 @@ describe('loadConfig', () => {
       keyEncryptionKeyFile: resolve('kek'),
       keyOverlapSeconds: 7200,
       tokenEndpoint: { perClient: 5, perTenant: 0, lockoutFailures: 3, lockoutSeconds: 60 },
+      headersTimeoutSeconds: 5,
+      bodyTimeoutSeconds: 60,
+      minBodyBytesPerSecond: 0,
+      keepAliveTimeoutSeconds: 10,
+      maxConnectionsPerAddress: 0,
     });
     expect(loadConfig({ TARMAC_DEMO: 'false' })).toMatchObject({ demo: false });
     expect(loadConfig({ TARMAC_KEY_ENCRYPTION_KEY: ' abc ' })).toMatchObject({ demo: true, keyEncryptionKey: 'abc' });
@@ -86,6 +101,12 @@ describe('loadConfig', () => {
     // A retired key must outlive the tokens it signed (one hour) with a margin.
     expect(() => loadConfig({ TARMAC_KEY_OVERLAP_SECONDS: '3600' })).toThrow(/TARMAC_KEY_OVERLAP_SECONDS must be a whole number of seconds from 7200 to 2592000/);
     expect(() => loadConfig({ TARMAC_TOKEN_LOCKOUT_FAILURES: 'ten' })).toThrow(/TARMAC_TOKEN_LOCKOUT_FAILURES must be a whole number/);
+    // A timeout of 0 would mean none at all: the slow-client timeouts start at one second.
+    expect(() => loadConfig({ TARMAC_HEADERS_TIMEOUT_SECONDS: '0' })).toThrow(/TARMAC_HEADERS_TIMEOUT_SECONDS must be a whole number of seconds from 1/);
+    expect(() => loadConfig({ TARMAC_BODY_TIMEOUT_SECONDS: '0' })).toThrow(/TARMAC_BODY_TIMEOUT_SECONDS must be a whole number of seconds from 1/);
+    expect(() => loadConfig({ TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS: '1.5' })).toThrow(/TARMAC_KEEP_ALIVE_TIMEOUT_SECONDS must be a whole number/);
+    expect(() => loadConfig({ TARMAC_MIN_BODY_RATE: '16k' })).toThrow(/TARMAC_MIN_BODY_RATE must be a whole number/);
+    expect(() => loadConfig({ TARMAC_MAX_CONNECTIONS_PER_ADDRESS: '-1' })).toThrow(/TARMAC_MAX_CONNECTIONS_PER_ADDRESS must be a whole number/);
   });
 });
 

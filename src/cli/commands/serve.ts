@@ -3,6 +3,7 @@
 // on the one port (src/server/cluster.ts): this command then runs as their primary, and again, unchanged, in each
 // worker process it forks, where it only serves. `--workers 1` serves from this process alone.
 import { ConfigError, describeDatabase, loadConfig, type TarmacConfig } from '../../config.js';
+import { loggerOptions } from '../../http/log-redaction.js';
 import { clusterLog, isClusterWorker, runClusterWorker, startCluster } from '../../server/cluster.js';
 import { ListenError, startServer } from '../../server/start-server.js';
 import { fail, tokenExample } from '../../server/cli-support.js';
@@ -36,10 +37,10 @@ export async function serve(options: ServeOptions = {}): Promise<ExitCode> {
     config = loadConfig(process.env, options);
     if (isClusterWorker()) {
       // A worker's output is its log; the primary prints the banner and reports failures.
-      process.exit(await runClusterWorker(config, { logger: { level: config.logLevel } }));
+      process.exit(await runClusterWorker(config, { logger: loggerOptions(config) }));
     }
     if (config.workers === 1) {
-      const single = await startServer(config, { logger: { level: config.logLevel } });
+      const single = await startServer(config, { logger: loggerOptions(config) });
       server = { url: single.url, demo: single.demo, workers: 1, close: () => single.close() };
     } else {
       server = await startCluster(config, clusterLog(config.logLevel));

@@ -20,7 +20,7 @@ import { createTenant } from '../../src/tenants/index.js';
 import { richDatabase } from '../support/backup-fixture.js';
 import type { PartnerFixture } from '../support/partner-fixture.js';
 import { ENGINES } from '../support/registry-fixture.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
+import { TEST_KEY_ENCRYPTION_KEY, createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -150,9 +150,16 @@ async function expectSearchWorks(copy: TestDatabase): Promise<void> {
   expect(found.rows.map((r) => r.serial_number)).toEqual(['BKP-3']);
 }
 
-/** The restored app's secret (a scrypt hash in the file) gets a token, signed by the restored key. */
+/**
+ * The restored app's secret (a scrypt hash in the file) gets a token, signed by the restored key. The signing key is
+ * in the file encrypted, so the restored server runs with the source's key-encryption key (the README says so).
+ */
 async function expectTokenWorks(copy: TestDatabase, source: PartnerFixture): Promise<void> {
-  const config = loadConfig({ TARMAC_DATA_DIR: copy.settings.dataDir, ...(copy.settings.databaseUrl ? { TARMAC_DATABASE_URL: copy.settings.databaseUrl } : {}) });
+  const config = loadConfig({
+    TARMAC_DATA_DIR: copy.settings.dataDir,
+    TARMAC_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY,
+    ...(copy.settings.databaseUrl ? { TARMAC_DATABASE_URL: copy.settings.databaseUrl } : {}),
+  });
   const app = await buildApp({ db: copy.db, config, logger: false, importWorker: false });
   try {
     const res = await app.inject({

@@ -8,13 +8,14 @@ import { expect } from 'vitest';
 import { createUser } from '../../src/tenants/index.js';
 import { labHash } from './lab-devices.js';
 import { partnerFixture, type PartnerFixture } from './partner-fixture.js';
+import { TEST_KEY_ENCRYPTION_KEY } from './test-databases.js';
 import { userDrivenProfileBody } from './profiles.js';
 import { device, importHashes } from './device-side.js';
 import { PROFILES } from './graph-paths.js';
 import type { TestEngine } from './test-databases.js';
 
 export async function richDatabase(engine: TestEngine): Promise<PartnerFixture> {
-  const f = await partnerFixture(engine);
+  const f = await partnerFixture(engine, { env: { TARMAC_KEY_ENCRYPTION_KEY: TEST_KEY_ENCRYPTION_KEY } });
   try {
     const ok = (res: { status: number; body: unknown }, status = [200, 201, 202, 204]): void => {
       expect(status, JSON.stringify(res.body)).toContain(res.status);

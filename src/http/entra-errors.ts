@@ -45,7 +45,7 @@ function entraTimestamp(now: Date): string {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function entraErrorBody(request: FastifyRequest, err: EntraError, now: Date = new Date()): EntraErrorBody {
+export function entraErrorBody(request: Pick<FastifyRequest, 'id' | 'headers'>, err: EntraError, now: Date = new Date()): EntraErrorBody {
   const header = request.headers['client-request-id'];
   const given = Array.isArray(header) ? header[0] : header;
   const correlationId = given && GUID.test(given) ? given.toLowerCase() : randomUUID();

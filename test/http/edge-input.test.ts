@@ -49,7 +49,7 @@ describe.each(ENGINES)('input Tarmac refuses, errors before routing (%s)', (engi
 
   beforeAll(async () => {
     f = await graphFixture(engine, { importWorker: { pollIntervalMs: 20 } });
-    serial = syntheticInventory(7).system.serialNumber;
+    serial = syntheticInventory(7).system.serialNumber ?? '';
     const imported = await f.call(f.contoso, 'POST', `${IMPORTS}/import`, { importedWindowsAutopilotDeviceIdentities: [{ hardwareIdentifier: syntheticHash(7) }] });
     expect(imported.status).toBe(200);
     for (let i = 0; i < 500 && !autopilotId; i++) {

@@ -66,7 +66,8 @@ export function sendEntraError(reply: FastifyReply, err: EntraError): FastifyRep
     .code(err.statusCode)
     .headers({ 'cache-control': 'no-store, no-cache', pragma: 'no-cache' })
     .type('application/json; charset=utf-8')
-    .send(entraErrorBody(reply.request, err));
+    // As text: the route's own response schema may describe something else (the sign-in page's errors are HTML).
+    .send(JSON.stringify(entraErrorBody(reply.request, err)));
 }
 
 // The errors Tarmac's identity endpoints give, with Entra's codes and wording (plus what to do, where Entra's

@@ -197,12 +197,15 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
 /** The API families, each with its own error envelope. */
 export type ErrorFamily = 'graph' | 'entra' | 'partnerCenter' | 'oobe';
 
+/** Identity paths beside TENANT_IDENTITY_PATH's: Entra's multi-tenant aliases, and /{tenant}/kerberos. */
+const IDENTITY_PATH = /^\/+((common|organizations|consumers)(\/|$)|[^/]+\/+kerberos(\/|$))/i;
+
 /** The family a URL belongs to, by its path alone (for errors raised before a route is known). */
 export function errorFamilyOfUrl(url: string): ErrorFamily {
   const path = url.split('?')[0] ?? url;
   if (/^\/+(oem\/+)?v1(\/|$)/i.test(path)) return 'partnerCenter';
   if (/^\/+oobe\/+v1(\/|$)/i.test(path)) return 'oobe';
-  if (TENANT_IDENTITY_PATH.test(path) || /^\/+(common|organizations|consumers)(\/|$)/i.test(path)) return 'entra';
+  if (TENANT_IDENTITY_PATH.test(path) || IDENTITY_PATH.test(path)) return 'entra';
   return 'graph';
 }
 

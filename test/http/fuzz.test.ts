@@ -26,10 +26,14 @@ import { userDrivenProfileBody } from '../support/profiles.js';
 
 afterAll(dropPostgresFileDatabase);
 
-/** Runs per route and engine (and a tenth of it for hashes and CSV files, times ten); `npm run fuzz` sets more. */
-const RUNS = Number(process.env.TARMAC_FUZZ_RUNS ?? 8);
-/** A fixed seed unless one is given (TARMAC_FUZZ_SEED): `npm test` stays repeatable, `npm run fuzz` explores. */
-const SEED = process.env.TARMAC_FUZZ_SEED !== undefined ? Number(process.env.TARMAC_FUZZ_SEED) : process.env.TARMAC_FUZZ_RUNS ? Date.now() : 20261205;
+/**
+ * Runs per route and engine (ten times as many for hashes and CSV files): few in `npm test`, many in `npm run fuzz`
+ * (npm names the script in npm_lifecycle_event), or TARMAC_FUZZ_RUNS.
+ */
+const LONG = process.env.npm_lifecycle_event === 'fuzz';
+const RUNS = Number(process.env.TARMAC_FUZZ_RUNS ?? (LONG ? 100 : 5));
+/** A fixed seed in `npm test` (repeatable), a new one in a long run (exploring); TARMAC_FUZZ_SEED replays one. */
+const SEED = process.env.TARMAC_FUZZ_SEED !== undefined ? Number(process.env.TARMAC_FUZZ_SEED) : LONG || process.env.TARMAC_FUZZ_RUNS ? Date.now() % 2 ** 31 : 20261205;
 const TIMEOUT = Math.max(120_000, RUNS * 60_000);
 
 describe.each(ENGINES)('fuzz (%s)', (engine) => {

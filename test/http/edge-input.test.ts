@@ -166,6 +166,13 @@ describe.each(ENGINES)('input Tarmac refuses, errors before routing (%s)', (engi
     expect([entra.statusCode, entra.json().error]).toEqual([400, 'invalid_request']);
   });
 
+  it('unknown paths under /v1 and the identity paths answer in their family’s envelope, token or not', async () => {
+    const pc = await f.app.inject({ method: 'GET', url: '/v1/deviceBatches' });
+    expect([pc.statusCode, pc.json()]).toEqual([401, { code: expect.any(Number), description: expect.stringContaining('Authorization'), data: [], source: 'PartnerFD' }]);
+    const entra = await f.app.inject({ method: 'GET', url: '/contoso.onmicrosoft.com/oauth2/v2.0/nothing-here' });
+    expect([entra.statusCode, entra.json().error]).toEqual([404, 'invalid_request']);
+  });
+
   it('a 1,000-character id reaches its route (404); a segment over 1,024 characters → 414 in the envelope', async () => {
     const long = await f.call(f.contoso, 'GET', `/v1.0/groups/${'a'.repeat(1000)}`);
     expect([long.status, long.body.error.code]).toEqual([404, 'Request_ResourceNotFound']);

@@ -350,8 +350,11 @@ const pathParamArb = (known: string[]): fc.Arbitrary<string | RawUrl> =>
     { weight: 2, arbitrary: fc.uuid() },
     { weight: 2, arbitrary: nastyString.filter((s) => s !== '') },
     { weight: 1, arbitrary: fc.integer({ min: 90, max: 1100 }).map((n) => 'i'.repeat(n)) },
-    { weight: 1, arbitrary: fc.constantFrom(new RawUrl('%00'), new RawUrl('%ff%fe'), new RawUrl('%2e%2e'), new RawUrl('%2F'), new RawUrl('a%'), new RawUrl('%c0%af'), new RawUrl('%ED%A0%80')) },
+    { weight: 1, arbitrary: fc.constantFrom(new RawUrl('%00'), new RawUrl('%ff%fe'), new RawUrl('%2F'), new RawUrl('a%'), new RawUrl('%c0%af'), new RawUrl('%ED%A0%80')) },
   );
+
+// No dot segments (`..`, `%2e%2e`): inject() resolves them as a WHATWG URL would, so the app would see another path
+// than the one generated (a server over HTTP sees them as they are).
 
 /** Whole-body hostility: not JSON, not an object, too deep. */
 const hostileBody: fc.Arbitrary<RawJson> = fc.oneof(

@@ -169,8 +169,10 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
     if (err instanceof OobeError) return sendOobeError(reply, OOBE_STATUS[err.kind], err);
     if (err instanceof EntraError) return sendEntraError(reply, err);
     const domain = mapDomainError(err);
-    if (request.routeOptions.config.errorEnvelope === 'partnerCenter') return answerInPartnerCenterEnvelope(err, domain, request, reply);
-    if (request.routeOptions.config.errorEnvelope === 'entra') {
+    // By the route's envelope, or (the not-found handler, which has none) by the URL's family.
+    const family = errorFamilyOf(request);
+    if (family === 'partnerCenter') return answerInPartnerCenterEnvelope(err, domain, request, reply);
+    if (family === 'entra') {
       return answerInEntraEnvelope(domain ? { statusCode: domain.status, message: domain.message } : err, request, reply);
     }
     if (domain) {
@@ -185,6 +187,9 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
     const page = app.consolePageFor(request);
     if (page !== null) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
     const path = request.url.split('?')[0] ?? request.url;
+    if (errorFamilyOfUrl(request.url) === 'entra') {
+      return sendEntraError(reply, new EntraError(404, 'invalid_request', undefined, `Tarmac has no endpoint for ${request.method} ${path}. The API reference is at /docs.`));
+    }
     return sendGraphError(
       reply,
       404,

@@ -64,7 +64,8 @@ describe.each(ENGINES)('fuzz (%s)', (engine) => {
     };
 
   beforeAll(async () => {
-    f = await partnerFixture(engine, { importWorker: { pollIntervalMs: 20 } });
+    // No throttling: a long run would spend most of its requests on 429s.
+    f = await partnerFixture(engine, { importWorker: { pollIntervalMs: 20 }, env: { TARMAC_GRAPH_RATE_LIMIT: '0', TARMAC_OOBE_RATE_LIMIT: '0' } });
     await f.relate(f.csp, f.contoso);
     await f.relate(f.oem, f.contoso);
     const admin = await createApp(f.store, { tenant: f.contoso.tenant.id, displayName: 'fuzz admin', roles: [...GRAPH_APP_ROLES] });

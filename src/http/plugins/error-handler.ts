@@ -6,7 +6,7 @@
 //     envelope everywhere, Entra's on the identity routes (their routes set `config.errorEnvelope: 'entra'`),
 //     Partner Center's ApiFault on /v1 (`config.errorEnvelope: 'partnerCenter'`, where domain errors take Partner
 //     Center's codes: 403 20002 for a missing relationship, 404 1000, 400 3000 with the fields in `data`).
-// 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope.
+// 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope (Entra's under the identity paths).
 //
 // Errors raised before routing — a path that is not percent-encoded UTF-8, an overlong path segment (Fastify's
 // frameworkErrors), or a request Node's HTTP parser refuses (431 for a URL and headers over its limit, 400 for an

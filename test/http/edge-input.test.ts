@@ -173,6 +173,15 @@ describe.each(ENGINES)('input Tarmac refuses, errors before routing (%s)', (engi
     expect([entra.statusCode, entra.json().error]).toEqual([404, 'invalid_request']);
   });
 
+  it('a malformed escape inside an id or a URL given in the query is not a 500 (the fuzz suite found /users/%25ff)', async () => {
+    const reader = await f.appWithRoles(['User.Read.All']);
+    const user = await f.call(reader, 'GET', '/v1.0/users/%25ff');
+    expect([user.status, user.body.error.code]).toEqual([404, 'Request_ResourceNotFound']);
+    const endpoint = encodeURIComponent('http://localhost:80/%ff/oauth2/v2.0/authorize');
+    const discovery = await f.app.inject({ method: 'GET', url: `/common/discovery/instance?api-version=1.1&authorization_endpoint=${endpoint}` });
+    expect([discovery.statusCode, discovery.json().error]).toEqual([400, 'invalid_instance']);
+  });
+
   it('a 1,000-character id reaches its route (404); a segment over 1,024 characters → 414 in the envelope', async () => {
     const long = await f.call(f.contoso, 'GET', `/v1.0/groups/${'a'.repeat(1000)}`);
     expect([long.status, long.body.error.code]).toEqual([404, 'Request_ResourceNotFound']);

@@ -149,6 +149,10 @@ describe.each(ENGINES)('input Tarmac refuses, errors before routing (%s)', (engi
     });
     expect(token.statusCode).toBe(400);
     expect(token.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/^client_id contains U\+0000/) });
+    // The sign-in page's own errors are HTML; this one is Entra's JSON (it was "[object Object]" through the page's schema).
+    const authorize = await f.app.inject({ method: 'GET', url: '/contoso.onmicrosoft.com/oauth2/v2.0/authorize?client_id=x&nonce=%00' });
+    expect(authorize.statusCode).toBe(400);
+    expect(authorize.json()).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/^query parameter nonce contains U\+0000/) });
     const pc = await f.app.inject({ method: 'GET', url: '/v1/customers?size=%00', headers: { authorization: `Bearer ${await f.token(f.contoso)}` } });
     expect(pc.statusCode).toBe(401); // a Graph token is refused before the input is read: still ApiFault
     expect(pc.json()).toMatchObject({ code: 900420 });
@@ -164,6 +168,8 @@ describe.each(ENGINES)('input Tarmac refuses, errors before routing (%s)', (engi
     expect([oobe.statusCode, oobe.json()]).toEqual([400, { error: { code: 'InvalidInput', message: expect.any(String), innerError: { 'request-id': expect.any(String), date: expect.any(String) } } }]);
     const entra = await f.app.inject({ method: 'POST', url: '/%ff/oauth2/v2.0/token' });
     expect([entra.statusCode, entra.json().error]).toEqual([400, 'invalid_request']);
+    const kerberos = await f.app.inject({ method: 'GET', url: '/%ff/kerberos' });
+    expect([kerberos.statusCode, kerberos.json().error]).toEqual([400, 'invalid_request']);
   });
 
   it('unknown paths under /v1 and the identity paths answer in their family’s envelope, token or not', async () => {

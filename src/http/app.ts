@@ -8,8 +8,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TarmacConfig } from '../config.js';
 import type { Db } from '../store/index.js';
 import { auth } from './plugins/auth.js';
-import { errorHandler } from './plugins/error-handler.js';
+import { edgeErrorOptions, errorHandler } from './plugins/error-handler.js';
 import { registerExternalPlugins } from './plugins/external.js';
+import { inputGuard } from './plugins/input-guard.js';
 import { registryContext } from './plugins/registry-context.js';
 import { requestContext } from './plugins/request-context.js';
 import { services } from './plugins/services.js';
@@ -69,6 +70,8 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
     // Partner Center clients spell its paths loosely (case, `//`, a trailing `/`); only /v1 paths are rewritten.
     rewriteUrl: (req) => canonicalPartnerCenterUrl(req.url ?? '/'),
     ...(options.schemaController ? { schemaController: options.schemaController } : {}),
+    // Errors raised before routing (bad URL, overlong segment, what Node's parser refuses) in the API's envelope.
+    ...edgeErrorOptions,
     // HTTPS through a server factory, so that the app keeps one type whether or not TLS is on (an https.Server
     // serves Fastify exactly as an http.Server does). Microsoft's Graph SDK sends tokens only over https.
     ...(tls
@@ -85,6 +88,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(services, { db: options.db, config: options.config, now: options.now ?? (() => new Date()) });
   await app.register(requestContext);
   await app.register(errorHandler);
+  await app.register(inputGuard);
   await app.register(auth);
   await app.register(throttle);
   await app.register(registryContext, { importWorker: options.importWorker ?? {}, onImportsQueued: options.onImportsQueued });

@@ -47,7 +47,7 @@ function entraTimestamp(now: Date): string {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function entraErrorBody(request: FastifyRequest, err: EntraError, now: Date = new Date()): EntraErrorBody {
+export function entraErrorBody(request: Pick<FastifyRequest, 'id' | 'headers'>, err: EntraError, now: Date = new Date()): EntraErrorBody {
   const header = request.headers['client-request-id'];
   const given = Array.isArray(header) ? header[0] : header;
   const correlationId = given && GUID.test(given) ? given.toLowerCase() : randomUUID();
@@ -68,7 +68,8 @@ export function sendEntraError(reply: FastifyReply, err: EntraError): FastifyRep
     .code(err.statusCode)
     .headers({ ...err.headers, 'cache-control': 'no-store, no-cache', pragma: 'no-cache' })
     .type('application/json; charset=utf-8')
-    .send(entraErrorBody(reply.request, err));
+    // As text: the route's own response schema may describe something else (the sign-in page's errors are HTML).
+    .send(JSON.stringify(entraErrorBody(reply.request, err)));
 }
 
 // The errors Tarmac's identity endpoints give, with Entra's codes and wording (plus what to do, where Entra's

@@ -31,13 +31,14 @@ export function graphDate(now: Date = new Date()): string {
   return now.toISOString().slice(0, 19);
 }
 
-export function clientRequestId(request: FastifyRequest): string {
+/** The caller's client-request-id (at most 200 characters), or the request id. `request` may be a bare {id, headers}. */
+export function clientRequestId(request: Pick<FastifyRequest, 'id' | 'headers'>): string {
   const header = request.headers['client-request-id'];
   const value = Array.isArray(header) ? header[0] : header;
   return value && value.length <= 200 ? value : request.id;
 }
 
-export function graphErrorBody(request: FastifyRequest, code: string, message: string): GraphErrorBody {
+export function graphErrorBody(request: Pick<FastifyRequest, 'id' | 'headers'>, code: string, message: string): GraphErrorBody {
   return {
     error: {
       code,
@@ -66,16 +67,22 @@ export function defaultGraphCode(status: number): string {
       return 'MethodNotAllowed';
     case 406:
       return 'NotAcceptable';
+    case 408:
+      return 'RequestTimeout';
     case 409:
       return 'Conflict';
     case 411:
       return 'LengthRequired';
     case 413:
       return 'RequestEntityTooLarge';
+    case 414:
+      return 'RequestUriTooLong';
     case 415:
       return 'UnsupportedMediaType';
     case 429:
       return 'TooManyRequests';
+    case 431:
+      return 'RequestHeaderFieldsTooLarge';
     case 503:
       return 'ServiceUnavailable';
     default:

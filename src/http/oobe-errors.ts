@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { OobeError } from '../oobe/errors.js';
 import { graphDate } from './graph-errors.js';
 
-export function oobeErrorBody(request: FastifyRequest, err: OobeError) {
+export function oobeErrorBody(request: Pick<FastifyRequest, 'id'>, err: OobeError) {
   return {
     error: {
       code: err.kind,

@@ -6,17 +6,27 @@
 //     envelope everywhere, Entra's on the identity routes (their routes set `config.errorEnvelope: 'entra'`),
 //     Partner Center's ApiFault on /v1 (`config.errorEnvelope: 'partnerCenter'`, where domain errors take Partner
 //     Center's codes: 403 20002 for a missing relationship, 404 1000, 400 3000 with the fields in `data`).
-// 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope.
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+// 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope (Entra's under the identity paths).
+//
+// Errors raised before routing — a path that is not percent-encoded UTF-8, an overlong path segment (Fastify's
+// frameworkErrors), or a request Node's HTTP parser refuses (431 for a URL and headers over its limit, 400 for an
+// unknown method or a malformed header, 408; the server's clientError) — take the envelope of the family their URL
+// belongs to: ApiFault under /v1 and /oem/v1, the device side's under /oobe/v1, Entra's under /{tenant}/oauth2/… and
+// the other identity paths, Graph's everywhere else (`edgeErrorOptions`, spread into the app's Fastify options).
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, maxHeaderSize } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { TENANT_IDENTITY_PATH } from '../api-paths.js';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.js';
 import { OobeError, type OobeErrorKind } from '../../oobe/errors.js';
 import { PartnerError, type PartnerErrorCode } from '../../partners/errors.js';
 import { ProfileError, type ProfileErrorCode } from '../../profiles/errors.js';
 import { RegistryError, type RegistryErrorCode } from '../../registry/errors.js';
-import { EntraError, entraErrors, sendEntraError } from '../entra-errors.js';
-import { GraphError, defaultGraphCode, sendGraphError } from '../graph-errors.js';
+import { EntraError, entraErrorBody, entraErrors, sendEntraError } from '../entra-errors.js';
+import { GraphError, defaultGraphCode, graphDate, graphErrorBody, sendGraphError } from '../graph-errors.js';
 import { sendOobeError } from '../oobe-errors.js';
-import { PartnerCenterError, defaultPartnerCenterCode, sendPartnerCenterError } from '../partner-center-errors.js';
+import { PartnerCenterError, apiFault, defaultPartnerCenterCode, sendPartnerCenterError } from '../partner-center-errors.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 declare module 'fastify' {
@@ -159,8 +169,10 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
     if (err instanceof OobeError) return sendOobeError(reply, OOBE_STATUS[err.kind], err);
     if (err instanceof EntraError) return sendEntraError(reply, err);
     const domain = mapDomainError(err);
-    if (request.routeOptions.config.errorEnvelope === 'partnerCenter') return answerInPartnerCenterEnvelope(err, domain, request, reply);
-    if (request.routeOptions.config.errorEnvelope === 'entra') {
+    // By the route's envelope, or (the not-found handler, which has none) by the URL's family.
+    const family = errorFamilyOf(request);
+    if (family === 'partnerCenter') return answerInPartnerCenterEnvelope(err, domain, request, reply);
+    if (family === 'entra') {
       return answerInEntraEnvelope(domain ? { statusCode: domain.status, message: domain.message } : err, request, reply);
     }
     if (domain) {
@@ -175,6 +187,9 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
     const page = app.consolePageFor(request);
     if (page !== null) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
     const path = request.url.split('?')[0] ?? request.url;
+    if (errorFamilyOfUrl(request.url) === 'entra') {
+      return sendEntraError(reply, new EntraError(404, 'invalid_request', undefined, `Tarmac has no endpoint for ${request.method} ${path}. The API reference is at /docs.`));
+    }
     return sendGraphError(
       reply,
       404,
@@ -183,3 +198,98 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
     );
   });
 }, 'tarmac-error-handler');
+
+/** The API families, each with its own error envelope. */
+export type ErrorFamily = 'graph' | 'entra' | 'partnerCenter' | 'oobe';
+
+/** Identity paths beside TENANT_IDENTITY_PATH's: Entra's multi-tenant aliases, and /{tenant}/kerberos. */
+const IDENTITY_PATH = /^\/+((common|organizations|consumers)(\/|$)|[^/]+\/+kerberos(\/|$))/i;
+
+/** The family a URL belongs to, by its path alone (for errors raised before a route is known). */
+export function errorFamilyOfUrl(url: string): ErrorFamily {
+  const path = url.split('?')[0] ?? url;
+  if (/^\/+(oem\/+)?v1(\/|$)/i.test(path)) return 'partnerCenter';
+  if (/^\/+oobe\/+v1(\/|$)/i.test(path)) return 'oobe';
+  if (TENANT_IDENTITY_PATH.test(path) || IDENTITY_PATH.test(path)) return 'entra';
+  return 'graph';
+}
+
+/** The family of a routed request: its route's envelope, else its URL's. */
+export function errorFamilyOf(request: FastifyRequest): ErrorFamily {
+  return request.routeOptions.config.errorEnvelope ?? errorFamilyOfUrl(request.url);
+}
+
+/** The error body of `family` for a status and message, with no route (and, from the raw server, no request). */
+function edgeErrorBody(family: ErrorFamily, request: Pick<FastifyRequest, 'id' | 'headers'>, status: number, message: string): unknown {
+  switch (family) {
+    case 'entra':
+      return entraErrorBody(request, status >= 500 ? entraErrors.serverError(request.id) : new EntraError(status, 'invalid_request', undefined, message));
+    case 'partnerCenter':
+      return apiFault(status >= 500 ? defaultPartnerCenterCode(status) : 3000, message);
+    case 'oobe':
+      return { error: { code: status === 400 ? 'InvalidInput' : defaultGraphCode(status), message, innerError: { 'request-id': request.id, date: graphDate() } } };
+    default:
+      return graphErrorBody(request, defaultGraphCode(status), message);
+  }
+}
+
+/** A URL cut to a length fit for a message. */
+function shown(url: string): string {
+  const path = url.split('?')[0] ?? url;
+  return path.length > 120 ? `${path.slice(0, 120)}…` : path;
+}
+
+/** The longest path segment (raw, percent-encoded) a route matches; longer ones answer 414 before routing. */
+export const MAX_PATH_SEGMENT_LENGTH = 1024;
+
+/** What a request Node's HTTP parser refused answers: status and message. */
+function clientErrorAnswer(err: NodeJS.ErrnoException): [status: number, message: string] {
+  if (err.code === 'HPE_HEADER_OVERFLOW') {
+    return [431, `The request line and headers are larger than the ${Math.round(maxHeaderSize / 1024)} KB Tarmac reads; shorten the URL (a long $filter, many ids) or the headers.`];
+  }
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') return [408, 'The request did not arrive in time.'];
+  if (err.code === 'HPE_INVALID_METHOD') return [400, 'The request method is not one Tarmac knows (GET, POST, PATCH, PUT, DELETE, HEAD, OPTIONS).'];
+  const reason = (err as { reason?: unknown }).reason;
+  return [400, `The request is not valid HTTP: ${typeof reason === 'string' ? reason : err.message} (${err.code ?? 'parse error'}).`];
+}
+
+/** The URL of the request line at the start of `raw` (what the parser was reading when it failed), or '/'. */
+function requestLineUrl(raw: unknown): string {
+  if (!Buffer.isBuffer(raw)) return '/';
+  const match = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+ +(?:[a-z][a-z0-9+.-]*:\/\/[^/\s]*)?(\/\S*)/i.exec(raw.subarray(0, 2048).toString('latin1'));
+  return match?.[1] ?? '/';
+}
+
+/**
+ * Fastify options that answer the errors raised before routing in their family's envelope (see the header): a
+ * path segment up to MAX_PATH_SEGMENT_LENGTH (Fastify's 100 would refuse a long user principal name), the
+ * router's errors, and the raw server's clientError.
+ */
+export const edgeErrorOptions = {
+  routerOptions: { maxParamLength: MAX_PATH_SEGMENT_LENGTH },
+  frameworkErrors: (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const [status, message] =
+      err.code === 'FST_ERR_BAD_URL'
+        ? [400, `The URL path ${shown(request.url)} is not valid: a percent-encoded sequence in it does not decode to UTF-8 text.`]
+        : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? [414, `A segment of the URL path ${shown(request.url)} is longer than ${MAX_PATH_SEGMENT_LENGTH} characters; no Tarmac resource has such an id.`]
+          : [500, `Tarmac could not route the request. Quote request-id ${request.id} when reporting it; details are in the server log.`];
+    if (status >= 500) request.log.error({ err }, 'routing failed');
+    const body = edgeErrorBody(errorFamilyOfUrl(request.url), request, status, message);
+    void reply.code(status).type('application/json; charset=utf-8').send(JSON.stringify(body));
+  },
+  clientErrorHandler(this: { log: FastifyRequest['log'] }, err: NodeJS.ErrnoException, socket: Socket): void {
+    // A connection reset: nothing to answer, nobody to answer to.
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    this.log.debug({ err }, 'client error');
+    const [status, message] = clientErrorAnswer(err);
+    const family = errorFamilyOfUrl(requestLineUrl((err as { rawPacket?: unknown }).rawPacket));
+    const body = JSON.stringify(edgeErrorBody(family, { id: randomUUID(), headers: {} }, status, message));
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(err);
+  },
+} satisfies Partial<FastifyServerOptions>;

@@ -54,6 +54,15 @@ export function toGraphUser(user: User) {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The id decoded once more (a client that encoded it twice); a malformed escape is taken literally, not a 500. */
+function decodedAgain(id: string): string {
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    return id;
+  }
+}
+
 export const userRoutes: TarmacPlugin = async (app) => {
   documentResponses(app, [UserSchema]);
   const description = `Needs one of the permissions ${USER_READ_ROLES.join(', ')} (an app's, or a signed-in user's scp).`;
@@ -86,7 +95,7 @@ export const userRoutes: TarmacPlugin = async (app) => {
       },
       async (request) => {
         const tenantId = authOf(request).tenantId;
-        const key = decodeURIComponent(request.params.id).trim();
+        const key = decodedAgain(request.params.id).trim();
         const user = GUID.test(key)
           ? await app.tenantsStore.users.findById(tenantId, key.toLowerCase())
           : await app.tenantsStore.users.findByUpn(tenantId, key.toLowerCase());

@@ -173,7 +173,11 @@ export const discoveryRoutes: TarmacPlugin = async (app) => {
         }
         if (url.host.toLowerCase() !== host.toLowerCase()) throw entraErrors.invalidInstance(given, host);
         const segments = url.pathname.split('/').filter((s) => s !== '');
-        tenant = decodeURIComponent(segments[0] ?? tenant);
+        try {
+          tenant = decodeURIComponent(segments[0] ?? tenant);
+        } catch {
+          throw entraErrors.invalidInstance(given, host); // a malformed escape in the tenant segment
+        }
         v1 = !segments.includes('v2.0');
       }
       if (!TENANT_ALIASES.has(tenant.toLowerCase())) await resolveTenant(app.tenantsStore, tenant, 'invalid_tenant');

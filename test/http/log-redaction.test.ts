@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { REDACTED, loggerOptions, redactText, redactUrl, sensitiveName } from '../../src/http/log-redaction.js';
 import { sharedSchemaController } from '../support/shared-schema-compiler.js';
-import { dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
+import { dropPostgresFileDatabase, withTestKeyEncryptionKey, type TestEngine } from '../support/test-databases.js';
 import { createSeededTestDatabase } from '../support/templates.js';
 import { FORM, credentials, form } from '../support/test-app.js';
 
@@ -50,7 +50,7 @@ async function loggingApp(engine: TestEngine) {
     tdb,
     tenants: [contoso],
   } = await createSeededTestDatabase(engine, ['contoso.onmicrosoft.com']);
-  const config = loadConfig({ TARMAC_DATA_DIR: tdb.settings.dataDir, ...(tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: tdb.settings.databaseUrl } : {}) });
+  const config = loadConfig(withTestKeyEncryptionKey({ TARMAC_DATA_DIR: tdb.settings.dataDir, ...(tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: tdb.settings.databaseUrl } : {}) }));
   let written = '';
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {

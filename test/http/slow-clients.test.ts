@@ -13,7 +13,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/server/start-server.js';
 import { selfSignedCert } from '../support/serve-process.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, withTestKeyEncryptionKey, type TestDatabase } from '../support/test-databases.js';
 
 const dirs: string[] = [];
 const servers: RunningServer[] = [];
@@ -36,7 +36,7 @@ const CLOSE_BOUND_MS = 20_000;
 async function serve(env: Record<string, string> = {}): Promise<RunningServer> {
   const dir = mkdtempSync(join(tmpdir(), 'tarmac-slow-'));
   dirs.push(dir);
-  const running = await startServer(loadConfig({ TARMAC_DATA_DIR: dir, PORT: '0', ...env }), { logger: false, demo: false });
+  const running = await startServer(loadConfig(withTestKeyEncryptionKey({ TARMAC_DATA_DIR: dir, PORT: '0', ...env })), { logger: false, demo: false });
   servers.push(running);
   return running;
 }

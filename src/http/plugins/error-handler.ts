@@ -20,6 +20,7 @@ import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions }
 import { TENANT_IDENTITY_PATH } from '../api-paths.js';
 import { DirectoryError, type DirectoryErrorCode } from '../../directory/errors.js';
 import { OobeError, type OobeErrorKind } from '../../oobe/errors.js';
+import { WriteConflictError } from '../../ports.js';
 import { PartnerError, type PartnerErrorCode } from '../../partners/errors.js';
 import { ProfileError, type ProfileErrorCode } from '../../profiles/errors.js';
 import { RegistryError, type RegistryErrorCode } from '../../registry/errors.js';
@@ -117,6 +118,16 @@ export function mapDomainError(err: unknown): MappedError | undefined {
   if (err instanceof ProfileError) return mapped(PROFILE_ERRORS[err.code], err);
   if (err instanceof DirectoryError) return mapped(DIRECTORY_ERRORS[err.code], err);
   if (err instanceof PartnerError) return mapped(PARTNER_ERRORS[err.code], err);
+  // A transaction the database gave up on (deadlock victim, serialization failure, SQLite busy) was rolled back whole:
+  // the client may simply send it again, as Graph's 503 with Retry-After says.
+  if (err instanceof WriteConflictError) {
+    return {
+      status: 503,
+      code: 'ServiceUnavailable',
+      message: `A concurrent change to the same data made the database roll this request back (${err.reason}); nothing was changed. Retry after 1 s.`,
+      headers: { 'retry-after': '1' },
+    };
+  }
   return undefined;
 }
 

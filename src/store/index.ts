@@ -6,6 +6,7 @@ export { engineOf, type Engine } from './engine.js';
 export { isUniqueViolation, isForeignKeyViolation, violatedConstraint } from './errors.js';
 export { createStore, createTenantsStore } from './create-store.js';
 export {
+  auditEventModel,
   autopilotDeviceModel,
   deploymentProfileModel,
   entraDeviceModel,

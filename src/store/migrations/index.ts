@@ -11,6 +11,7 @@ import { partners } from './0007-partners.js';
 import { users } from './0008-users.js';
 import { searchAtScale } from './0009-search-at-scale.js';
 import { importDecoded } from './0010-import-decoded.js';
+import { auditEvents } from './0012-audit-events.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -23,4 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008_users': users,
   '0009_search_at_scale': searchAtScale,
   '0010_import_decoded': importDecoded,
+  '0012_audit_events': auditEvents,
 };

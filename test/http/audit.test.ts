@@ -92,7 +92,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit log over HTTP on %s', (eng
         resourceId: deviceId,
         modifiedProperties: [
           { '@odata.type': 'microsoft.graph.auditProperty', displayName: 'displayName', oldValue: 'BYOD-AUDIT', newValue: 'BYOD-RENAMED' },
-          { '@odata.type': 'microsoft.graph.auditProperty', displayName: 'updatedAt', oldValue: expect.any(String), newValue: event.activityDateTime },
+          { '@odata.type': 'microsoft.graph.auditProperty', displayName: 'updatedAt', oldValue: expect.any(String), newValue: expect.any(String) },
         ],
       },
     ]);

@@ -118,22 +118,20 @@ export const auditEventRoutes: TarmacPlugin = async (app) => {
       },
     );
 
-    for (const path of [`${base}/getAuditCategories`, `${base}/getAuditCategories()`, `${base}/microsoft.graph.getAuditCategories()`]) {
-      app.get(
-        path,
-        {
-          onRequest: read,
-          schema: {
-            tags: ['graph'],
-            summary: `getAuditCategories (${version}): the categories the tenant's events use`,
-            security: [{ bearerAuth: [] }],
-            response: { 200: Loose({ '@odata.context': Type.String(), value: Type.Array(Type.String()) }), ...graphErrors(400) },
-            hide: path !== `${base}/getAuditCategories()`,
-          },
+    // The function's call syntax (parentheses) goes through the `:id` route below: Fastify reads them as a pattern.
+    app.get(
+      `${base}/getAuditCategories`,
+      {
+        onRequest: read,
+        schema: {
+          tags: ['graph'],
+          summary: `getAuditCategories (${version}): the categories the tenant's events use; also getAuditCategories()`,
+          security: [{ bearerAuth: [] }],
+          response: { 200: Loose({ '@odata.context': Type.String(), value: Type.Array(Type.String()) }, { description: 'The categories, sorted' }), ...graphErrors(400) },
         },
-        async (request) => strings(app, request, version, await app.registry.store.audit.distinct(authOf(request).tenantId, 'category')),
-      );
-    }
+      },
+      async (request) => strings(app, request, version, await app.registry.store.audit.distinct(authOf(request).tenantId, 'category')),
+    );
 
     app.get(
       `${base}/:id`,
@@ -155,6 +153,7 @@ export const auditEventRoutes: TarmacPlugin = async (app) => {
       async (request) => {
         const { tenantId } = authOf(request);
         const id = request.params.id.replace(/^microsoft\.graph\./, '');
+        if (/^getAuditCategories\(\s*\)$/.test(id)) return strings(app, request, version, await app.registry.store.audit.distinct(tenantId, 'category'));
         if (id.startsWith('getAuditActivityTypes')) {
           const m = FUNCTION.exec(id);
           if (!m) throw new GraphError(400, 'BadRequest', "getAuditActivityTypes takes one parameter: getAuditActivityTypes(category='Enrollment').");

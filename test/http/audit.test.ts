@@ -11,6 +11,7 @@ import { registryContext } from '../../src/http/plugins/registry-context.js';
 import { services } from '../../src/http/plugins/services.js';
 import { createApp, type CreatedTenant } from '../../src/tenants/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
+import { partnerFixture } from '../support/partner-fixture.js';
 import { createMigratedTestDatabase } from '../support/templates.js';
 
 const TIMEOUT = 60_000;
@@ -180,6 +181,40 @@ describe.each(['sqlite', 'postgres'] as const)('audit log over HTTP on %s', (eng
     const list = (await f.call(reader, 'GET', '/v1.0/deviceManagement/auditEvents')).body.value;
     expect((await f.call(reader, 'DELETE', `/v1.0/deviceManagement/auditEvents/${list[0].id}`)).status).toBe(404);
     expect((await f.call(reader, 'GET', '/v1.0/deviceManagement/auditEvents')).body.value).toHaveLength(list.length);
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('a partner’s writes on a customer, on %s', (engine) => {
+  it('go to the customer’s log, naming the partner as the remote tenant, with before → after', { timeout: TIMEOUT }, async () => {
+    const f = await partnerFixture(engine, { importWorker: false });
+    try {
+      await f.relate(f.csp, f.contoso);
+      const path = `/v1/customers/${f.contoso.tenant.id}/policies`;
+      const created = await f.pc(f.csp, 'POST', path, { name: 'Standard', category: 'o_o_b_e', description: '', policySettings: ['skip_eula'] });
+      expect(created.status).toBe(200);
+      const updated = await f.pc(f.csp, 'PUT', `${path}/${created.body.id}`, { ...created.body, name: 'Renamed' });
+      expect(updated.status).toBe(200);
+      // Without a relationship: 403, recorded as a failure in the partner's own log (it names no customer).
+      expect((await f.pc(f.csp, 'POST', `/v1/customers/${f.fabrikam.tenant.id}/policies`, { name: 'X', category: 'o_o_b_e', policySettings: [] })).status).toBe(403);
+
+      const reader = await f.appWithRoles(['DeviceManagementApps.Read.All']);
+      const events = (await f.call(reader, 'GET', '/v1.0/deviceManagement/auditEvents')).body.value;
+      expect(events.map((e: { activityType: string }) => e.activityType)).toEqual(['Patch ConfigurationPolicy', 'Create ConfigurationPolicy']);
+      expect(events[0]).toMatchObject({
+        category: 'Enrollment',
+        componentName: 'PartnerCenter',
+        activityResult: 'Success',
+        actor: { type: 'Partner', auditActorType: 'application', applicationId: f.csp.app.clientId, remoteTenantId: f.csp.tenant.id },
+        resources: [{ resourceId: created.body.id, type: 'configurationPolicy' }],
+      });
+      expect(events[0].resources[0].modifiedProperties).toContainEqual({ '@odata.type': 'microsoft.graph.auditProperty', displayName: 'name', oldValue: 'Standard', newValue: 'Renamed' });
+      const { store } = f.app.registry;
+      const partnerLog = await store.audit.distinct(f.csp.tenant.id, 'activityType');
+      expect(partnerLog).toEqual(['Create ConfigurationPolicy']);
+      expect(await store.audit.distinct(f.fabrikam.tenant.id, 'activityType')).toEqual([]);
+    } finally {
+      await f.cleanup();
+    }
   });
 });
 

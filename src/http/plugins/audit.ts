@@ -165,7 +165,12 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
     const params = paramsOf(request);
     const ids = idsOf(spec, { request, reply: undefined, params, body: request.body, response: undefined });
     if (ids.length !== 1) return;
-    request.auditBefore = new Map([[ids[0]!, await load(spec, tenantId, ids[0]!, params)]]);
+    try {
+      request.auditBefore = new Map([[ids[0]!, await load(spec, tenantId, ids[0]!, params)]]);
+    } catch (err) {
+      // The log must never fail the call: the event then goes without its before state.
+      request.log.error({ err }, 'audit log: the state before this call could not be read');
+    }
   });
 
   async function record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {

@@ -12,6 +12,8 @@ import { services } from '../../src/http/plugins/services.js';
 import { createApp, type CreatedTenant } from '../../src/tenants/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
 import { partnerFixture } from '../support/partner-fixture.js';
+import { device, register } from '../support/device-side.js';
+import { syntheticHash } from '../support/registry-fixture.js';
 import { createMigratedTestDatabase } from '../support/templates.js';
 
 const TIMEOUT = 60_000;
@@ -212,6 +214,35 @@ describe.each(['sqlite', 'postgres'] as const)('a partner’s writes on a custom
       const partnerLog = await store.audit.distinct(f.csp.tenant.id, 'activityType');
       expect(partnerLog).toEqual(['Create ConfigurationPolicy']);
       expect(await store.audit.distinct(f.fabrikam.tenant.id, 'activityType')).toEqual([]);
+    } finally {
+      await f.cleanup();
+    }
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('the PC’s calls, on %s', (engine) => {
+  it('an import is recorded with every row it stored; profile downloads are not; the enrollment is, with the device as actor', { timeout: TIMEOUT }, async () => {
+    const f = await graphFixture(engine);
+    try {
+      const hash = syntheticHash(4242);
+      const deviceId = await register(f, f.contoso, hash);
+      const reader = await f.appWithRoles(['DeviceManagementApps.Read.All']);
+      const before = (await f.call(reader, 'GET', '/v1.0/deviceManagement/auditEvents')).body.value;
+      expect(before.map((e: { activityType: string }) => e.activityType)).toEqual(['import ImportedWindowsAutopilotDeviceIdentity']);
+      expect(before[0].resources).toHaveLength(1);
+      const stored = before[0].resources[0].modifiedProperties.map((p: { displayName: string }) => p.displayName);
+      expect(stored).toContain('serialNumber');
+      for (const kept of ['hardwareIdentifier', 'decoded']) expect(stored).not.toContain(kept);
+      for (let i = 0; i < 3; i++) expect((await device(f, 'profile', { hardwareHash: hash })).status).toBe(200);
+      expect((await f.call(reader, 'GET', '/v1.0/deviceManagement/auditEvents')).body.value).toHaveLength(1);
+      expect((await device(f, 'enroll', { hardwareHash: hash })).status).toBe(200);
+      const [enrolled] = (await f.call(reader, 'GET', '/v1.0/deviceManagement/auditEvents')).body.value;
+      expect(enrolled).toMatchObject({
+        activityType: 'enroll AutopilotEnrollment',
+        componentName: 'Oobe',
+        actor: { type: 'Device', auditActorType: 'deviceLocalUser', applicationId: null, ipAddress: '127.0.0.1' },
+        resources: [{ resourceId: deviceId }],
+      });
     } finally {
       await f.cleanup();
     }

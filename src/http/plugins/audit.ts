@@ -20,8 +20,8 @@ import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 const MUTATING = new Set(['POST', 'PATCH', 'PUT', 'DELETE']);
 const PURGE_INTERVAL_MS = 3_600_000;
-/** Properties never copied into the log: hardware hashes (4 KB each, and not an admin's edit) and secrets. */
-const OMITTED = new Set(['hardwareHash', 'hardwareIdentifier', 'hash', 'secret', 'secretHash', 'passwordHash']);
+/** Properties never copied into the log: hardware hashes (4 KB each, and not an admin's edit), what the registry decoded from them, and secrets. */
+const OMITTED = new Set(['hardwareHash', 'hardwareIdentifier', 'hash', 'decoded', 'secret', 'secretHash', 'passwordHash']);
 
 export interface AuditedRoute {
   method: string;

@@ -90,18 +90,26 @@ export class KyselyAuditRepository implements AuditRepository {
 
   async purgeBefore(before: string): Promise<number> {
     return atomically(this.db, async (trx) => {
-      if (this.engine === 'postgres') {
-        await sql`select set_config('tarmac.audit_purge', 'on', true)`.execute(trx);
-      } else {
-        await trx.insertInto('audit_purge_gate').values({ open: 1 }).execute();
-      }
+      await setAuditDeletes(trx, this.engine, true);
       const result = await trx.deleteFrom('audit_events').where('activity_at', '<', before).executeTakeFirst();
-      if (this.engine === 'postgres') {
-        await sql`select set_config('tarmac.audit_purge', 'off', true)`.execute(trx);
-      } else {
-        await trx.deleteFrom('audit_purge_gate').execute();
-      }
+      await setAuditDeletes(trx, this.engine, false);
       return Number(result.numDeletedRows);
     });
+  }
+}
+
+/**
+ * Opens (or closes) the append-only trigger's gate for deletes from audit_events, for the transaction `trx` only
+ * (migration 0012): retention's purge, and a restore that replaces the whole database (restore --force) use it.
+ * Call it inside a transaction; the gate must be closed again before commit on SQLite (its gate is a row).
+ */
+export async function setAuditDeletes(trx: Executor, engine: Engine, open: boolean): Promise<void> {
+  if (!trx.isTransaction) throw new Error('setAuditDeletes: only inside a transaction');
+  if (engine === 'postgres') {
+    await sql`select set_config('tarmac.audit_purge', ${open ? 'on' : 'off'}, true)`.execute(trx);
+  } else if (open) {
+    await trx.insertInto('audit_purge_gate').values({ open: 1 }).onConflict((oc) => oc.doNothing()).execute();
+  } else {
+    await trx.deleteFrom('audit_purge_gate').execute();
   }
 }

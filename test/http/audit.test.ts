@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { buildApp } from '../../src/http/app.js';
 import { auditLog } from '../../src/http/plugins/audit.js';
+import { newAuditEvent } from '../../src/audit/index.js';
+import { sharedSchemaController } from '../support/shared-schema-compiler.js';
 import { registryContext } from '../../src/http/plugins/registry-context.js';
 import { services } from '../../src/http/plugins/services.js';
 import { createApp, type CreatedTenant } from '../../src/tenants/index.js';
@@ -243,6 +246,40 @@ describe.each(['sqlite', 'postgres'] as const)('the PC’s calls, on %s', (engin
         actor: { type: 'Device', auditActorType: 'deviceLocalUser', applicationId: null, ipAddress: '127.0.0.1' },
         resources: [{ resourceId: deviceId }],
       });
+    } finally {
+      await f.cleanup();
+    }
+  });
+});
+
+describe.each(['sqlite', 'postgres'] as const)('retention, on %s', (engine) => {
+  it('the server purges the events older than TARMAC_AUDIT_RETENTION_DAYS when it starts, and only those', { timeout: TIMEOUT }, async () => {
+    const f = await graphFixture(engine, { importWorker: false });
+    try {
+      const at = (daysAgo: number) =>
+        newAuditEvent({
+          tenantId: f.contoso.tenant.id,
+          at: new Date(Date.now() - daysAgo * 86_400_000),
+          category: 'Enrollment',
+          componentName: 'Enrollment',
+          operation: 'Delete',
+          resourceType: 'windowsAutopilotDeviceIdentity',
+          result: 'Success',
+          correlationId: randomUUID(),
+          requestId: randomUUID(),
+          http: { method: 'DELETE', path: '/x', status: 204 },
+          actor: { type: 'Application', auditActorType: 'application', userPermissions: [], applicationId: null, applicationDisplayName: null, userPrincipalName: null, servicePrincipalName: null, ipAddress: null, userId: null, remoteTenantId: null, remoteUserId: null },
+          resources: [],
+        });
+      const old = at(31);
+      const kept = at(29);
+      await f.app.registry.store.audit.append(old);
+      await f.app.registry.store.audit.append(kept);
+      const env = { TARMAC_DATA_DIR: f.tdb.settings.dataDir, ...(f.tdb.settings.databaseUrl ? { TARMAC_DATABASE_URL: f.tdb.settings.databaseUrl } : {}) };
+      const second = await buildApp({ db: f.tdb.db, config: loadConfig({ ...env, TARMAC_AUDIT_RETENTION_DAYS: '30' }), logger: false, importWorker: false, schemaController: sharedSchemaController });
+      await second.close(); // waits for the purge it started
+      expect(await f.app.registry.store.audit.find(f.contoso.tenant.id, old.id)).toBeUndefined();
+      expect(await f.app.registry.store.audit.find(f.contoso.tenant.id, kept.id)).toBeDefined();
     } finally {
       await f.cleanup();
     }

@@ -226,6 +226,7 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
 
   // Retention.
   let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
   const purge = async (): Promise<void> => {
     try {
       const purged = await purgeAuditEvents(app.registry.store.audit, app.now(), app.tarmacConfig.auditRetentionDays);
@@ -234,12 +235,16 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
       app.log.error({ err }, 'audit log: purge failed (retried within the hour)');
     }
   };
+  // Not awaited: a first purge of a long backlog must not hold the server's start. Closing waits for a running one.
   app.addHook('onReady', async () => {
-    await purge();
-    timer = setInterval(() => void purge(), PURGE_INTERVAL_MS);
+    running = purge();
+    timer = setInterval(() => {
+      running = running.then(purge);
+    }, PURGE_INTERVAL_MS);
     timer.unref();
   });
   app.addHook('preClose', async () => {
     if (timer) clearInterval(timer);
+    await running;
   });
 }, 'tarmac-audit');

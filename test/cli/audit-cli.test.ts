@@ -103,6 +103,20 @@ describe.each(['sqlite', 'postgres'] as const)('tarmac audit on %s', (engine) =>
     expect((await json(['audit'])).map((e: AuditEvent) => e.correlationId)).toEqual([correlationId]);
   });
 
+  it('records the CLI’s own offline writes (here: an app with its permissions, its secret left out)', { timeout: TIMEOUT }, async () => {
+    const app = await json(['app', 'create', '--tenant', 'contoso.onmicrosoft.com', '--name', 'Auditor', '--role', 'DeviceManagementApps.Read.All']);
+    const [event] = await json(['audit', '--tenant', contoso, '--since', '10m', '--category', 'Role']);
+    expect(event).toMatchObject({
+      activityType: 'Create Application',
+      componentName: 'TarmacCli',
+      http: { method: 'CLI', path: 'tarmac app create' },
+      actor: { type: 'ItPro', auditActorType: 'user', applicationDisplayName: 'tarmac CLI', userPrincipalName: expect.stringContaining('@') },
+      resources: [{ resourceId: app.appId, displayName: 'Auditor' }],
+    });
+    expect(event.resources[0].modifiedProperties).toContainEqual({ displayName: 'roles', oldValue: null, newValue: '["DeviceManagementApps.Read.All"]' });
+    expect(JSON.stringify(event)).not.toContain(app.clientSecret);
+  });
+
   it('names a wrong option (exit 1)', { timeout: TIMEOUT }, async () => {
     expect((await run(['audit', '--since', 'yesterday'], 1)).stderr).toMatch(/--since 'yesterday' is not a time/);
     expect((await run(['audit', 'purge', '--retention-days', '0'], 1)).stderr).toMatch(/--retention-days must be a whole number from 1 to 36500; got '0'/);

@@ -131,8 +131,12 @@ function parsed(payload: unknown): unknown {
 
 export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
   const routes: RouteOptions[] = [];
+  // The hooks go on the mutating routes only: reads (and 404s) never run them. Declared below, called at request time.
   app.addHook('onRoute', (route) => {
-    if ([route.method].flat().some((m) => MUTATING.has(m))) routes.push(route);
+    if (![route.method].flat().some((m) => MUTATING.has(m))) return;
+    routes.push(route);
+    route.preHandler = [...[route.preHandler ?? []].flat(), async (request) => before(request)];
+    route.onSend = [...[route.onSend ?? []].flat(), async (request, reply, payload) => send(request, reply, payload)];
   });
   const listed = (): AuditedRoute[] =>
     routes.map((r) => ({ method: [r.method].flat().join(','), url: r.url, audit: (r.config as { audit?: AuditConfig } | undefined)?.audit }));
@@ -157,7 +161,7 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
   }
 
   // Before: the single resource a call names in its path (a creation has none yet; batches are listed, not diffed).
-  app.addHook('preHandler', async (request) => {
+  const before = async (request: FastifyRequest): Promise<void> => {
     const spec = specOf(request);
     if (!spec || !resourceKind(spec.resource).load) return;
     const { tenantId } = whoOf(request);
@@ -171,7 +175,7 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
       // The log must never fail the call: the event then goes without its before state.
       request.log.error({ err }, 'audit log: the state before this call could not be read');
     }
-  });
+  };
 
   async function record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<void> {
     const spec = specOf(request);
@@ -215,14 +219,14 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
     await app.registry.store.audit.append(event);
   }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const send = async (request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
     try {
       await record(request, reply, payload);
     } catch (err) {
       request.log.error({ err }, 'audit log: the event of this call could not be stored');
     }
     return payload;
-  });
+  };
 
   // Retention.
   let timer: NodeJS.Timeout | undefined;

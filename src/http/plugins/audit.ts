@@ -5,7 +5,7 @@
 // of a single resource before and after (modifiedProperties), the correlation id (client-request-id, else
 // request-id) and Success or Failure (status ≥ 400). Calls whose tenant is unknown (no valid token) are not recorded.
 //
-// When: the event is written in onSend, after the handler's own transaction committed and before the response leaves,
+// When: the event is written in the route's onSend hook, after the handler's transaction committed and before the response leaves,
 // so a client that got an answer can find its event. It is not in the same transaction as the change (handlers call
 // domain operations that open their own): a crash between the commit and the insert loses that one event, and a
 // failed insert is logged (error level) rather than turning a committed change into a 500.

@@ -18,6 +18,7 @@ const DOMAINS = [
   'src/oobe/**',
   'src/lifecycle/**',
   'src/partners/**',
+  'src/audit/**',
 ];
 const SQL_PACKAGES = ['kysely', 'pg', 'better-sqlite3'];
 const HTTP_PACKAGES = ['fastify', '@fastify/*', 'light-my-request'];

@@ -38,6 +38,11 @@ export interface TarmacConfig {
    */
   importLeaseSeconds: number;
   /**
+   * Days the audit log keeps an event; older ones are purged by the server (hourly) and by `tarmac audit purge`.
+   * `TARMAC_AUDIT_RETENTION_DAYS`, default 365 (Intune keeps one year).
+   */
+  auditRetentionDays: number;
+  /**
    * Graph requests each (tenant, app) may make per window; beyond it, 429 with Retry-After. `$batch` sub-requests
    * count one each. `TARMAC_GRAPH_RATE_LIMIT`, default 10000; 0 turns throttling off.
    */
@@ -175,6 +180,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigOverrides = 
     logLevel: level as LogLevel,
     syncIntervalSeconds: parseSeconds(nonEmpty(env.TARMAC_SYNC_INTERVAL_SECONDS), 'TARMAC_SYNC_INTERVAL_SECONDS', 600),
     importLeaseSeconds: parseSeconds(nonEmpty(env.TARMAC_IMPORT_LEASE_SECONDS), 'TARMAC_IMPORT_LEASE_SECONDS', 30, 1),
+    auditRetentionDays: parseDays(nonEmpty(env.TARMAC_AUDIT_RETENTION_DAYS), 'TARMAC_AUDIT_RETENTION_DAYS', 365),
     graphRateLimit: parseCount(nonEmpty(env.TARMAC_GRAPH_RATE_LIMIT), 'TARMAC_GRAPH_RATE_LIMIT', 10_000),
     graphRateWindowSeconds: parseSeconds(nonEmpty(env.TARMAC_GRAPH_RATE_WINDOW_SECONDS), 'TARMAC_GRAPH_RATE_WINDOW_SECONDS', 60, 1),
     oobeRateLimit: parseCount(nonEmpty(env.TARMAC_OOBE_RATE_LIMIT), 'TARMAC_OOBE_RATE_LIMIT', 120),
@@ -211,6 +217,15 @@ function parseSeconds(value: string | undefined, name: string, fallback: number,
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
     throw new ConfigError(`${name} must be a whole number of seconds from ${min} to ${max}; got '${value}'.`);
+  }
+  return n;
+}
+
+function parseDays(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1 || n > 36_500) {
+    throw new ConfigError(`${name} must be a whole number of days from 1 to 36500; got '${value}'.`);
   }
   return n;
 }

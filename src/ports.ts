@@ -2,6 +2,7 @@
 // across them all, so that a registration, its Entra object, the dynamic groups it joins and the profile it resolves
 // to commit or roll back together. Each domain declares its own repositories in its ports.ts; this only composes
 // them. src/store/create-store.ts implements it on SQLite and PostgreSQL.
+import type { AuditRepository } from './audit/ports.js';
 import type { DirectoryRepository, EntraDeviceRepository } from './directory/ports.js';
 import type { IntuneRepository } from './intune/ports.js';
 import type { BatchRepository, JobRepository, PartnerPolicyRepository, RelationshipRepository } from './partners/ports.js';
@@ -33,6 +34,8 @@ export interface Store {
   readonly jobs: JobRepository;
   /** Partner Center configuration policies and the devices they are applied to (src/partners). */
   readonly partnerPolicies: PartnerPolicyRepository;
+  /** The append-only audit log of writes (src/audit). */
+  readonly audit: AuditRepository;
   /**
    * Runs `work` atomically; nested calls join the outer transaction. Rejects with WriteConflictError when the
    * database gave the transaction up because of a concurrent one: nothing of it was committed, and running it again

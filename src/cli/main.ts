@@ -247,6 +247,32 @@ Examples:
   $ TARMAC_DATABASE_URL=postgres://postgres@127.0.0.1/tarmac tarmac restore nightly.backup.gz --force`,
     )
     .action(run(async () => (await import('./commands/backup.js')).restore));
+  const audit = program.command('audit').description('The audit log: every write, who made it, before → after (works while the server runs)');
+  audit
+    .command('list', { isDefault: true })
+    .description('List audit events, newest first')
+    .option('--tenant <tenant>', 'tenant id or domain (default: every tenant)')
+    .option('--since <when>', 'from this time: an ISO date or time, or a span back from now (30m, 12h, 7d)')
+    .option('--until <when>', 'up to this time (same forms as --since)')
+    .option('--category <category>', 'e.g. Enrollment, Device, GroupManagement, Role')
+    .option('--correlation-id <id>', "a call's client-request-id (or request-id)")
+    .option('--top <n>', 'at most this many events (default 100)')
+    .option('--json', "print Tarmac's audit events as JSON")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tarmac audit --tenant contoso.onmicrosoft.com --since 7d
+  $ tarmac audit list --category Enrollment --json
+  $ tarmac audit --correlation-id 0f1e2d3c-aaaa-bbbb-cccc-000000000001`,
+    )
+    .action(run(async () => (await import('./commands/audit.js')).auditList));
+  audit
+    .command('purge')
+    .description('Delete the events older than the retention period (TARMAC_AUDIT_RETENTION_DAYS, default 365); the server also does it hourly')
+    .option('--retention-days <days>', 'keep this many days instead')
+    .option('--json', 'print {purged, retentionDays} as JSON')
+    .action(run(async () => (await import('./commands/audit.js')).auditPurge));
 
   // Online commands: they call a running Tarmac's Graph API with an app's client credentials.
   const online = (cmd: Command): Command =>

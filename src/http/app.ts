@@ -7,6 +7,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TarmacConfig } from '../config.js';
 import type { Db } from '../store/index.js';
+import { auditLog } from './plugins/audit.js';
 import { auth } from './plugins/auth.js';
 import { edgeErrorOptions, errorHandler } from './plugins/error-handler.js';
 import { registerExternalPlugins } from './plugins/external.js';
@@ -28,6 +29,7 @@ import { groupRoutes } from './routes/graph/groups.js';
 import { managedDeviceRoutes } from './routes/graph/managed-devices.js';
 import { partnerRelationshipRoutes } from './routes/graph/partner-relationships.js';
 import { hardwareIdentifierRoutes } from './routes/graph/hardware-identifier.js';
+import { auditEventRoutes } from './routes/graph/audit-events.js';
 import { oobeRoutes } from './routes/oobe.js';
 import { oemRoutes } from './routes/oem/index.js';
 import { partnerCenterRoutes } from './routes/partner-center/index.js';
@@ -92,6 +94,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(auth);
   await app.register(throttle);
   await app.register(registryContext, { importWorker: options.importWorker ?? {}, onImportsQueued: options.onImportsQueued });
+  await app.register(auditLog);
   // 3. Routes.
   await app.register(consoleRoutes, { dir: options.consoleDir });
   await app.register(serviceRoutes);
@@ -110,6 +113,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
   await app.register(batchRoutes);
   await app.register(partnerRelationshipRoutes);
   await app.register(hardwareIdentifierRoutes);
+  await app.register(auditEventRoutes);
   await app.register(partnerCenterRoutes, { prefix: '/v1' });
   await app.register(oemRoutes, { prefix: '/oem/v1' });
 

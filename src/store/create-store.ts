@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { WriteConflictError, type Store } from '../ports.js';
 import type { TenantsStore } from '../tenants/ports.js';
 import { KyselyAppRepository } from './app-repository.js';
+import { KyselyAuditRepository } from './audit-repository.js';
 import { KyselyDeviceRepository } from './device-repository.js';
 import { KyselyDirectoryRepository } from './directory-repository.js';
 import { engineOf, type Engine } from './engine.js';
@@ -44,6 +45,7 @@ function storeOn(executor: Executor, engine: Engine): Store {
     batches: new KyselyBatchRepository(executor),
     jobs: new KyselyJobRepository(executor),
     partnerPolicies: new KyselyPartnerPolicyRepository(executor),
+    audit: new KyselyAuditRepository(executor, engine),
     async transaction<T>(work: (s: Store) => Promise<T>): Promise<T> {
       if (executor.isTransaction) return work(store);
       try {

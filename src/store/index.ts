@@ -5,7 +5,9 @@ export { migrateToLatest, migrationStatus, MigrationError } from './migrate.js';
 export { engineOf, type Engine } from './engine.js';
 export { isUniqueViolation, isForeignKeyViolation, violatedConstraint } from './errors.js';
 export { createStore, createTenantsStore } from './create-store.js';
+export { setAuditDeletes } from './audit-repository.js';
 export {
+  auditEventModel,
   autopilotDeviceModel,
   deploymentProfileModel,
   entraDeviceModel,

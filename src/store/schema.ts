@@ -415,6 +415,37 @@ export interface PartnerPoliciesTable {
   updated_at: string;
 }
 
+/** The audit log (0012): append-only (triggers reject UPDATE and DELETE outside retention's purge). */
+export interface AuditEventsTable {
+  id: string;
+  tenant_id: string;
+  activity_at: string;
+  display_name: string;
+  component_name: string;
+  category: string;
+  activity_type: string;
+  activity_operation_type: string;
+  activity_result: string;
+  correlation_id: string;
+  request_id: string;
+  http_method: string;
+  http_path: string;
+  http_status: number;
+  actor_type: string;
+  actor_application_id: string | null;
+  actor_user_id: string | null;
+  actor_user_principal_name: string | null;
+  /** JSON auditActor. */
+  actor: string;
+  /** JSON auditResource[]. */
+  resources: string;
+}
+
+/** SQLite only (0012): a row here, inside the purge's own transaction, lets audit_events' delete trigger through. */
+export interface AuditPurgeGateTable {
+  open: number;
+}
+
 export interface DatabaseSchema {
   tenants: TenantsTable;
   tenant_domains: TenantDomainsTable;
@@ -442,6 +473,8 @@ export interface DatabaseSchema {
   users: UsersTable;
   auth_codes: AuthCodesTable;
   refresh_tokens: RefreshTokensTable;
+  audit_events: AuditEventsTable;
+  audit_purge_gate: AuditPurgeGateTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -10,6 +10,9 @@ export const GRAPH_APP_ROLES = [
   'DeviceManagementManagedDevices.Read.All',
   'DeviceManagementManagedDevices.ReadWrite.All',
   'DeviceManagementManagedDevices.PrivilegedOperations.All',
+  // Intune's audit log (auditEvents) is read with these, as in Graph.
+  'DeviceManagementApps.Read.All',
+  'DeviceManagementApps.ReadWrite.All',
   'Device.Read.All',
   'Device.ReadWrite.All',
   'Directory.Read.All',
@@ -100,6 +103,7 @@ export const DIRECTORY_ROLES = {
       'DeviceManagementServiceConfig.ReadWrite.All',
       'DeviceManagementManagedDevices.ReadWrite.All',
       'DeviceManagementConfiguration.ReadWrite.All',
+      'DeviceManagementApps.ReadWrite.All',
       'Device.ReadWrite.All',
       'Group.ReadWrite.All',
       'GroupMember.ReadWrite.All',

@@ -16,6 +16,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       syncIntervalSeconds: 600,
       importLeaseSeconds: 30,
+      auditRetentionDays: 365,
       graphRateLimit: 10_000,
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
@@ -66,6 +67,7 @@ describe('loadConfig', () => {
       logLevel: 'warn',
       syncIntervalSeconds: 600,
       importLeaseSeconds: 30,
+      auditRetentionDays: 365,
       graphRateLimit: 10_000,
       graphRateWindowSeconds: 60,
       oobeRateLimit: 120,
@@ -92,6 +94,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({}, { port: '70000' })).toThrow(/--port must be a TCP port/);
     expect(() => loadConfig({ TARMAC_DATABASE_URL: 'sqlite://x.db' })).toThrow(/TARMAC_DATABASE_URL must be a PostgreSQL URL/);
     expect(() => loadConfig({ TARMAC_PUBLIC_URL: 'ftp://x' })).toThrow(/http:\/\/ or https:\/\//);
+    expect(() => loadConfig({ TARMAC_AUDIT_RETENTION_DAYS: '0' })).toThrow(/TARMAC_AUDIT_RETENTION_DAYS must be a whole number of days from 1 to 36500; got '0'/);
+    expect(loadConfig({ TARMAC_AUDIT_RETENTION_DAYS: '30' }).auditRetentionDays).toBe(30);
     expect(() => loadConfig({ TARMAC_PUBLIC_URL: 'not a url' })).toThrow(ConfigError);
     expect(() => loadConfig({ TARMAC_TLS_CERT: 'c.pem' })).toThrow(/both a certificate and a key/);
     expect(() => loadConfig({ TARMAC_LOG_LEVEL: 'loud' })).toThrow(/TARMAC_LOG_LEVEL must be one of/);

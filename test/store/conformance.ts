@@ -57,6 +57,7 @@ const TABLES = [
   'users',
   'auth_codes',
   'refresh_tokens',
+  'audit_events',
 ];
 
 function tenant(domain: string, createdAt = new Date().toISOString(), extraDomains: string[] = []): Tenant {

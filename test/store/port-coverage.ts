@@ -5,6 +5,7 @@
 //   passed, every listed method (but the skipped ones) must have been called through the port.
 import { expect } from 'vitest';
 import type { RunnerTask } from 'vitest';
+import type { AuditRepository } from '../../src/audit/ports.js';
 import type { DirectoryRepository, EntraDeviceRepository } from '../../src/directory/ports.js';
 import type { IntuneRepository } from '../../src/intune/ports.js';
 import type { BatchRepository, JobRepository, PartnerPolicyRepository, RelationshipRepository } from '../../src/partners/ports.js';
@@ -127,6 +128,8 @@ const JOBS: MethodNames<JobRepository> = { insert: true, find: true, findByReque
 
 const PARTNER_POLICIES: MethodNames<PartnerPolicyRepository> = { insert: true, find: true, list: true, update: true, delete: true, applyToDevices: true };
 
+const AUDIT: MethodNames<AuditRepository> = { append: true, find: true, list: true, distinct: true, purgeBefore: true };
+
 export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   imports: IMPORTS,
   devices: DEVICES,
@@ -140,6 +143,7 @@ export const REGISTRY_PORT_METHODS: StoreMethods<Store> = {
   batches: BATCHES,
   jobs: JOBS,
   partnerPolicies: PARTNER_POLICIES,
+  audit: AUDIT,
 };
 
 const TENANTS: MethodNames<TenantRepository> = { insert: true, findById: true, findByDomain: true, list: true, count: true };

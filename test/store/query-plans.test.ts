@@ -31,7 +31,8 @@ import { createTestDatabase, dropPostgresFileDatabase, withTestKeyEncryptionKey,
 import { BETA_DEVICES, DEVICES, IMPORTS, PROFILES } from '../support/graph-paths.js';
 import { parseListQuery } from '../../src/http/odata/index.js';
 import { applyListQuery, countRows, KEY_ORDER_WALK } from '../../src/store/list-query/compile.js';
-import { autopilotDeviceModel } from '../../src/store/index.js';
+import { auditEventModel, autopilotDeviceModel } from '../../src/store/index.js';
+import { newAuditEvent } from '../../src/audit/index.js';
 
 /** Devices registered per tenant before the plans are taken (enough for both planners to prefer indexes honestly). */
 const CONTOSO_DEVICES = 2000;
@@ -56,6 +57,8 @@ const GROWING = new Set([
   'users',
   'auth_codes',
   'refresh_tokens',
+  // The audit log (0012): one row per write, kept a year.
+  'audit_events',
 ]);
 
 /** Tables that stay small whatever the registry holds; scanning them is fine. Any other table fails the check. */
@@ -577,6 +580,43 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
         for (const access of ['index', 'walk'] as const) expect((await applyListQuery(base(), parsed, s.engine, scope, access).execute()).length).toBeGreaterThan(0);
         expect(await countRows(base(), parsed, s.engine, scope)).toBeGreaterThan(0);
       }
+    });
+  });
+
+  it('audit log: a page newest first, by time range, by correlation id (with a time range), one event, the append and the purge', { timeout: 120_000 }, async () => {
+    const store = createStore(s.db);
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const event = (tenantId: string, i: number) =>
+      newAuditEvent({
+        tenantId,
+        at: new Date(start + i * 600_000),
+        category: i % 2 ? 'Enrollment' : 'Device',
+        componentName: 'Enrollment',
+        operation: 'Patch',
+        resourceType: 'windowsAutopilotDeviceIdentity',
+        result: 'Success',
+        correlationId: randomUUID(),
+        requestId: randomUUID(),
+        http: { method: 'PATCH', path: '/x', status: 204 },
+        actor: { type: 'Application', auditActorType: 'application', userPermissions: [], applicationId: randomUUID(), applicationDisplayName: null, userPrincipalName: null, servicePrincipalName: null, ipAddress: null, userId: null, remoteTenantId: null, remoteUserId: null },
+        resources: [{ type: 'windowsAutopilotDeviceIdentity', id: randomUUID(), before: { groupTag: 'a' }, after: { groupTag: 'b' } }],
+      });
+    const events = Array.from({ length: 1500 }, (_, i) => event(s.contoso.tenant.id, i));
+    await store.transaction(async (tx) => {
+      for (const e of events) await tx.audit.append(e);
+      for (let i = 0; i < 500; i++) await tx.audit.append(event(s.fabrikam.tenant.id, i));
+    });
+    if (s.engine === 'postgres') await sql`analyze audit_events`.execute(s.db);
+    const list = (query: Record<string, string>) =>
+      store.audit.list(s.contoso.tenant.id, parseListQuery({ $orderby: 'activityDateTime desc', ...query }, auditEventModel, { maxTop: 1000, defaultTop: 100 }));
+    const probe = events[700]!;
+    await expectIndexedPlans(s, async () => {
+      expect((await list({ $filter: `activityDateTime ge ${new Date(start + 1400 * 600_000).toISOString()}`, $count: 'true' })).items).toHaveLength(100);
+      expect((await list({ $filter: `activityDateTime ge 2026-01-05T00:00:00Z and activityDateTime le 2026-01-06T00:00:00Z and category eq 'Device'` })).items.length).toBeGreaterThan(0);
+      expect((await list({ $filter: `correlationId eq '${probe.correlationId}'` })).items.map((e) => e.id)).toEqual([probe.id]);
+      expect((await store.audit.find(s.contoso.tenant.id, probe.id))?.id).toBe(probe.id);
+      await store.audit.append(event(s.contoso.tenant.id, 2000));
+      expect(await store.audit.purgeBefore(new Date(start + 10 * 600_000).toISOString())).toBe(20);
     });
   });
 

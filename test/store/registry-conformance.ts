@@ -5,7 +5,9 @@
 // honest: a method the store has and the battery does not name fails it.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, test } from 'vitest';
+import { newAuditEvent, type AuditEvent } from '../../src/audit/index.js';
 import type { Group } from '../../src/directory/ports.js';
+import { sql } from 'kysely';
 import type { PartnerPolicy } from '../../src/partners/ports.js';
 import { deviceIdentity, encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import type { ManagedDevice } from '../../src/model/index.js';
@@ -22,6 +24,7 @@ import { type Store } from '../../src/ports.js';
 import { parseListQuery, type QueryInput } from '../../src/http/odata/index.js';
 import type { EntityModel, ListPage, ListQuery } from '../../src/model/index.js';
 import {
+  auditEventModel,
   autopilotDeviceModel,
   createStore,
   createTenantsStore,
@@ -55,6 +58,37 @@ function at(seconds: number): string {
 }
 
 let seeds = 1;
+
+/** An audit event of `tenantId` at `at(seconds)`. */
+function auditEvent(tenantId: string, seconds: number, fields: { category?: string; correlationId?: string; applicationId?: string } = {}): AuditEvent {
+  return newAuditEvent({
+    tenantId,
+    at: new Date(at(seconds)),
+    category: fields.category ?? 'Enrollment',
+    componentName: 'Enrollment',
+    operation: 'Patch',
+    activity: 'updateDeviceProperties',
+    resourceType: 'windowsAutopilotDeviceIdentity',
+    result: 'Success',
+    correlationId: fields.correlationId ?? randomUUID(),
+    requestId: randomUUID(),
+    http: { method: 'POST', path: '/v1.0/deviceManagement/windowsAutopilotDeviceIdentities/x/updateDeviceProperties', status: 204 },
+    actor: {
+      type: 'ItPro',
+      auditActorType: 'user',
+      userPermissions: ['DeviceManagementServiceConfig.ReadWrite.All'],
+      applicationId: fields.applicationId ?? randomUUID(),
+      applicationDisplayName: 'Tarmac console',
+      userPrincipalName: 'ada@contoso.onmicrosoft.com',
+      servicePrincipalName: null,
+      ipAddress: '127.0.0.1',
+      userId: randomUUID(),
+      remoteTenantId: null,
+      remoteUserId: null,
+    },
+    resources: [{ type: 'windowsAutopilotDeviceIdentity', id: randomUUID(), before: { groupTag: 'Sales', displayName: 'A' }, after: { groupTag: 'HR', displayName: 'A' } }],
+  });
+}
 
 /** A synthetic device: its encoded hash and the registry keys its identity gives. */
 function hardware(seed = seeds++): { hash: Buffer; keys: IdentityKey[]; serial: string; manufacturer: string; model: string } {
@@ -1526,6 +1560,55 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect((await r.store.devices.find(r.a.id, d1))?.partnerPolicyId).toBeNull();
         expect((await r.store.devices.find(r.a.id, d3))?.partnerPolicyId).toBe(second.id);
         expect((await r.store.partnerPolicies.list(r.a.id)).map((p) => p.id)).toEqual([second.id]);
+      });
+    });
+
+    describe('AuditRepository', () => {
+      it('append / find / list (filters, newest first, keyset pages) / distinct: per tenant', async ({ r }) => {
+        const correlation = randomUUID().toUpperCase();
+        const app = randomUUID();
+        const a1 = auditEvent(r.a.id, 10, { category: 'Device' });
+        const a2 = auditEvent(r.a.id, 20, { correlationId: correlation, applicationId: app });
+        const a3 = auditEvent(r.a.id, 30);
+        const b1 = auditEvent(r.b.id, 15);
+        for (const e of [a2, b1, a3, a1]) await r.store.audit.append(e);
+        expect(await r.store.audit.find(r.a.id, a2.id)).toEqual({ ...a2, correlationId: correlation.toLowerCase(), actor: a2.actor });
+        expect(a2.resources[0]?.modifiedProperties).toEqual([{ displayName: 'groupTag', oldValue: 'Sales', newValue: 'HR' }]);
+        expect(await r.store.audit.find(r.b.id, a2.id)).toBeUndefined();
+        const list = (q: QueryInput) => r.store.audit.list(r.a.id, parseListQuery(q, auditEventModel, { maxTop: 1000, defaultTop: 100 }));
+        const ids = (page: ListPage<AuditEvent>) => page.items.map((e) => e.id);
+        expect(ids(await list({ $orderby: 'activityDateTime desc' }))).toEqual([a3.id, a2.id, a1.id]);
+        expect(ids(await list({ $orderby: 'activityDateTime desc', $filter: `activityDateTime ge ${at(15)} and activityDateTime le ${at(25)}` }))).toEqual([a2.id]);
+        expect(ids(await list({ $filter: `correlationId eq '${correlation.toLowerCase()}'` }))).toEqual([a2.id]);
+        expect(ids(await list({ $filter: `actor/applicationId eq '${app.toUpperCase()}'` }))).toEqual([a2.id]);
+        expect(ids(await list({ $filter: "category eq 'device'", $count: 'true' }))).toEqual([a1.id]);
+        const first = await list({ $orderby: 'activityDateTime desc', $top: '2' });
+        expect(ids(first)).toEqual([a3.id, a2.id]);
+        expect(first.next).toBeDefined();
+        const rest = await r.store.audit.list(r.a.id, { ...parseListQuery({ $orderby: 'activityDateTime desc', $top: '2' }, auditEventModel, { maxTop: 1000, defaultTop: 100 }), skipToken: first.next });
+        expect(ids(rest)).toEqual([a1.id]);
+        expect(await r.store.audit.distinct(r.a.id, 'category')).toEqual(['Device', 'Enrollment']);
+        expect(await r.store.audit.distinct(r.a.id, 'activityType', 'DEVICE')).toEqual(['updateDeviceProperties WindowsAutopilotDeviceIdentity']);
+        expect(await r.store.audit.distinct(r.b.id, 'category')).toEqual(['Enrollment']);
+      });
+
+      it('is append-only in the database: UPDATE and DELETE are refused, even in SQL; purgeBefore deletes only older events', async ({ r }) => {
+        const old = auditEvent(r.a.id, 10);
+        const edge = auditEvent(r.b.id, 20);
+        const recent = auditEvent(r.a.id, 30);
+        for (const e of [old, edge, recent]) await r.store.audit.append(e);
+        await expect(sql`update audit_events set activity_result = 'Failure' where id = ${old.id}`.execute(r.db)).rejects.toThrow(/append-only/);
+        await expect(sql`delete from audit_events where id = ${old.id}`.execute(r.db)).rejects.toThrow(/append-only/);
+        await expect(sql`delete from audit_events`.execute(r.db)).rejects.toThrow(/append-only/);
+        if (r.tdb.engine === 'postgres') await expect(sql`truncate audit_events`.execute(r.db)).rejects.toThrow(/append-only/);
+        expect((await r.store.audit.find(r.a.id, old.id))?.activityResult).toBe('Success');
+        // Across tenants, strictly before the cutoff; inside a caller's transaction too; the gate closes again.
+        expect(await r.store.transaction((tx) => tx.audit.purgeBefore(at(20)))).toBe(1);
+        expect(await r.store.audit.find(r.a.id, old.id)).toBeUndefined();
+        expect(await r.store.audit.find(r.b.id, edge.id)).toBeDefined();
+        expect(await r.store.audit.purgeBefore(at(20))).toBe(0);
+        await expect(sql`delete from audit_events where id = ${recent.id}`.execute(r.db)).rejects.toThrow(/append-only/);
+        expect(await r.store.audit.purgeBefore(at(31))).toBe(2);
       });
     });
 

@@ -1,6 +1,7 @@
 // `tarmac app create --tenant <id|domain> [--name …] [--role <role>…] [--json]`: another app (client id and secret)
 // in a tenant, with the application permissions given (default: the standard Autopilot set).
-import { expectedBaseUrl, withTenantsStore } from '../../server/cli-support.js';
+import { expectedBaseUrl, withStores } from '../../server/cli-support.js';
+import { recordCliWrite } from '../audit-writes.js';
 import { createApp } from '../../tenants/index.js';
 import type { ExitCode } from '../command-kit.js';
 import { credentialFields, printCredentials } from '../credentials-view.js';
@@ -17,13 +18,22 @@ export interface AppCreateOptions {
 
 export async function appCreate(options: AppCreateOptions): Promise<ExitCode> {
   const out = createOutput();
-  return withTenantsStore(out, options.json, async (store, config) => {
+  return withStores(out, options.json, async ({ tenants: store, store: domains }, config) => {
     const created = await createApp(store, {
       tenant: options.tenant,
       displayName: options.name,
       roles: options.role,
       redirectUris: options.redirectUri,
       publicClient: options.public,
+    });
+    const { app } = created;
+    await recordCliWrite(domains, {
+      tenantId: created.tenant.id,
+      category: 'Role',
+      operation: 'Create',
+      resourceType: 'application',
+      command: 'app create',
+      resources: [{ type: 'application', id: app.id, after: { displayName: app.displayName, clientId: app.clientId, roles: app.roles, redirectUris: app.redirectUris, publicClient: app.publicClient } }],
     });
     const domain = created.tenant.domains[0]?.name ?? created.tenant.id;
     const baseUrl = expectedBaseUrl(config);

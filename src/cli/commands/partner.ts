@@ -6,6 +6,7 @@
 //   tarmac partner relationships --tenant <c> | --partner <p>
 import { PartnerError, acceptInvitation, customersOf, invitationLink, partnersOf, revokeConsent, type Relationship } from '../../partners/index.js';
 import { expectedBaseUrl, withStores, type CliStores } from '../../server/cli-support.js';
+import { recordCliWrite } from '../audit-writes.js';
 import { TenantsError, createTenant, findTenant, type Tenant } from '../../tenants/index.js';
 import type { ExitCode } from '../command-kit.js';
 import { credentialFields, printCredentials, type TokenApi } from '../credentials-view.js';
@@ -130,6 +131,14 @@ export async function partnerAccept(invitation: string, options: AcceptOptions):
   return withStores(out, options.json, async (stores) => {
     const customer = await tenantNamed(stores, options.tenant, '--tenant');
     const { relationship, partner } = await acceptInvitation({ tenants: stores.tenants.tenants, relationships: stores.store.relationships }, customer, invitation, new Date());
+    await recordCliWrite(stores.store, {
+      tenantId: customer.id,
+      category: 'Role',
+      operation: 'Create',
+      resourceType: 'partnerRelationship',
+      command: 'partner accept',
+      resources: [{ type: 'partnerRelationship', id: partner.id, displayName: partner.displayName, after: { ...relationship } }],
+    });
     if (options.json) {
       out.json(relationshipJson(partner, customer, relationship));
       return 0;
@@ -157,7 +166,16 @@ async function revoke(kind: OrganizationKind | undefined, options: RevokeOptions
     // `partner revoke` takes an OEM too (a consent is a consent); `oem revoke` insists on an OEM.
     const partner = kind === 'oem' ? await organizationNamed(stores, name, 'oem') : await tenantNamed(stores, name, '--partner');
     const customer = await tenantNamed(stores, options.tenant, '--tenant');
+    const before = await stores.store.relationships.find(partner.id, customer.id);
     await revokeConsent({ tenants: stores.tenants.tenants, relationships: stores.store.relationships }, customer, partner.id);
+    await recordCliWrite(stores.store, {
+      tenantId: customer.id,
+      category: 'Role',
+      operation: 'Delete',
+      resourceType: 'partnerRelationship',
+      command: `${kind === 'oem' ? 'oem' : 'partner'} revoke`,
+      resources: [{ type: 'partnerRelationship', id: partner.id, displayName: partner.displayName, before: before ? { ...before } : undefined }],
+    });
     if (options.json) {
       out.json({ partnerTenantId: partner.id, customerTenantId: customer.id, revoked: true });
       return 0;

@@ -1,7 +1,8 @@
 // `tarmac user create --tenant <t> --upn ada@contoso.onmicrosoft.com [--name …] [--role "Intune Administrator"…]
 // [--password <p>] [--json]`: a user who can sign in at /{tenant}/oauth2/v2.0/authorize. Offline, like tenant create;
 // a generated password is printed once (Tarmac keeps only its scrypt hash).
-import { withTenantsStore } from '../../server/cli-support.js';
+import { withStores } from '../../server/cli-support.js';
+import { recordCliWrite } from '../audit-writes.js';
 import { createUser } from '../../tenants/index.js';
 import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
@@ -17,7 +18,7 @@ export interface UserCreateOptions {
 
 export async function userCreate(options: UserCreateOptions): Promise<ExitCode> {
   const out = createOutput();
-  return withTenantsStore(out, options.json, async (store) => {
+  return withStores(out, options.json, async ({ tenants: store, store: domains }) => {
     const created = await createUser(store, {
       tenant: options.tenant,
       userPrincipalName: options.upn,
@@ -26,6 +27,14 @@ export async function userCreate(options: UserCreateOptions): Promise<ExitCode> 
       password: options.password,
     });
     const { user } = created;
+    await recordCliWrite(domains, {
+      tenantId: created.tenant.id,
+      category: 'Role',
+      operation: 'Create',
+      resourceType: 'user',
+      command: 'user create',
+      resources: [{ type: 'user', id: user.id, after: { userPrincipalName: user.userPrincipalName, displayName: user.displayName, roles: user.roles } }],
+    });
     if (options.json) {
       out.json({
         tenantId: created.tenant.id,

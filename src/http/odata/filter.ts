@@ -352,6 +352,9 @@ class Validator {
         if (lambdaPath(token)) throw filterError(token.position, `'${token.raw}' is a condition, not a value: use it on its own (e.g. physicalIds/any(p: p eq 'X') and …)`);
         if (token.value && typeof token.value === 'object' && 'type' in token.value) return this.operand(token.value);
         if (token.type === 'PropertyPathExpression' && token.value?.current) {
+          // A property of a complex property (auditEvent's actor/applicationId) when the model names the path itself.
+          const path = resolveProperty(this.model, String(token.raw));
+          if (path && path.name.includes('/') && !this.lambda) return { kind: 'property', position: token.position, raw: String(token.raw), property: path };
           throw filterError(token.position, `'${token.raw}': property paths are not supported; use a property of ${this.model.name}`);
         }
         break;

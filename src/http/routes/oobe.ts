@@ -37,6 +37,7 @@ import {
   WorkplaceJoinResponse,
   oobeErrors,
 } from './oobe-schemas.js';
+import { audited, auditedAction, notAudited, responseField } from '../audit-specs.js';
 
 /** Header naming a detected hardware change: `<remediationState>; changed=<components>`. */
 export const HARDWARE_CHANGE_HEADER = 'x-tarmac-hardware-change';
@@ -157,7 +158,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
       // Every PC asks at every boot: a request line and a response line at info level for each would be most of the
       // log and a tenth of the CPU under load. Errors are still logged (warn and above).
       logLevel: 'warn',
-      config,
+      config: { ...config, ...notAudited('the hot path: every PC at every boot; its one write is the coalesced contact time, device telemetry rather than an admin change') },
       schema: schema(
         'Device: download the Autopilot profile',
         'The AutopilotConfigurationFile document of the device’s deployment profile (the default document when none is assigned), its name template ' +
@@ -179,7 +180,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/oobe/v1/enroll',
     {
-      config,
+      config: { ...config, ...auditedAction('autopilotEnrollment', 'enroll', { ids: responseField('autopilotDeviceId'), tenant: (call) => responseField('tenantId')(call)[0] }) },
       schema: schema(
         'Device: first Autopilot run (Entra join + Intune enrollment)',
         'Joins the device’s Entra object (trustType AzureAd) and creates its company-owned Intune managed device; the Autopilot device becomes enrolled ' +
@@ -256,7 +257,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/oobe/v1/workplace-join',
     {
-      config,
+      config: { ...config, ...audited('workplaceJoin', 'Create', { ids: responseField('entraDevice.id'), tenant: (call) => responseField('tenantId')(call)[0] }) },
       schema: schema(
         'Device: workplace join (Entra registered, optionally MDM-only)',
         'Registers the PC in the Entra tenant of userPrincipalName’s domain (trustType Workplace, personal); with mdm: true also enrolls it in Intune ' +
@@ -293,7 +294,7 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/oobe/v1/check-in',
     {
-      config,
+      config: { ...config, ...notAudited('the enrolled PC’s periodic check-in: lastSyncDateTime is device telemetry. Not yet recorded: the automatic hash capture of a flagged device it may do (the answer names no tenant)') },
       schema: schema(
         'Device: Intune check-in of an enrolled device',
         'Updates lastSyncDateTime; a device flagged automaticRemediationRequired has its new hardware hash captured (registered hash and keys replaced).',

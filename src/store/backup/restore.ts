@@ -11,6 +11,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { setAuditDeletes } from '../audit-repository.js';
 import type { Db } from '../database.js';
 import { migrateToLatest, migrateUpTo } from '../migrate.js';
 import { migrations as knownMigrations } from '../migrations/index.js';
@@ -181,10 +182,13 @@ async function rowCounts(db: Kysely<unknown>, tables: TableInfo[]): Promise<Reco
 /** Deletes every carried table's rows, children first, and the derived rows the triggers do not remove. */
 async function wipe(trx: Transaction<DatabaseSchema>, plan: TablePlan): Promise<number> {
   let deleted = 0;
+  // The audit log is append-only (its triggers refuse deletes); a --force restore replaces it, through the one gate.
+  await setAuditDeletes(trx, plan.engine, true);
   for (const t of [...plan.tables].reverse()) {
     const result = await sql`delete from ${sql.id(t.name)}`.execute(trx);
     deleted += Number(result.numAffectedRows ?? 0n);
   }
+  await setAuditDeletes(trx, plan.engine, false);
   for (const t of plan.excluded) {
     if (DERIVED_CLEARED_ON_WIPE.includes(t.name)) await sql`delete from ${sql.id(t.name)}`.execute(trx);
   }

@@ -56,6 +56,7 @@ const EXCLUDED_BY_NAME: Readonly<Record<string, string>> = {
   tarmac_migrations_lock: 'migration bookkeeping (the migrator lock row)',
   autopilot_device_search: 'derived (SQLite search link table, migrations 0003/0009): refilled by the autopilot_devices triggers on restore',
   autopilot_device_search_tenants: "derived (SQLite search partitions, migration 0009): refilled by the autopilot_devices triggers on restore",
+  audit_purge_gate: 'always empty outside a purge (SQLite only, migration 0012): the switch that lets the retention purge delete audit events',
 };
 
 /** Derived rows that no trigger removes when their source rows are deleted: restore --force clears them itself. */

@@ -183,3 +183,31 @@ export const managedDeviceModel: EntityModel = {
     lastSyncDateTime: { column: 'last_sync_at', type: 'dateTime', sortable: true },
   },
 };
+
+/**
+ * auditEvent (Intune's audit log): the properties admins filter on, actor/… as property paths. Sorted newest first
+ * unless $orderby says otherwise (the route adds `activityDateTime desc`); index (tenant_id, activity_at desc, id).
+ */
+export const auditEventModel: EntityModel = {
+  name: 'auditEvent',
+  table: 'audit_events',
+  key: { property: 'id', column: 'id' },
+  properties: {
+    id: { column: 'id', type: 'string', storedLowercase: true, sortable: true, indexed: true },
+    activityDateTime: { column: 'activity_at', type: 'dateTime', sortable: true },
+    displayName: { ...text, column: 'display_name' },
+    componentName: { ...text, column: 'component_name' },
+    category: { ...text, column: 'category' },
+    activity: { ...text, column: 'display_name' },
+    activityType: { ...text, column: 'activity_type' },
+    activityOperationType: { ...text, column: 'activity_operation_type' },
+    activityResult: { ...text, column: 'activity_result' },
+    correlationId: { column: 'correlation_id', type: 'string', storedLowercase: true, sortable: true, indexed: true },
+    actor: { column: 'actor', type: 'string', filterable: false },
+    'actor/applicationId': { column: 'actor_application_id', type: 'string', nullable: true, storedLowercase: true, selectable: false },
+    'actor/userId': { column: 'actor_user_id', type: 'string', nullable: true, storedLowercase: true, selectable: false },
+    'actor/userPrincipalName': { column: 'actor_user_principal_name', type: 'string', nullable: true, selectable: false },
+    'actor/auditActorType': { column: 'actor_type', type: 'string', selectable: false },
+    resources: { column: 'resources', type: 'string', filterable: false },
+  },
+};

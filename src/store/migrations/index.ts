@@ -12,6 +12,7 @@ import { users } from './0008-users.js';
 import { searchAtScale } from './0009-search-at-scale.js';
 import { importDecoded } from './0010-import-decoded.js';
 import { tokenHardening } from './0011-token-hardening.js';
+import { auditEvents } from './0012-audit-events.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009_search_at_scale': searchAtScale,
   '0010_import_decoded': importDecoded,
   '0011_token_hardening': tokenHardening,
+  '0012_audit_events': auditEvents,
 };

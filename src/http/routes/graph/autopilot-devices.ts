@@ -20,6 +20,7 @@ import { listAutopilotDevices } from './list-queries.js';
 import { AutopilotDeviceSchema, DeletedDeviceStateSchema } from './schemas/autopilot.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { DeploymentProfileSchema } from './schemas/profiles.js';
+import { audited, auditedAction, responseValues } from '../../audit-specs.js';
 
 const SET = 'deviceManagement/windowsAutopilotDeviceIdentities';
 
@@ -129,6 +130,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
     app.delete(
       `${base}/:id`,
       {
+        config: audited('windowsAutopilotDeviceIdentity', 'Delete'),
         onRequest: write,
         schema: {
           tags: ['graph'],
@@ -149,6 +151,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
       app.post(
         path,
         {
+          config: auditedAction('windowsAutopilotDeviceIdentity', 'updateDeviceProperties'),
           onRequest: write,
           schema: {
             tags: ['graph'],
@@ -173,6 +176,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
       app.post(
         path,
         {
+          config: auditedAction('windowsAutopilotDeviceIdentity', 'assignUserToDevice'),
           onRequest: write,
           schema: { tags: ['graph'], summary: `assignUserToDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, body: AssignBody, response: DeviceAction, hide: path.includes('microsoft.graph.') },
         },
@@ -190,6 +194,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
       app.post(
         path,
         {
+          config: auditedAction('windowsAutopilotDeviceIdentity', 'unassignUserFromDevice'),
           onRequest: write,
           schema: { tags: ['graph'], summary: `unassignUserFromDevice (${version})`, security: [{ bearerAuth: [] }], params: IdParams, response: DeviceAction, hide: path.includes('microsoft.graph.') },
         },
@@ -206,6 +211,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
       app.post(
         path,
         {
+          config: auditedAction('windowsAutopilotDeviceIdentity', 'allowNextEnrollment'),
           onRequest: write,
           schema: { tags: ['graph'], summary: 'allowNextEnrollment (beta)', security: [{ bearerAuth: [] }], params: IdParams, response: DeviceAction, hide: path.includes('microsoft.graph.') },
         },
@@ -220,6 +226,7 @@ export const autopilotDeviceRoutes: TarmacPlugin = async (app) => {
       app.post(
         path,
         {
+          config: auditedAction('windowsAutopilotDeviceIdentity', 'deleteDevices', { ids: responseValues('deviceRegistrationId') }),
           onRequest: write,
           schema: {
             tags: ['graph'],

@@ -9,6 +9,7 @@ import type { TarmacPlugin } from '../../types.js';
 import { SERVICE_CONFIG_WRITE, odataContext } from './graph-support.js';
 import { OffboardReportSchema } from './schemas/autopilot.js';
 import { Shared, documentResponses, graphErrors } from './schemas/common.js';
+import { auditedAction } from '../../audit-specs.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'The windowsAutopilotDeviceIdentity id (ZTDID)' }) });
 
@@ -19,6 +20,7 @@ export const autopilotOffboardRoutes: TarmacPlugin = async (app) => {
     app.post(
       path,
       {
+        config: auditedAction('windowsAutopilotDeviceIdentity', 'offboard'),
         onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
         schema: {
           tags: ['graph'],

@@ -7,6 +7,7 @@ import { toGraphAutopilotSettings } from './autopilot-shapes.js';
 import { SERVICE_CONFIG_READ, SYNC_ROLES, odataContext } from './graph-support.js';
 import { AutopilotSettingsSchema } from './schemas/autopilot.js';
 import { Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
+import { auditedAction } from '../../audit-specs.js';
 
 export const autopilotSettingsRoutes: TarmacPlugin = async (app) => {
   documentResponses(app, [AutopilotSettingsSchema]);
@@ -33,6 +34,7 @@ export const autopilotSettingsRoutes: TarmacPlugin = async (app) => {
     app.post(
       path,
       {
+        config: auditedAction('windowsAutopilotSettings', 'sync', { ids: (call) => [call.request.auth?.tenantId ?? ''] }),
         onRequest: app.requireRole(...SYNC_ROLES),
         schema: {
           tags: ['graph'],

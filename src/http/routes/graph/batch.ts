@@ -15,6 +15,7 @@ import { GraphError, graphErrorBody } from '../../graph-errors.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
 import { GRAPH_VERSIONS, type GraphVersion } from './graph-support.js';
 import { Loose, documentResponses, graphError } from './schemas/common.js';
+import { notAudited } from '../../audit-specs.js';
 
 export const MAX_BATCH_REQUESTS = 20;
 
@@ -243,7 +244,7 @@ export const batchRoutes: TarmacPlugin = async (app) => {
         // Any valid token; each sub-request then checks its own permissions and counts against the budget.
         onRequest: app.requireRole(),
         bodyLimit: BATCH_BODY_LIMIT,
-        config: { graphThrottle: false },
+        config: { graphThrottle: false, ...notAudited('each sub-request goes through the app (inject) and is audited on its own') },
         schema: {
           tags: ['graph'],
           summary: `JSON batch (${version}): up to ${MAX_BATCH_REQUESTS} requests in one`,

@@ -25,6 +25,7 @@ import {
   ProfileBody,
   ProfileIdParams,
 } from './schemas/profiles.js';
+import { audited, param, responseField } from '../../audit-specs.js';
 
 const SET = 'deviceManagement/windowsAutopilotDeploymentProfiles';
 
@@ -80,6 +81,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
   app.post(
     base,
     {
+      config: audited('windowsAutopilotDeploymentProfile', 'Create'),
       onRequest: write,
       schema: {
         tags: ['graph'],
@@ -104,6 +106,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
   app.patch(
     `${base}/:id`,
     {
+      config: audited('windowsAutopilotDeploymentProfile', 'Patch'),
       onRequest: write,
       schema: {
         tags: ['graph'],
@@ -132,6 +135,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
   app.delete(
     `${base}/:id`,
     {
+      config: audited('windowsAutopilotDeploymentProfile', 'Delete'),
       onRequest: write,
       schema: {
         tags: ['graph'],
@@ -177,6 +181,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
   app.post(
     `${base}/:id/assignments`,
     {
+      config: audited('windowsAutopilotDeploymentProfileAssignment', 'Create', { ids: responseField('id') }),
       onRequest: write,
       schema: {
         tags: ['graph'],
@@ -225,6 +230,7 @@ export const deploymentProfileRoutes: TarmacPlugin = async (app) => {
   app.delete(
     `${base}/:id/assignments/:assignmentId`,
     {
+      config: audited('windowsAutopilotDeploymentProfileAssignment', 'Delete', { ids: param('assignmentId') }),
       onRequest: write,
       schema: {
         tags: ['graph'],

@@ -9,6 +9,7 @@ import { collectionPage, DEVICE_READ, GRAPH_VERSIONS, odataContext, selectFrom }
 import { listEntraDevices } from './list-queries.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { EntraDeviceSchema } from './schemas/directory.js';
+import { audited } from '../../audit-specs.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'Object id' }) });
 /** Loose on purpose: the domain checks each field and names the one that is wrong. */
@@ -73,6 +74,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
     app.post(
       `/${version}/devices`,
       {
+        config: audited('device', 'Create'),
         onRequest: write,
         schema: {
           tags: ['graph'],
@@ -92,6 +94,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
     app.patch(
       `/${version}/devices/:id`,
       {
+        config: audited('device', 'Patch'),
         onRequest: write,
         schema: {
           tags: ['graph'],
@@ -112,6 +115,7 @@ export const deviceRoutes: TarmacPlugin = async (app) => {
     app.delete(
       `/${version}/devices/:id`,
       {
+        config: audited('device', 'Delete'),
         onRequest: write,
         schema: {
           tags: ['graph'],

@@ -10,6 +10,7 @@ import { collectionPage, GRAPH_VERSIONS, odataContext, selectFrom } from './grap
 import { listGroupMembers, listGroups } from './list-queries.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { EntraDeviceSchema, GroupSchema } from './schemas/directory.js';
+import { audited, param, referencedId } from '../../audit-specs.js';
 
 const IdParams = Type.Object({ id: Type.String({ description: 'Group object id' }) });
 const MemberParams = Type.Object({ id: Type.String({ description: 'Group object id' }), memberId: Type.String({ description: 'Member (device) object id' }) });
@@ -78,6 +79,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
     app.post(
       base,
       {
+        config: audited('group', 'Create'),
         onRequest: write,
         schema: {
           tags: ['graph'],
@@ -98,6 +100,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
     app.patch(
       `${base}/:id`,
       {
+        config: audited('group', 'Patch'),
         onRequest: write,
         schema: {
           tags: ['graph'],
@@ -118,6 +121,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
     app.delete(
       `${base}/:id`,
       {
+        config: audited('group', 'Delete'),
         onRequest: write,
         schema: { tags: ['graph'], summary: `Delete group (${version})`, security: [{ bearerAuth: [] }], params: IdParams, response: { 204: NoContent('Deleted'), ...graphErrors(400, 404) } },
       },
@@ -177,6 +181,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
     app.post(
       `${base}/:id/members/$ref`,
       {
+        config: audited('groupMember', 'Create', { ids: referencedId }),
         onRequest: memberWrite,
         schema: {
           tags: ['graph'],
@@ -198,6 +203,7 @@ export const groupRoutes: TarmacPlugin = async (app) => {
     app.delete(
       `${base}/:id/members/:memberId/$ref`,
       {
+        config: audited('groupMember', 'Delete', { ids: param('memberId') }),
         onRequest: memberWrite,
         schema: {
           tags: ['graph'],

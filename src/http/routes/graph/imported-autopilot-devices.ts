@@ -10,6 +10,7 @@ import { collectionPage, GRAPH_VERSIONS, SERVICE_CONFIG_READ, SERVICE_CONFIG_WRI
 import { listImportedDevices } from './list-queries.js';
 import { ImportedDeviceSchema } from './schemas/autopilot.js';
 import { Collection, Entity, Loose, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
+import { audited, responseValues } from '../../audit-specs.js';
 
 const SET = 'deviceManagement/importedWindowsAutopilotDeviceIdentities';
 const ENTITY = 'importedWindowsAutopilotDeviceIdentity';
@@ -91,6 +92,7 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
     app.post(
       base,
       {
+        config: audited('importedWindowsAutopilotDeviceIdentity', 'Create'),
         onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
         bodyLimit: IMPORT_BODY_LIMIT,
         schema: {
@@ -118,6 +120,7 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
       app.post(
         `${base}/${action}`,
         {
+          config: audited('importedWindowsAutopilotDeviceIdentity', 'Create', { activity: 'import', ids: responseValues('id') }),
           onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
           bodyLimit: IMPORT_BODY_LIMIT,
           schema: {
@@ -157,6 +160,7 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
     app.delete(
       `${base}/:id`,
       {
+        config: audited('importedWindowsAutopilotDeviceIdentity', 'Delete'),
         onRequest: app.requireRole(...SERVICE_CONFIG_WRITE),
         schema: {
           tags: ['graph'],

@@ -2,11 +2,13 @@
 // Each parses the query string against the collection's model (src/http/odata), asks the domain's repository for one
 // page (the store compiles the query), and builds @odata.nextLink from the position the page ends at.
 import type { FastifyRequest } from 'fastify';
+import type { AuditEvent } from '../../../audit/index.js';
 import type { Group } from '../../../directory/ports.js';
 import type { AutopilotDevice, EntityModel, EntraDevice, ListPage, ListQuery, ManagedDevice } from '../../../model/index.js';
 import type { DeploymentProfile } from '../../../profiles/ports.js';
 import type { ImportedDevice } from '../../../registry/index.js';
 import {
+  auditEventModel,
   autopilotDeviceModel,
   deploymentProfileModel,
   entraDeviceModel,
@@ -80,4 +82,14 @@ export function listDeploymentProfiles(app: TarmacApp, request: FastifyRequest, 
 
 export function listManagedDevices(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<ManagedDevice>> {
   return listPage(app, request, managedDeviceModel, (q) => app.registry.store.intune.list(tenantId, q));
+}
+
+/**
+ * auditEvents, newest first unless $orderby says otherwise: the default order is added to the options (not to the URL),
+ * so nextLinks, which keep the URL as sent, get it again and their $skiptoken matches.
+ */
+export function listAuditEvents(app: TarmacApp, request: FastifyRequest, tenantId: string): Promise<ListResult<AuditEvent>> {
+  const query = request.query as Record<string, unknown>;
+  const ordered = Object.keys(query).some((k) => k.toLowerCase() === '$orderby') ? query : { ...query, $orderby: 'activityDateTime desc' };
+  return listPage(app, request, auditEventModel, (q) => app.registry.store.audit.list(tenantId, q), PAGE_OPTIONS, ordered);
 }

@@ -10,6 +10,7 @@ import { listManagedDevices } from './list-queries.js';
 import { toGraphManagedDevice } from './managed-device-shapes.js';
 import { Collection, Entity, NoContent, Shared, documentResponses, graphErrors } from './schemas/common.js';
 import { ManagedDeviceSchema } from './schemas/intune.js';
+import { audited } from '../../audit-specs.js';
 
 const SET = 'deviceManagement/managedDevices';
 
@@ -68,6 +69,7 @@ export const managedDeviceRoutes: TarmacPlugin = async (app) => {
     app.delete(
       `${base}/:id`,
       {
+        config: audited('managedDevice', 'Delete'),
         onRequest: write,
         schema: {
           tags: ['graph'],

@@ -16,6 +16,7 @@ import { GraphError } from '../../graph-errors.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { Collection, DateTime, Entity, NoContent, Shared, StringEnum, documentResponses, graphErrors } from './schemas/common.js';
+import { audited, param } from '../../audit-specs.js';
 
 /** Accepting or revoking consents for the whole tenant: an administrator's permission. */
 export const RELATIONSHIP_WRITE = ['Directory.ReadWrite.All'];
@@ -69,6 +70,7 @@ export const partnerRelationshipRoutes: TarmacPlugin = async (app) => {
   app.post(
     BASE,
     {
+      config: audited('partnerRelationship', 'Create'),
       onRequest: app.requireRole(...RELATIONSHIP_WRITE),
       schema: {
         tags,
@@ -132,6 +134,7 @@ export const partnerRelationshipRoutes: TarmacPlugin = async (app) => {
   app.delete(
     `${BASE}/:partnerTenantId`,
     {
+      config: audited('partnerRelationship', 'Delete', { ids: param('partnerTenantId') }),
       onRequest: app.requireRole(...RELATIONSHIP_WRITE),
       schema: {
         tags,

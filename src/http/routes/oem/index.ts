@@ -15,6 +15,7 @@ import { partnerCenterCaller } from '../partner-center/caller.js';
 import { attributes } from '../partner-center/shapes.js';
 import { partnerCenterScope, requestIdOf } from '../partner-center/scope.js';
 import { ConsentLinkSchema, OemBatchStatusSchema, OemRegistrationBodySchema, OemValidationSchema, batchStatus, readOemDevices, validation } from './shapes.js';
+import { audited, locationId, notAudited } from '../../audit-specs.js';
 
 const errors = { 400: ApiFaultSchema, 401: ApiFaultSchema, 403: ApiFaultSchema, 404: ApiFaultSchema };
 const tags = ['oem'];
@@ -27,6 +28,7 @@ export const oemRoutes: TarmacPlugin = async (app) => {
   app.post(
     PATH,
     {
+      config: audited('oemDeviceRegistration', 'Create', { ids: locationId }),
       schema: {
         tags,
         summary: 'Register devices for consenting customers, or deregister them (TenantID and TenantDomain blank)',
@@ -49,6 +51,7 @@ export const oemRoutes: TarmacPlugin = async (app) => {
   app.post(
     `${PATH}/validate`,
     {
+      config: notAudited('validation only: changes nothing'),
       schema: {
         tags,
         summary: 'Validate Device Submission Data: the would-be outcome of each device, changing nothing',

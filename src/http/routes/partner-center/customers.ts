@@ -9,6 +9,7 @@ import { ApiFaultSchema } from '../../partner-center-errors.js';
 import type { TarmacPlugin } from '../../types.js';
 import { partnerCenterCaller } from './caller.js';
 import { CollectionOf, CustomerSchema, attributes, collection, customerResource } from './shapes.js';
+import { audited } from '../../audit-specs.js';
 
 const CustomerParams = Type.Object({ customerId: Type.String({ description: 'The customer tenant id (GUID)' }) });
 const errors = { 400: ApiFaultSchema, 401: ApiFaultSchema, 403: ApiFaultSchema, 404: ApiFaultSchema };
@@ -55,6 +56,7 @@ export const customerRoutes: TarmacPlugin = async (app) => {
   app.patch(
     '/customers/:customerId',
     {
+      config: audited('partnerRelationship', 'Delete', { ids: (call) => (call.request.partnerCenter ? [call.request.partnerCenter.partner.id] : []) }),
       schema: {
         tags,
         summary: 'Remove the reseller relationship with a customer ({"relationshipToPartner":"none"})',

@@ -25,6 +25,7 @@ import type { TarmacPlugin } from '../../types.js';
 import { partnerCenterCaller } from './caller.js';
 import { DeviceBatchSchema, DeviceInputSchema, DeviceSchema, deviceBatchResource, deviceResource } from './device-shapes.js';
 import { CollectionOf, collection } from './shapes.js';
+import { audited, auditedAction, bodyField, param } from '../../audit-specs.js';
 
 const tags = ['partner center'];
 const errors = { 400: ApiFaultSchema, 401: ApiFaultSchema, 403: ApiFaultSchema, 404: ApiFaultSchema };
@@ -58,6 +59,7 @@ export const deviceBatchRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/customers/:customerId/deviceBatches',
     {
+      config: audited('deviceBatch', 'Create', { ids: bodyField('batchId') }),
       bodyLimit: UPLOAD_BODY_LIMIT,
       schema: {
         tags,
@@ -96,6 +98,7 @@ export const deviceBatchRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/customers/:customerId/deviceBatches/:batchId/devices',
     {
+      config: auditedAction('deviceBatch', 'addDevices', { ids: param('batchId') }),
       bodyLimit: UPLOAD_BODY_LIMIT,
       // A bare array, checked before the schema (whose array coercion would wrap an object in one).
       preValidation: async (request) => {
@@ -157,6 +160,7 @@ export const deviceBatchRoutes: TarmacPlugin = async (app) => {
   app.put(
     '/customers/:customerId/deviceBatches/:batchId/devices/:deviceId',
     {
+      config: audited('windowsAutopilotDeviceIdentity', 'Patch', { ids: param('deviceId') }),
       schema: {
         tags,
         summary: "Update a device of a batch: its policies (a Device body's other fields are ignored); answers the device",
@@ -177,6 +181,7 @@ export const deviceBatchRoutes: TarmacPlugin = async (app) => {
   app.delete(
     '/customers/:customerId/deviceBatches/:batchId/devices/:deviceId',
     {
+      config: audited('windowsAutopilotDeviceIdentity', 'Delete', { ids: param('deviceId') }),
       schema: {
         tags,
         summary: 'Deregister a device of a batch (the Autopilot registration only: its Entra object and any Intune enrollment stay)',

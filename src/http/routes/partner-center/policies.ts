@@ -11,6 +11,7 @@ import { ApiFaultSchema } from '../../partner-center-errors.js';
 import type { TarmacApp, TarmacPlugin } from '../../types.js';
 import { partnerCenterCaller } from './caller.js';
 import { Attributes, CollectionOf, attributes, collection, partnerCenterDate } from './shapes.js';
+import { audited, auditedAction, param } from '../../audit-specs.js';
 
 export const ConfigurationPolicySchema = Type.Object(
   {
@@ -63,6 +64,7 @@ export const policyRoutes: TarmacPlugin = async (app) => {
   app.post(
     '/customers/:customerId/policies',
     {
+      config: audited('configurationPolicy', 'Create'),
       schema: {
         tags,
         summary: 'Create a configuration policy (Windows Autopilot profile) for the customer',
@@ -98,6 +100,7 @@ export const policyRoutes: TarmacPlugin = async (app) => {
   app.put(
     '/customers/:customerId/policies/:policyId',
     {
+      config: audited('configurationPolicy', 'Patch', { ids: param('policyId') }),
       schema: {
         tags,
         summary: 'Update a configuration policy (name, description, policySettings; id and category are fixed)',
@@ -115,6 +118,7 @@ export const policyRoutes: TarmacPlugin = async (app) => {
   app.delete(
     '/customers/:customerId/policies/:policyId',
     {
+      config: audited('configurationPolicy', 'Delete', { ids: param('policyId') }),
       schema: {
         tags,
         summary: 'Delete a configuration policy; the devices it was applied to lose it',
@@ -132,6 +136,7 @@ export const policyRoutes: TarmacPlugin = async (app) => {
   app.patch(
     '/customers/:customerId/DevicePolicyUpdates',
     {
+      config: auditedAction('devicePolicyUpdate', 'devicePolicyUpdates'),
       schema: {
         tags,
         summary: 'Apply a configuration policy to devices partners registered, or remove it (value null)',

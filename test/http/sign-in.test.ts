@@ -206,6 +206,8 @@ describe.each(['sqlite', 'postgres'] as const)('sign-in on %s', (engine) => {
         'DeviceManagementServiceConfig.ReadWrite.All',
         'DeviceManagementManagedDevices.ReadWrite.All',
         'DeviceManagementConfiguration.ReadWrite.All',
+        // Intune's audit events are read with DeviceManagementApps.*, as in Graph.
+        'DeviceManagementApps.ReadWrite.All',
         'Device.ReadWrite.All',
         'Group.ReadWrite.All',
         'GroupMember.ReadWrite.All',

@@ -11,6 +11,7 @@ import { openDatabase, type Db } from '../../src/store/index.js';
 import { SERVER_V8_FLAGS } from '../../src/server/node-flags.js';
 import { createPostgresScratch } from '../support/test-databases.js';
 import { cli, demoOf, getToken, killAll, removeTemps, serve, stop, tempDir, type Served } from '../support/serve-process.js';
+import { shuffled } from '../support/shuffle.js';
 
 afterEach(killAll);
 afterAll(removeTemps);
@@ -46,17 +47,6 @@ function listeningPids(out: string): number[] {
     .split('\n')
     .filter((l) => l.includes('"Server listening at'))
     .map((l) => (JSON.parse(l) as { pid: number }).pid);
-}
-
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 async function count(db: Db, table: string): Promise<number> {

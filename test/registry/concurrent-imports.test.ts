@@ -19,6 +19,7 @@ import { dropPostgresFileDatabase } from '../support/test-databases.js';
 import { ENGINES, registryFixture, type RegistryFixture } from '../support/registry-fixture.js';
 import { deviceHash, deviceInventory } from './fixtures/devices.js';
 import type { FromChild, ToChild } from './fixtures/import-process.js';
+import { shuffled } from '../support/shuffle.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -60,18 +61,6 @@ class Child {
     this.process.send(message);
     return reply;
   }
-}
-
-/** A deterministic shuffle (the same every run, different per seed). */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 function add(into: Record<string, number>, from: Record<string, number>): void {

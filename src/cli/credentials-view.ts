@@ -4,11 +4,12 @@ import { GRAPH_TOKEN_USE, tokenExample, type TokenUse } from '../server/cli-supp
 import type { CreatedApp } from '../tenants/index.js';
 import type { Output } from './output.js';
 
-/** The JSON fields that follow the command's own (clientId, clientSecret, roles, tokenEndpoint, in this order). */
+/** The JSON fields that follow the command's own (clientId, clientSecret, secretId, roles, tokenEndpoint, in this order). */
 export function credentialFields(created: CreatedApp, baseUrl: string) {
   return {
     clientId: created.app.clientId,
     clientSecret: created.clientSecret,
+    secretId: created.secretId,
     roles: created.app.roles,
     tokenEndpoint: `${baseUrl}/${created.tenant.id}/oauth2/v2.0/token`,
   };
@@ -26,6 +27,7 @@ export function printCredentials(out: Output, created: CreatedApp, domain: strin
   const { yellow } = out.color;
   out.line(`  client id      ${created.app.clientId}`);
   out.line(`  client secret  ${created.clientSecret}   ${yellow('shown only now; Tarmac keeps a hash')}`);
+  out.line(`  secret id      ${created.secretId}`);
   out.line(`  roles          ${created.app.roles.join(', ') || '(none)'}`);
   out.line();
   out.line(`Get a token and call ${api.name} (with the server at ${baseUrl}):`);

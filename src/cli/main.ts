@@ -126,7 +126,7 @@ Examples:
     .requiredOption('--domain <domain>', 'initial domain, e.g. contoso.onmicrosoft.com')
     .option('--name <name>', 'display name (default: from the domain)')
     .option('--role <role...>', 'application permissions of the first app (default: the Autopilot set)')
-    .option('--json', 'print {tenantId, domain, displayName, clientId, clientSecret, roles, tokenEndpoint} as JSON')
+    .option('--json', 'print {tenantId, domain, displayName, clientId, clientSecret, secretId, roles, tokenEndpoint} as JSON')
     .addHelpText(
       'after',
       `
@@ -156,7 +156,7 @@ Examples:
     .option('--role <role...>', 'application permissions, e.g. DeviceManagementServiceConfig.ReadWrite.All (default: the Autopilot set)')
     .option('--redirect-uri <uri...>', 'redirect URIs for sign-in (https, or http on localhost), matched exactly; repeatable')
     .option('--public', 'a public client (SPA, desktop): redeems sign-in codes without its secret, PKCE required; no application permissions unless --role')
-    .option('--json', 'print {tenantId, domain, appId, displayName, clientId, clientSecret, roles, tokenEndpoint} as JSON')
+    .option('--json', 'print {tenantId, domain, appId, displayName, clientId, clientSecret, secretId, roles, tokenEndpoint} as JSON')
     .addHelpText(
       'after',
       `
@@ -180,6 +180,22 @@ Examples:
     .requiredOption('--client-id <id>', 'the app (client) id')
     .option('--json', 'print {tenantId, clientId, tokensNotBefore} as JSON')
     .action(run(async () => (await import('./commands/app-revoke.js')).appRevokeTokens));
+  app
+    .command('add-secret')
+    .description("Add a secret to an app, shown once (roll a secret over: add, switch your clients, then remove the old one)")
+    .requiredOption('--tenant <tenant>', 'tenant id or domain')
+    .requiredOption('--client-id <id>', 'the app (client) id')
+    .option('--expires-in-days <days>', 'the secret expires after this many days (default: never)')
+    .option('--json', 'print {tenantId, clientId, secretId, clientSecret, expiresAt} as JSON')
+    .action(run(async () => (await import('./commands/app-revoke.js')).appAddSecret));
+  app
+    .command('remove-secret')
+    .description("Delete one of an app's secrets and revoke the access tokens the app was issued until now")
+    .requiredOption('--tenant <tenant>', 'tenant id or domain')
+    .requiredOption('--client-id <id>', 'the app (client) id')
+    .requiredOption('--secret-id <id>', 'the secret id that app create or add-secret printed')
+    .option('--json', 'print {tenantId, clientId, secretId, tokensNotBefore} as JSON')
+    .action(run(async () => (await import('./commands/app-revoke.js')).appRemoveSecret));
 
   const keys = program.command('keys').description('Token signing keys (works while the server runs)');
   keys

@@ -16,7 +16,7 @@ Online: as the partner's app, with a Partner Center token (--tenant is the partn
     .description('Create a partner (CSP) organisation and its first app; prints the app credentials once and how to get a Partner Center token')
     .requiredOption('--domain <domain>', 'initial domain, e.g. contoso-csp.onmicrosoft.com')
     .option('--name <name>', 'display name (default: from the domain)')
-    .option('--json', 'print {tenantId, domain, displayName, kind, clientId, clientSecret, roles, tokenEndpoint, scope, apiBaseUrl} as JSON')
+    .option('--json', 'print {tenantId, domain, displayName, kind, clientId, clientSecret, secretId, roles, tokenEndpoint, scope, apiBaseUrl} as JSON')
     .addHelpText(
       'after',
       `
@@ -149,7 +149,7 @@ Examples:
     .description('Create an OEM organisation and its first app; prints the app credentials once and how to get a token for the OEM API')
     .requiredOption('--domain <domain>', 'initial domain, e.g. litware-oem.onmicrosoft.com')
     .option('--name <name>', 'display name (default: from the domain)')
-    .option('--json', 'print {tenantId, domain, displayName, kind, clientId, clientSecret, roles, tokenEndpoint, scope, apiBaseUrl} as JSON')
+    .option('--json', 'print {tenantId, domain, displayName, kind, clientId, clientSecret, secretId, roles, tokenEndpoint, scope, apiBaseUrl} as JSON')
     .addHelpText(
       'after',
       `

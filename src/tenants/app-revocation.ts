@@ -1,11 +1,14 @@
-// Taking an app's access away: deleting the app, deleting one of its secrets, or revoking its tokens outright. Access
+// An app's secrets and taking its access away: adding a secret (to roll one over: add, switch, then delete the old
+// one), deleting the app, deleting one of its secrets, or revoking its tokens outright. Access
 // tokens are self-contained JWTs, so revocation is a per-app "not before" (apps.tokens_not_before): tokens issued
 // (`iat`) in an earlier second are refused by every server within src/tokens/token-subjects.ts's cache time. A
 // deleted app needs none: tokens naming it fail the existence check. Refresh tokens need nothing either: redeeming
 // one authenticates the client again.
+import { randomUUID } from 'node:crypto';
 import { TenantsError } from './errors.js';
 import { findTenant } from './find-tenant.js';
-import type { Tenant, TenantsStore } from './ports.js';
+import type { AppSecret, Tenant, TenantsStore } from './ports.js';
+import { generateClientSecret, hashClientSecret, secretHint } from './secrets.js';
 import { CONSOLE_CLIENT_ID } from './first-party-apps.js';
 
 async function tenantOf(store: TenantsStore, tenant: string): Promise<Tenant> {
@@ -63,4 +66,34 @@ export async function deleteAppSecret(
     await tx.apps.setTokensNotBefore(tenant.id, clientId, notBefore);
     return { tenant, clientId, notBefore };
   });
+}
+
+/**
+ * Adds a secret to the app and returns it, the only time it is known (Tarmac keeps its scrypt hash). The app's other
+ * secrets and tokens stay valid. The hash is computed before the write, as createApp does.
+ */
+export async function addAppSecret(
+  store: TenantsStore,
+  input: { tenant: string; clientId: string; expiresAt?: Date; now?: Date },
+): Promise<{ tenant: Tenant; clientId: string; secretId: string; clientSecret: string; expiresAt: string | null }> {
+  const tenant = await tenantOf(store, input.tenant);
+  const clientId = input.clientId.trim().toLowerCase();
+  const app = await store.apps.findByClientId(tenant.id, clientId);
+  if (!app || app.publicClient) {
+    if (app?.publicClient) throw new TenantsError('AppNotFound', `App '${clientId}' is a public client: it has no secrets.`);
+    throw appNotFound(clientId, tenant);
+  }
+  const clientSecret = generateClientSecret();
+  const now = input.now ?? new Date();
+  if (input.expiresAt && input.expiresAt <= now) throw new TenantsError('InvalidExpiry', `The secret's expiry ${input.expiresAt.toISOString()} is not in the future.`);
+  const secret: AppSecret = {
+    id: randomUUID(),
+    appId: app.id,
+    hint: secretHint(clientSecret),
+    hash: await hashClientSecret(clientSecret),
+    createdAt: now.toISOString(),
+    expiresAt: input.expiresAt ? input.expiresAt.toISOString() : null,
+  };
+  await store.apps.insertSecret(secret);
+  return { tenant, clientId, secretId: secret.id, clientSecret, expiresAt: secret.expiresAt };
 }

@@ -11,7 +11,8 @@ export type TenantsErrorCode =
   | 'UserTaken'
   | 'InvalidRedirectUri'
   | 'AppNotFound'
-  | 'SecretNotFound';
+  | 'SecretNotFound'
+  | 'InvalidExpiry';
 
 export class TenantsError extends Error {
   override readonly name = 'TenantsError';

@@ -20,7 +20,7 @@ export { findTenant } from './find-tenant.js';
 export { createTenant, defaultDisplayName, type CreateTenantInput, type CreatedTenant } from './create-tenant.js';
 export { createDemoTenantIfEmpty, DEMO_DOMAIN, DEMO_DISPLAY_NAME, DEMO_ADMIN_UPN, type CreatedDemoTenant } from './create-demo-tenant.js';
 export { createApp, addApp, DEFAULT_APP_NAME, type CreateAppInput, type CreatedApp } from './create-app.js';
-export { deleteApp, deleteAppSecret, revokeAppTokens } from './app-revocation.js';
+export { addAppSecret, deleteApp, deleteAppSecret, revokeAppTokens } from './app-revocation.js';
 export { authenticateClient, type ClientAuthFailure, type ClientAuthResult } from './authenticate-client.js';
 export {
   CONSOLE_CLIENT_ID,

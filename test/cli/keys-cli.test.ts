@@ -1,4 +1,4 @@
-// `tarmac keys rotate`, `tarmac app revoke-tokens` and `tarmac app delete` through bin/tarmac.js, against the database
+// `tarmac keys rotate`, `tarmac app revoke-tokens|delete|add-secret|remove-secret` through bin/tarmac.js, against the database
 // of a running app (in this process, on SQLite and PostgreSQL): the old key's tokens keep working, new tokens carry
 // the new kid once the server reloads, the JWKS lists both keys; a revoked or deleted app's tokens stop working
 // within the app-state cache time.
@@ -24,13 +24,15 @@ describe.each(['sqlite', 'postgres'] as const)('tarmac keys and app revocation o
   afterEach(async () => f.cleanup());
 
   const organization = (token: string) => f.app.inject({ method: 'GET', url: '/v1.0/organization', headers: { authorization: `Bearer ${token}` } });
-  const newToken = async (): Promise<string> => {
-    const res = await f.app.inject({
+  const tokenRequest = (secret: string) =>
+    f.app.inject({
       method: 'POST',
       url: `/${f.contoso.tenant.id}/oauth2/v2.0/token`,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: f.contoso.app.clientId, client_secret: f.contoso.clientSecret, scope: 'https://graph.microsoft.com/.default' }).toString(),
+      payload: new URLSearchParams({ grant_type: 'client_credentials', client_id: f.contoso.app.clientId, client_secret: secret, scope: 'https://graph.microsoft.com/.default' }).toString(),
     });
+  const newToken = async (secret = f.contoso.clientSecret): Promise<string> => {
+    const res = await tokenRequest(secret);
     expect(res.statusCode).toBe(200);
     return (res.json() as { access_token: string }).access_token;
   };
@@ -83,6 +85,43 @@ describe.each(['sqlite', 'postgres'] as const)('tarmac keys and app revocation o
     const again = await cli(env, ['app', 'delete', '--tenant', f.contoso.tenant.id, '--client-id', f.contoso.app.clientId, '--json']);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'AppNotFound', message: expect.stringContaining('has no app with client id') } });
+  });
+
+  it('app add-secret, then remove-secret of the old one: the old secret and its tokens stop working, the new one works; both recorded', async () => {
+    const oldToken = await newToken();
+    const added = await cli(env, ['app', 'add-secret', '--tenant', 'contoso.onmicrosoft.com', '--client-id', f.contoso.app.clientId, '--expires-in-days', '90', '--json']);
+    expect(added.code, added.stderr).toBe(0);
+    const secret = JSON.parse(added.stdout) as { secretId: string; clientSecret: string; expiresAt: string };
+    expect(Date.parse(secret.expiresAt) - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    // Both secrets work side by side until the old one is removed.
+    expect((await organization(await newToken(secret.clientSecret))).statusCode).toBe(200);
+    expect((await organization(oldToken)).statusCode).toBe(200);
+
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const removed = await cli(env, ['app', 'remove-secret', '--tenant', f.contoso.tenant.id, '--client-id', f.contoso.app.clientId, '--secret-id', f.contoso.secretId]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`Removed secret ${f.contoso.secretId} of app ${f.contoso.app.clientId}`);
+    f.clock.offsetMs += APP_STATE_CACHE_SECONDS * 1000;
+    expect((await organization(oldToken)).statusCode).toBe(401);
+    expect((await tokenRequest(f.contoso.clientSecret)).statusCode).toBe(401);
+    expect((await organization(await newToken(secret.clientSecret))).statusCode).toBe(200);
+
+    const again = await cli(env, ['app', 'remove-secret', '--tenant', f.contoso.tenant.id, '--client-id', f.contoso.app.clientId, '--secret-id', f.contoso.secretId, '--json']);
+    expect(again.code).toBe(1);
+    expect(JSON.parse(again.stdout)).toMatchObject({ error: { code: 'SecretNotFound' } });
+    const badDays = await cli(env, ['app', 'add-secret', '--tenant', f.contoso.tenant.id, '--client-id', f.contoso.app.clientId, '--expires-in-days', '0']);
+    expect(badDays.code).toBe(2);
+    expect(badDays.stderr).toContain('--expires-in-days must be a whole number of days from 1 to 3650');
+
+    const events = await f.tdb.db
+      .selectFrom('audit_events')
+      .select(['http_path', 'activity_operation_type', 'component_name'])
+      .where('tenant_id', '=', f.contoso.tenant.id)
+      .where('http_path', 'like', 'tarmac app %')
+      .orderBy('activity_at')
+      .execute();
+    expect(events.map((e) => e.http_path)).toEqual(['tarmac app add-secret', 'tarmac app remove-secret']);
+    expect(new Set(events.map((e) => e.component_name))).toEqual(new Set(['TarmacCli']));
   });
 
   it('keys rotate without the servers’ key-encryption key fails and changes nothing', async () => {

@@ -1,9 +1,15 @@
-// `tarmac app delete --tenant <t> --client-id <id>` and `tarmac app revoke-tokens --tenant <t> --client-id <id>`:
-// take an app's access away. Its access tokens stop working on every server within the app-state cache time
-// (src/tokens/token-subjects.ts, a few seconds), without a restart.
-import { withTenantsStore } from '../../server/cli-support.js';
-import { deleteApp, revokeAppTokens } from '../../tenants/index.js';
+// An app's secrets and access, offline against the configured database (servers may be running):
+//   tarmac app add-secret    --tenant <t> --client-id <id> [--expires-in-days N]   a new secret, shown once
+//   tarmac app remove-secret --tenant <t> --client-id <id> --secret-id <id>        delete one, revoking the app's tokens
+//   tarmac app revoke-tokens --tenant <t> --client-id <id>                         refuse every token issued until now
+//   tarmac app delete        --tenant <t> --client-id <id>                         the app and its secrets
+// Revoked or deleted apps' access tokens stop working on every server within the app-state cache time
+// (src/tokens/token-subjects.ts, a few seconds), without a restart. Each records its audit event (audit-writes.ts).
+import { expectedBaseUrl, withStores } from '../../server/cli-support.js';
+import { addAppSecret, deleteApp, deleteAppSecret, revokeAppTokens, type Tenant } from '../../tenants/index.js';
 import { APP_STATE_CACHE_SECONDS } from '../../tokens/index.js';
+import type { Store } from '../../ports.js';
+import { recordCliWrite } from '../audit-writes.js';
 import type { ExitCode } from '../command-kit.js';
 import { createOutput } from '../output.js';
 
@@ -13,15 +19,75 @@ export interface AppRevokeOptions {
   json?: boolean;
 }
 
+export interface AppSecretOptions extends AppRevokeOptions {
+  secretId?: string;
+  expiresInDays?: string;
+}
+
+const domainOf = (tenant: Tenant): string => tenant.domains[0]?.name ?? tenant.id;
+
+/** The app's audit event: what the command changed on it. */
+function recordAppChange(store: Store, tenant: Tenant, command: string, operation: 'Patch' | 'Delete', clientId: string, after: Record<string, unknown>): Promise<void> {
+  return recordCliWrite(store, {
+    tenantId: tenant.id,
+    category: 'Role',
+    operation,
+    resourceType: 'application',
+    command,
+    resources: [{ type: 'application', id: clientId, after }],
+  });
+}
+
+export async function appAddSecret(options: AppSecretOptions): Promise<ExitCode> {
+  const out = createOutput();
+  const days = options.expiresInDays === undefined ? undefined : Number(options.expiresInDays);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
+    out.error(`error: --expires-in-days must be a whole number of days from 1 to 3650; got '${options.expiresInDays}'.`);
+    return 2;
+  }
+  return withStores(out, options.json, async ({ tenants, store }, config) => {
+    const now = new Date();
+    const added = await addAppSecret(tenants, { tenant: options.tenant, clientId: options.clientId, now, ...(days ? { expiresAt: new Date(now.getTime() + days * 86_400_000) } : {}) });
+    await recordAppChange(store, added.tenant, 'app add-secret', 'Patch', added.clientId, { secretAdded: added.secretId, expiresAt: added.expiresAt });
+    if (options.json) {
+      out.json({ tenantId: added.tenant.id, clientId: added.clientId, secretId: added.secretId, clientSecret: added.clientSecret, expiresAt: added.expiresAt });
+      return 0;
+    }
+    out.line(`Added a secret to app ${added.clientId} of ${domainOf(added.tenant)}.`);
+    out.line(`  secret id      ${added.secretId}`);
+    out.line(`  client secret  ${added.clientSecret}   ${out.color.yellow('shown only now; Tarmac keeps a hash')}`);
+    out.line(`  expires        ${added.expiresAt ?? 'never'}`);
+    out.line(`Switch your clients to it, then remove the old one: tarmac app remove-secret --tenant ${domainOf(added.tenant)} --client-id ${added.clientId} --secret-id <old id>`);
+    out.line(`(token endpoint: ${expectedBaseUrl(config)}/${added.tenant.id}/oauth2/v2.0/token)`);
+    return 0;
+  });
+}
+
+export async function appRemoveSecret(options: AppSecretOptions): Promise<ExitCode> {
+  const out = createOutput();
+  return withStores(out, options.json, async ({ tenants, store }) => {
+    const { tenant, clientId, notBefore } = await deleteAppSecret(tenants, { tenant: options.tenant, clientId: options.clientId, secretId: options.secretId ?? '' });
+    await recordAppChange(store, tenant, 'app remove-secret', 'Patch', clientId, { secretRemoved: options.secretId, tokensNotBefore: notBefore });
+    if (options.json) {
+      out.json({ tenantId: tenant.id, clientId, secretId: options.secretId, tokensNotBefore: notBefore });
+      return 0;
+    }
+    out.line(`Removed secret ${options.secretId} of app ${clientId} of ${domainOf(tenant)}, and revoked the app's access tokens issued before ${notBefore}.`);
+    out.line(`Running servers refuse them within ${APP_STATE_CACHE_SECONDS} seconds; the app's other secrets get new tokens.`);
+    return 0;
+  });
+}
+
 export async function appDelete(options: AppRevokeOptions): Promise<ExitCode> {
   const out = createOutput();
-  return withTenantsStore(out, options.json, async (store) => {
-    const { tenant, clientId } = await deleteApp(store, options);
+  return withStores(out, options.json, async ({ tenants, store }) => {
+    const { tenant, clientId } = await deleteApp(tenants, options);
+    await recordAppChange(store, tenant, 'app delete', 'Delete', clientId, { deleted: true });
     if (options.json) {
       out.json({ tenantId: tenant.id, clientId, deleted: true });
       return 0;
     }
-    out.line(`Deleted app ${clientId} of ${tenant.domains[0]?.name ?? tenant.id} with its secrets.`);
+    out.line(`Deleted app ${clientId} of ${domainOf(tenant)} with its secrets.`);
     out.line(`Its access tokens stop working within ${APP_STATE_CACHE_SECONDS} seconds on every running server.`);
     return 0;
   });
@@ -29,14 +95,15 @@ export async function appDelete(options: AppRevokeOptions): Promise<ExitCode> {
 
 export async function appRevokeTokens(options: AppRevokeOptions): Promise<ExitCode> {
   const out = createOutput();
-  return withTenantsStore(out, options.json, async (store) => {
-    const { tenant, clientId, notBefore } = await revokeAppTokens(store, options);
+  return withStores(out, options.json, async ({ tenants, store }) => {
+    const { tenant, clientId, notBefore } = await revokeAppTokens(tenants, options);
+    await recordAppChange(store, tenant, 'app revoke-tokens', 'Patch', clientId, { tokensNotBefore: notBefore });
     if (options.json) {
       out.json({ tenantId: tenant.id, clientId, tokensNotBefore: notBefore });
       return 0;
     }
-    out.line(`Revoked the access tokens of app ${clientId} of ${tenant.domains[0]?.name ?? tenant.id} issued before ${notBefore}.`);
-    out.line(`Running servers refuse them within ${APP_STATE_CACHE_SECONDS} seconds; the app's secrets still get new tokens.`);
+    out.line(`Revoked the access tokens of app ${clientId} of ${domainOf(tenant)} issued before ${notBefore}.`);
+    out.line(`Running servers refuse them within ${APP_STATE_CACHE_SECONDS} seconds; the app's secrets still get new ones.`);
     return 0;
   });
 }

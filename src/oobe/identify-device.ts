@@ -1,7 +1,13 @@
 // What every device-side call starts with: decode the presented hash (802 when it does not decode) and find the
 // Autopilot device it belongs to in the global registry (807 when none), whichever tenant registered it.
 //
-// The hash's identity keys (tuple, SMBIOS UUID, product key ID, TPM EK; src/hash/identity.ts) are looked up among
+// First, the hash itself: a PC presenting exactly its registered hash (nearly every boot) is found by the hash's
+// SHA-256 alone (DeviceRepository.holderOfHash), which gives the same device as the keys would: a registration with a
+// hash holds every identity key of that hash (a registration, a replacement or a first boot's hash inserts all of
+// them, and a key held elsewhere fails it: 806 / KeyTakenError), keys are unique across the registry, so no other
+// registration holds any of the presented keys. Otherwise (a changed board, an unregistered PC, a registration
+// without a hash):
+// the hash's identity keys (tuple, SMBIOS UUID, product key ID, TPM EK; src/hash/identity.ts) are looked up among
 // the registered keys. Registrations WITH a hash always win: the one holding most of the keys is the device. Only
 // when no registration with a hash holds any key do registrations WITHOUT a hash count (a partner or OEM registered
 // the device by product key ID or by its (manufacturer, model, serial) tuple; src/registry/process-imports.ts):
@@ -91,6 +97,8 @@ export interface Identified {
  * must complete in a transaction). Reads only.
  */
 export async function identifyRegistered(store: Store, hardware: PresentedHardware): Promise<Identified> {
+  const exact = await store.devices.holderOfHash(hardware.bytes);
+  if (exact) return { device: exact, hashless: false, registeredHash: hardware.bytes };
   // One round trip: the registrations holding any presented key, with their devices and hashes.
   const holders = await store.devices.holdersOf(hardware.keys);
   const withHash = holders.filter((h) => h.hardwareHash !== null);

@@ -186,6 +186,11 @@ export interface DeviceRepository {
    * starts with (src/oobe/identify-device.ts), in one round trip.
    */
   holdersOf(keys: IdentityKey[]): Promise<KeyHolding[]>;
+  /**
+   * The device whose registered hash is exactly these bytes (by their SHA-256), in any tenant; undefined when none.
+   * The PC's lookup tries this first (src/oobe/identify-device.ts): nearly every boot presents the registered hash.
+   */
+  holderOfHash(hardwareHash: Buffer): Promise<AutopilotDevice | undefined>;
   /** A page of the tenant's devices under an OData list query. */
   list(tenantId: string, query: ListQuery): Promise<ListPage<AutopilotDevice>>;
   /** Devices of the tenant with one of these serial numbers (exact match). */

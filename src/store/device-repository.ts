@@ -11,6 +11,7 @@
 // and B's then A's). A transaction that needs a lock another holds thus only ever waits for one that is ahead of it,
 // and two imports of overlapping devices (PostgreSQL) wait for each other instead of deadlocking (40P01). SQLite
 // has one writer at a time (BEGIN IMMEDIATE), so there is nothing to order there; the same code runs.
+import { createHash } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import type { AutopilotDevice, IdentityKey, ListPage, ListQuery } from '../model/index.js';
 import {
@@ -81,7 +82,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
           )
           .execute();
         // A partner or OEM registration by PKID or tuple has no hash (yet): no row until its first boot.
-        const hashes = part.flatMap((r) => (r.hardwareHash === null ? [] : [{ device_id: r.device.id, hardware_hash: r.hardwareHash }]));
+        const hashes = part.flatMap((r) => (r.hardwareHash === null ? [] : [hashRow(r.device.id, r.hardwareHash)]));
         if (hashes.length > 0) await trx.insertInto('autopilot_device_hashes').values(hashes).execute();
         const entras = part.flatMap(({ entra }) => (entra ? [entra] : []));
         if (entras.length > 0) await trx.insertInto('entra_devices').values(entras.map(entraDeviceRowOf)).execute();
@@ -92,8 +93,8 @@ export class KyselyDeviceRepository implements DeviceRepository {
       for (const r of replacing) {
         await trx
           .insertInto('autopilot_device_hashes')
-          .values({ device_id: r.deviceId, hardware_hash: r.hardwareHash })
-          .onConflict((oc) => oc.column('device_id').doUpdateSet({ hardware_hash: r.hardwareHash }))
+          .values(hashRow(r.deviceId, r.hardwareHash))
+          .onConflict((oc) => oc.column('device_id').doUpdateSet(hashRow(r.deviceId, r.hardwareHash)))
           .execute();
         await trx.deleteFrom('device_identity_keys').where('tenant_id', '=', r.tenantId).where('device_id', '=', r.deviceId).execute();
       }
@@ -119,6 +120,25 @@ export class KyselyDeviceRepository implements DeviceRepository {
     const row = await this.db.selectFrom('autopilot_devices').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     return row ? autopilotDeviceFromRow(row) : undefined;
   }
+
+  async holderOfHash(hardwareHash: Buffer): Promise<AutopilotDevice | undefined> {
+    // The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read. The
+    // digest's device is a scalar subquery so that PostgreSQL probes the device by its key even before the table has
+    // statistics (with a join it hash-joined the whole device table then). Compiled once, as holdersOf is: every PC's
+    // boot starts here. Two registrations of one hash cannot both exist (their identity keys would collide; a hash
+    // without keys never reaches this lookup): the lowest id all the same.
+    this.holderOfHashStatement ??= this.db
+      .selectFrom('autopilot_devices')
+      .selectAll()
+      .where('id', '=', (eb) =>
+        eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1),
+      )
+      .compile().sql;
+    const rows = (await this.db.executeQuery<DeviceRow>(CompiledQuery.raw(this.holderOfHashStatement, [digestOf(hardwareHash), 1]))).rows;
+    return rows[0] ? autopilotDeviceFromRow(rows[0]) : undefined;
+  }
+
+  private holderOfHashStatement: string | undefined;
 
   /** holdersOf's SQL per shape (how many values of each kind), compiled once: see holdersOf. */
   private readonly holderStatements = new Map<string, string>();
@@ -238,8 +258,8 @@ export class KyselyDeviceRepository implements DeviceRepository {
     // A device registered without a hash has no row to update: the new hash is its first.
     await this.db
       .insertInto('autopilot_device_hashes')
-      .values({ device_id: id, hardware_hash: hardwareHash })
-      .onConflict((oc) => oc.column('device_id').doUpdateSet({ hardware_hash: hardwareHash }))
+      .values(hashRow(id, hardwareHash))
+      .onConflict((oc) => oc.column('device_id').doUpdateSet(hashRow(id, hardwareHash)))
       .execute();
     await this.db.deleteFrom('device_identity_keys').where('tenant_id', '=', tenantId).where('device_id', '=', id).execute();
     await insertKeys(this.db, tenantId, id, keys, now);
@@ -255,7 +275,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
       // PostgreSQL it waits for the first to commit) and changes nothing else.
       const inserted = await trx
         .insertInto('autopilot_device_hashes')
-        .values({ device_id: id, hardware_hash: hardwareHash })
+        .values(hashRow(id, hardwareHash))
         .onConflict((oc) => oc.column('device_id').doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
@@ -341,4 +361,14 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
     .leftJoin('autopilot_device_hashes', 'autopilot_device_hashes.device_id', 'autopilot_devices.id')
     .selectAll('autopilot_devices')
     .select(['held.kinds as held_kinds', 'autopilot_device_hashes.hardware_hash as held_hash']);
+}
+
+/** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0015). */
+function digestOf(hardwareHash: Buffer): Buffer {
+  return createHash('sha256').update(hardwareHash).digest();
+}
+
+/** A hash row: the hash and its digest, always written together. */
+function hashRow(deviceId: string, hardwareHash: Buffer): { device_id: string; hardware_hash: Buffer; hash_digest: Buffer } {
+  return { device_id: deviceId, hardware_hash: hardwareHash, hash_digest: digestOf(hardwareHash) };
 }

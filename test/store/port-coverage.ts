@@ -42,6 +42,7 @@ const IMPORTS: MethodNames<ImportRepository> = {
 const DEVICES: MethodNames<DeviceRepository> = {
   register: true,
   holdersOf: true,
+  holderOfHash: true,
   recordContacts: true,
   find: true,
   list: true,

@@ -36,26 +36,47 @@ export interface RefusedInput {
   what: string;
 }
 
+/** A value on the walk's stack: where it sits is kept as links to its parents, and spelt out only for a refusal. */
+interface Visit {
+  value: unknown;
+  parent: Visit | undefined;
+  /** Its index in an array, or its key in an object (undefined for the root). */
+  at: number | string | undefined;
+}
+
+/** The JSON path of a visited value: built only when something was refused (most requests refuse nothing). */
+function pathOf(visit: Visit): string {
+  const steps: (number | string)[] = [];
+  for (let v: Visit | undefined = visit; v !== undefined && v.at !== undefined; v = v.parent) steps.push(v.at);
+  let path = '';
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    path = typeof s === 'number' ? `${path}[${s}]` : step(path, s);
+  }
+  return path;
+}
+
 /**
  * The first refused string in `value` (a parsed JSON body, params or query), or undefined. The walk keeps its own
  * stack: a body nested thousands deep must not overflow the call stack.
  */
 export function findRefusedInput(value: unknown): RefusedInput | undefined {
-  const stack: [unknown, string][] = [[value, '']];
+  const stack: Visit[] = [{ value, parent: undefined, at: undefined }];
   while (stack.length > 0) {
-    const [v, path] = stack.pop() as [unknown, string];
+    const visit = stack.pop()!;
+    const v = visit.value;
     if (typeof v === 'string') {
       const what = refusedCharacter(v);
-      if (what) return { path, inKey: false, what };
+      if (what) return { path: pathOf(visit), inKey: false, what };
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: visit, at: i });
     } else if (v !== null && typeof v === 'object') {
       const entries = Object.entries(v);
       for (let i = entries.length - 1; i >= 0; i--) {
         const [key, child] = entries[i] as [string, unknown];
         const what = refusedCharacter(key);
-        if (what) return { path: step(path, key), inKey: true, what };
-        stack.push([child, step(path, key)]);
+        if (what) return { path: pathOf({ value: child, parent: visit, at: key }), inKey: true, what };
+        stack.push({ value: child, parent: visit, at: key });
       }
     }
   }

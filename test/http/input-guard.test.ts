@@ -1,0 +1,41 @@
+// findRefusedInput (src/http/plugins/input-guard.ts) on its own: the JSON path it names for a refused string or key,
+// built only for the refusal, and the walk's own stack for deep bodies. The HTTP side is test/http/edge-input.test.ts.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { findRefusedInput } from '../../src/http/plugins/input-guard.js';
+
+describe('findRefusedInput', () => {
+  it('names the path of the first refused value or key', () => {
+    expect(findRefusedInput({ a: [{ b: 'ok' }, { c: ['x', 'y\u0000'] }] })).toEqual({ path: 'a[1].c[1]', inKey: false, what: 'U+0000 (NUL) at position 1' });
+    expect(findRefusedInput({ 'odd key': { 'k\ud800': 1 } })).toMatchObject({ path: '["odd key"]["k\\ud800"]', inKey: true });
+    expect(findRefusedInput('\udc00')).toMatchObject({ path: '', inKey: false });
+    expect(findRefusedInput({ a: [1, true, null, { b: 'fine' }], 'x.y': 'fine' })).toBeUndefined();
+  });
+
+  it('walks a body nested 100,000 deep without overflowing the call stack', () => {
+    let body: unknown = 'end\u0000';
+    for (let i = 0; i < 100_000; i++) body = [body];
+    expect(findRefusedInput(body)?.path).toBe('[0]'.repeat(100_000));
+  });
+
+  it('accepts every value JSON can carry without NUL or lone surrogates, and finds one planted anywhere', () => {
+    // eslint-disable-next-line no-control-regex -- U+0000 is what the guard refuses
+    const clean = fc.jsonValue().filter((v) => !/\u0000|[\ud800-\udfff]/.test(JSON.stringify(v)));
+    fc.assert(
+      fc.property(clean, (v) => findRefusedInput(v) === undefined),
+      { numRuns: 300 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.string(), { minLength: 1, maxLength: 5 }), fc.nat(), (keys, n) => {
+        // keys[0..] as nested objects, the NUL string as the leaf at array index n % 3.
+        const leaf = ['a', 'b', 'c'];
+        leaf[n % 3] = 'bad\u0000';
+        let body: unknown = leaf;
+        for (const k of [...keys].reverse()) body = { [k]: body };
+        const found = findRefusedInput(body);
+        return found !== undefined && found.path.endsWith(`[${n % 3}]`) && !found.inKey;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -172,6 +172,20 @@ describe.each(ENGINES)('input Tarmac refuses, errors before routing (%s)', (engi
     expect([kerberos.statusCode, kerberos.json().error]).toEqual([400, 'invalid_request']);
   });
 
+  it('/oobe/v1: a body it cannot read, one that fails the schema and an unknown path answer in the device side’s envelope', async () => {
+    const envelope = (code: string, message: RegExp) => ({ error: { code, message: expect.stringMatching(message), innerError: { 'request-id': expect.any(String), date: expect.any(String) } } });
+    const post = (payload: string, type = 'application/json', url = '/oobe/v1/profile') => f.app.inject({ method: 'POST', url, headers: { 'content-type': type }, payload });
+    const notJson = await post('{"hardwareHash":');
+    expect([notJson.statusCode, notJson.json()]).toEqual([400, envelope('InvalidInput', /not valid JSON/)]);
+    const notObject = await post('[]');
+    expect([notObject.statusCode, notObject.json()]).toEqual([400, envelope('InvalidInput', /^The request is not valid: body must be object\.$/)]);
+    const xml = await post('<x/>', 'application/xml');
+    expect([xml.statusCode, xml.json()]).toEqual([415, envelope(expect.any(String), /content-type/i)]);
+    expect(xml.json().error.innerError).not.toHaveProperty('client-request-id'); // Graph's, not the device side's
+    const unknown = await post('{}', 'application/json', '/oobe/v1/nothing-here');
+    expect([unknown.statusCode, unknown.json()]).toEqual([404, envelope(expect.any(String), /no device endpoint for POST \/oobe\/v1\/nothing-here/)]);
+  });
+
   it('unknown paths under /v1 and the identity paths answer in their family’s envelope, token or not', async () => {
     const pc = await f.app.inject({ method: 'GET', url: '/v1/deviceBatches' });
     expect([pc.statusCode, pc.json()]).toEqual([401, { code: expect.any(Number), description: expect.stringContaining('Authorization'), data: [], source: 'PartnerFD' }]);

@@ -3,10 +3,12 @@
 //   - domain errors through the table below: error class (and its code) → HTTP status and Graph error code;
 //   - /oobe/v1's OobeError in the device side's own envelope, Entra's EntraError as Entra's OAuth error JSON;
 //   - anything else (schema validation, body parsing, a bug) by the family of the route that failed: Graph's
-//     envelope everywhere, Entra's on the identity routes (their routes set `config.errorEnvelope: 'entra'`),
+//     envelope everywhere, the device side's under /oobe/v1 (InvalidInput for a 400), Entra's on the identity routes
+//     (their routes set `config.errorEnvelope: 'entra'`),
 //     Partner Center's ApiFault on /v1 (`config.errorEnvelope: 'partnerCenter'`, where domain errors take Partner
 //     Center's codes: 403 20002 for a missing relationship, 404 1000, 400 3000 with the fields in `data`).
-// 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope (Entra's under the identity paths).
+// 5xx details stay in the log. Unknown routes answer 404 in Graph's envelope (Entra's under the identity paths, the
+// device side's under /oobe/v1).
 //
 // Errors raised before routing — a path that is not percent-encoded UTF-8, an overlong path segment (Fastify's
 // frameworkErrors), or a request Node's HTTP parser refuses (431 for a URL and headers over its limit, 400 for an
@@ -158,6 +160,21 @@ function answerInEntraEnvelope(err: Pick<FastifyError, 'statusCode' | 'validatio
   return sendEntraError(reply, new EntraError(status, 'invalid_request', undefined, message));
 }
 
+/** The device side's envelope for what is not an OobeError (a body it cannot read, a schema it fails, a write conflict, a bug). */
+function answerInOobeEnvelope(err: FastifyError, domain: MappedError | undefined, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const answer = (status: number, message: string) => reply.code(status).type('application/json').send(edgeErrorBody('oobe', request, status, message));
+  if (domain) return answer(domain.status, domain.message).headers(domain.headers);
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+  if (status >= 500) {
+    request.log.error({ err }, 'device request failed');
+    return answer(status, `Tarmac could not complete the request. Quote request-id ${request.id} when reporting it; details are in the server log.`);
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+    return answer(status, `Content-Type ${request.headers['content-type'] ?? '(none)'} is not accepted here: send the body as application/json.`);
+  }
+  return answer(status, err.validation ? `The request is not valid: ${err.message}.` : err.message);
+}
+
 /** Partner Center's ApiFault for any error on its routes: its own codes for partner errors, by status otherwise. */
 function answerInPartnerCenterEnvelope(err: FastifyError, domain: MappedError | undefined, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (err instanceof PartnerCenterError) return sendPartnerCenterError(reply.headers(err.headers), err.statusCode, err.code, err.message, err.data);
@@ -186,6 +203,7 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
     if (family === 'entra') {
       return answerInEntraEnvelope(domain ? { statusCode: domain.status, message: domain.message } : err, request, reply);
     }
+    if (family === 'oobe') return answerInOobeEnvelope(err, domain, request, reply);
     if (domain) {
       reply.headers(domain.headers);
       return sendGraphError(reply, domain.status, domain.code, domain.message);
@@ -198,8 +216,12 @@ export const errorHandler: TarmacPlugin = unencapsulated(async (app) => {
     const page = app.consolePageFor(request);
     if (page !== null) return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
     const path = request.url.split('?')[0] ?? request.url;
-    if (errorFamilyOfUrl(request.url) === 'entra') {
+    const family = errorFamilyOfUrl(request.url);
+    if (family === 'entra') {
       return sendEntraError(reply, new EntraError(404, 'invalid_request', undefined, `Tarmac has no endpoint for ${request.method} ${path}. The API reference is at /docs.`));
+    }
+    if (family === 'oobe') {
+      return reply.code(404).type('application/json').send(edgeErrorBody('oobe', request, 404, `Tarmac has no device endpoint for ${request.method} ${path}. The API reference is at /docs.`));
     }
     return sendGraphError(
       reply,

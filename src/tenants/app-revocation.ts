@@ -29,30 +29,32 @@ function revocationTime(now: Date): string {
 }
 
 /** Deletes the app and its secrets; its tokens stop working (they name an app the tenant no longer has). */
-export async function deleteApp(store: TenantsStore, input: { tenant: string; clientId: string }): Promise<{ tenant: Tenant; clientId: string }> {
+export async function deleteApp(store: TenantsStore, input: { tenant: string; clientId: string }): Promise<{ tenant: Tenant; appId: string; clientId: string }> {
   const tenant = await tenantOf(store, input.tenant);
   const clientId = input.clientId.trim().toLowerCase();
-  if (!(await store.apps.delete(tenant.id, clientId))) throw appNotFound(clientId, tenant);
-  return { tenant, clientId };
+  const app = await store.apps.findByClientId(tenant.id, clientId);
+  if (!app || !(await store.apps.delete(tenant.id, clientId))) throw appNotFound(clientId, tenant);
+  return { tenant, appId: app.id, clientId };
 }
 
 /** Refuses every access token of the app issued before `now` (whole seconds). */
 export async function revokeAppTokens(
   store: TenantsStore,
   input: { tenant: string; clientId: string; now?: Date },
-): Promise<{ tenant: Tenant; clientId: string; notBefore: string }> {
+): Promise<{ tenant: Tenant; appId: string; clientId: string; notBefore: string }> {
   const tenant = await tenantOf(store, input.tenant);
   const clientId = input.clientId.trim().toLowerCase();
   const notBefore = revocationTime(input.now ?? new Date());
-  if (!(await store.apps.setTokensNotBefore(tenant.id, clientId, notBefore))) throw appNotFound(clientId, tenant);
-  return { tenant, clientId, notBefore };
+  const app = await store.apps.findByClientId(tenant.id, clientId);
+  if (!app || !(await store.apps.setTokensNotBefore(tenant.id, clientId, notBefore))) throw appNotFound(clientId, tenant);
+  return { tenant, appId: app.id, clientId, notBefore };
 }
 
 /** Deletes one secret of the app and revokes the app's tokens issued before `now`, in one transaction. */
 export async function deleteAppSecret(
   store: TenantsStore,
   input: { tenant: string; clientId: string; secretId: string; now?: Date },
-): Promise<{ tenant: Tenant; clientId: string; notBefore: string }> {
+): Promise<{ tenant: Tenant; appId: string; clientId: string; notBefore: string }> {
   const tenant = await tenantOf(store, input.tenant);
   const clientId = input.clientId.trim().toLowerCase();
   const notBefore = revocationTime(input.now ?? new Date());
@@ -64,7 +66,7 @@ export async function deleteAppSecret(
       throw new TenantsError('SecretNotFound', `App '${clientId}' has no secret with id '${input.secretId}'.`);
     }
     await tx.apps.setTokensNotBefore(tenant.id, clientId, notBefore);
-    return { tenant, clientId, notBefore };
+    return { tenant, appId: app.id, clientId, notBefore };
   });
 }
 
@@ -75,7 +77,7 @@ export async function deleteAppSecret(
 export async function addAppSecret(
   store: TenantsStore,
   input: { tenant: string; clientId: string; expiresAt?: Date; now?: Date },
-): Promise<{ tenant: Tenant; clientId: string; secretId: string; clientSecret: string; expiresAt: string | null }> {
+): Promise<{ tenant: Tenant; appId: string; clientId: string; secretId: string; clientSecret: string; expiresAt: string | null }> {
   const tenant = await tenantOf(store, input.tenant);
   const clientId = input.clientId.trim().toLowerCase();
   const app = await store.apps.findByClientId(tenant.id, clientId);
@@ -95,5 +97,5 @@ export async function addAppSecret(
     expiresAt: input.expiresAt ? input.expiresAt.toISOString() : null,
   };
   await store.apps.insertSecret(secret);
-  return { tenant, clientId, secretId: secret.id, clientSecret, expiresAt: secret.expiresAt };
+  return { tenant, appId: app.id, clientId, secretId: secret.id, clientSecret, expiresAt: secret.expiresAt };
 }

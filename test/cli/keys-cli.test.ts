@@ -115,13 +115,19 @@ describe.each(['sqlite', 'postgres'] as const)('tarmac keys and app revocation o
 
     const events = await f.tdb.db
       .selectFrom('audit_events')
-      .select(['http_path', 'activity_operation_type', 'component_name'])
+      .select(['http_path', 'activity_operation_type', 'component_name', 'resources'])
       .where('tenant_id', '=', f.contoso.tenant.id)
       .where('http_path', 'like', 'tarmac app %')
       .orderBy('activity_at')
       .execute();
     expect(events.map((e) => e.http_path)).toEqual(['tarmac app add-secret', 'tarmac app remove-secret']);
     expect(new Set(events.map((e) => e.component_name))).toEqual(new Set(['TarmacCli']));
+    // Under the app's object id, as `app create` records it; the client id is among what changed.
+    for (const e of events) {
+      const [resource] = JSON.parse(e.resources) as { resourceId: string; modifiedProperties: { displayName: string; newValue: string }[] }[];
+      expect(resource?.resourceId).toBe(f.contoso.app.id);
+      expect(resource?.modifiedProperties).toContainEqual(expect.objectContaining({ displayName: 'clientId', newValue: f.contoso.app.clientId }));
+    }
   });
 
   it('keys rotate without the servers’ key-encryption key fails and changes nothing', async () => {

@@ -26,15 +26,21 @@ export interface AppSecretOptions extends AppRevokeOptions {
 
 const domainOf = (tenant: Tenant): string => tenant.domains[0]?.name ?? tenant.id;
 
-/** The app's audit event: what the command changed on it. */
-function recordAppChange(store: Store, tenant: Tenant, command: string, operation: 'Patch' | 'Delete', clientId: string, after: Record<string, unknown>): Promise<void> {
+/** The app's audit event: what the command changed on it, under the app's object id (as `app create` records it). */
+function recordAppChange(
+  store: Store,
+  changed: { tenant: Tenant; appId: string; clientId: string },
+  command: string,
+  operation: 'Patch' | 'Delete',
+  after: Record<string, unknown>,
+): Promise<void> {
   return recordCliWrite(store, {
-    tenantId: tenant.id,
+    tenantId: changed.tenant.id,
     category: 'Role',
     operation,
     resourceType: 'application',
     command,
-    resources: [{ type: 'application', id: clientId, after }],
+    resources: [{ type: 'application', id: changed.appId, after: { clientId: changed.clientId, ...after } }],
   });
 }
 
@@ -48,7 +54,7 @@ export async function appAddSecret(options: AppSecretOptions): Promise<ExitCode>
   return withStores(out, options.json, async ({ tenants, store }, config) => {
     const now = new Date();
     const added = await addAppSecret(tenants, { tenant: options.tenant, clientId: options.clientId, now, ...(days ? { expiresAt: new Date(now.getTime() + days * 86_400_000) } : {}) });
-    await recordAppChange(store, added.tenant, 'app add-secret', 'Patch', added.clientId, { secretAdded: added.secretId, expiresAt: added.expiresAt });
+    await recordAppChange(store, added, 'app add-secret', 'Patch', { secretAdded: added.secretId, expiresAt: added.expiresAt });
     if (options.json) {
       out.json({ tenantId: added.tenant.id, clientId: added.clientId, secretId: added.secretId, clientSecret: added.clientSecret, expiresAt: added.expiresAt });
       return 0;
@@ -66,8 +72,9 @@ export async function appAddSecret(options: AppSecretOptions): Promise<ExitCode>
 export async function appRemoveSecret(options: AppSecretOptions): Promise<ExitCode> {
   const out = createOutput();
   return withStores(out, options.json, async ({ tenants, store }) => {
-    const { tenant, clientId, notBefore } = await deleteAppSecret(tenants, { tenant: options.tenant, clientId: options.clientId, secretId: options.secretId ?? '' });
-    await recordAppChange(store, tenant, 'app remove-secret', 'Patch', clientId, { secretRemoved: options.secretId, tokensNotBefore: notBefore });
+    const removed = await deleteAppSecret(tenants, { tenant: options.tenant, clientId: options.clientId, secretId: options.secretId ?? '' });
+    const { tenant, clientId, notBefore } = removed;
+    await recordAppChange(store, removed, 'app remove-secret', 'Patch', { secretRemoved: options.secretId, tokensNotBefore: notBefore });
     if (options.json) {
       out.json({ tenantId: tenant.id, clientId, secretId: options.secretId, tokensNotBefore: notBefore });
       return 0;
@@ -81,8 +88,9 @@ export async function appRemoveSecret(options: AppSecretOptions): Promise<ExitCo
 export async function appDelete(options: AppRevokeOptions): Promise<ExitCode> {
   const out = createOutput();
   return withStores(out, options.json, async ({ tenants, store }) => {
-    const { tenant, clientId } = await deleteApp(tenants, options);
-    await recordAppChange(store, tenant, 'app delete', 'Delete', clientId, { deleted: true });
+    const deleted = await deleteApp(tenants, options);
+    const { tenant, clientId } = deleted;
+    await recordAppChange(store, deleted, 'app delete', 'Delete', { deleted: true });
     if (options.json) {
       out.json({ tenantId: tenant.id, clientId, deleted: true });
       return 0;
@@ -96,8 +104,9 @@ export async function appDelete(options: AppRevokeOptions): Promise<ExitCode> {
 export async function appRevokeTokens(options: AppRevokeOptions): Promise<ExitCode> {
   const out = createOutput();
   return withStores(out, options.json, async ({ tenants, store }) => {
-    const { tenant, clientId, notBefore } = await revokeAppTokens(tenants, options);
-    await recordAppChange(store, tenant, 'app revoke-tokens', 'Patch', clientId, { tokensNotBefore: notBefore });
+    const revoked = await revokeAppTokens(tenants, options);
+    const { tenant, clientId, notBefore } = revoked;
+    await recordAppChange(store, revoked, 'app revoke-tokens', 'Patch', { tokensNotBefore: notBefore });
     if (options.json) {
       out.json({ tenantId: tenant.id, clientId, tokensNotBefore: notBefore });
       return 0;

@@ -2,11 +2,16 @@
 // reporting with exit codes (0 ok, 1 the input is wrong, 2 the command could not run), token examples.
 import type { ExitCode } from '../cli/command-kit.js';
 import { ConfigError, baseUrlFor, loadConfig, type TarmacConfig } from '../config.js';
-import { PartnerError } from '../partners/index.js';
+// The modules themselves rather than the domains' index files: every offline command loads this file, and an index
+// would load its whole domain (the partners' and tokens' code, jose) before the command does anything.
+import { PartnerError } from '../partners/errors.js';
 import type { Store } from '../ports.js';
-import { DatabaseOpenError, MigrationError, createStore, createTenantsStore, migrateToLatest, openDatabase, type Db } from '../store/index.js';
-import { TenantsError, type TenantsStore } from '../tenants/index.js';
-import { KeyEncryptionError } from '../tokens/index.js';
+import { createStore, createTenantsStore } from '../store/create-store.js';
+import { DatabaseOpenError, openDatabase, type Db } from '../store/database.js';
+import { MigrationError, migrateToLatest } from '../store/migrate.js';
+import { TenantsError } from '../tenants/errors.js';
+import type { TenantsStore } from '../tenants/ports.js';
+import { KeyEncryptionError } from '../tokens/key-encryption.js';
 
 export interface Reporter {
   error(text: string): void;

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
+import type { Pool } from 'pg';
 import {
   CompiledQuery,
   Kysely,
@@ -115,9 +115,15 @@ function reusePreparedStatements(conn: SqliteDatabase.Database): SqliteDatabase.
 }
 
 function openPostgres(url: string): Db {
-  const pool = new pg.Pool({ connectionString: url, max: 10, application_name: 'tarmac' });
-  // An idle client losing its connection must not crash the process; the next query gets a fresh one.
-  pool.on('error', () => undefined);
+  // pg is loaded only when a PostgreSQL URL is used (Kysely creates the pool on the first query): on SQLite, every
+  // CLI command would otherwise pay for loading it at start-up.
+  const pool = async (): Promise<Pool> => {
+    const { default: pg } = await import('pg');
+    const created = new pg.Pool({ connectionString: url, max: 10, application_name: 'tarmac' });
+    // An idle client losing its connection must not crash the process; the next query gets a fresh one.
+    created.on('error', () => undefined);
+    return created;
+  };
   return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -2,11 +2,10 @@
 // playwright-core — never a browser Playwright downloads — against the real `tarmac serve` (dist/, dist/web) on
 // SQLite or PostgreSQL. Helpers: a server with a tenant and its admin, signing in through the console, axe-core's
 // check, and screenshots under test-results/console/ (light and dark).
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createPostgresScratch, type PostgresScratch } from './test-databases.js';
 import { ROOT, cli, killAll, serve, tempDir, type Served } from './serve-process.js';
 
@@ -74,25 +73,26 @@ export async function createTenantUser(
   return { tenantId, domain: options.domain, upn, password };
 }
 
-/** Chromium with a fresh profile (removed on close). */
+let chromiumProcess: Promise<Browser> | undefined;
+
+/**
+ * A fresh browser context — its own cookies, storage and cache, like a new profile — in this test file's Chromium.
+ * Chromium starts once per file (vitest runs each file of these tests in a process of its own, and playwright-core
+ * ends the browser with it): starting it cost a few seconds of both cores each time, for each of the 15 contexts the
+ * browser tests open. Close the context when done.
+ */
 export async function launchBrowser(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
-  const profile = mkdtempSync(join(tmpdir(), 'tarmac-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
+  chromiumProcess ??= chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    viewport: { width: 1280, height: 800 },
-    colorScheme: options.colorScheme ?? 'light',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
   });
-  // Chromium may still be writing its cache as it exits: retry, and never fail a test over a temp directory.
-  context.on('close', () => {
-    try {
-      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
-    } catch {
-      // left in the temp directory
-    }
-  });
-  return context;
+  const browser = await chromiumProcess;
+  if (!browser.isConnected()) {
+    chromiumProcess = undefined;
+    return launchBrowser(options);
+  }
+  return browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', acceptDownloads: true });
 }
 
 /** A page that fails the test on any uncaught page error (collected, see `uncaught`). */

@@ -363,7 +363,7 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
     .select(['held.kinds as held_kinds', 'autopilot_device_hashes.hardware_hash as held_hash']);
 }
 
-/** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0015). */
+/** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0014). */
 function digestOf(hardwareHash: Buffer): Buffer {
   return createHash('sha256').update(hardwareHash).digest();
 }

@@ -162,7 +162,7 @@ export interface AutopilotDevicesTable {
 export interface AutopilotDeviceHashesTable {
   device_id: string;
   hardware_hash: Buffer;
-  /** SHA-256 of hardware_hash (migration 0015): the PC's lookup by its exact hash. */
+  /** SHA-256 of hardware_hash (migration 0014): the PC's lookup by its exact hash. */
   hash_digest: Buffer | null;
 }
 

@@ -1,4 +1,4 @@
-// Migration 0015 on a registry that already holds hashes, on both engines: every registered hash gets its SHA-256
+// Migration 0014 on a registry that already holds hashes, on both engines: every registered hash gets its SHA-256
 // (PostgreSQL computes it, SQLite in batches in Node — more than one batch here), so the PC's lookup by its exact hash
 // (DeviceRepository.holderOfHash) finds devices registered before the migration.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -13,12 +13,12 @@ const NOW = '2025-01-01T00:00:00.000Z';
 /** More than the migration's SQLite batch (2,000), so that its keyset continues across batches. */
 const DEVICES = 2_100;
 
-describe.each(['sqlite', 'postgres'] as TestEngine[])('migration 0015 with hashes in place (%s)', (engine) => {
+describe.each(['sqlite', 'postgres'] as TestEngine[])('migration 0014 with hashes in place (%s)', (engine) => {
   it('gives every registered hash its digest; holderOfHash finds devices registered before it', async () => {
     const t = await createTestDatabase(engine);
     try {
       const db = t.db;
-      await migrateUpTo(db, '0012_audit_events');
+      await migrateUpTo(db, '0013_prefix_order');
       const tenant = randomUUID();
       await db.insertInto('tenants').values({ id: tenant, display_name: 'Contoso', created_at: NOW }).execute();
       const devices = Array.from({ length: DEVICES }, (_, i) => ({ id: randomUUID(), tenant_id: tenant, serial_number: `SN${i}`, created_at: NOW, updated_at: NOW }));

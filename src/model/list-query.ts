@@ -61,6 +61,9 @@ export interface PropertySpec {
   /**
    * An index answers `eq` on this property within a tenant (the key, or an index on (tenant, lower(column))).
    * On SQLite, a filter that pins such a property keeps the ORDER BY off the (tenant, key) index; see the compiler.
+   * On a string property other than the key and not `storedLowercase`, the index must be on (tenant, lower(column)) in
+   * binary order (PostgreSQL: `text_pattern_ops`): it then reads a `startswith` prefix as a range, in order, which is
+   * how pageOrder pages such a search.
    */
   indexed?: boolean;
   /** `contains/startswith/endswith` on this property use a substring index. */
@@ -120,13 +123,18 @@ export interface OrderByItem {
   type: PropertyType;
   nullable: boolean;
   direction: 'asc' | 'desc';
+  /**
+   * Sorted by the lower-cased value in binary (code point) order, ascending: the order pageOrder gives a prefix search
+   * without $orderby. Never set from a client's $orderby (those sort by the stored value).
+   */
+  lowercase?: boolean;
 }
 
 export type SortValue = string | number | null;
 
 /** Where a keyset page starts: strictly after the row with these sort values and this key. */
 export interface KeysetPosition {
-  /** Values of the $orderby expressions for the last row returned (nulls coalesced, so comparisons stay total). */
+  /** Values of the page order's expressions (pageOrder) for the last row returned (nulls coalesced, so comparisons stay total). */
   values: SortValue[];
   /** The last row's key. */
   key: string;
@@ -139,7 +147,7 @@ export interface ListQuery {
   top: number;
   /** $skip (offset), for compatibility; keyset paging via $skiptoken is what nextLinks use. */
   skip: number;
-  /** The client's $orderby; the key is always appended as the final tiebreaker when the query runs. */
+  /** The client's $orderby (pages are read in pageOrder); the key is always appended as the final tiebreaker when the query runs. */
   orderBy: OrderByItem[];
   /** Property names (model spelling) from $select, or undefined for all. */
   select: string[] | undefined;
@@ -156,4 +164,41 @@ export interface ListPage<T> {
   next: KeysetPosition | undefined;
   /** Every item the filter matches, ignoring paging: only when the query asked for `count`. */
   count: number | undefined;
+}
+
+/**
+ * A needle whose prefix range the engines agree on: printable ASCII, so that JavaScript's, SQLite's and PostgreSQL's
+ * lower() fold it alike and the range [needle, needle with its last character + 1) stays ASCII.
+ */
+export function isAsciiNeedle(needle: string): boolean {
+  return needle !== '' && /^[\x20-\x7e]+$/.test(needle);
+}
+
+type PrefixTerm = Extract<FilterNode, { kind: 'function' }>;
+
+/**
+ * The `startswith(p, 'x')` a page without $orderby is ordered by, when the filter is one or is a conjunction (`and`,
+ * at any depth) containing one (the leftmost): p an `indexed` string property other than the key and not stored
+ * lowercase (so its index is on (tenant, lower(column)) in binary order), x an ASCII needle.
+ */
+export function prefixOrderTerm(model: EntityModel, filter: FilterNode | undefined): PrefixTerm | undefined {
+  if (filter?.kind === 'and') return prefixOrderTerm(model, filter.left) ?? prefixOrderTerm(model, filter.right);
+  if (filter?.kind !== 'function' || filter.fn !== 'startswith' || !isAsciiNeedle(filter.value)) return undefined;
+  const p = resolveProperty(model, filter.property);
+  const ordered = p?.type === 'string' && p.indexed === true && p.storedLowercase !== true && p.column !== model.key.column;
+  return ordered ? filter : undefined;
+}
+
+/**
+ * The order a list's pages are read in, before the key (always the final tiebreaker): the client's $orderby; without
+ * one, lower(p) for a prefix search (prefixOrderTerm), so that a page is the first top + 1 entries of the prefix's
+ * range in the (tenant, lower(p)) index, whatever the tenant's size; else the key alone. Graph does not specify the
+ * order of a collection without $orderby. Skip tokens hold one value per item of this order.
+ */
+export function pageOrder(query: Pick<ListQuery, 'model' | 'filter' | 'orderBy'>): OrderByItem[] {
+  if (query.orderBy.length > 0) return query.orderBy;
+  const term = prefixOrderTerm(query.model, query.filter);
+  const p = term && resolveProperty(query.model, term.property);
+  if (!p) return [];
+  return [{ property: p.name, column: p.column, type: p.type, nullable: p.nullable === true, direction: 'asc', lowercase: true }];
 }

@@ -7,7 +7,7 @@ import { migrateToLatest, type Db } from '../../src/store/index.js';
 import type { NewAutopilotDevice } from '../../src/store/schema.js';
 import { buildNextLink, parseListQuery } from '../../src/http/odata/index.js';
 import { autopilotDeviceModel as model } from '../../src/store/index.js';
-import { applyListQuery, countRows, fetchPage, type Access } from '../../src/store/list-query/compile.js';
+import { applyListQuery, countRows, fetchPage, keysetPositionOf, listPage, type Access } from '../../src/store/list-query/compile.js';
 import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
@@ -43,6 +43,16 @@ function device(i: number, tenant = TENANT): NewAutopilotDevice & Device {
     created_at: NOW,
     updated_at: NOW,
   };
+}
+
+/** The ids in a prefix search's page order: lower-cased serial (binary; these serials are ASCII), then id. */
+function inPrefixOrder(rows: { id: string; serial_number: string }[]): string[] {
+  const key = (d: { id: string; serial_number: string }) => [d.serial_number.toLowerCase(), d.id] as const;
+  return [...rows].sort((a, b) => {
+    const [sa, ia] = key(a);
+    const [sb, ib] = key(b);
+    return sa !== sb ? (sa < sb ? -1 : 1) : ia < ib ? -1 : ia > ib ? 1 : 0;
+  }).map((d) => d.id);
 }
 
 async function insert(db: Db, rows: NewAutopilotDevice[]): Promise<void> {
@@ -124,6 +134,7 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
     it('reads a search page either way (from the index, or walking the key order) with the same rows, and counts it exactly', async () => {
       // fetchPage picks the way by the number of matches (src/store/list-query/compile.ts); both must give the same
       // page, in key order, and so must fetchPage itself with the tenant scope (probe, FTS count in the tenant's range).
+      // startswith on the serial number is paged in (lower(serial), id) order instead, either way (pageOrder).
       const scope = { tenantId: TENANT, db };
       const someSerial = devices[30].serial_number;
       const searches: [string, (d: Device) => boolean][] = [
@@ -136,7 +147,7 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
         [`startswith(id,'${devices[5].id.slice(0, 1).toUpperCase()}')`, (d) => d.id.startsWith(devices[5].id.slice(0, 1))],
       ];
       for (const [f, pred] of searches) {
-        const want = expected(pred);
+        const want = f.startsWith('startswith(serialNumber') ? inPrefixOrder(devices.filter(pred)) : expected(pred);
         for (const top of [10, 1000]) {
           const parsed = parseListQuery({ $filter: f, $top: String(top), $count: 'true' }, model, { maxTop: 1000, defaultTop: 1000 });
           for (const access of ['index', 'walk'] as Access[]) {
@@ -158,7 +169,7 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
             const rows = await applyListQuery(base(), parsed, engine, scope, access).execute();
             seen.push(...rows.slice(0, 7).map((r) => r.id));
             if (rows.length <= 7) break;
-            url = buildNextLink(url, parsed, { values: [], key: rows[6].id });
+            url = buildNextLink(url, parsed, keysetPositionOf(parsed, rows[6]));
           }
           expect(seen, `${f} paged ${access}`).toEqual(want);
         }
@@ -281,6 +292,93 @@ for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
         expect([...seen.values()].every((n) => n === 1)).toBe(true);
         await db.deleteFrom('autopilot_devices').where('tenant_id', '=', PAGING_TENANT).where('id', 'not in', original.map((d) => d.id)).execute();
       }
+    });
+
+    it('pages a prefix search in (lower(serial), id) order: each match once, in order, with $count, while devices are added and deleted between pages', async () => {
+      // Without $orderby, startswith on the serial number reads the prefix's range of the (tenant, lower(serial)) index
+      // (pageOrder). Many devices share a serial up to case (more than a page), so the id decides ties across pages;
+      // '_' and '-' sort between the cases in binary order, and 'É' is lowered by PostgreSQL's lower() only.
+      const PREFIX_TENANT = '55555555-5555-4555-8555-555555555555';
+      await db.insertInto('tenants').values({ id: PREFIX_TENANT, display_name: 'Prefix', created_at: NOW }).execute();
+      const suffixes = ['', '_', 'A', 'z', '-', 'É', 'é'];
+      const serialOf = (i: number) => {
+        const serial = `PX${suffixes[i % suffixes.length]}${Math.floor(i / 70)}`; // 10 devices a serial (up to case)
+        return i % 3 === 0 ? serial.toLowerCase() : serial;
+      };
+      const make = (i: number, serial: string, tag?: string) => ({ ...device(i, PREFIX_TENANT), serial_number: serial, ...(tag === undefined ? {} : { group_tag: tag }) });
+      const original = [
+        ...Array.from({ length: 600 }, (_, i) => make(i, serialOf(i))),
+        make(600, 'PX'),
+        make(601, 'px'),
+        ...Array.from({ length: 200 }, (_, i) => make(700 + i, ['PY1', 'P', 'QX1', 'xPX'][i % 4])),
+      ];
+      await insert(db, original);
+      const current = new Map(original.map((d) => [d.id, d]));
+      // The engine's lower() of every serial used here, and the page order it defines.
+      const lowered = new Map<string, string>();
+      const lowerOf = async (serial: string) => {
+        if (!lowered.has(serial)) lowered.set(serial, (await sql<{ l: string }>`select lower(cast(${serial} as text)) as l`.execute(db)).rows[0].l);
+        return lowered.get(serial)!;
+      };
+      const before = (a: { id: string; serial_number: string }, b: { id: string; serial_number: string }) => {
+        const c = Buffer.compare(Buffer.from(lowered.get(a.serial_number)!), Buffer.from(lowered.get(b.serial_number)!));
+        return c !== 0 ? c < 0 : a.id < b.id;
+      };
+      for (const d of original) await lowerOf(d.serial_number);
+      const inTenant = () => db.selectFrom('autopilot_devices').selectAll().where('tenant_id', '=', PREFIX_TENANT);
+      const filters: [string, (d: Device) => boolean][] = [
+        ["startswith(serialNumber,'pX')", (d) => d.serial_number.toLowerCase().startsWith('px')],
+        ["startswith(serialNumber,'PX') and groupTag eq 'sales'", (d) => d.serial_number.toLowerCase().startsWith('px') && d.group_tag.toLowerCase() === 'sales'],
+      ];
+      let next = 10_000;
+      for (const [f, pred] of filters) {
+        const matchesAtStart = original.filter((d) => current.has(d.id) && pred(d));
+        expect(matchesAtStart.length, f).toBeGreaterThan(100);
+        const seen: (typeof original)[number][] = [];
+        const deletedUnseen = new Set<string>();
+        const addedBehind = new Set<string>();
+        const addedAll: string[] = [];
+        let url = `https://tarmac.test/beta/deviceManagement/windowsAutopilotDeviceIdentities?$top=7&$count=true&$filter=${encodeURIComponent(f)}`;
+        for (let pages = 0; ; pages++) {
+          expect(pages, 'never loops').toBeLessThan(200);
+          const parsed = parseListQuery(Object.fromEntries(new URL(url).searchParams), model, { maxTop: 100, defaultTop: 100 });
+          const page = await listPage(inTenant(), parsed, engine, (rows) => rows, { tenantId: PREFIX_TENANT, db });
+          expect(page.count, `${f}: @odata.count on page ${pages}`).toBe([...current.values()].filter(pred).length);
+          expect(page.items.length).toBeLessThanOrEqual(7);
+          for (const row of page.items) expect(Object.keys(row), 'the rows are the caller’s selection').not.toContain('odata_order_0');
+          for (const row of page.items) seen.push(current.get(row.id)!);
+          // Another writer between the pages: a match before the cursor, one after it (until the cursor passes 'pxzz'),
+          // one non-match; every third page an unseen original match and a seen device deleted.
+          const added = [make(next++, 'PX!', 'Sales'), make(next++, 'pxzz', 'Sales'), make(next++, 'PY9', 'Sales')];
+          await insert(db, added);
+          addedBehind.add(added[0].id);
+          addedAll.push(...added.map((d) => d.id));
+          for (const d of added) {
+            current.set(d.id, d);
+            await lowerOf(d.serial_number);
+          }
+          const unseen = pages % 3 === 1 ? matchesAtStart.find((d) => current.has(d.id) && !seen.some((s) => s.id === d.id)) : undefined;
+          const gone = pages % 3 === 1 ? [unseen?.id, seen[pages]?.id].filter((id): id is string => id !== undefined && current.has(id)) : [];
+          if (gone.length > 0) await db.deleteFrom('autopilot_devices').where('id', 'in', gone).execute();
+          for (const id of gone) current.delete(id);
+          if (unseen) deletedUnseen.add(unseen.id);
+          if (!page.next) break;
+          url = buildNextLink(url, parsed, page.next);
+        }
+        const ids = seen.map((d) => d.id);
+        expect(new Set(ids).size, `${f}: no row twice`).toBe(ids.length);
+        for (const d of matchesAtStart) if (!deletedUnseen.has(d.id)) expect(ids, `${f}: ${d.serial_number} ${d.id}`).toContain(d.id);
+        for (const id of deletedUnseen) expect(ids).not.toContain(id);
+        for (let i = 1; i < seen.length; i++) expect(before(seen[i - 1], seen[i]), `${f}: ${seen[i - 1].serial_number} before ${seen[i].serial_number}`).toBe(true);
+        expect(seen.every((d) => pred(d))).toBe(true);
+        // Matches added behind the cursor are not in this walk; those ahead of it are.
+        expect(seen.some((d) => addedBehind.has(d.id))).toBe(false);
+        expect(seen.some((d) => d.serial_number === 'pxzz')).toBe(true);
+        // The next filter starts from the original devices (less those deleted).
+        await db.deleteFrom('autopilot_devices').where('id', 'in', addedAll).execute();
+        for (const id of addedAll) current.delete(id);
+      }
+      await db.deleteFrom('autopilot_devices').where('tenant_id', '=', PREFIX_TENANT).execute();
     });
   });
 }

@@ -303,6 +303,33 @@ function keyOrderWalk(statement: CompiledQuery, detail: string, plan?: { detail:
   );
 }
 
+/** A statement's SQLite plan, as Tarmac runs it (no statistics) and after ANALYZE (on a copy). */
+function sqlitePlans(s: Setup, statement: CompiledQuery): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'tarmac-plans-'));
+  const copy = join(dir, 'analyzed.db');
+  const explain = (conn: SqliteDatabase.Database) =>
+    (conn.prepare(`explain query plan ${statement.sql}`).all(...statement.parameters) as { detail: string }[]).map((r) => r.detail).join('\n');
+  try {
+    const plain = new SqliteDatabase(join(s.tdb.settings.dataDir, SQLITE_FILE_NAME), { readonly: true });
+    let withoutStatistics: string;
+    try {
+      withoutStatistics = explain(plain);
+      plain.prepare('vacuum into ?').run(copy);
+    } finally {
+      plain.close();
+    }
+    const analyzed = new SqliteDatabase(copy);
+    try {
+      analyzed.exec('analyze');
+      return { 'without statistics': withoutStatistics, 'after ANALYZE': explain(analyzed) };
+    } finally {
+      analyzed.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 interface PgNode {
   'Node Type': string;
   'Relation Name'?: string;
@@ -581,6 +608,52 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
         expect(await countRows(base(), parsed, s.engine, scope)).toBeGreaterThan(0);
       }
     });
+  });
+
+  it('Graph: a prefix search without $orderby reads its prefix range in (lower(serial), id) order, first and next page, with $count', { timeout: 120_000 }, async () => {
+    // pageOrder (src/model/list-query.ts): the page is the first 101 entries of the prefix's range in the (tenant,
+    // lower(serial)) index from the skip token's position: no probe, no walk of the tenant, no sort of every match.
+    // SQLite sorts only equal serials ("USE TEMP B-TREE FOR LAST TERM OF ORDER BY"); PostgreSQL's index (migration
+    // 0013) holds the id too and yields the page order itself, however few matches its statistics expect.
+    const rows = await s.db.selectFrom('autopilot_devices').select('serial_number').where('tenant_id', '=', s.contoso.tenant.id).execute();
+    const serials = rows.map((d) => d.serial_number.toLowerCase());
+    // The commonest 3-character prefix (more than two pages, so that the next page runs too), and a 6-character one.
+    const counts = new Map<string, number>();
+    for (const x of serials) counts.set(x.slice(0, 3), (counts.get(x.slice(0, 3)) ?? 0) + 1);
+    const dense = [...counts].sort((a, b) => b[1] - a[1])[0][0];
+    const prefixes = [dense, serials.find((x) => x.startsWith(dense))!.slice(0, 6)];
+    expect(serials.filter((x) => x.startsWith(prefixes[0])).length).toBeGreaterThan(200);
+    await expectIndexedPlans(s, async () => {
+      for (const prefix of prefixes) {
+        const first = await call(s, s.contoso, 'GET', `${DEVICES}?$top=100&$count=true&$filter=${encodeURIComponent(`startswith(serialNumber,'${prefix.toUpperCase()}')`)}`);
+        expect(first.status).toBe(200);
+        const next = first.body['@odata.nextLink'] as string | undefined;
+        if (next) expect((await call(s, s.contoso, 'GET', next.replace(/^https?:\/\/[^/]+/, ''))).status).toBe(200);
+      }
+    });
+    const statements = [...s.capture.statements].filter((st) => /from "autopilot_devices"/.test(st.sql) && !/count\(\*\)/i.test(st.sql));
+    // One statement a page (first and next of the dense prefix, first of the other), none of them a walk or a probe.
+    expect(statements.map((st) => st.sql.includes('odata_order_0'))).toEqual([true, true, true]);
+    expect(statements.some((st) => st.sql.includes(KEY_ORDER_WALK))).toBe(false);
+    for (const [i, st] of statements.entries()) {
+      const dense = i < 2;
+      if (s.engine === 'sqlite') {
+        for (const [label, plan] of Object.entries(sqlitePlans(s, st))) {
+          expect(plan, label).toMatch(/SEARCH autopilot_devices USING INDEX autopilot_devices_tenant_serial_lower \(tenant_id=\? AND <expr>>\? AND <expr><\?\)/);
+          expect(plan, label).not.toMatch(/USE TEMP B-TREE FOR ORDER BY|autopilot_device_search/);
+        }
+      } else {
+        const plan = await s.tdb.db.transaction().execute(async (trx) => {
+          await sql`set local enable_seqscan = off`.execute(trx);
+          const { rows } = await trx.executeQuery<{ 'QUERY PLAN': [{ Plan: PgNode }] }>(CompiledQuery.raw(`explain (format json) ${st.sql}`, [...st.parameters]));
+          return rows[0]['QUERY PLAN'][0].Plan;
+        });
+        const text = renderPostgresPlan(plan);
+        expect(text).toMatch(/Index Scan on autopilot_devices using autopilot_devices_tenant_serial_lower cond .*~>=~.*~<~/);
+        expect(text, `the index yields the page order: no sort (${dense ? 'dense' : '6-character'} prefix)`).not.toMatch(/Sort/);
+        expect(text).not.toMatch(/autopilot_devices_serial_trgm|Bitmap/);
+      }
+    }
   });
 
   it('audit log: a page newest first, by time range, by correlation id (with a time range), one event, the append and the purge', { timeout: 120_000 }, async () => {

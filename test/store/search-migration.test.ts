@@ -49,7 +49,11 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])('migration 0009 with devic
             ["contains(serialNumber,'0012')", (s: string) => s.includes('0012')],
             ["startswith(serialNumber,'pf001')", (s: string) => s.toLowerCase().startsWith('pf001')],
           ] as const) {
-            const want = all.filter((d) => d.tenant_id === tenantId && pred(d.serial_number)).map((d) => d.id).sort();
+            // Key order; a prefix search's in (lower(serial), id) order (pageOrder; these serials are ASCII and unique).
+            const matches = all.filter((d) => d.tenant_id === tenantId && pred(d.serial_number));
+            const want = f.startsWith('startswith')
+              ? matches.sort((a, b) => (a.serial_number.toLowerCase() < b.serial_number.toLowerCase() ? -1 : 1)).map((d) => d.id)
+              : matches.map((d) => d.id).sort();
             const query = parseListQuery({ $filter: f, $top: '1000', $count: 'true' }, autopilotDeviceModel, { maxTop: 1000, defaultTop: 1000 });
             const base = db.selectFrom('autopilot_devices').selectAll().where('tenant_id', '=', tenantId);
             const scope = { tenantId, db };

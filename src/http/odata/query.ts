@@ -1,5 +1,5 @@
 // parseListQuery: the OData system query options of a collection GET, validated against the entity model.
-import { resolveProperty, type EntityModel, type ListQuery, type OrderByItem } from '../../model/index.js';
+import { pageOrder, resolveProperty, type EntityModel, type ListQuery, type OrderByItem } from '../../model/index.js';
 import { queryOptionError } from './errors.js';
 import { canonicalFilter, parseFilter } from './filter.js';
 import { unknownPropertyMessage } from './model.js';
@@ -40,8 +40,12 @@ export function parseListQuery(query: QueryInput, model: EntityModel, options: L
     if (v !== 'true' && v !== 'false') throw queryOptionError('$count', `must be true or false (got '${raw.$count}')`);
     count = v === 'true';
   }
-  const fingerprint = [model.name, canonicalFilter(filter), orderBy.map((o) => `${o.property} ${o.direction}`).join(',')].join('|');
-  const skipToken = raw.$skiptoken === undefined ? undefined : decodeSkipToken(raw.$skiptoken, fingerprint, orderBy.length);
+  // A token holds the values of the order the pages are read in: the $orderby, or the implicit lower(p) of a prefix
+  // search (pageOrder), which the fingerprint names so that a token of one order never continues the other.
+  const order = pageOrder({ model, filter, orderBy });
+  const orderText = order.map((o) => (o.lowercase ? `tolower(${o.property}) ${o.direction}` : `${o.property} ${o.direction}`)).join(',');
+  const fingerprint = [model.name, canonicalFilter(filter), orderText].join('|');
+  const skipToken = raw.$skiptoken === undefined ? undefined : decodeSkipToken(raw.$skiptoken, fingerprint, order.length);
   return { model, filter, top, skip, orderBy, select, count, skipToken, fingerprint };
 }
 

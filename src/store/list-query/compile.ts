@@ -20,7 +20,18 @@
 //   hold at least WALK_SAMPLE × WALK_DENSITY the matches are dense enough to walk on; otherwise they are few (their
 //   number about WALK_DENSITY × tenant rows at most) and read from the trigram or prefix index, then sorted.
 // SQLite then reads at most about max(DENSE_MATCHES, (top + 1) × tenant rows ÷ DENSE_MATCHES) rows, PostgreSQL
-// WALK_SAMPLE + max((top + 1) ÷ WALK_DENSITY, WALK_DENSITY × tenant rows).
+// WALK_SAMPLE + max((top + 1) ÷ WALK_DENSITY, WALK_DENSITY × tenant rows). Both grow with the tenant.
+//
+// A prefix search needs neither: without $orderby, a filter that is (or is a conjunction containing) startswith on a
+// property indexed on (tenant, lower(column)) is paged in (lower(column), key) order (pageOrder, src/model/list-query.ts).
+// The page is then the first top + 1 entries of the prefix's range in that index, from the skip token's position on:
+// the range starts at max(prefix, position), the key breaks ties (PostgreSQL's index holds it, migration 0013; SQLite
+// sorts each group of equal values, "USE TEMP B-TREE FOR LAST TERM OF ORDER BY"), and the scan stops at the LIMIT — a
+// bounded read whatever the tenant's size or the number of matches. The index's order is binary: SQLite compares in binary, and on
+// PostgreSQL it is text_pattern_ops (migration 0009), whose operators (~>=~, ~<~, ORDER BY … USING ~<~) the range and
+// the order use, so that the database's collation plays no part. The keyset condition is then only
+// `lower(column) <> value or key > last key` (prefixKeyset): PostgreSQL estimates it as keeping nearly every row of the
+// range, where the spelled-out `lower(column) > value or (… = value and key > …)` made it expect few rows.
 import { sql, type Expression, type QueryExecutorProvider, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import {
   LAMBDA_ELEMENT,
@@ -32,6 +43,9 @@ import {
   type ListPage,
   type ListQuery,
   type OrderByItem,
+  isAsciiNeedle,
+  pageOrder,
+  prefixOrderTerm,
   type ResolvedProperty,
   type SortValue,
   type StringFunction,
@@ -72,6 +86,8 @@ interface Context {
   engine: Engine;
   scope: ListScope;
   access: Access;
+  /** A page in prefix order after a keyset position: its prefix term's range starts at the position's value. */
+  after?: { term: FilterNode; value: SortValue };
 }
 
 export function compileFilter(node: FilterNode, model: EntityModel, engine: Engine, scope: ListScope = {}, access: Access = 'index'): RawBuilder<SqlBool> {
@@ -88,7 +104,7 @@ function compileNode(node: FilterNode, model: EntityModel, ctx: Context): RawBui
     case 'compare':
       return compileCompare(node.op, property(model, node.property), node.value, model);
     case 'function':
-      return compileFunction(node.fn, property(model, node.property), node.value, model, ctx);
+      return compileFunction(node.fn, property(model, node.property), node.value, model, ctx, node === ctx.after?.term ? ctx.after.value : undefined);
     case 'lambda':
       return compileLambda(node, model, ctx);
   }
@@ -160,19 +176,25 @@ export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function compileFunction(fn: StringFunction, p: ResolvedProperty, needle: string, model: EntityModel, ctx: Context): RawBuilder<SqlBool> {
+/** `after`: the keyset position's value when this is the prefix term of a page in prefix order (the range starts there). */
+function compileFunction(fn: StringFunction, p: ResolvedProperty, needle: string, model: EntityModel, ctx: Context, after?: SortValue): RawBuilder<SqlBool> {
   const col = column(model, p);
   const escaped = escapeLike(needle);
   const pattern = fn === 'contains' ? `%${escaped}%` : fn === 'startswith' ? `${escaped}%` : `%${escaped}`;
-  // PostgreSQL: a pg_trgm GIN index on lower(column) serves this directly, and a text_pattern_ops btree on
-  // (tenant_id, lower(column)) the prefix of startswith.
+  // PostgreSQL: a pg_trgm GIN index on lower(column) serves this directly.
   const like = sql<SqlBool>`lower(${col}) like lower(cast(${pattern} as text)) escape '\\'`;
   if (ctx.access === 'walk') return nullSafe(p, col, like, false);
-  const range = ctx.engine === 'sqlite' && fn === 'startswith' && p.indexed ? prefixRange(needle) : undefined;
-  if (range) {
+  const range = fn === 'startswith' && p.indexed ? prefixRange(needle, after) : undefined;
+  if (range && ctx.engine === 'sqlite') {
     // SQLite: LIKE cannot use an index on lower(column); the same prefix as a range on it can.
     const lowered = p.storedLowercase ? col : sql`lower(${col})`;
-    return sql<SqlBool>`(${lowered} >= ${range.from} and ${lowered} < ${range.to} and ${like})`;
+    return nullSafe(p, col, sql<SqlBool>`(${lowered} >= ${range.from} and ${lowered} < ${range.to} and ${like})`, false);
+  }
+  if (range && !p.storedLowercase) {
+    // PostgreSQL: the range on the text_pattern_ops btree (tenant_id, lower(column)), in its own (binary) operators.
+    // It is exactly the prefix (range.from is ASCII), so there is no LIKE for the planner to take to the trigram index.
+    const lowered = sql`lower(${col})`;
+    return nullSafe(p, col, sql<SqlBool>`(${lowered} ~>=~ cast(${range.from} as text) and ${lowered} ~<~ cast(${range.to} as text))`, false);
   }
   if (ctx.engine === 'sqlite' && ftsSearch(fn, p, needle)) {
     const hit = ftsHit(p.searchable!.sqlite, model, needle, ctx.scope);
@@ -202,20 +224,31 @@ function ftsHit(fts: SubstringIndex['sqlite'], model: EntityModel, needle: strin
 }
 
 /**
- * The range of lower-cased values starting with `needle` ([from, to) in binary order), when the needle is ASCII:
- * then JavaScript's, SQLite's and PostgreSQL's lower() agree on it, and incrementing its last character stays ASCII.
+ * The range of lower-cased values starting with `needle` ([from, to) in binary order), when the needle is ASCII
+ * (isAsciiNeedle). `after` (a keyset position's lower-cased value) raises `from` when it lies above it. JavaScript
+ * compares UTF-16 code units, not UTF-8 bytes, but against an ASCII string both orders agree.
  */
-function prefixRange(needle: string): { from: string; to: string } | undefined {
-  if (needle === '' || !/^[\x20-\x7e]+$/.test(needle)) return undefined;
-  const from = needle.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  return { from, to: from.slice(0, -1) + String.fromCharCode(from.charCodeAt(from.length - 1) + 1) };
+function prefixRange(needle: string, after?: SortValue): { from: string; to: string } | undefined {
+  if (!isAsciiNeedle(needle)) return undefined;
+  const prefix = needle.replace(/[A-Z]/g, (c) => c.toLowerCase());
+  const to = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return { from: typeof after === 'string' && after > prefix ? after : prefix, to };
 }
 
-/** The expression a sort key is ordered and compared by (NULLs coalesced so that comparisons stay total). */
+/**
+ * The expression a sort key is ordered and compared by (NULLs coalesced so that comparisons stay total). A lowercase
+ * key (prefix order) is lower(column): its rows all match the prefix, so it is never NULL.
+ */
 function sortExpression(model: EntityModel, item: OrderByItem): RawBuilder<unknown> {
   const col = column(model, item);
+  if (item.lowercase) return sql`lower(${col})`;
   if (!item.nullable) return col;
   return sql`coalesce(${col}, ${nullSortValue(item)})`;
+}
+
+/** The column a page's rows carry the value of a lowercase sort key in (for its skip token); fetchPage removes it. */
+function orderValueColumn(index: number): string {
+  return `odata_order_${index}`;
 }
 
 function nullSortValue(item: OrderByItem): SortValue {
@@ -223,6 +256,7 @@ function nullSortValue(item: OrderByItem): SortValue {
 }
 
 function keysetCondition(model: EntityModel, orderBy: OrderByItem[], position: KeysetPosition): RawBuilder<SqlBool> {
+  if (orderBy.some((o) => o.lowercase)) throw new Error('keysetCondition: a prefix order takes prefixKeyset');
   const keys: { expr: RawBuilder<unknown>; dir: 'asc' | 'desc'; value: SortValue }[] = [
     ...orderBy.map((o, i) => ({ expr: sortExpression(model, o), dir: o.direction, value: position.values[i] })),
     { expr: column(model, model.key), dir: 'asc' as const, value: position.key },
@@ -238,6 +272,15 @@ function keysetCondition(model: EntityModel, orderBy: OrderByItem[], position: K
     return sql<SqlBool>`(${sql.join([...equal, after], sql` and `)})`;
   });
   return sql<SqlBool>`(${sql.join(terms, sql` or `)})`;
+}
+
+/**
+ * The keyset condition of a page in prefix order (lower(column), key) after `position`, given that the prefix term's
+ * range already starts at the position's value (compileFunction's `after`): of the rows from there on, those with a
+ * greater value, or the same value and a greater key.
+ */
+function prefixKeyset(model: EntityModel, item: OrderByItem, position: KeysetPosition): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${sortExpression(model, item)} <> cast(${position.values[0]} as text) or ${column(model, model.key)} > ${position.key})`;
 }
 
 /** True when every row the filter can match has an indexed property equal to a value (eq on an `indexed` property in every branch). */
@@ -266,11 +309,13 @@ export function applyFilter<DB, TB extends keyof DB, O>(
 }
 
 /**
- * Applies $filter, the keyset position of $skiptoken (or $skip), $orderby (+ key tiebreaker) and a limit of
- * top + 1 (the extra row only tells whether there is a next page; fetchPage drops it). The caller's builder
- * brings the FROM, the selection and its own conditions (the tenant). `access` is fetchPage's choice (see the header):
- * 'index' for a search keeps the ORDER BY off the key index, so that the planner reads the matches from the search index
- * and sorts them; 'walk' tests the rows in key order.
+ * Applies $filter, the keyset position of $skiptoken (or $skip), the page order (pageOrder: $orderby, or a prefix
+ * search's lower(column); + key tiebreaker) and a limit of top + 1 (the extra row only tells whether there is a next
+ * page; fetchPage drops it). The caller's builder brings the FROM, the selection and its own conditions (the tenant).
+ * `access` is fetchPage's choice for a search in key order (see the header): 'index' keeps the ORDER BY off the key
+ * index, so that the planner reads the matches from the search index and sorts them; 'walk' tests the rows in key
+ * order. A page in prefix order ignores it: it reads its prefix's range. Rows of a lowercase sort key also carry its
+ * value (orderValueColumn), for the skip token.
  */
 export function applyListQuery<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
@@ -280,9 +325,13 @@ export function applyListQuery<DB, TB extends keyof DB, O>(
   access?: Access,
 ): SelectQueryBuilder<DB, TB, O> {
   const { model } = query;
+  const order = pageOrder(query);
+  const prefixTerm = order.some((o) => o.lowercase) ? prefixOrderTerm(model, query.filter) : undefined;
+  if (prefixTerm) access = 'index';
   if (access === 'walk' && engine === 'postgres') return postgresWalk(qb, query, scope, undefined);
-  let q = applyFilter(qb, query, engine, scope, access);
-  if (query.skipToken) q = q.where(keysetCondition(model, query.orderBy, query.skipToken) as Expression<SqlBool>);
+  const after = prefixTerm && query.skipToken ? { term: prefixTerm, value: query.skipToken.values[0] } : undefined;
+  let q = query.filter ? qb.where(compileNode(query.filter, model, { engine, scope, access: access ?? 'index', after }) as Expression<SqlBool>) : qb;
+  if (query.skipToken) q = q.where((prefixTerm ? prefixKeyset(model, order[0], query.skipToken) : keysetCondition(model, order, query.skipToken)) as Expression<SqlBool>);
   // SQLite without ANALYZE statistics (the usual case) prefers walking the (tenant, key) index in ORDER BY order
   // over a selective equality index, scanning the whole tenant to find one serial number. When the filter pins an
   // indexed property, a unary + (SQLite's documented way to disqualify an index for a term; a no-op on values)
@@ -290,10 +339,19 @@ export function applyListQuery<DB, TB extends keyof DB, O>(
   // PostgreSQL `|| ''` does it (default order only: the key is text).
   // (SQLite's FTS plan needs no help: it reads the matching keys into a sorted list and probes them in order.)
   const pinned = engine === 'sqlite' && query.filter !== undefined && pinsIndexedProperty(query.filter, model);
-  const term = access === 'index' && query.orderBy.length === 0 ? searchTerm(query) : undefined;
+  const term = access === 'index' && order.length === 0 ? searchTerm(query) : undefined;
   const sortMatches = term !== undefined && !(engine === 'sqlite' && ftsSearch(term.fn, property(model, term.property), term.value));
   const ordered = (e: RawBuilder<unknown>) => (pinned || (sortMatches && engine === 'sqlite') ? sql`+${e}` : sortMatches ? sql`(${e} || '')` : e);
-  for (const item of query.orderBy) q = q.orderBy(ordered(sortExpression(model, item)), item.direction);
+  for (const [i, item] of order.entries()) {
+    const e = ordered(sortExpression(model, item));
+    if (!item.lowercase) {
+      q = q.orderBy(e, item.direction);
+      continue;
+    }
+    // Binary order: SQLite's own for text; on PostgreSQL text_pattern_ops' (the index's), not the collation's.
+    q = engine === 'postgres' ? q.orderBy(sql`${e} using ~<~`) : q.orderBy(e, 'asc');
+    q = q.select(sortExpression(model, item).as(orderValueColumn(i))) as unknown as typeof q;
+  }
   q = q.orderBy(ordered(column(model, model.key)), 'asc');
   q = q.limit(query.top + 1);
   if (query.skip > 0 && !query.skipToken) q = q.offset(query.skip);
@@ -362,7 +420,7 @@ async function countSearchMatches<DB, TB extends keyof DB, O>(
 
 /** SQLite: 'walk' when the filter is a search whose index holds at least DENSE_MATCHES rows in scope; else 'index'. */
 export async function chooseAccess<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, query: ListQuery, engine: Engine, scope: ListScope = {}): Promise<Access> {
-  const term = query.orderBy.length === 0 ? searchTerm(query) : undefined;
+  const term = pageOrder(query).length === 0 ? searchTerm(query) : undefined;
   if (!term || !scope.db || engine !== 'sqlite') return 'index';
   return (await countSearchMatches(qb, query, engine, scope, term, DENSE_MATCHES, scope.db)) >= DENSE_MATCHES ? 'walk' : 'index';
 }
@@ -411,7 +469,8 @@ export async function fetchPage<DB, TB extends keyof DB, O>(
   scope: ListScope = {},
 ): Promise<RowPage<O>> {
   if (query.top === 0) return { rows: [], hasMore: false, next: undefined };
-  const search = query.orderBy.length === 0 && searchTerm(query) !== undefined;
+  const order = pageOrder(query);
+  const search = order.length === 0 && searchTerm(query) !== undefined;
   let rows: O[] | undefined;
   let access: Access | undefined;
   if (search && engine === 'postgres' && query.skip === 0) {
@@ -424,15 +483,23 @@ export async function fetchPage<DB, TB extends keyof DB, O>(
   rows ??= await applyListQuery(qb, query, engine, scope, access).execute();
   const hasMore = rows.length > query.top;
   const page = hasMore ? rows.slice(0, query.top) : rows;
-  return { rows: page, hasMore, next: hasMore ? keysetPositionOf(query, page[page.length - 1] as Record<string, unknown>) : undefined, access };
+  const next = hasMore ? keysetPositionOf(query, page[page.length - 1] as Record<string, unknown>) : undefined;
+  // The rows are the caller's selection: without the sort values added for the skip token.
+  const added = order.flatMap((o, i) => (o.lowercase ? [orderValueColumn(i)] : []));
+  for (const row of page) for (const c of added) delete (row as Record<string, unknown>)[c];
+  return { rows: page, hasMore, next, access };
 }
 
-/** The keyset position just after `lastRow` (a row as the database returned it, with column names). */
+/**
+ * The keyset position just after `lastRow` (a row as the database returned it, with column names; for a lowercase sort
+ * key, with the value applyListQuery selected: the database's lower(), which JavaScript's does not match beyond ASCII).
+ */
 export function keysetPositionOf(query: ListQuery, lastRow: Record<string, unknown>): KeysetPosition {
   const { model } = query;
-  const values = query.orderBy.map((item) => {
-    if (!(item.column in lastRow)) throw new Error(`keysetPositionOf: the row has no column ${item.column} (select it to sort by ${item.property})`);
-    const v = lastRow[item.column];
+  const values = pageOrder(query).map((item, i) => {
+    const name = item.lowercase ? orderValueColumn(i) : item.column;
+    if (!(name in lastRow)) throw new Error(`keysetPositionOf: the row has no column ${name} (select it to sort by ${item.property})`);
+    const v = lastRow[name];
     if (v === null || v === undefined) return nullSortValue(item);
     if (typeof v === 'string' || typeof v === 'number') return v;
     if (typeof v === 'bigint') return Number(v);

@@ -13,6 +13,7 @@ import { searchAtScale } from './0009-search-at-scale.js';
 import { importDecoded } from './0010-import-decoded.js';
 import { tokenHardening } from './0011-token-hardening.js';
 import { auditEvents } from './0012-audit-events.js';
+import { prefixOrder } from './0013-prefix-order.js';
 import { hashDigest } from './0014-hash-digest.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -28,5 +29,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010_import_decoded': importDecoded,
   '0011_token_hardening': tokenHardening,
   '0012_audit_events': auditEvents,
+  '0013_prefix_order': prefixOrder,
   '0014_hash_digest': hashDigest,
 };

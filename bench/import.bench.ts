@@ -14,7 +14,8 @@
 // Baselines in the same run, on a fresh database each, of the same rows a registration writes
 // (autopilot_devices, autopilot_device_hashes, device_identity_keys, entra_devices, entra_device_physical_ids; the
 // search triggers and indexes as migrated):
-// - raw: Kysely multi-row INSERTs of 500 rows inside transactions of 5,000 devices (both engines);
+// - raw: Kysely multi-row INSERTs of 500 rows inside transactions of 5,000 devices (both engines), on a connection
+//   from openDatabase like the server's (on SQLite the same pragmas: WAL, synchronous, page cache);
 // - copy (PostgreSQL only, the physical limit): COPY … FROM '<file>' per table, 50,000 devices a transaction, from
 //   text files written beforehand (only the COPY statements are timed; the server reads the files itself).
 // Devices are synthetic (syntheticInventory), with pairwise distinct identity keys, generated once per size.

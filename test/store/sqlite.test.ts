@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_FILE_NAME, createTenantsStore, migrateToLatest } from '../../src/store/index.js';
+import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_CACHE_KIB, SQLITE_FILE_NAME, createTenantsStore, migrateToLatest } from '../../src/store/index.js';
 import { createTenant } from '../../src/tenants/index.js';
 import { storageConformance } from './conformance.js';
 import { registryConformance } from './registry-conformance.js';
@@ -25,7 +25,7 @@ describe('SQLite specifics', () => {
     await tdb.cleanup();
   });
 
-  it('keeps the database in the data directory, in WAL mode, with foreign keys and a busy timeout', async () => {
+  it('keeps the database in the data directory, in WAL mode, with foreign keys, a busy timeout and a page cache of its own size', async () => {
     expect(existsSync(join(tdb.settings.dataDir, SQLITE_FILE_NAME))).toBe(true);
     const pragma = async (name: string): Promise<unknown> => {
       const { rows } = await sql.raw<Record<string, unknown>>(`pragma ${name}`).execute(tdb.db);
@@ -34,6 +34,8 @@ describe('SQLite specifics', () => {
     expect(await pragma('journal_mode')).toBe('wal');
     expect(await pragma('foreign_keys')).toBe(1);
     expect(await pragma('busy_timeout')).toBe(SQLITE_BUSY_TIMEOUT_MS);
+    // Negative: KiB, not pages (better-sqlite3 builds SQLite with -16000).
+    expect(await pragma('cache_size')).toBe(-SQLITE_CACHE_KIB);
   });
 
   it('waits for another process’s write instead of failing (the CLI writing while the server runs)', async () => {

@@ -303,17 +303,18 @@ function keyOrderWalk(statement: CompiledQuery, detail: string, plan?: { detail:
   );
 }
 
-/** A statement's SQLite plan, as Tarmac runs it (no statistics) and after ANALYZE (on a copy). */
-function sqlitePlans(s: Setup, statement: CompiledQuery): Record<string, string> {
+/**
+ * `explain` on the SQLite database as Tarmac runs it (no statistics: Tarmac never runs ANALYZE) and on a copy after
+ * ANALYZE, by label.
+ */
+function withAndWithoutStatistics<T>(s: Setup, explain: (label: string, conn: SqliteDatabase.Database) => T): Record<string, T> {
   const dir = mkdtempSync(join(tmpdir(), 'tarmac-plans-'));
   const copy = join(dir, 'analyzed.db');
-  const explain = (conn: SqliteDatabase.Database) =>
-    (conn.prepare(`explain query plan ${statement.sql}`).all(...statement.parameters) as { detail: string }[]).map((r) => r.detail).join('\n');
   try {
     const plain = new SqliteDatabase(join(s.tdb.settings.dataDir, SQLITE_FILE_NAME), { readonly: true });
-    let withoutStatistics: string;
+    let withoutStatistics: T;
     try {
-      withoutStatistics = explain(plain);
+      withoutStatistics = explain('without statistics', plain);
       plain.prepare('vacuum into ?').run(copy);
     } finally {
       plain.close();
@@ -321,13 +322,20 @@ function sqlitePlans(s: Setup, statement: CompiledQuery): Record<string, string>
     const analyzed = new SqliteDatabase(copy);
     try {
       analyzed.exec('analyze');
-      return { 'without statistics': withoutStatistics, 'after ANALYZE': explain(analyzed) };
+      return { 'without statistics': withoutStatistics, 'after ANALYZE': explain('after ANALYZE', analyzed) };
     } finally {
       analyzed.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A statement's SQLite plan, as Tarmac runs it (no statistics) and after ANALYZE (on a copy). */
+function sqlitePlans(s: Setup, statement: CompiledQuery): Record<string, string> {
+  return withAndWithoutStatistics(s, (_label, conn) =>
+    (conn.prepare(`explain query plan ${statement.sql}`).all(...statement.parameters) as { detail: string }[]).map((r) => r.detail).join('\n'),
+  );
 }
 
 interface PgNode {
@@ -430,25 +438,7 @@ async function offences(s: Setup, statements: CompiledQuery[]): Promise<Offence[
         for (const why of sqliteOffences(st, rows)) found.push({ statement: st, why: `${label}: ${why}`, plan: rows.map((r) => r.detail).join('\n') });
       }
     };
-    // Tarmac never runs ANALYZE on SQLite: the database itself stays without statistics, a copy gets them.
-    const dir = mkdtempSync(join(tmpdir(), 'tarmac-plans-'));
-    const file = join(s.tdb.settings.dataDir, SQLITE_FILE_NAME);
-    const copy = join(dir, 'analyzed.db');
-    const plain = new SqliteDatabase(file, { readonly: true });
-    try {
-      explainAll('without statistics', plain);
-      plain.prepare('vacuum into ?').run(copy);
-    } finally {
-      plain.close();
-    }
-    const analyzed = new SqliteDatabase(copy);
-    try {
-      analyzed.exec('analyze');
-      explainAll('after ANALYZE', analyzed);
-    } finally {
-      analyzed.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    withAndWithoutStatistics(s, explainAll);
     return found;
   }
   const { rows: indexes } = await sql<{ name: string; first: string }>`

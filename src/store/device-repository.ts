@@ -91,10 +91,11 @@ export class KyselyDeviceRepository implements DeviceRepository {
       }
       // The replaced devices' hashes (id order) and their old keys, which their new keys replace.
       for (const r of replacing) {
+        const row = hashRow(r.deviceId, r.hardwareHash);
         await trx
           .insertInto('autopilot_device_hashes')
-          .values(hashRow(r.deviceId, r.hardwareHash))
-          .onConflict((oc) => oc.column('device_id').doUpdateSet(hashRow(r.deviceId, r.hardwareHash)))
+          .values(row)
+          .onConflict((oc) => oc.column('device_id').doUpdateSet(row))
           .execute();
         await trx.deleteFrom('device_identity_keys').where('tenant_id', '=', r.tenantId).where('device_id', '=', r.deviceId).execute();
       }
@@ -256,11 +257,8 @@ export class KyselyDeviceRepository implements DeviceRepository {
     const device = await lockDevice(this.db, this.engine, tenantId, id, 'id');
     if (!device) return;
     // A device registered without a hash has no row to update: the new hash is its first.
-    await this.db
-      .insertInto('autopilot_device_hashes')
-      .values(hashRow(id, hardwareHash))
-      .onConflict((oc) => oc.column('device_id').doUpdateSet(hashRow(id, hardwareHash)))
-      .execute();
+    const row = hashRow(id, hardwareHash);
+    await this.db.insertInto('autopilot_device_hashes').values(row).onConflict((oc) => oc.column('device_id').doUpdateSet(row)).execute();
     await this.db.deleteFrom('device_identity_keys').where('tenant_id', '=', tenantId).where('device_id', '=', id).execute();
     await insertKeys(this.db, tenantId, id, keys, now);
   }

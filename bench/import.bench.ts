@@ -20,6 +20,7 @@
 //   text files written beforehand (only the COPY statements are timed; the server reads the files itself).
 // Devices are synthetic (syntheticInventory), with pairwise distinct identity keys, generated once per size.
 import { randomUUID } from 'node:crypto';
+import { newObjectId } from '../src/model/index.js';
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, chmodSync, writeFileSync, type WriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
@@ -358,8 +359,8 @@ interface BaselineResult {
 function registrationRows(devices: Device[], tenantId: string, now: string) {
   return devices.map((d) => {
     const id = randomUUID();
-    const azureAdDeviceId = randomUUID();
-    const entraId = randomUUID();
+    const azureAdDeviceId = newObjectId();
+    const entraId = newObjectId();
     return {
       device: {
         id,

@@ -5,6 +5,7 @@
 // profiles exist yet when a bench seeds). Seeds are consecutive integers, so a bench can grow a registry in steps
 // (10k, then 90k more, …) and the devices are the same on every engine and run.
 import { randomUUID } from 'node:crypto';
+import { newObjectId } from '../src/model/index.js';
 import { deviceIdentity, encodeHardwareHash, syntheticInventory } from '../src/hash/index.js';
 import { registryKeys, autopilotPhysicalIds } from '../src/registry/identity-keys.js';
 import { hardwareFields, newAutopilotDevice } from '../src/registry/new-device.js';
@@ -31,7 +32,7 @@ export function syntheticRegistration(tenantId: string, seed: number, now: strin
   const device = newAutopilotDevice(
     {
       id: randomUUID(),
-      azureAdDeviceId: randomUUID(),
+      azureAdDeviceId: newObjectId(),
       tenantId,
       serialNumber: identity.serialNumber ?? serial,
       productKey: identity.productKeyId ?? '',

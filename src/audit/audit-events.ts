@@ -1,6 +1,6 @@
 // The audit log's operations: build an event (who, tenant, when, what, before → after, correlation), and purge what
 // retention no longer keeps. Callers (the HTTP audit hook, the CLI) decide what to record; this decides its shape.
-import { randomUUID } from 'node:crypto';
+import { newObjectId } from '../model/index.js';
 import type { AuditActor, AuditEvent, AuditOperationType, AuditProperty, AuditRepository, AuditResource, AuditResult } from './ports.js';
 
 /** Intune keeps audit events for one year; so does Tarmac unless TARMAC_AUDIT_RETENTION_DAYS says otherwise. */
@@ -75,7 +75,7 @@ function resourceOf(change: ResourceChange): AuditResource {
 export function newAuditEvent(input: NewAuditEvent): AuditEvent {
   const activityType = `${input.activity ?? input.operation} ${pascal(input.resourceType)}`;
   return {
-    id: randomUUID(),
+    id: newObjectId(),
     tenantId: input.tenantId,
     activityDateTime: input.at.toISOString(),
     displayName: activityType,

@@ -5,3 +5,4 @@ export * from './entra-device.js';
 export * from './managed-device.js';
 export * from './identity-key.js';
 export * from './list-query.js';
+export * from './new-object-id.js';

@@ -4,8 +4,7 @@
 // (§6.2), which is how admins group such devices. When a profile with "Convert all targeted devices"
 // (hardwareHashExtractionEnabled) then targets the device, it is registered from the hash it presents. A device that
 // IS registered uses its online profile instead of the file (§6.3), so the caller sends it down the online path.
-import { randomUUID } from 'node:crypto';
-import type { ManagedDevice } from '../model/index.js';
+import { newObjectId, type ManagedDevice } from '../model/index.js';
 import { afterDevicesChanged } from '../lifecycle/index.js';
 import { expandDeviceName, validateDeviceNameTemplate } from '../profiles/device-name.js';
 import { profileTargeting } from '../profiles/resolve.js';
@@ -118,7 +117,7 @@ export async function enrollOffline(
 
     // Dynamic groups first (e.g. enrollmentProfileName -eq "OfflineAutopilotprofile-…"): they decide what targets it.
     await afterDevicesChanged(tx, tenantId, [entra.id], stamp);
-    const managedDeviceId = randomUUID();
+    const managedDeviceId = newObjectId();
     let converted: AutopilotDevice | null = null;
     const targeting = await profileTargeting(tx, tenantId, entra.id);
     const profile = targeting ? await tx.profiles.find(tenantId, targeting) : null;

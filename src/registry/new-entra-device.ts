@@ -1,7 +1,6 @@
 // A new Entra device object: what its creator knows (tenant, name, and how it joined), every other property at the
 // value Entra shows for a Windows object nobody has joined, managed or signed in to yet.
-import { randomUUID } from 'node:crypto';
-import type { EntraDevice } from '../model/index.js';
+import { newObjectId, type EntraDevice } from '../model/index.js';
 
 /** The tenant and name are required; the object id and deviceId are new GUIDs unless given. */
 export type NewEntraDeviceFields = Pick<EntraDevice, 'tenantId' | 'displayName'> & Partial<Omit<EntraDevice, 'createdAt' | 'updatedAt'>>;
@@ -22,8 +21,8 @@ export function newEntraDevice(fields: NewEntraDeviceFields, now: string): Entra
     mdmAppId: null,
     approximateLastSignInAt: null,
     ...fields,
-    id: fields.id ?? randomUUID(),
-    deviceId: fields.deviceId ?? randomUUID(),
+    id: fields.id ?? newObjectId(),
+    deviceId: fields.deviceId ?? newObjectId(),
     createdAt: now,
     updatedAt: now,
   };

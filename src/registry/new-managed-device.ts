@@ -1,7 +1,6 @@
 // A new Intune managed device, enrolled now: how it enrolled (owner, enrollment type, join type) is the creator's to
 // say; it is a Windows MDM device whose compliance Intune has not evaluated yet.
-import { randomUUID } from 'node:crypto';
-import type { ManagedDevice } from '../model/index.js';
+import { newObjectId, type ManagedDevice } from '../model/index.js';
 
 /** How the device enrolled is required; the id is a new GUID unless given. */
 export type NewManagedDeviceFields = Pick<ManagedDevice, 'tenantId' | 'deviceName' | 'managedDeviceOwnerType' | 'deviceEnrollmentType' | 'joinType'> &
@@ -22,7 +21,7 @@ export function newManagedDevice(fields: NewManagedDeviceFields, now: string): M
     autopilotEnrolled: false,
     autopilotDeviceId: null,
     ...fields,
-    id: fields.id ?? randomUUID(),
+    id: fields.id ?? newObjectId(),
     enrolledAt: now,
     lastSyncAt: now,
     createdAt: now,

@@ -29,7 +29,7 @@ import { afterDevicesChanged } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, hashlessKey, keyString } from './identity-keys.js';
 import { KeyTakenError, type HardwareReplacement, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
-import { type IdentityKey } from '../model/index.js';
+import { newObjectId, type IdentityKey } from '../model/index.js';
 import { WriteConflictError, type Store, type WriteConflictReason } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
 import { newAutopilotDevice, type NewDeviceFields } from './new-device.js';
@@ -269,7 +269,8 @@ function evaluateHashless(row: ImportedDevice): Candidate | { error: ZtdErrorNam
 }
 
 function registrationOf(c: Candidate, now: string): Registration {
-  const device = newAutopilotDevice({ ...c.device, id: randomUUID(), azureAdDeviceId: randomUUID() }, now);
+  // The device's id is random, its Entra deviceId time-ordered: see src/model/new-object-id.ts.
+  const device = newAutopilotDevice({ ...c.device, id: randomUUID(), azureAdDeviceId: newObjectId() }, now);
   return {
     device,
     hardwareHash: c.hash,

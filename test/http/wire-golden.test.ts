@@ -5,7 +5,7 @@
 // that for a change that is meant to show on the wire).
 //
 // Deterministic by construction: one SQLite app, requests one at a time in a fixed order, no import worker (imports
-// are settled in between by the worker's own function), and node:crypto's randomUUID/randomInt replaced by counters,
+// are settled in between by the worker's own function), and node:crypto's randomUUID/randomInt and newObjectId replaced by counters,
 // so ids (and the id order lists use) are the same on every run. What still varies is normalised: GUIDs become
 // <guid-N> in order of first appearance, timestamps <time>, JWTs <jwt>, signing-key material <key>, and the seconds
 // left of real-time windows (rate limits) <n>.
@@ -22,13 +22,18 @@ import { syntheticInventory } from '../../src/hash/index.js';
 import { newBoardOverrides } from '../support/device-side.js';
 import { AD_PROFILE, AZURE_AD_PROFILE, BETA_DEVICES, BETA_MANAGED, DEVICES, IMPORTS, MANAGED, PROFILES, SETTINGS } from '../support/graph-paths.js';
 
+// One counter for random GUIDs and the time-ordered ids of src/model/new-object-id.ts, so ids keep the order they
+// were made in, whichever of the two made them (one format: the golden files do not say which made an id).
+const ids = vi.hoisted(() => ({ made: 0 }));
+vi.mock('../../src/model/new-object-id.js', () => ({
+  newObjectId: () => `5eed0000-0000-4000-8000-${(++ids.made).toString(16).padStart(12, '0')}`,
+}));
 vi.mock('node:crypto', async (importOriginal) => {
   const actual = await importOriginal<typeof import('node:crypto')>();
-  let uuids = 0;
   let ints = 0;
   return {
     ...actual,
-    randomUUID: () => `5eed0000-0000-4000-8000-${(++uuids).toString(16).padStart(12, '0')}`,
+    randomUUID: () => `5eed0000-0000-4000-8000-${(++ids.made).toString(16).padStart(12, '0')}`,
     randomInt: (a: number, b?: number) => {
       const [min, max] = b === undefined ? [0, a] : [a, b];
       return min + (ints++ % (max - min));

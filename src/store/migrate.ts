@@ -1,6 +1,6 @@
 // Bringing a database to the latest schema. Safe to run from several processes at once: PostgreSQL takes Kysely's
 // advisory lock, SQLite runs each migration inside BEGIN IMMEDIATE (see database.ts).
-import { Migrator, sql, type Kysely, type MigrationResult } from 'kysely';
+import { Migrator, sql, type DatabaseIntrospector, type Kysely, type MigrationResult } from 'kysely';
 import { engineOf } from './engine.js';
 import { migrations } from './migrations/index.js';
 
@@ -26,11 +26,43 @@ async function migrator(db: Kysely<unknown>): Promise<Migrator> {
     migrationTableSchema = schema;
   }
   return new Migrator({
-    db,
+    db: migrationTableSchema === undefined ? db : withIntrospectionOf(db, migrationTableSchema),
     provider: { getMigrations: async () => ({ ...migrations }) },
     migrationTableName: 'tarmac_migrations',
     migrationLockTableName: 'tarmac_migrations_lock',
     migrationTableSchema,
+  });
+}
+
+/**
+ * `db`, with an introspector that sees only `schema`. Kysely's Migrator asks whether its two tables exist by listing
+ * every table of the database with all its columns (PostgreSQL's introspector reads the catalogs of every schema), so
+ * each migration run grew with the number of schemas in the database: 0.28 s with 5, 0.56 s with 35 (the tests give
+ * each test a schema). The Migrator reads only the schemas' and tables' names.
+ */
+function withIntrospectionOf(db: Kysely<unknown>, schema: string): Kysely<unknown> {
+  const introspector: DatabaseIntrospector = {
+    async getSchemas() {
+      const { rows } = await sql<{ name: string }>`select nspname as name from pg_catalog.pg_namespace where nspname = ${schema}`.execute(db);
+      return rows;
+    },
+    async getTables() {
+      const { rows } = await sql<{ name: string; isView: boolean }>`select c.relname as name, c.relkind in ('v', 'm') as "isView"
+        from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = ${schema} and c.relkind in ('r', 'p', 'v', 'm')`.execute(db);
+      return rows.map((r) => ({ ...r, schema, columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await this.getTables() };
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspector;
+      const value: unknown = Reflect.get(target, property, target);
+      // Kysely keeps its state in private fields: its methods must run on the real instance.
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
   });
 }
 

@@ -37,15 +37,16 @@ export const SQLITE_FILE_NAME = 'tarmac.db';
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /**
- * The page cache of a connection, in KiB (better-sqlite3 builds SQLite with 16 MB). A registration inserts into a dozen indexes keyed
- * by random ids (device, hash, Entra object, identity keys, physical ids, the import row), so each device touches
- * its own leaf pages once the tables outgrow the cache: then every insert reads its pages back through the OS, and
- * a batch's dirty pages spill to the WAL before its commit. The cache fills as pages are read, up to this size,
- * and counts in the process's RSS (the import's peak RSS target is 300 MB). The worker's CPU time per registered
- * device at 25k and 50k devices (in-process, one noisy run each): 2 MB 558/768 µs, 16 MB 509/740, 32 MB 455/686,
- * 64 MB 422/589; 64 MB added ~50 MB to the server's peak RSS in bench import (100k).
+ * The page cache of a connection, in KiB: better-sqlite3's own 16 MB. A registration inserts into a dozen indexes,
+ * several keyed by random values (the device id, identity keys, serial numbers, hash digests, physical ids), so each
+ * device touches its own leaf pages once the tables outgrow the cache, and every insert reads them back through the
+ * OS. The cache fills as pages are read, up to this size, and counts in the process's RSS (the import's peak RSS
+ * target is 300 MB). In process, the worker's CPU time per device at 25k and 50k devices (one noisy run each): 2 MB
+ * 558/768 µs, 16 MB 509/740, 32 MB 455/686, 64 MB 422/589. End to end (bench import, 100k, SQLite, quiet machine,
+ * 2026-12-05, after the time-ordered ids): 16 MB 1,354 devices/s and 319 MB peak RSS, 32 MB 1,365 devices/s and
+ * 341–348 MB; so 16 MB.
  */
-export const SQLITE_CACHE_KIB = 32_768;
+export const SQLITE_CACHE_KIB = 16_384;
 
 /** A database that could not be opened; the message says which one and why. */
 export class DatabaseOpenError extends Error {

@@ -37,6 +37,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The state of the call's resource before the handler ran, by id (set in preHandler). */
     auditBefore: Map<string, Record<string, unknown> | undefined> | null;
+    /** The handler's answer as an object, before it was serialized (undefined when the route sent text). */
+    auditResponse: unknown;
   }
 }
 
@@ -120,7 +122,13 @@ function idsOf(spec: AuditSpec, call: AuditCall): string[] {
   return typeof id === 'string' ? [id] : [];
 }
 
-function parsed(payload: unknown): unknown {
+/**
+ * The response body as an object: the handler's own, caught before serialization, or else (a route that sent JSON
+ * text) the text parsed. Not parsing what was just serialized saves a 500-device import ~3 ms of CPU: its answer
+ * echoes every 4 KB hash.
+ */
+function parsed(request: FastifyRequest, payload: unknown): unknown {
+  if (request.auditResponse !== undefined) return request.auditResponse;
   if (typeof payload !== 'string' || payload === '') return undefined;
   try {
     return JSON.parse(payload);
@@ -136,6 +144,11 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
     if (![route.method].flat().some((m) => MUTATING.has(m))) return;
     routes.push(route);
     route.preHandler = [...[route.preHandler ?? []].flat(), async (request) => before(request)];
+    // Last of the route's preSerialization hooks, so it sees the object exactly as it is serialized.
+    route.preSerialization = [...[route.preSerialization ?? []].flat(), async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {
+      request.auditResponse = payload;
+      return payload;
+    }];
     route.onSend = [...[route.onSend ?? []].flat(), async (request, reply, payload) => send(request, reply, payload)];
   });
   const listed = (): AuditedRoute[] =>
@@ -153,6 +166,7 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
   });
 
   app.decorateRequest('auditBefore', null);
+  app.decorateRequest('auditResponse', undefined);
   const paramsOf = (request: FastifyRequest): Record<string, string> => (request.params ?? {}) as Record<string, string>;
 
   async function load(spec: AuditSpec, tenantId: string, id: string, params: Record<string, string>): Promise<Record<string, unknown> | undefined> {
@@ -182,7 +196,7 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
     if (!spec) return;
     const who = whoOf(request);
     const params = paramsOf(request);
-    const call: AuditCall = { request, reply, params, body: request.body, response: parsed(payload) };
+    const call: AuditCall = { request, reply, params, body: request.body, response: parsed(request, payload) };
     const tenantId = who.tenantId ?? spec.tenant?.(call);
     if (tenantId === undefined) return;
     const result = reply.statusCode < 400 ? 'Success' : 'Failure';

@@ -25,7 +25,7 @@
 //   its Autopilot physicalIds, and an Intune enrollment stays too (Partner Center does no MDM unenrolment, §2.7).
 import { randomUUID } from 'node:crypto';
 import { decodeHardwareHash } from '../hash/index.js';
-import { newObjectId, type AutopilotDevice } from '../model/index.js';
+import type { AutopilotDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
 import { deregisterRegistrationOnly, hashlessKey, keyString, registryKeys, ZTD_ERRORS, type ImportedDevice } from '../registry/index.js';
 import { newImportedDevice } from '../registry/new-imported-device.js';
@@ -296,7 +296,6 @@ function judge(all: DeviceIdentifiers[], ctx: { input: SubmitDevicesInput; batch
       ids,
       row: newImportedDevice(
         {
-          id: newObjectId(),
           tenantId: ctx.input.customerTenantId,
           groupTag: ctx.batch.name,
           serialNumber: ids.serialNumber,

@@ -20,7 +20,7 @@
 // Failure messages never name another tenant, its users or its Intune objects.
 import { randomUUID } from 'node:crypto';
 import { decodeHardwareHash } from '../hash/index.js';
-import { newObjectId, type AutopilotDevice, type IdentityKey } from '../model/index.js';
+import type { AutopilotDevice, IdentityKey } from '../model/index.js';
 import type { Store } from '../ports.js';
 import { guardrailRefusals } from '../registry/guardrails.js';
 import { hashlessKey, keyString, registryKeys } from '../registry/identity-keys.js';
@@ -485,7 +485,6 @@ function importRow(plan: RegisterPlan, oem: Tenant, jobId: string, stamp: string
   const d = plan.device;
   return newImportedDevice(
     {
-      id: newObjectId(),
       tenantId: plan.customer.id,
       groupTag: d.GroupTag,
       serialNumber: d.SerialNumber,

@@ -2,7 +2,6 @@
 // register. Devices that share an identity key within one request are settled here: the first is processed, the
 // rest get ZtdDeviceDuplicated (judged by the device's identity, not by the text of its hash). Each hash is decoded
 // here once; the row carries what the worker needs from it (decodeImport), so the worker does not decode it again.
-import { newObjectId } from '../model/index.js';
 import { decodeImport } from './decode-import.js';
 import { RegistryError, ZTD_ERRORS } from './errors.js';
 import { keyString } from './identity-keys.js';
@@ -61,7 +60,6 @@ export async function importDevices(store: Store, input: ImportDevicesInput): Pr
     }
     return newImportedDevice(
       {
-        id: newObjectId(),
         tenantId: input.tenantId,
         importId: (item.importId ?? '').trim(),
         groupTag: (item.groupTag ?? '').trim(),

@@ -1,11 +1,14 @@
 // A new import row: what the submitter gave, every bookkeeping property at its start (unknown, no error), and the
-// customer as origin unless a partner or OEM submitted it.
+// customer as origin unless a partner or OEM submitted it. Its id is time-ordered (newObjectId) unless given: rows are
+// inserted in bulk, and their index then grows at its right-hand edge.
+import { newObjectId } from '../model/index.js';
 import type { ImportedDevice } from './ports.js';
 
-export type NewImportedDeviceFields = Pick<ImportedDevice, 'id' | 'tenantId'> & Partial<Omit<ImportedDevice, 'createdAt' | 'updatedAt'>>;
+export type NewImportedDeviceFields = Pick<ImportedDevice, 'tenantId'> & Partial<Omit<ImportedDevice, 'createdAt' | 'updatedAt'>>;
 
 export function newImportedDevice(fields: NewImportedDeviceFields, now: string): ImportedDevice {
   return {
+    id: newObjectId(),
     importId: '',
     groupTag: '',
     serialNumber: '',

@@ -5,6 +5,11 @@
 // once inside the same run (process-imports.ts; onRetry tells). Only a run that still fails (onError) leaves its rows
 // leased until the lease lapses; nothing of it was committed, so another run takes them up whole.
 //
+// Concurrency: `concurrency` loops each take a batch of their own (default 1). On PostgreSQL a batch spends most of its
+// time waiting on the database, whose backend runs on one core: two loops keep both busy, exactly as two processes
+// would (claims skip each other's rows; see process-imports.ts for why overlapping transactions are safe). On SQLite
+// there is one writer, so one loop.
+//
 // Requests first (yieldWhile): on an embedded engine (SQLite) every query runs on the event loop and one writer at a
 // time, so a request arriving while a batch runs waits for the whole batch. The app tells the worker when requests
 // are in flight; the worker then holds back its next batch until they are answered (at most maxYieldMs, so that a
@@ -38,6 +43,8 @@ export interface ImportWorkerOptions {
   maxYieldMs?: number;
   /** Rows per batch when the wait ended with requests still in flight (default batchSize): a short batch then. */
   batchSizeUnderLoad?: number;
+  /** Batches in progress at once, each in its own transaction (default 1; see the header). */
+  concurrency?: number;
 }
 
 const YIELD_POLL_MS = 2;
@@ -48,8 +55,10 @@ export class ImportWorker {
     Pick<ImportWorkerOptions, 'onBatch' | 'yieldWhile' | 'onRetry'>;
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #again = false;
+  /** The loops running now (at most `concurrency`). */
+  readonly #loops = new Set<Promise<void>>();
+  /** Counts notify() calls: a loop that found nothing stops only if no notify came since it looked (see #loop). */
+  #wakeups = 0;
   #stopped = true;
   #idleWaiters: (() => void)[] = [];
 
@@ -67,6 +76,7 @@ export class ImportWorker {
       yieldWhile: options.yieldWhile,
       maxYieldMs: options.maxYieldMs ?? 1000,
       batchSizeUnderLoad: options.batchSizeUnderLoad ?? options.batchSize ?? 500,
+      concurrency: Math.max(1, options.concurrency ?? 1),
     };
   }
 
@@ -78,33 +88,50 @@ export class ImportWorker {
     this.notify();
   }
 
-  /** There may be work: run now (or right after the current run). */
+  /** There may be work: run now (or right after the batches in hand), with up to `concurrency` loops. */
   notify(): void {
     if (this.#stopped) return;
-    this.#again = true;
-    this.#running ??= this.#run().finally(() => {
-      this.#running = undefined;
-      for (const resolve of this.#idleWaiters.splice(0)) resolve();
-    });
+    this.#wakeups++;
+    while (this.#loops.size < this.#options.concurrency) {
+      const loop: Promise<void> = this.#loop().then(
+        (lastSeen) => this.#loopEnded(loop, lastSeen),
+        () => this.#loopEnded(loop, this.#wakeups),
+      );
+      this.#loops.add(loop);
+    }
+  }
+
+  /** A notify() that came after the loop's last look (between it and now) starts another. */
+  #loopEnded(loop: Promise<void>, lastSeen: number): void {
+    this.#loops.delete(loop);
+    if (!this.#stopped && lastSeen !== this.#wakeups) this.notify();
+    if (this.#loops.size === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /** Resolves when the worker has nothing left to do right now (tests, CLI). */
   async idle(): Promise<void> {
     this.notify();
-    while (this.#running) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    while (this.#loops.size > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** Stops polling and waits for the batch in hand to settle. */
+  /** Stops polling and waits for the batches in hand to settle. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    await this.#running;
+    await Promise.all(this.#loops);
   }
 
-  async #run(): Promise<void> {
-    while (this.#again && !this.#stopped) {
-      this.#again = false;
+  /**
+   * Takes batches until one finds nothing to do and no notify() came meanwhile (rows queued while it looked). Returns
+   * the count of notify() calls it last saw.
+   */
+  async #loop(): Promise<number> {
+    let again = true;
+    let wakeups = this.#wakeups;
+    while (again && !this.#stopped) {
+      again = false;
+      wakeups = this.#wakeups;
       const underLoad = await this.#yieldToRequests();
       if (this.#stopped) break;
       try {
@@ -117,19 +144,21 @@ export class ImportWorker {
           onRetry: this.#options.onRetry,
         });
         if (result.settled > 0) {
-          this.#again = true;
+          again = true;
           this.#options.onBatch?.(result);
           // Let requests in between batches: with an embedded (synchronous) SQLite a long import would otherwise
           // hold the event loop until its last batch.
           await new Promise<void>((resolve) => setImmediate(resolve));
         } else {
           await completeSyncs(this.#store, this.#options.now());
+          again = this.#wakeups !== wakeups;
         }
       } catch (err) {
         // Leave the rows leased; the poll (or the lease lapsing) brings them back.
         this.#options.onError(err);
       }
     }
+    return wakeups;
   }
 
   /** Waits while requests are in flight (at most maxYieldMs); true when some still are. */

@@ -206,6 +206,41 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect((await f.store.devices.list(contoso, firstPage(autopilotDeviceModel, 1000, true))).count).toBe(300);
   });
 
+  it('one worker with concurrent loops claims batches side by side and registers each device exactly once', async () => {
+    const first = Array.from({ length: 200 }, (_, i) => ({ hardwareIdentifier: syntheticHash(2000 + i) }));
+    const again = Array.from({ length: 200 }, (_, i) => ({ hardwareIdentifier: syntheticHash(2000 + i, { build: { capturedAt: '2033-01-01T00:00:00Z' } }) }));
+    await importDevices(f.store, { tenantId: contoso, items: first, now: new Date(), itemName });
+    await importDevices(f.store, { tenantId: contoso, items: again, now: new Date(Date.now() + 1), itemName });
+    // Claims made while another loop's claim is in hand: each claim waits a moment first, so that loops meet there.
+    let claiming = 0;
+    let mostAtOnce = 0;
+    const imports = f.store.imports;
+    const store: Store = {
+      ...f.store,
+      imports: Object.assign(Object.create(imports) as typeof imports, {
+        claim: async (...args: Parameters<typeof imports.claim>) => {
+          mostAtOnce = Math.max(mostAtOnce, ++claiming);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          try {
+            return await imports.claim(...args);
+          } finally {
+            claiming--;
+          }
+        },
+      }),
+    };
+    const worker = new ImportWorker(store, { batchSize: 40, concurrency: 3, pollIntervalMs: 60_000 });
+    worker.start();
+    await worker.idle();
+    await worker.stop();
+    expect(mostAtOnce).toBe(3);
+    const rows = (await f.store.imports.list(contoso, firstPage(importedDeviceModel, 1000))).items;
+    expect(rows).toHaveLength(400);
+    expect(rows.filter((r) => r.status === 'complete')).toHaveLength(200);
+    expect(rows.filter((r) => r.deviceErrorCode === 806)).toHaveLength(200);
+    expect((await f.store.devices.list(contoso, firstPage(autopilotDeviceModel, 1000, true))).count).toBe(200);
+  });
+
   it('sync: completes when nothing is pending; 409 while imports are pending; 429 within the interval', async () => {
     expect(await getAutopilotSettings(f.store, contoso)).toMatchObject({ syncStatus: 'unknown', lastSyncAt: null });
     const t0 = new Date();

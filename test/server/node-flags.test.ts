@@ -8,8 +8,9 @@ describe('withServerFlags', () => {
   });
 
   it('keeps a size the operator gave on the command line or in NODE_OPTIONS, in either spelling', () => {
-    expect(withServerFlags(['--max-semi-space-size=16'])).toEqual(['--max-semi-space-size=16']);
-    expect(withServerFlags([], '--max_semi_space_size=32 --trace-warnings')).toEqual([]);
+    expect(withServerFlags(['--max-semi-space-size=16'])).toEqual(['--max-semi-space-size=16', '--heap-growing-percent=100']);
+    expect(withServerFlags([], '--max_semi_space_size=32 --trace-warnings')).toEqual(['--heap-growing-percent=100']);
+    expect(withServerFlags(['--heap_growing_percent=50', '--max-semi-space-size=2'])).toEqual(['--heap_growing_percent=50', '--max-semi-space-size=2']);
   });
 
   it('does not add a flag twice when the process already runs with it (npm start passes it)', () => {

@@ -6,9 +6,9 @@
 // leased until the lease lapses; nothing of it was committed, so another run takes them up whole.
 //
 // Concurrency: `concurrency` loops each take a batch of their own (default 1). On PostgreSQL a batch spends most of its
-// time waiting on the database, whose backend runs on one core: two loops keep both busy, exactly as two processes
-// would (claims skip each other's rows; see process-imports.ts for why overlapping transactions are safe). On SQLite
-// there is one writer, so one loop.
+// time waiting on the database, whose backend runs on one core: a few loops keep several cores busy, exactly as that
+// many processes would (claims skip each other's rows; see process-imports.ts for why overlapping transactions are
+// safe). On SQLite there is one writer, so one loop.
 //
 // Requests first (yieldWhile): on an embedded engine (SQLite) every query runs on the event loop and one writer at a
 // time, so a request arriving while a batch runs waits for the whole batch. The app tells the worker when requests

@@ -4,9 +4,9 @@
 // peak RSS at about 250 MB instead of 350 MB (npm run bench -- import). And after each full GC V8 lets the old space
 // grow to a multiple of what survived, chosen from its GC speed: up to 4×, far more than a server whose live data is
 // small and steady needs. `--heap-growing-percent=100` fixes it at 2×: a 100k import on SQLite peaked at 236 MB
-// instead of 319 MB at the same rate (2026-12-06; 50 %: 205 MB but ~4 % slower, more full GCs). No hard cap: a
+// instead of 319 MB at the same rate (2026-12-05; 50 %: 205 MB but ~4 % slower, more full GCs). No hard cap: a
 // heap that needs more still gets it. V8 takes these only at start, so they are given to the worker processes
-// `serve --workers N` forks (NODE_OPTIONS does not accept the second one).
+// `serve --workers N` forks, and to `npm start` on its command line (NODE_OPTIONS does not accept the second one).
 export const SERVER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--heap-growing-percent=100'];
 
 /** `execArgv` plus every server flag that neither it nor NODE_OPTIONS already sets (an operator's choice wins). */

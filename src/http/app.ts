@@ -11,6 +11,7 @@ import { auditLog } from './plugins/audit.js';
 import { auth } from './plugins/auth.js';
 import { edgeErrorOptions, errorHandler } from './plugins/error-handler.js';
 import { registerExternalPlugins } from './plugins/external.js';
+import { jsonBody } from './plugins/json-body.js';
 import { inputGuard } from './plugins/input-guard.js';
 import { registryContext } from './plugins/registry-context.js';
 import { requestContext } from './plugins/request-context.js';
@@ -86,6 +87,7 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
 
   // 1. External plugins.
   await registerExternalPlugins(app, options.config);
+  await app.register(jsonBody);
   // 2. Tarmac's decorators and hooks, for the whole app.
   await app.register(services, { db: options.db, config: options.config, now: options.now ?? (() => new Date()) });
   await app.register(requestContext);

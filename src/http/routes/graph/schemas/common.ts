@@ -10,6 +10,7 @@
 // serializer were used: every object allows additional properties, every property that can be null says so.
 import { Kind, Type, TypeRegistry, type SchemaOptions, type Static, type TSchema, type TUnsafe } from '@sinclair/typebox';
 import type { TarmacApp } from '../../../types.js';
+import { jsonPayload } from '../../../json-text.js';
 
 /** T or null. */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -100,10 +101,11 @@ export function graphErrors<S extends 400 | 404 | 409>(...statuses: S[]) {
 export const NoContent = (description: string) => Type.Unsafe<undefined>({ type: 'null', description });
 
 /**
- * Serialize this plugin's responses with JSON.stringify, as Fastify does for routes without a response schema, and
- * register the shared schemas its routes reference by $id (they appear in /openapi.json under components.schemas).
+ * Serialize this plugin's responses as JSON.stringify does, as Fastify does for routes without a response schema (a
+ * large collection straight into a Buffer: jsonPayload), and register the shared schemas its routes reference by $id
+ * (they appear in /openapi.json under components.schemas).
  */
 export function documentResponses(app: TarmacApp, shared: TSchema[] = []): void {
-  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  app.setSerializerCompiler(() => jsonPayload as (data: unknown) => string);
   for (const schema of new Set([GraphErrorSchema, ...shared])) app.addSchema(schema);
 }

@@ -36,7 +36,7 @@ export function syntheticRegistration(tenantId: string, seed: number, now: strin
       tenantId,
       serialNumber: identity.serialNumber ?? serial,
       productKey: identity.productKeyId ?? '',
-      ...hardwareFields(identity, inv),
+      ...hardwareFields(identity, inv.system),
     },
     now,
   );

@@ -33,6 +33,9 @@ export interface ContainerScan extends IdentityRecords {
   walkEnd: number;
   /** The build record the inventory reads `build` from (the first, when readable), or -1. */
   buildAt: number;
+  /** The SKU and family records (the first of each), or -1: what a registration keeps besides the identity. */
+  skuAt: number;
+  familyAt: number;
 }
 
 // The record types the walk notes, as module constants: the switch below then compares with literals instead of
@@ -45,6 +48,8 @@ const SMBIOS_UUID = Rec.SmbiosUuid;
 const PRODUCT_KEY_ID = Rec.ProductKeyId;
 const OFFLINE_DEVICE_ID = Rec.OfflineDeviceId;
 const TPM_EK_PUBLIC_KEY = Rec.TpmEkPublicKey;
+const SKU = Rec.Sku;
+const FAMILY = Rec.Family;
 
 // Scratch state of the walk, reused across calls (decoding is synchronous, so calls never overlap): seen[t] is
 // the walk (`walk`, bumped per call) that last saw a record of type t, so it needs no clearing.
@@ -181,6 +186,8 @@ export function scanContainer(b: Uint8Array, n: number, issues: HashIssue[]): Co
         case MANUFACTURER: scan.manufacturerAt = o; break;
         case MODEL: scan.modelAt = o; break;
         case SERIAL_NUMBER: scan.serialNumberAt = o; break;
+        case SKU: scan.skuAt = o; break;
+        case FAMILY: scan.familyAt = o; break;
         case SMBIOS_UUID: scan.smbiosUuidAt = o; break;
         case PRODUCT_KEY_ID: scan.productKeyIdAt = o; break;
         case OFFLINE_DEVICE_ID: scan.offlineIdAt = o; break;
@@ -210,6 +217,8 @@ function noRecords(total: number): ContainerScan {
     total,
     walkEnd: HEADER_LENGTH,
     buildAt: -1,
+    skuAt: -1,
+    familyAt: -1,
     manufacturerAt: -1,
     modelAt: -1,
     serialNumberAt: -1,

@@ -65,6 +65,19 @@ export function captureSecondsOf(d: { readonly inventory: { build: { capturedAt:
   return at === undefined || at === null ? -1 : seconds2000FromIso(at);
 }
 
+/** The system's SKU and family as `inventory.system` holds them, without building the inventory: what a
+ *  registration keeps of the hash besides its identity (src/registry/new-device.ts hardwareFields). */
+export function skuAndFamilyOf(d: Pick<DecodedHash, 'inventory'>): SkuAndFamily {
+  if (d instanceof LazyDecodedHash) return d.skuAndFamily();
+  const system = d.inventory?.system;
+  return { sku: system?.sku ?? null, family: system?.family ?? null };
+}
+
+export interface SkuAndFamily {
+  sku: string | null;
+  family: string | null;
+}
+
 /** A decode result whose `bytes` and `inventory` are built on first read. Each then becomes an own, enumerable data
  *  property, so `{ ...result }` and deep equality see it; before the first read only the getter and `toJSON` do. */
 class LazyDecodedHash implements DecodedHash {
@@ -124,6 +137,15 @@ class LazyDecodedHash implements DecodedHash {
     return bytes === null ? -1 : u32(bytes, at + RECORD_HEADER_LENGTH + 16);
   }
 
+  /** See skuAndFamilyOf: the two records' strings, read as the inventory reads them. */
+  skuAndFamily(): SkuAndFamily {
+    const { skuAt, familyAt } = this.#scan;
+    if (skuAt < 0 && familyAt < 0) return { sku: null, family: null };
+    const bytes = this.#generation >= 0 && this.#generation === scratchGeneration() ? this.#bytes : this.#materialBytes();
+    if (bytes === null) return { sku: null, family: null };
+    return { sku: cString(bytes, skuAt), family: cString(bytes, familyAt) };
+  }
+
   toJSON(): DecodedHash {
     const { valid, issues, paddingFixed, base64, bytes, inventory, identity } = this;
     return { valid, issues, paddingFixed, base64, bytes, inventory, identity };
@@ -176,15 +198,17 @@ function identityFromBytes(b: Uint8Array, scan: ContainerScan): DeviceIdentity {
   );
 }
 
-/** The NUL-terminated string of the record at `at`, read exactly as read-inventory.ts reads it. */
-function cString(b: Uint8Array, at: number, span: string, spanStart: number): string | null {
+/** The NUL-terminated string of the record at `at`, read exactly as read-inventory.ts reads it; ASCII is cut from
+ *  `span` (latin1 of the bytes from `spanStart`) when given. */
+function cString(b: Uint8Array, at: number, span?: string, spanStart = 0): string | null {
   if (at < 0) return null;
   const p = at + RECORD_HEADER_LENGTH;
   const e = at + u16(b, at + 2);
   let i = p;
   let high = 0;
   for (; i < e && b[i] !== 0; i++) high |= b[i];
-  return high < 0x80 ? span.slice(p - spanStart, i - spanStart) : platform.utf8(b, p, i);
+  if (high >= 0x80) return platform.utf8(b, p, i);
+  return span === undefined ? platform.latin1(b, p, i) : span.slice(p - spanStart, i - spanStart);
 }
 
 /** The bytes of canonical (valid, padded) base64 text, in a new array of the platform's byte type. */

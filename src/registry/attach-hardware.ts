@@ -36,7 +36,7 @@ function emptyFieldsFilled(device: AutopilotDevice, hardware: FirstHardware): At
   const known: Required<AttachedHardwareFields> = {
     serialNumber: hardware.identity.serialNumber ?? '',
     productKey: hardware.identity.productKeyId ?? '',
-    ...hardwareFields(hardware.identity, hardware.inventory),
+    ...hardwareFields(hardware.identity, hardware.inventory?.system),
   };
   const fields: AttachedHardwareFields = {};
   for (const name of Object.keys(known) as (keyof AttachedHardwareFields)[]) {

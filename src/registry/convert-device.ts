@@ -39,7 +39,7 @@ export async function convertToAutopilot(tx: Store, input: ConvertInput): Promis
       tenantId: input.tenantId,
       serialNumber,
       productKey,
-      ...hardwareFields(input.identity, input.inventory),
+      ...hardwareFields(input.identity, input.inventory?.system),
       azureAdDeviceId: input.entra.deviceId,
       enrollmentState: 'enrolled',
       managedDeviceId: input.managedDeviceId,

@@ -1,7 +1,7 @@
 // One decode of an imported hash, for both sides of the import: the accept path (POST …/import) decodes each hash to
 // check it and to find duplicates within the request, and keeps what the worker needs (keys, serial number, product
 // key ID, hardware fields) in the row, so the worker registers without decoding the hash a second time.
-import { decodeHardwareHash } from '../hash/index.js';
+import { decodeHardwareHash, skuAndFamilyOf } from '../hash/index.js';
 import { registryKeys } from './identity-keys.js';
 import { hardwareFields } from './new-device.js';
 import type { DecodedImport } from './ports.js';
@@ -28,7 +28,7 @@ export function decodeImport(hash: string | Uint8Array, rowSerialNumber: string)
       keys: registryKeys(identity, rowSerialNumber),
       serialNumber: identity.serialNumber,
       productKeyId: identity.productKeyId,
-      hardware: hardwareFields(identity, result.inventory),
+      hardware: hardwareFields(identity, skuAndFamilyOf(result)),
     },
   };
 }

@@ -1,6 +1,6 @@
 // A new Autopilot device's record: what the registration knows about the hardware, every other property at the
 // value Intune shows for a device nobody has touched yet (notContacted, no profile, no remediation).
-import { isPlaceholder, type DeviceIdentity, type HardwareInventory } from '../hash/index.js';
+import { isPlaceholder, type DeviceIdentity, type SkuAndFamily } from '../hash/index.js';
 import type { AutopilotDevice } from '../model/index.js';
 
 export type NewDeviceFields = Pick<AutopilotDevice, 'id' | 'tenantId' | 'serialNumber' | 'productKey' | 'azureAdDeviceId'> &
@@ -40,8 +40,7 @@ export function newAutopilotDevice(fields: NewDeviceFields, now: string): Autopi
 }
 
 /** What the hash itself says about the device: maker, model, SKU and family (placeholders dropped). */
-export function hardwareFields(identity: DeviceIdentity, inventory: HardwareInventory | null): Pick<AutopilotDevice, 'manufacturer' | 'model' | 'skuNumber' | 'systemFamily'> {
-  const system = inventory?.system;
+export function hardwareFields(identity: DeviceIdentity, system: SkuAndFamily | null | undefined): Pick<AutopilotDevice, 'manufacturer' | 'model' | 'skuNumber' | 'systemFamily'> {
   return {
     manufacturer: identity.manufacturer ?? '',
     model: identity.model ?? '',

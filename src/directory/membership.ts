@@ -1,4 +1,5 @@
 // Dynamic group membership: evaluating groups' membership rules over Entra devices and keeping group_members in step.
+import type { EntraDevice } from '../model/index.js';
 import type { Store } from '../ports.js';
 import type { Group, Membership } from './ports.js';
 import { evaluateRule, parseMembershipRule, type RuleNode } from './rule.js';
@@ -18,6 +19,20 @@ function compiledRule(group: Group): RuleNode | undefined {
 
 export function isDynamic(group: Pick<Group, 'groupTypes'>): boolean {
   return group.groupTypes.some((t) => t.toLowerCase() === 'dynamicmembership');
+}
+
+/**
+ * Adds Entra devices created in this transaction (in hand, so not read back) to the dynamic groups whose rules they
+ * match. A new object is in no group yet, so there is nothing to remove: refreshDeviceMemberships with nothing to read.
+ */
+export async function addNewDeviceMemberships(store: Store, tenantId: string, devices: EntraDevice[], now: string): Promise<void> {
+  if (devices.length === 0) return;
+  const rules = (await store.directory.activeDynamicGroups(tenantId))
+    .map((group) => ({ group, rule: compiledRule(group) }))
+    .filter((g): g is { group: Group; rule: RuleNode } => g.rule !== undefined);
+  const add: Membership[] = [];
+  for (const device of devices) for (const { group, rule } of rules) if (evaluateRule(rule, device)) add.push({ groupId: group.id, memberId: device.id });
+  if (add.length > 0) await store.directory.addMemberships(tenantId, add, now);
 }
 
 /**

@@ -8,8 +8,11 @@ import type { ProfileAssignmentStatus } from '../model/index.js';
 import type { Store } from '../ports.js';
 import type { AssignmentForResolution, ResolutionDevice, ResolvedProfile } from './ports.js';
 
-/** Which devices to resolve: those behind these Entra device object ids, or every Autopilot device of the tenant. */
-export type ResolutionScope = { entraDeviceIds: string[] } | 'all';
+/**
+ * Which devices to resolve: those behind these Entra device object ids, every Autopilot device of the tenant, or
+ * these devices as given (devices created in this transaction, whose state is in hand).
+ */
+export type ResolutionScope = { entraDeviceIds: string[] } | { devices: ResolutionDevice[] } | 'all';
 
 /** Devices read and written per round when the whole tenant is resolved. */
 const PAGE_SIZE = 500;
@@ -27,6 +30,10 @@ export async function resolveDeploymentProfiles(store: Store, tenantId: string, 
       if (devices.length < PAGE_SIZE) break;
       afterId = devices[devices.length - 1]?.autopilotDeviceId ?? null;
     }
+    return;
+  }
+  if ('devices' in scope) {
+    if (scope.devices.length > 0) await resolveDevices(store, tenantId, scope.devices, rules, now);
     return;
   }
   const autopilotIds = await store.profiles.autopilotDevicesBehind(tenantId, scope.entraDeviceIds);

@@ -25,11 +25,11 @@
 import { randomUUID } from 'node:crypto';
 import { isPlaceholder } from '../hash/index.js';
 import { decodeImport } from './decode-import.js';
-import { afterDevicesChanged } from '../lifecycle/index.js';
+import { afterDevicesRegistered } from '../lifecycle/index.js';
 import { ZTD_ERRORS, type ZtdErrorName } from './errors.js';
 import { autopilotPhysicalIds, hashlessKey, keyString } from './identity-keys.js';
 import { KeyTakenError, type HardwareReplacement, type ImportOutcome, type ImportedDevice, type KeyOwner, type Registration } from './ports.js';
-import { newObjectId, type IdentityKey } from '../model/index.js';
+import { newObjectId, type AutopilotDevice, type EntraDevice, type IdentityKey } from '../model/index.js';
 import { WriteConflictError, type Store, type WriteConflictReason } from '../ports.js';
 import { guardrailRefusals } from './guardrails.js';
 import { newAutopilotDevice, type NewDeviceFields } from './new-device.js';
@@ -162,14 +162,14 @@ async function settleLeased(tx: Store, token: string, options: ProcessImportsOpt
     }
     // Dynamic groups and profiles follow the new Entra objects, per tenant (in tenant id order), in the same
     // transaction.
-    const byTenant = new Map<string, string[]>();
-    for (const r of registrations) {
-      if (!r.entra) continue;
-      const ids = byTenant.get(r.device.tenantId) ?? [];
-      ids.push(r.entra.id);
-      byTenant.set(r.device.tenantId, ids);
+    const byTenant = new Map<string, { device: AutopilotDevice; entra: EntraDevice }[]>();
+    for (const { device, entra } of registrations) {
+      if (!entra) continue;
+      const registered = byTenant.get(device.tenantId) ?? [];
+      registered.push({ device, entra });
+      byTenant.set(device.tenantId, registered);
     }
-    for (const tenantId of [...byTenant.keys()].sort()) await afterDevicesChanged(tx, tenantId, byTenant.get(tenantId) ?? [], now);
+    for (const tenantId of [...byTenant.keys()].sort()) await afterDevicesRegistered(tx, tenantId, byTenant.get(tenantId) ?? [], now);
   }
   await tx.imports.settle(outcomes, now);
   return { settled: outcomes.length, tenants: [...new Set(rows.map((r) => r.tenantId))] };

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syntheticInventory } from '../../src/hash/index.js';
+import { afterDevicesChanged } from '../../src/lifecycle/index.js';
 import type { DeploymentProfile } from '../../src/profiles/ports.js';
 import type { CreatedTenant } from '../../src/tenants/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
@@ -415,6 +416,32 @@ describe.each(ENGINES)('deployment profiles (%s)', (engine) => {
     const moved = await f.call(f.contoso, 'POST', `${V1_DEVICES}/${sales.deviceId}/updateDeviceProperties`, { groupTag: 'Marketing' });
     expect(moved.status).toBe(204);
     expect((await profileOf(f, sales.deviceId)).profile).toBeNull();
+  });
+
+  it('registers devices into exactly the groups and profiles that re-evaluating them afterwards finds (the worker resolves new devices from the objects in hand)', async () => {
+    const sales = await createGroup(f, 'Sales tag', '(device.devicePhysicalIds -any (_ -eq "[OrderID]:Sales"))');
+    const autopilot = await createGroup(f, 'Every Autopilot device', '(device.devicePhysicalIds -any (_ -startsWith "[ZTDId]"))');
+    const lab = await createGroup(f, 'Lab tag', '(device.devicePhysicalIds -any (_ -eq "[OrderID]:Lab"))');
+    await createGroup(f, 'Paused', undefined);
+    const salesProfile = await createProfile(f, 'Sales');
+    f.clock.offsetMs += 1000;
+    const everyone = await createProfile(f, 'Everyone');
+    await assign(f, salesProfile, groupTarget(sales));
+    await assign(f, everyone, allDevicesTarget);
+    await assign(f, salesProfile, exclusionTarget(lab));
+    const devices = [...(await importDevices(f, [31, 32], 'Sales')), ...(await importDevices(f, [33], 'Lab')), ...(await importDevices(f, [34, 35]))];
+    const tenantId = f.contoso.tenant.id;
+    const store = f.app.registry.store;
+    const snapshot = async () => ({
+      memberships: (await store.directory.membershipsOf(tenantId, devices.map((d) => d.entraObjectId))).map((m) => `${m.groupId}|${m.memberId}`).sort(),
+      profiles: await Promise.all(devices.map((d) => profileOf(f, d.deviceId))),
+    });
+    const registered = await snapshot();
+    expect(registered.memberships).toHaveLength(5 + 2 + 1);
+    expect(registered.memberships).toContain(`${autopilot}|${devices[4]!.entraObjectId}`);
+    expect(registered.profiles.map((p) => p.profile)).toEqual([salesProfile, salesProfile, everyone, everyone, everyone]);
+    await store.transaction((tx) => afterDevicesChanged(tx, tenantId, devices.map((d) => d.entraObjectId), new Date().toISOString()));
+    expect(await snapshot()).toEqual(registered);
   });
 
   it('reports the sync state against the profile the device last downloaded', async () => {

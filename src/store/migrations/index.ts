@@ -15,6 +15,7 @@ import { tokenHardening } from './0011-token-hardening.js';
 import { auditEvents } from './0012-audit-events.js';
 import { prefixOrder } from './0013-prefix-order.js';
 import { hashDigest } from './0014-hash-digest.js';
+import { hashCompression } from './0015-hash-compression.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -31,4 +32,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012_audit_events': auditEvents,
   '0013_prefix_order': prefixOrder,
   '0014_hash_digest': hashDigest,
+  '0015_hash_compression': hashCompression,
 };

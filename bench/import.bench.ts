@@ -11,6 +11,9 @@
 // overrides them). BENCH_IMPORT_CPU_PROF=<dir> runs the server with --cpu-prof into that directory;
 // BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options.
 //
+// Then the first 100 POSTs again, on a fresh database, to a server without its worker: the POSTs' own latency (four in
+// flight queue for one thread on SQLite), beside the one measured while the worker runs.
+//
 // Baselines in the same run, on a fresh database each, of the same rows a registration writes
 // (autopilot_devices, autopilot_device_hashes, device_identity_keys, entra_devices, entra_device_physical_ids; the
 // search triggers and indexes as migrated):
@@ -45,6 +48,8 @@ const CPU_PROF_DIR = process.env.BENCH_IMPORT_CPU_PROF;
 /** Devices per POST: Intune takes at most 500 per upload. */
 const PER_REQUEST = 500;
 const IN_FLIGHT = 4;
+/** Requests of the POST-only comparison run (benchPostsAlone). */
+const POSTS_ALONE = 100;
 const POLL_MS = 250;
 const POST_TIMEOUT_MS = 120_000;
 /** Give up when no batch has settled for this long, or when the whole Tarmac phase of one engine takes this long. */
@@ -63,10 +68,11 @@ const { loadConfig } = await import(dist + '/config.js');
 const { openDatabase } = await import(dist + '/store/index.js');
 const config = loadConfig(process.env);
 const db = await openDatabase(config);
+const workerOptions = JSON.parse(process.env.BENCH_IMPORT_WORKER ?? '{}');
 const app = await buildApp({
   db, config, logger: false,
-  importWorker: {
-    ...JSON.parse(process.env.BENCH_IMPORT_WORKER ?? '{}'),
+  importWorker: workerOptions === false ? false : {
+    ...workerOptions,
     onBatch: (r) => process.stdout.write('batch ' + r.settled + ' ' + Date.now() + '\\n'),
     onError: (err) => console.error('import worker batch failed:', err),
   },
@@ -259,23 +265,13 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       const lane = async (): Promise<void> => {
         while (!failed && next < requests) {
           const index = next++;
-          const length = work.bodyOffsets[index + 1] - work.bodyOffsets[index];
-          const buffer = Buffer.allocUnsafe(length);
-          await file.read(buffer, 0, length, work.bodyOffsets[index]);
-          const expected = Math.min(PER_REQUEST, work.count - index * PER_REQUEST);
-          const t0 = performance.now();
-          const res = await fetch(`${base}${IMPORT_PATH}`, { method: 'POST', headers, body: buffer, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
-          const text = await res.text();
-          latencies.push(performance.now() - t0);
-          lastResponseAt = Math.max(lastResponseAt, Date.now());
-          if (res.status !== 200) {
+          try {
+            latencies.push(await postImport(engine, base, headers, work, file, index));
+          } catch (err) {
             failed = true;
-            throw new Error(`${engine}: POST import answered ${res.status}: ${text.slice(0, 500)}`);
+            throw err;
           }
-          const value = (JSON.parse(text) as { value: { state: { deviceImportStatus: string } }[] }).value;
-          if (value.length !== expected || value.some((v) => v.state.deviceImportStatus !== 'unknown')) {
-            throw new Error(`${engine}: request ${index} imported ${value.length} rows, expected ${expected} rows all "unknown"`);
-          }
+          lastResponseAt = Math.max(lastResponseAt, Date.now());
         }
       };
       const posting = Promise.all(Array.from({ length: IN_FLIGHT }, lane)).then(
@@ -347,6 +343,54 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       await file.close();
       await server.stop();
       await poll.destroy();
+    }
+  });
+}
+
+/** POSTs request `index` of the workload and checks the answer; returns its latency in ms. */
+async function postImport(engine: Engine, base: string, headers: Record<string, string>, work: Workload, file: FileHandle, index: number): Promise<number> {
+  const length = work.bodyOffsets[index + 1] - work.bodyOffsets[index];
+  const buffer = Buffer.allocUnsafe(length);
+  await file.read(buffer, 0, length, work.bodyOffsets[index]);
+  const expected = Math.min(PER_REQUEST, work.count - index * PER_REQUEST);
+  const t0 = performance.now();
+  const res = await fetch(`${base}${IMPORT_PATH}`, { method: 'POST', headers, body: buffer, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
+  const text = await res.text();
+  const latency = performance.now() - t0;
+  if (res.status !== 200) throw new Error(`${engine}: POST import answered ${res.status}: ${text.slice(0, 500)}`);
+  const value = (JSON.parse(text) as { value: { state: { deviceImportStatus: string } }[] }).value;
+  if (value.length !== expected || value.some((v) => v.state.deviceImportStatus !== 'unknown')) {
+    throw new Error(`${engine}: request ${index} imported ${value.length} rows, expected ${expected} rows all "unknown"`);
+  }
+  return latency;
+}
+
+/**
+ * The same POSTs (the first POSTS_ALONE requests, IN_FLIGHT at a time) to a server without its import worker: the
+ * POST latency that is the POSTs' own (four queue for one thread on SQLite), for comparison with the one measured
+ * while the worker runs.
+ */
+async function benchPostsAlone(engine: Engine, work: Workload): Promise<{ requests: number; postP50Ms: number; postP99Ms: number }> {
+  return withMigratedScratch(engine, 'import', async (_db, who, scratch) => {
+    const server: Child = await startChild(
+      [...withServerFlags([], process.env.BENCH_IMPORT_NODE_OPTIONS), '--input-type=module', '-e', SERVER],
+      childEnv({ ...scratchEnv(scratch), BENCH_DIST: path.join(repoRoot, 'dist'), BENCH_IMPORT_WORKER: 'false', NODE_OPTIONS: process.env.BENCH_IMPORT_NODE_OPTIONS ?? '' }),
+      /listening on/,
+    );
+    const file = await open(work.bodiesFile, 'r');
+    try {
+      const headers = { authorization: `Bearer ${await graphToken(server.url, who)}`, 'content-type': 'application/json' };
+      const requests = Math.min(POSTS_ALONE, work.bodyOffsets.length - 1);
+      const latencies: number[] = [];
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < requests) latencies.push(await postImport(engine, server.url, headers, work, file, next++));
+      };
+      await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
+      return { requests, postP50Ms: percentile(latencies, 50), postP99Ms: percentile(latencies, 99) };
+    } finally {
+      await file.close();
+      await server.stop();
     }
   });
 }
@@ -495,6 +539,8 @@ async function benchCopy(work: Workload): Promise<BaselineResult> {
 
 interface EngineResult {
   tarmac: TarmacResult;
+  /** The first POSTs again, to a server without its worker (benchPostsAlone). */
+  postsAlone: { requests: number; postP50Ms: number; postP99Ms: number };
   raw: BaselineResult;
   /** PostgreSQL only: COPY of the same rows, the physical limit. */
   copy?: BaselineResult;
@@ -525,6 +571,8 @@ export async function run(): Promise<void> {
           `  ${fmt(count)} ${engine}: Tarmac ${fmt(tarmac.devicesPerSecond)} devices/s (${fmt(tarmac.seconds, 1)} s; POSTs done after ${fmt(tarmac.postSeconds, 1)} s, ` +
             `p50 ${fmt(tarmac.postP50Ms)} ms, ${fmt(tarmac.settledDuringPosts)} rows settled by then); server RSS idle ${fmt(m.idleRssMB)} MB, peak ${fmt(m.peakRssMB)} MB, after ${fmt(m.afterRssMB)} MB`,
         );
+        const postsAlone = await benchPostsAlone(engine, work);
+        console.log(`  ${fmt(count)} ${engine}: the first ${postsAlone.requests} POSTs without the worker: p50 ${fmt(postsAlone.postP50Ms)} ms, p99 ${fmt(postsAlone.postP99Ms)} ms`);
         const raw = await benchRaw(engine, work);
         console.log(`  ${fmt(count)} ${engine}: raw inserts ${fmt(raw.devicesPerSecond)} devices/s (${fmt(raw.seconds, 1)} s)`);
         const copy = engine === 'postgres' ? await benchCopy(work) : undefined;
@@ -538,6 +586,7 @@ export async function run(): Promise<void> {
         }
         results[engine] = {
           tarmac,
+          postsAlone,
           raw,
           ...(copy ? { copy, ratioToCopy: tarmac.devicesPerSecond / copy.devicesPerSecond } : {}),
           ratio: tarmac.devicesPerSecond / raw.devicesPerSecond,

@@ -26,15 +26,17 @@ function expectSameAsInventory(text: string | Uint8Array): void {
 
 const real = fromRealHashes(loadRealHashes, []);
 
+/** Synthetic hashes as text, unpadded, damaged, and as bytes. */
+function* variedHashes(): Generator<string | Uint8Array> {
+  for (let seed = 0; seed < 40; seed++) {
+    const { base64 } = encodeHardwareHash(syntheticInventory(seed));
+    yield* [base64, unpaddedHash(base64), damagedHash(base64, 50 + seed * 40), Buffer.from(base64, 'base64')];
+  }
+}
+
 describe('captureSecondsOf', () => {
   it('is the inventory’s build.capturedAt for synthetic, unpadded and damaged hashes', () => {
-    for (let seed = 0; seed < 40; seed++) {
-      const { base64 } = encodeHardwareHash(syntheticInventory(seed));
-      expectSameAsInventory(base64);
-      expectSameAsInventory(unpaddedHash(base64));
-      expectSameAsInventory(damagedHash(base64, 50 + seed * 40));
-      expectSameAsInventory(Buffer.from(base64, 'base64'));
-    }
+    for (const hash of variedHashes()) expectSameAsInventory(hash);
   });
 
   it('is -1 without a build record, and reads the first of two', () => {
@@ -72,13 +74,7 @@ function expectSkuAndFamilyAsInventory(text: string | Uint8Array): void {
 
 describe('skuAndFamilyOf', () => {
   it('is the inventory’s system.sku and system.family for synthetic, unpadded and damaged hashes', () => {
-    for (let seed = 0; seed < 40; seed++) {
-      const { base64 } = encodeHardwareHash(syntheticInventory(seed));
-      expectSkuAndFamilyAsInventory(base64);
-      expectSkuAndFamilyAsInventory(unpaddedHash(base64));
-      expectSkuAndFamilyAsInventory(damagedHash(base64, 50 + seed * 40));
-      expectSkuAndFamilyAsInventory(Buffer.from(base64, 'base64'));
-    }
+    for (const hash of variedHashes()) expectSkuAndFamilyAsInventory(hash);
   });
 
   it('is the inventory’s for any inventory (non-ASCII text, missing records)', () => {

@@ -17,6 +17,13 @@ function compiledRule(group: Group): RuleNode | undefined {
   }
 }
 
+/** The tenant's dynamic groups whose rules are processed, each with its compiled rule. */
+async function activeRules(store: Store, tenantId: string): Promise<{ group: Group; rule: RuleNode }[]> {
+  return (await store.directory.activeDynamicGroups(tenantId))
+    .map((group) => ({ group, rule: compiledRule(group) }))
+    .filter((g): g is { group: Group; rule: RuleNode } => g.rule !== undefined);
+}
+
 export function isDynamic(group: Pick<Group, 'groupTypes'>): boolean {
   return group.groupTypes.some((t) => t.toLowerCase() === 'dynamicmembership');
 }
@@ -27,9 +34,7 @@ export function isDynamic(group: Pick<Group, 'groupTypes'>): boolean {
  */
 export async function addNewDeviceMemberships(store: Store, tenantId: string, devices: EntraDevice[], now: string): Promise<void> {
   if (devices.length === 0) return;
-  const rules = (await store.directory.activeDynamicGroups(tenantId))
-    .map((group) => ({ group, rule: compiledRule(group) }))
-    .filter((g): g is { group: Group; rule: RuleNode } => g.rule !== undefined);
+  const rules = await activeRules(store, tenantId);
   const add: Membership[] = [];
   for (const device of devices) for (const { group, rule } of rules) if (evaluateRule(rule, device)) add.push({ groupId: group.id, memberId: device.id });
   if (add.length > 0) await store.directory.addMemberships(tenantId, add, now);
@@ -41,9 +46,7 @@ export async function addNewDeviceMemberships(store: Store, tenantId: string, de
  */
 export async function refreshDeviceMemberships(store: Store, tenantId: string, entraDeviceIds: string[], now: string): Promise<void> {
   if (entraDeviceIds.length === 0) return;
-  const rules = (await store.directory.activeDynamicGroups(tenantId))
-    .map((group) => ({ group, rule: compiledRule(group) }))
-    .filter((g): g is { group: Group; rule: RuleNode } => g.rule !== undefined);
+  const rules = await activeRules(store, tenantId);
   const devices = await store.directory.entraDevices(tenantId, entraDeviceIds);
   const present = new Set(devices.map((d) => d.id));
   const current = await store.directory.membershipsOf(tenantId, entraDeviceIds);

@@ -116,9 +116,8 @@ class LazyDecodedHash implements DecodedHash {
   }
 
   get inventory(): HardwareInventory | null {
-    // The inventory keeps no reference to the bytes it is read from: while the scratch buffer still holds ours, it
-    // is read in place, without the copy (a fresh 3 KB Buffer costs about as much as the base64 decode).
-    const bytes = this.#generation >= 0 && this.#generation === scratchGeneration() ? this.#bytes : this.#materialBytes();
+    // The inventory keeps no reference to the bytes it is read from (see #bytesToRead).
+    const bytes = this.#bytesToRead();
     const scan = this.#scan;
     const inventory = bytes === null ? null : readInventory(bytes, listRecords(bytes, scan.walkEnd), scan.offlineIdHash);
     this.inventory = inventory;
@@ -133,7 +132,7 @@ class LazyDecodedHash implements DecodedHash {
   captureSeconds(): number {
     const at = this.#scan.buildAt;
     if (at < 0) return -1;
-    const bytes = this.#generation >= 0 && this.#generation === scratchGeneration() ? this.#bytes : this.#materialBytes();
+    const bytes = this.#bytesToRead();
     return bytes === null ? -1 : u32(bytes, at + RECORD_HEADER_LENGTH + 16);
   }
 
@@ -141,7 +140,7 @@ class LazyDecodedHash implements DecodedHash {
   skuAndFamily(): SkuAndFamily {
     const { skuAt, familyAt } = this.#scan;
     if (skuAt < 0 && familyAt < 0) return { sku: null, family: null };
-    const bytes = this.#generation >= 0 && this.#generation === scratchGeneration() ? this.#bytes : this.#materialBytes();
+    const bytes = this.#bytesToRead();
     if (bytes === null) return { sku: null, family: null };
     return { sku: cString(bytes, skuAt), family: cString(bytes, familyAt) };
   }
@@ -149,6 +148,12 @@ class LazyDecodedHash implements DecodedHash {
   toJSON(): DecodedHash {
     const { valid, issues, paddingFixed, base64, bytes, inventory, identity } = this;
     return { valid, issues, paddingFixed, base64, bytes, inventory, identity };
+  }
+
+  /** The bytes to read a value from and let go: while the scratch buffer still holds ours, the scratch buffer itself,
+   *  without the copy (a fresh 3 KB Buffer costs about as much as the base64 decode); else our own copy. */
+  #bytesToRead(): Uint8Array | null {
+    return this.#generation >= 0 && this.#generation === scratchGeneration() ? this.#bytes : this.#materialBytes();
   }
 
   /** Our own copy of the decoded bytes, made on first need: copied from the scratch buffer when no decode has

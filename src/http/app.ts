@@ -87,8 +87,8 @@ export async function buildApp(options: BuildAppOptions): Promise<TarmacApp> {
 
   // 1. External plugins.
   await registerExternalPlugins(app, options.config);
-  await app.register(jsonBody);
   // 2. Tarmac's decorators and hooks, for the whole app.
+  await app.register(jsonBody);
   await app.register(services, { db: options.db, config: options.config, now: options.now ?? (() => new Date()) });
   await app.register(requestContext);
   await app.register(errorHandler);

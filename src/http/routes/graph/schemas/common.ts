@@ -106,6 +106,7 @@ export const NoContent = (description: string) => Type.Unsafe<undefined>({ type:
  * (they appear in /openapi.json under components.schemas).
  */
 export function documentResponses(app: TarmacApp, shared: TSchema[] = []): void {
+  // Typed as returning a string; Fastify sends the Buffer of a large collection as it is (its length is the header).
   app.setSerializerCompiler(() => jsonPayload as (data: unknown) => string);
   for (const schema of new Set([GraphErrorSchema, ...shared])) app.addSchema(schema);
 }

@@ -6,12 +6,15 @@ import { BUFFERED_COLLECTION_ITEMS, jsonBodyText, jsonPayload } from '../../src/
 
 const bytesOf = (payload: string | Buffer): Buffer => (typeof payload === 'string' ? Buffer.from(payload) : payload);
 
+/** Any member name but `value` (a member named so would replace the collection). */
+const memberName = fc.string({ unit: 'binary' }).filter((name) => name !== 'value');
+
 /** A Graph-shaped collection of `n` items around arbitrary members. */
 const collection = (n: number) =>
   fc.record({
-    before: fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()),
+    before: fc.dictionary(memberName, fc.jsonValue()),
     items: fc.array(fc.oneof(fc.jsonValue(), fc.constant(undefined)), { minLength: n, maxLength: n + 5 }),
-    after: fc.dictionary(fc.string({ unit: 'binary' }), fc.oneof(fc.jsonValue(), fc.constant(undefined))),
+    after: fc.dictionary(memberName, fc.oneof(fc.jsonValue(), fc.constant(undefined))),
   });
 
 describe('jsonBodyText', () => {

@@ -2,7 +2,7 @@
 // built only for the refusal, and the walk's own stack for deep bodies. The HTTP side is test/http/edge-input.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findRefusedInput } from '../../src/http/plugins/input-guard.js';
+import { findRefusedInput, jsonCannotHoldRefused } from '../../src/http/plugins/input-guard.js';
 
 describe('findRefusedInput', () => {
   it('names the path of the first refused value or key', () => {
@@ -37,5 +37,24 @@ describe('findRefusedInput', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('is never needed for JSON that jsonCannotHoldRefused vouches for (pure ASCII without a \\u escape)', () => {
+    // Any JSON value, its text as JSON.stringify writes it (\u escapes only for control characters and lone
+    // surrogates) and as ASCII with every non-ASCII character escaped: whenever the check vouches for the bytes,
+    // the parsed value holds nothing refused.
+    const asciiJson = (v: unknown) => JSON.stringify(v).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        for (const text of [JSON.stringify(v), asciiJson(v)]) {
+          if (jsonCannotHoldRefused(Buffer.from(text))) expect(findRefusedInput(JSON.parse(text))).toBeUndefined();
+        }
+      }),
+      { numRuns: 500 },
+    );
+    expect(jsonCannotHoldRefused(Buffer.from('{"serialNumber":"ABC\\n123","tag":"x\\\\y"}'))).toBe(true);
+    expect(jsonCannotHoldRefused(Buffer.from('{"serialNumber":"A\\u0000B"}'))).toBe(false);
+    expect(jsonCannotHoldRefused(Buffer.from('{"serialNumber":"\\ud800"}'))).toBe(false);
+    expect(jsonCannotHoldRefused(Buffer.from('{"serialNumber":"é"}'))).toBe(false);
   });
 });

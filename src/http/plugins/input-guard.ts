@@ -5,6 +5,7 @@
 // engines disagree on a lone surrogate (SQLite keeps its three bytes, PostgreSQL's driver writes U+FFFD), so neither can
 // be stored faithfully: both engines refuse them alike, before any route or query sees them. The other control
 // characters (U+0001–U+001F) are stored as sent, on both engines.
+import { isAscii } from 'node:buffer';
 import { OobeError } from '../../oobe/errors.js';
 import { GraphError } from '../graph-errors.js';
 import { PartnerCenterError } from '../partner-center-errors.js';
@@ -83,6 +84,23 @@ export function findRefusedInput(value: unknown): RefusedInput | undefined {
   return undefined;
 }
 
+/**
+ * Whether JSON text of these bytes cannot hold a refused string: pure ASCII without a `\u` escape. JSON allows no raw
+ * control character in a string, so such text can only spell U+0000 or a surrogate as `\u…` (checking costs ~0.2 ms
+ * for a 2 MB import; walking its parsed strings ~1.7 ms).
+ */
+export function jsonCannotHoldRefused(bytes: Buffer): boolean {
+  return isAscii(bytes) && bytes.indexOf('\\u') === -1;
+}
+
+/** Parsed JSON bodies whose text cannot hold a refused string (json-body.ts marks them): the walk skips them. */
+const refusalFreeBodies = new WeakSet<object>();
+
+/** Marks a parsed body as from text that cannot hold a refused string (jsonCannotHoldRefused). */
+export function markRefusalFree(body: unknown): void {
+  if (typeof body === 'object' && body !== null) refusalFreeBodies.add(body);
+}
+
 /** How a message names the place: `displayName`, `the name of a["x\u0000"]`, `path parameter id`, `query parameter $filter`. */
 function placeOf(found: RefusedInput, source: 'params' | 'query' | 'body'): string {
   const path = found.path === '' ? 'the body' : found.path;
@@ -97,6 +115,7 @@ export const inputGuard: TarmacPlugin = unencapsulated(async (app) => {
     let where: string | undefined;
     let found: RefusedInput | undefined;
     for (const source of ['params', 'query', 'body'] as const) {
+      if (source === 'body' && typeof request.body === 'object' && request.body !== null && refusalFreeBodies.has(request.body)) continue;
       found = findRefusedInput(request[source]);
       if (found) {
         where = placeOf(found, source);

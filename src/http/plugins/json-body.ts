@@ -1,13 +1,19 @@
 // `application/json` request bodies for the whole app: Fastify's own parser (secure-json-parse, its errors for an empty
 // or invalid body, prototype poisoning refused), fed text decoded by jsonBodyText (Latin-1 when the body is ASCII;
-// see src/http/json-text.ts). Scopes with their own JSON rules (Partner Center's) replace it in their scope.
+// see src/http/json-text.ts). A body whose bytes cannot spell U+0000 or a lone surrogate is marked so for the input
+// guard, which then need not walk its strings. Scopes with their own JSON rules (Partner Center's) replace it in their scope.
 import { jsonBodyText } from '../json-text.js';
+import { jsonCannotHoldRefused, markRefusalFree } from './input-guard.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 
 export const jsonBody: TarmacPlugin = unencapsulated(async (app) => {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    parse(request, jsonBodyText(body as Buffer), done);
+    const bytes = body as Buffer;
+    parse(request, jsonBodyText(bytes), (err: Error | null, value: unknown) => {
+      if (err === null && jsonCannotHoldRefused(bytes)) markRefusalFree(value);
+      done(err, value);
+    });
   });
 }, 'tarmac-json-body');

@@ -51,6 +51,43 @@ describe('jsonPayload', () => {
     }), { numRuns: 200 });
   });
 
+  it('grows past a short guess: a small first item, then large items of one-, two-, three- and four-byte characters', () => {
+    const text = fc.string({ unit: 'binary', minLength: 0, maxLength: 3000 });
+    fc.assert(fc.property(fc.constantFrom(0, null, 'a', {}), fc.array(text, { minLength: BUFFERED_COLLECTION_ITEMS, maxLength: 40 }), (first, rest) => {
+      const data = { '@odata.context': 'ctx', value: [first, ...rest.map((t) => ({ t, pad: 'é😀'.repeat(t.length % 7) }))] };
+      expect(bytesOf(jsonPayload(data)).equals(Buffer.from(JSON.stringify(data)))).toBe(true);
+    }), { numRuns: 100 });
+  });
+
+  it('writes items holding long strings (a hash) byte for byte as JSON.stringify, escapes or not', () => {
+    const long = fc.oneof(
+      fc.base64String({ minLength: 256, maxLength: 2000 }),
+      fc.string({ unit: 'binary', minLength: 256, maxLength: 600 }),
+      // Long text needing no escape but for one character (each of JSON's escapes on its own), anywhere.
+      fc
+        .tuple(
+          fc.string({ unit: fc.constantFrom('a', 'é', '€', '/'), minLength: 256, maxLength: 300 }),
+          fc.constantFrom('', '"', '\\', '\u0000', '\n', '\u001f', '\ud800', '\udc00'),
+          fc.nat(),
+        )
+        .map(([text, odd, at]) => text.slice(0, at % text.length) + odd + text.slice(at % text.length)),
+    );
+    const member = fc.oneof(long, fc.jsonValue(), fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.constant(() => 1));
+    const item = fc.oneof(
+      fc.dictionary(fc.oneof(memberName, fc.constantFrom('__proto__', '0', '12', 'hardwareIdentifier')), member),
+      fc.record({ id: fc.uuid(), hardwareIdentifier: long, state: fc.record({ deviceImportStatus: fc.constantFrom('unknown', 'error') }) }),
+    );
+    fc.assert(fc.property(fc.array(item, { minLength: BUFFERED_COLLECTION_ITEMS, maxLength: 40 }), (items) => {
+      const data = { '@odata.context': 'ctx', value: items };
+      expect(bytesOf(jsonPayload(data)).equals(Buffer.from(JSON.stringify(data)))).toBe(true);
+    }), { numRuns: 150 });
+    // An own "__proto__" member (as JSON.parse makes one) and a null-prototype object.
+    const parsed = JSON.parse(`{"__proto__":"${'A'.repeat(300)}","x":1}`) as unknown;
+    const bare = Object.assign(Object.create(null) as object, { h: 'B'.repeat(300), n: null });
+    const data = { value: Array.from({ length: BUFFERED_COLLECTION_ITEMS }, (_, i) => (i % 2 === 0 ? parsed : bare)) };
+    expect(bytesOf(jsonPayload(data)).toString('utf8')).toBe(JSON.stringify(data));
+  });
+
   it('keeps what JSON.stringify does with holes, dates, functions and toJSON', () => {
     const items: unknown[] = Array.from({ length: BUFFERED_COLLECTION_ITEMS + 2 });
     items[0] = new Date(Date.UTC(2026, 11, 5));

@@ -25,6 +25,7 @@ import {
   type Registration,
 } from '../registry/ports.js';
 import { chunks, keyChunks } from './chunks.js';
+import { sameParameters } from './compiled-insert.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
@@ -338,10 +339,6 @@ function compareKeys(a: { kind: string; value: string }, b: { kind: string; valu
 }
 
 type HolderRow = DeviceRow & { held_kinds: string; held_hash: Buffer | Uint8Array | null };
-
-function sameParameters(bound: readonly unknown[], ours: readonly unknown[]): boolean {
-  return bound.length === ours.length && bound.every((p, i) => p === ours[i]);
-}
 
 /** holdersOf's statement for one chunk of keys. */
 function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>) {

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { ListPage, ListQuery } from '../model/index.js';
 import type { ImportedDevice, ImportOutcome, ImportRepository, ImportStatus } from '../registry/ports.js';
 import { chunks } from './chunks.js';
+import { CompiledInsert } from './compiled-insert.js';
 import type { Engine } from './engine.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { listPage } from './list-query/compile.js';
@@ -16,6 +17,8 @@ import { importedDeviceFromRow } from './row-mappers.js';
 const UNPROCESSED: ImportStatus[] = ['unknown', 'pending'];
 
 export class KyselyImportRepository implements ImportRepository {
+  private readonly queueInsert = new CompiledInsert('imported_device_identities');
+
   constructor(
     private readonly db: Executor,
     private readonly engine: Engine,
@@ -24,36 +27,34 @@ export class KyselyImportRepository implements ImportRepository {
   async insertMany(rows: ImportedDevice[]): Promise<void> {
     const write = async (trx: Executor): Promise<void> => {
       for (const part of chunks(rows, INSERT_CHUNK)) {
-        await trx
-          .insertInto('imported_device_identities')
-          .values(
-            part.map((r) => ({
-              id: r.id,
-              tenant_id: r.tenantId,
-              import_id: r.importId,
-              group_tag: r.groupTag,
-              serial_number: r.serialNumber,
-              product_key: r.productKey,
-              hardware_identifier: r.hardwareIdentifier,
-              assigned_user_principal_name: r.assignedUserPrincipalName,
-              manufacturer: r.manufacturer,
-              model: r.model,
-              origin: r.origin,
-              origin_tenant_id: r.originTenantId,
-              job_id: r.jobId,
-              job_position: r.jobPosition,
-              batch_id: r.batchId,
-              import_status: r.status,
-              device_registration_id: r.deviceRegistrationId,
-              device_error_code: r.deviceErrorCode,
-              device_error_name: r.deviceErrorName,
-              decoded_identity: r.decoded === null ? null : JSON.stringify(r.decoded),
-              lease_until: null,
-              created_at: r.createdAt,
-              updated_at: r.updatedAt,
-            })),
-          )
-          .execute();
+        await this.queueInsert.run(
+          trx,
+          part.map((r) => ({
+            id: r.id,
+            tenant_id: r.tenantId,
+            import_id: r.importId,
+            group_tag: r.groupTag,
+            serial_number: r.serialNumber,
+            product_key: r.productKey,
+            hardware_identifier: r.hardwareIdentifier,
+            assigned_user_principal_name: r.assignedUserPrincipalName,
+            manufacturer: r.manufacturer,
+            model: r.model,
+            origin: r.origin,
+            origin_tenant_id: r.originTenantId,
+            job_id: r.jobId,
+            job_position: r.jobPosition,
+            batch_id: r.batchId,
+            import_status: r.status,
+            device_registration_id: r.deviceRegistrationId,
+            device_error_code: r.deviceErrorCode,
+            device_error_name: r.deviceErrorName,
+            decoded_identity: r.decoded === null ? null : JSON.stringify(r.decoded),
+            lease_until: null,
+            created_at: r.createdAt,
+            updated_at: r.updatedAt,
+          })),
+        );
       }
     };
     await atomically(this.db, write);

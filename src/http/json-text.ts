@@ -9,9 +9,12 @@
 //   ~20 ms) and makes ~5 MB less garbage (a loop of 50 answers and a heap profile of 60 imports, 2026-12-05).
 import { isAscii } from 'node:buffer';
 
-/** The text of a JSON body: as Latin-1 when every byte is ASCII (identical to UTF-8 there, and ~30× cheaper at 2 MB). */
-export function jsonBodyText(body: Buffer): string {
-  return isAscii(body) ? body.toString('latin1') : body.toString('utf8');
+/**
+ * The text of a JSON body: as Latin-1 when every byte is ASCII (identical to UTF-8 there, and ~30× cheaper at 2 MB).
+ * `ascii`: whether it is, when the caller already knows.
+ */
+export function jsonBodyText(body: Buffer, ascii: boolean = isAscii(body)): string {
+  return ascii ? body.toString('latin1') : body.toString('utf8');
 }
 
 /** Collections with at least this many items are written into a Buffer (a smaller answer stays a string). */

@@ -25,7 +25,7 @@ import {
   type Registration,
 } from '../registry/ports.js';
 import { chunks, keyChunks } from './chunks.js';
-import { sameParameters } from './compiled-insert.js';
+import { StatementCache } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
@@ -143,7 +143,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
   private holderOfHashStatement: string | undefined;
 
   /** holdersOf's SQL per shape (how many values of each kind), compiled once: see holdersOf. */
-  private readonly holderStatements = new Map<string, string>();
+  private readonly holderStatements = new StatementCache(64);
 
   async holdersOf(keys: IdentityKey[]): Promise<KeyHolding[]> {
     // The keys by (kind, value), the key table's primary key, grouped per holder (so each device and its 4 KB hash
@@ -154,15 +154,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
     for (const part of keyChunks(keys, IN_CHUNK)) {
       const shape = [...part.values()].map((values) => values.length).join(',');
       const parameters = [...part].flatMap(([kind, values]) => [kind, ...values]);
-      const cached = this.holderStatements.get(shape);
-      let rows: HolderRow[];
-      if (cached !== undefined) {
-        rows = (await this.db.executeQuery<HolderRow>(CompiledQuery.raw(cached, parameters))).rows;
-      } else {
-        const compiled = holdersQuery(this.db, this.engine, part).compile();
-        if (this.holderStatements.size < 64 && sameParameters(compiled.parameters, parameters)) this.holderStatements.set(shape, compiled.sql);
-        rows = (await this.db.executeQuery(compiled)).rows;
-      }
+      const { rows } = await this.holderStatements.execute(this.db, shape, parameters, () => holdersQuery(this.db, this.engine, part).compile() as CompiledQuery<HolderRow>);
       for (const row of rows) {
         const { held_kinds: kinds, held_hash: hash, ...device } = row;
         const holder = holders.get(device.id);

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { ListPage, ListQuery } from '../model/index.js';
 import type { ImportedDevice, ImportOutcome, ImportRepository, ImportStatus } from '../registry/ports.js';
 import { chunks } from './chunks.js';
-import { CompiledInsert } from './compiled-insert.js';
+import { CompiledInsert } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { listPage } from './list-query/compile.js';

@@ -1,8 +1,8 @@
-// CompiledInsert (src/store/compiled-insert.ts): a statement compiled once per shape and run again with new
+// CompiledInsert (src/store/compiled-statements.ts): a statement compiled once per shape and run again with new
 // parameters writes exactly what Kysely's own INSERT writes, on both engines; rows whose columns differ take Kysely's.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CompiledInsert } from '../../src/store/compiled-insert.js';
+import { CompiledInsert } from '../../src/store/compiled-statements.js';
 import { migrateToLatest } from '../../src/store/index.js';
 import { ENGINES } from '../support/registry-fixture.js';
 import { createTestDatabase, dropPostgresFileDatabase } from '../support/test-databases.js';

@@ -1,0 +1,60 @@
+// Statements whose SQL Kysely compiles once per shape, then run again with new parameters. On the hot paths, building
+// and compiling a statement with Kysely cost more than running it: the PC's identity-key lookup (holdersOf,
+// device-repository.ts), and an import POST's 500-row INSERT of 23 columns (~1.3–3 ms and ~1 MB of garbage a POST,
+// heap profile, 2026-12-05).
+import { CompiledQuery, type Insertable, type QueryResult } from 'kysely';
+import type { Executor } from './executor.js';
+import type { DatabaseSchema } from './schema.js';
+
+/** SQL text per shape (whatever decides the text: how many values of each kind, the columns and row count, …). */
+export class StatementCache {
+  readonly #statements = new Map<string, string>();
+
+  constructor(private readonly maxShapes: number) {}
+
+  /**
+   * Runs the statement of `shape` with `parameters`: the SQL kept for that shape, else `compile()`'s, which is kept
+   * only when Kysely binds exactly these parameters in this order (every value a parameter, none inlined).
+   */
+  async execute<R>(db: Executor, shape: string, parameters: unknown[], compile: () => CompiledQuery<R>): Promise<QueryResult<R>> {
+    const cached = this.#statements.get(shape);
+    if (cached !== undefined) return db.executeQuery<R>(CompiledQuery.raw(cached, parameters));
+    const compiled = compile();
+    if (this.#statements.size < this.maxShapes && sameParameters(compiled.parameters, parameters)) this.#statements.set(shape, compiled.sql);
+    return db.executeQuery(compiled);
+  }
+}
+
+/** Shapes kept per table: enough for a full chunk and the odd last one of any import. */
+const MAX_INSERT_SHAPES = 16;
+
+/** Multi-row INSERTs into one table through a StatementCache (shape: the columns and the number of rows). */
+export class CompiledInsert<T extends keyof DatabaseSchema & string> {
+  readonly #statements = new StatementCache(MAX_INSERT_SHAPES);
+
+  constructor(private readonly table: T) {}
+
+  /** Inserts `rows` (one statement; the caller chunks), each with the same columns. */
+  async run(db: Executor, rows: Insertable<DatabaseSchema[T]>[]): Promise<void> {
+    if (rows.length === 0) return;
+    const columns = Object.keys(rows[0]!);
+    // Rows with other columns than the first (Kysely would fill the gaps with DEFAULT): Kysely's own statement.
+    if (!rows.every((row) => sameColumns(row, columns))) {
+      await db.insertInto(this.table).values(rows as never).execute();
+      return;
+    }
+    const parameters = rows.flatMap((row) => columns.map((c) => (row as Record<string, unknown>)[c]));
+    await this.#statements.execute(db, `${rows.length}:${columns.join(',')}`, parameters, () =>
+      db.insertInto(this.table).values(rows as never).compile(),
+    );
+  }
+}
+
+function sameColumns(row: object, columns: string[]): boolean {
+  const keys = Object.keys(row);
+  return keys.length === columns.length && keys.every((k, i) => k === columns[i]);
+}
+
+function sameParameters(bound: readonly unknown[], ours: readonly unknown[]): boolean {
+  return bound.length === ours.length && bound.every((p, i) => p === ours[i]);
+}

@@ -2,7 +2,7 @@
 // (platform.ts). No Node built-in, no Buffer, no process anywhere below it (ESLint and
 // test/architecture/isomorphic.test.ts enforce it).
 export * from './types.js';
-export { decodeHardwareHash, skuAndFamilyOf, validateHardwareHash, type SkuAndFamily } from './decode.js';
+export { decodeHardwareHash, hashTextBytes, skuAndFamilyOf, validateHardwareHash, type SkuAndFamily } from './decode.js';
 export { encodeHardwareHash, recordLayout, HashEncodeError } from './encode.js';
 export {
   deviceIdentity,

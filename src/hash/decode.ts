@@ -44,6 +44,17 @@ export function decodeHardwareHash(input: string | Uint8Array): DecodedHash {
   return new LazyDecodedHash(!hasError(issues), issues, paddingFixed, base64, identity, scan, scratch, text.length, generation);
 }
 
+/** The bytes of base64 hash text (trimmed and re-padded as `decodeHardwareHash` does), copied out, with no check of
+ *  what they hold; null when the text is not base64 (`decodeHardwareHash` says why). For a lookup by the exact bytes
+ *  before, or instead of, a full decode: a PC presenting its registered hash needs nothing more. */
+export function hashTextBytes(input: string): Uint8Array | null {
+  const text = decodeBase64Hash(input);
+  if (text.scratch === null) return null;
+  const bytes = platform.allocUnsafe(text.length);
+  bytes.set(text.scratch.subarray(0, text.length));
+  return bytes;
+}
+
 /** The validity part of `decodeHardwareHash`: the same checks, without identity, inventory or bytes. */
 export function validateHardwareHash(input: string | Uint8Array): HashValidation {
   if (typeof input !== 'string') {

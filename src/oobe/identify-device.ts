@@ -2,7 +2,8 @@
 // Autopilot device it belongs to in the global registry (807 when none), whichever tenant registered it.
 //
 // First, the hash itself: a PC presenting exactly its registered hash (nearly every boot) is found by the hash's
-// SHA-256 alone (DeviceRepository.holderOfHash), which gives the same device as the keys would: a registration with a
+// SHA-256 alone (DeviceRepository.holderOfHash), with nothing decoded but its base64 (presentedHardware: a registered
+// hash was fully checked when it was registered). That gives the same device as the keys would: a registration with a
 // hash holds every identity key of that hash (a registration, a replacement or a first boot's hash inserts all of
 // them, and a key held elsewhere fails it: 806 / KeyTakenError), keys are unique across the registry, so no other
 // registration holds any of the presented keys. Otherwise (a changed board, an unregistered PC, a registration
@@ -21,7 +22,7 @@
 //   keys, empty hardware properties filled: registeredDeviceAtBoot / src/registry/attach-hardware.ts), in the
 //   caller's transaction and only once, however many first boots race.
 import { randomInt } from 'node:crypto';
-import { decodeHardwareHash, type DecodedHash, type DeviceIdentity, type HardwareInventory } from '../hash/index.js';
+import { decodeHardwareHash, hashTextBytes, type DecodedHash, type DeviceIdentity, type HardwareInventory } from '../hash/index.js';
 import { attachFirstHardware } from '../registry/attach-hardware.js';
 import { registryKeys } from '../registry/identity-keys.js';
 import type { AutopilotDevice, IdentityKey } from '../model/index.js';
@@ -29,18 +30,44 @@ import type { Store } from '../ports.js';
 import { OobeError } from './errors.js';
 
 export interface PresentedHardware {
-  bytes: Buffer;
-  identity: DeviceIdentity;
-  inventory: HardwareInventory | null;
-  keys: IdentityKey[];
+  readonly bytes: Buffer;
+  readonly identity: DeviceIdentity;
+  readonly inventory: HardwareInventory | null;
+  readonly keys: IdentityKey[];
 }
 
-/** Decodes the base64 hash a device presents, or OobeError 802 naming the first problem and its byte offset. */
+/**
+ * The hash a device presents. Only its base64 is decoded here: a PC presenting exactly its registered hash (nearly
+ * every boot) is found by its bytes' digest (identifyRegistered), and a registered hash was fully checked when it was
+ * registered. The full decode runs when `identity`, `keys` or `inventory` is first read (any other hash), and that
+ * read throws OobeError 802 naming the first problem and its byte offset when the hash does not decode. Text that is
+ * not base64 at all throws 802 here.
+ */
 export function presentedHardware(hardwareHash: unknown): PresentedHardware {
   if (typeof hardwareHash !== 'string' || hardwareHash.trim() === '') {
     throw new OobeError('InvalidZtdHardwareHash', 'hardwareHash is missing: send the device hash as base64 (DeviceHardwareData).', 802);
   }
-  const decoded: DecodedHash = decodeHardwareHash(hardwareHash);
+  const raw = hashTextBytes(hardwareHash);
+  if (raw === null) return checkedHardware(decodeHardwareHash(hardwareHash)); // throws: not base64
+  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  let checked: PresentedHardware | undefined;
+  const check = (): PresentedHardware => (checked ??= checkedHardware(decodeHardwareHash(bytes)));
+  return {
+    bytes,
+    get identity() {
+      return check().identity;
+    },
+    get inventory() {
+      return check().inventory;
+    },
+    get keys() {
+      return check().keys;
+    },
+  };
+}
+
+/** A decoded hash as presented hardware, or OobeError 802 naming the first problem and its byte offset. */
+function checkedHardware(decoded: DecodedHash): PresentedHardware {
   const problem = decoded.issues.find((i) => i.severity === 'error');
   if (!decoded.valid || decoded.identity === null || decoded.bytes === null) {
     const where = problem?.offset !== undefined ? ` at byte ${problem.offset}` : '';
@@ -50,12 +77,10 @@ export function presentedHardware(hardwareHash: unknown): PresentedHardware {
   if (keys.length === 0) {
     throw new OobeError('InvalidZtdHardwareHash', 'hardwareHash identifies no device: its SMBIOS serial, UUID, product key ID and TPM are all missing or placeholders.', 802);
   }
-  const identity = decoded.identity;
   return {
     bytes: Buffer.from(decoded.bytes),
-    identity,
-    // Read only when needed (a hardware comparison, a first boot): building it is most of a decode, and a PC that
-    // presents its registered hash again needs neither.
+    identity: decoded.identity,
+    // Read only when needed (a hardware comparison, a first boot): building it is most of a decode.
     get inventory() {
       return decoded.inventory;
     },

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeHardwareHash,
+  hashTextBytes,
   deviceIdentity,
   encodeHardwareHash,
   HashEncodeError,
@@ -109,5 +110,28 @@ describe('decode never throws', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('hashTextBytes (the bytes alone, for a lookup before the decode)', () => {
+  const text = Buffer.from(encodeHardwareHash(syntheticInventory(7)).bytes).toString('base64');
+  it('gives the bytes decode gives, whatever the text; null exactly when decode finds no base64', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 60 }), fc.integer({ min: 0, max: 4000 }), fc.boolean(), (insert, at, quote) => {
+        const input = (quote ? ' "' : '') + text.slice(0, at) + insert + text.slice(at, quote ? text.length - 2 : text.length);
+        const bytes = hashTextBytes(input);
+        const d = decodeHardwareHash(input);
+        if (d.base64 === null) expect(bytes).toBeNull();
+        else expect(Buffer.from(bytes!).equals(Buffer.from(d.bytes!))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('copies them out: a later decode does not change them', () => {
+    const first = hashTextBytes(text)!;
+    const kept = Buffer.from(first);
+    hashTextBytes(Buffer.from(encodeHardwareHash(syntheticInventory(8)).bytes).toString('base64'));
+    expect(Buffer.from(first).equals(kept)).toBe(true);
   });
 });

@@ -30,6 +30,9 @@ describe.each(ENGINES)('device side (%s)', (engine) => {
     expect(bad.status).toBe(400);
     expect(bad.body.error).toMatchObject({ code: 'InvalidZtdHardwareHash', errorCode: 802 });
     expect(bad.body.error.message).toMatch(/at byte \d+/);
+    const notBase64 = await device(f, 'profile', { hardwareHash: `${syntheticHash(101).slice(0, 40)}#` });
+    expect(notBase64.body.error).toMatchObject({ code: 'InvalidZtdHardwareHash', errorCode: 802 });
+    expect(notBase64.body.error.message).toMatch(/InvalidBase64/);
     expect((await device(f, 'profile', {})).body.error.message).toMatch(/hardwareHash is missing/);
 
     const id = await register(f, f.contoso, syntheticHash(101));

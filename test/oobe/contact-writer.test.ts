@@ -38,28 +38,32 @@ describe.each(ENGINES)('ContactWriter on %s', (engine) => {
         expect((await f.store.devices.find(f.contoso.tenant.id, id))?.lastContactedAt).toBe(at);
       }),
     );
-    expect(calls.reduce((a, b) => a + b, 0)).toBe(ids.length);
-    expect(calls.length).toBeLessThan(ids.length / 4); // the first alone, then the rest gathered while it was written
+    // Recorded in one turn of the event loop: one batch, one statement (not the first alone, then the rest).
+    expect(calls).toEqual([ids.length]);
   });
 
   it('one device twice in a batch: written once, with the later time', async () => {
     const { store, calls } = counting();
     const writer = new ContactWriter(store);
     const [first, second] = [ids[0]!, ids[1]!];
-    const blocker = writer.record({ tenantId: f.contoso.tenant.id, id: first, at: '2026-12-01T10:00:00.000Z' });
+    const other = writer.record({ tenantId: f.contoso.tenant.id, id: first, at: '2026-12-01T10:00:00.000Z' });
     const early = writer.record({ tenantId: f.contoso.tenant.id, id: second, at: '2026-12-01T10:00:01.000Z' });
     const late = writer.record({ tenantId: f.contoso.tenant.id, id: second, at: '2026-12-01T10:00:02.000Z' });
-    await Promise.all([blocker, early, late]);
-    expect(calls).toEqual([1, 1]);
+    await Promise.all([other, early, late]);
+    expect(calls).toEqual([2]);
     expect((await f.store.devices.find(f.contoso.tenant.id, second))?.lastContactedAt).toBe('2026-12-01T10:00:02.000Z');
   });
 
   it('a failed batch rejects its downloads only; the next batch is written', async () => {
     const { store } = counting(1);
     const writer = new ContactWriter(store);
-    const failed = writer.record({ tenantId: f.contoso.tenant.id, id: ids[0]!, at: '2026-12-01T10:00:00.000Z' });
+    const failed = writer.record({ tenantId: f.contoso.tenant.id, id: ids[0]!, at: '2026-12-01T10:00:00.000Z' }).then(
+      () => 'stored',
+      (err: Error) => err.message,
+    );
+    await new Promise((resolve) => setImmediate(resolve)); // its batch is being written
     const next = writer.record({ tenantId: f.contoso.tenant.id, id: ids[1]!, at: '2026-12-01T10:00:00.000Z' });
-    await expect(failed).rejects.toThrow('the database went away');
+    expect(await failed).toBe('the database went away');
     await expect(next).resolves.toBeUndefined();
     expect((await f.store.devices.find(f.contoso.tenant.id, ids[0]!))?.lastContactedAt).toBeNull();
     expect((await f.store.devices.find(f.contoso.tenant.id, ids[1]!))?.lastContactedAt).toBe('2026-12-01T10:00:00.000Z');

@@ -1,6 +1,5 @@
-// Third-party plugins, registered first: security headers, form bodies (the token endpoint), rate limiting (opt-in
-// per route), OpenAPI generation and its UI.
-import helmet from '@fastify/helmet';
+// Third-party plugins, registered first: security headers (helmet's, computed once: security-headers.ts), form
+// bodies (the token endpoint), rate limiting (opt-in per route), OpenAPI generation and its UI.
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -8,15 +7,20 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TarmacConfig } from '../../config.js';
 import type { TarmacApp } from '../types.js';
 import { tarmacVersion } from '../version.js';
+import { securityHeaders } from './security-headers.js';
 
 export async function registerExternalPlugins(app: TarmacApp, config: TarmacConfig): Promise<void> {
-  await app.register(helmet, {
+  const headers = securityHeaders({
     // HSTS only for a public https URL: on localhost it would pin every other local dev server to https.
     hsts: config.publicBaseUrl?.startsWith('https://') ?? false,
     // Tarmac is often reached over plain http on loopback; don't ask browsers to upgrade the docs page's requests.
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
     // An API for tools on other origins (the console, scripts in browsers), like Graph.
     crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(formbody);
   await app.register(rateLimit, { global: false });

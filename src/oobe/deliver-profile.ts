@@ -18,8 +18,7 @@ import { policyConfigurationFile } from '../partners/policy-profile.js';
 import type { PartnerPolicy } from '../partners/ports.js';
 import { autopilotConfigurationFile, type AutopilotConfigurationFile } from '../profiles/configuration-file.js';
 import type { DeploymentProfile } from '../profiles/ports.js';
-import type { DevicePatch } from '../registry/ports.js';
-import type { AutopilotDevice } from '../model/index.js';
+import type { BootDevice, DevicePatch } from '../registry/ports.js';
 import type { Store } from '../ports.js';
 import type { ContactWriter } from './contact-writer.js';
 import { checkHardware, type HardwareCheck } from './hardware-remediation.js';
@@ -30,7 +29,8 @@ import type { OobeTenants } from './ports.js';
 export const CONTACT_INTERVAL_MS = 5 * 60_000;
 
 export interface ProfileDelivery {
-  device: AutopilotDevice;
+  /** The device as the download left it. */
+  device: BootDevice;
   tenant: { id: string; domain: string };
   profile: DeploymentProfile | null;
   /** The Partner Center policy the document was built from: only when the device has no Intune profile. */
@@ -49,7 +49,9 @@ export async function deliverProfile(
   const { random, contacts } = options;
   const hardware = presentedHardware(input.hardwareHash);
   const stamp = now.toISOString();
-  const found = await identifyRegistered(store, hardware);
+  // Nearly every boot: the registered hash, and only the columns a download needs; else the full identification.
+  const exact = await store.devices.bootDeviceOfHash(hardware.bytes);
+  const found = exact ? { device: exact, hashless: false, registeredHash: hardware.bytes } : await identifyRegistered(store, hardware, { exactHashTried: true });
   const tenant = { id: found.device.tenantId, domain: (await tenants.domainOf(found.device.tenantId)) ?? '' };
   // A device a partner or OEM registered without a hash takes this one as its registered hash.
   const device = found.hashless ? await store.transaction((tx) => registeredDeviceAtBoot(tx, hardware, stamp)) : found.device;
@@ -67,7 +69,7 @@ export async function deliverProfile(
     await store.devices.update(device.tenantId, device.id, patch, stamp);
   }
   return {
-    device: { ...device, ...patch, remediationState: check.remediationState, ...(Object.keys(patch).length > 0 ? { updatedAt: stamp } : {}) },
+    device: { ...device, ...patch, remediationState: check.remediationState },
     tenant,
     profile,
     partnerPolicy,
@@ -77,7 +79,7 @@ export async function deliverProfile(
 }
 
 /** What a download changes on the device: empty when nothing did (the usual case for a PC that asked moments ago). */
-export function deliveryPatch(device: AutopilotDevice, profile: DeploymentProfile | null, stamp: string): DevicePatch {
+export function deliveryPatch(device: BootDevice, profile: DeploymentProfile | null, stamp: string): DevicePatch {
   const patch: DevicePatch = {};
   const sinceContact = device.lastContactedAt === null ? Number.NaN : Date.parse(stamp) - Date.parse(device.lastContactedAt);
   if (!(sinceContact >= 0 && sinceContact < CONTACT_INTERVAL_MS)) patch.lastContactedAt = stamp;
@@ -86,3 +88,4 @@ export function deliveryPatch(device: AutopilotDevice, profile: DeploymentProfil
   if (profile && device.deploymentProfileAssignmentStatus !== 'assignedInSync') patch.deploymentProfileAssignmentStatus = 'assignedInSync';
   return patch;
 }
+

@@ -24,7 +24,7 @@ export interface HardwareCheck {
  */
 export async function checkHardware(
   tx: Store,
-  device: AutopilotDevice,
+  device: Pick<AutopilotDevice, 'id' | 'tenantId' | 'managedDeviceId' | 'remediationState'>,
   hardware: PresentedHardware,
   now: string,
   /** The registered hash when the caller read it with the device (saves a read). */

@@ -169,6 +169,21 @@ export interface ImportRepository {
   countUnprocessed(tenantId: string): Promise<number>;
 }
 
+/** What a profile download reads of the device it serves (src/oobe/deliver-profile.ts); a full device is one too. */
+export type BootDevice = Pick<
+  AutopilotDevice,
+  | 'id'
+  | 'tenantId'
+  | 'serialNumber'
+  | 'managedDeviceId'
+  | 'lastContactedAt'
+  | 'deploymentProfileId'
+  | 'deploymentProfileAssignmentStatus'
+  | 'deliveredProfileId'
+  | 'partnerPolicyId'
+  | 'remediationState'
+>;
+
 export interface DeviceRepository {
   /**
    * Inserts devices, hashes, identity keys, Entra objects and their physicalIds, and replaces the hash and keys of the
@@ -191,6 +206,11 @@ export interface DeviceRepository {
    * The PC's lookup tries this first (src/oobe/identify-device.ts): nearly every boot presents the registered hash.
    */
   holderOfHash(hardwareHash: Buffer): Promise<AutopilotDevice | undefined>;
+  /**
+   * holderOfHash, reading only what a profile download needs of the device (BootDevice): every PC asks at every boot,
+   * and reading and converting the device's other columns cost more than the two index probes that find it.
+   */
+  bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined>;
   /** A page of the tenant's devices under an OData list query. */
   list(tenantId: string, query: ListQuery): Promise<ListPage<AutopilotDevice>>;
   /** Devices of the tenant with one of these serial numbers (exact match). */

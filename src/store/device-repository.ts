@@ -12,11 +12,12 @@
 // and two imports of overlapping devices (PostgreSQL) wait for each other instead of deadlocking (40P01). SQLite
 // has one writer at a time (BEGIN IMMEDIATE), so there is nothing to order there; the same code runs.
 import { createHash } from 'node:crypto';
-import { CompiledQuery, sql } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
 import type { AutopilotDevice, IdentityKey, ListPage, ListQuery } from '../model/index.js';
 import {
   KeyTakenError,
   type AttachedHardwareFields,
+  type BootDevice,
   type DevicePatch,
   type DeviceContact,
   type DeviceRepository,
@@ -25,12 +26,13 @@ import {
   type Registration,
 } from '../registry/ports.js';
 import { chunks, keyChunks } from './chunks.js';
+import type { DatabaseSchema } from './schema.js';
 import { StatementCache } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { listPage } from './list-query/compile.js';
-import { asBuffer, autopilotDeviceFromRow, entraDeviceRowOf, type DeviceRow } from './row-mappers.js';
+import { BOOT_DEVICE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
 
 export class KyselyDeviceRepository implements DeviceRepository {
   constructor(
@@ -124,23 +126,19 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async holderOfHash(hardwareHash: Buffer): Promise<AutopilotDevice | undefined> {
-    // The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read. The
-    // digest's device is a scalar subquery so that PostgreSQL probes the device by its key even before the table has
-    // statistics (with a join it hash-joined the whole device table then). Compiled once, as holdersOf is: every PC's
-    // boot starts here. Two registrations of one hash cannot both exist (their identity keys would collide; a hash
-    // without keys never reaches this lookup): the lowest id all the same.
-    this.holderOfHashStatement ??= this.db
-      .selectFrom('autopilot_devices')
-      .selectAll()
-      .where('id', '=', (eb) =>
-        eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1),
-      )
-      .compile().sql;
+    this.holderOfHashStatement ??= this.db.selectFrom('autopilot_devices').selectAll().where('id', '=', deviceOfDigest).compile().sql;
     const rows = (await this.db.executeQuery<DeviceRow>(CompiledQuery.raw(this.holderOfHashStatement, [digestOf(hardwareHash), 1]))).rows;
     return rows[0] ? autopilotDeviceFromRow(rows[0]) : undefined;
   }
 
+  async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
+    this.bootDeviceStatement ??= this.db.selectFrom('autopilot_devices').select(BOOT_DEVICE_COLUMNS).where('id', '=', deviceOfDigest).compile().sql;
+    const rows = (await this.db.executeQuery<BootDeviceRow>(CompiledQuery.raw(this.bootDeviceStatement, [digestOf(hardwareHash), 1]))).rows;
+    return rows[0] ? bootDeviceFromRow(rows[0]) : undefined;
+  }
+
   private holderOfHashStatement: string | undefined;
+  private bootDeviceStatement: string | undefined;
 
   /** holdersOf's SQL per shape (how many values of each kind), compiled once: see holdersOf. */
   private readonly holderStatements = new StatementCache(64);
@@ -351,6 +349,18 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
 }
 
 /** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0014). */
+/**
+ * The id of the device whose hash has this digest (holderOfHash, bootDeviceOfHash; parameters: the digest, then 1).
+ * The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read. A scalar
+ * subquery, so that PostgreSQL probes the device by its key even before the table has statistics (with a join it
+ * hash-joined the whole device table then). Both statements are compiled once: every PC's boot starts here. Two
+ * registrations of one hash cannot both exist (their identity keys would collide; a hash without keys never reaches
+ * this lookup): the lowest id all the same.
+ */
+function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, 'autopilot_devices'>) {
+  return eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1);
+}
+
 function digestOf(hardwareHash: Buffer): Buffer {
   return createHash('sha256').update(hardwareHash).digest();
 }

@@ -15,7 +15,7 @@ import type {
   UserlessEnrollmentStatus,
 } from '../model/index.js';
 import type { AssignmentTarget, DeploymentProfile, ProfileAssignment } from '../profiles/ports.js';
-import type { DecodedImport, ImportedDevice, ImportStatus } from '../registry/ports.js';
+import type { BootDevice, DecodedImport, ImportedDevice, ImportStatus } from '../registry/ports.js';
 import type { App, AppSecret, AuthCode, RefreshToken, UserWithPassword } from '../tenants/ports.js';
 import type { SigningKeyRecord } from '../tokens/ports.js';
 import type {
@@ -108,6 +108,38 @@ export function autopilotDeviceFromRow(row: DeviceRow): AutopilotDevice {
     partnerPolicyId: row.partner_policy_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+/** The columns of autopilot_devices that a BootDevice holds. */
+export const BOOT_DEVICE_COLUMNS = [
+  'id',
+  'tenant_id',
+  'serial_number',
+  'managed_device_id',
+  'last_contacted_at',
+  'deployment_profile_id',
+  'deployment_profile_assignment_status',
+  'delivered_profile_id',
+  'partner_policy_id',
+  'remediation_state',
+] as const satisfies readonly (keyof DeviceRow)[];
+
+export type BootDeviceRow = Pick<DeviceRow, (typeof BOOT_DEVICE_COLUMNS)[number]>;
+
+/** Those columns as the domain's BootDevice (the same fields autopilotDeviceFromRow gives). */
+export function bootDeviceFromRow(row: BootDeviceRow): BootDevice {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    serialNumber: row.serial_number,
+    managedDeviceId: row.managed_device_id,
+    lastContactedAt: row.last_contacted_at,
+    deploymentProfileId: row.deployment_profile_id,
+    deploymentProfileAssignmentStatus: row.deployment_profile_assignment_status as ProfileAssignmentStatus,
+    deliveredProfileId: row.delivered_profile_id,
+    partnerPolicyId: row.partner_policy_id,
+    remediationState: row.remediation_state as RemediationState,
   };
 }
 

@@ -43,6 +43,7 @@ const DEVICES: MethodNames<DeviceRepository> = {
   register: true,
   holdersOf: true,
   holderOfHash: true,
+  bootDeviceOfHash: true,
   recordContacts: true,
   find: true,
   list: true,

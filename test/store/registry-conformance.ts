@@ -472,25 +472,44 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.devices.holdersOf([{ kind: 'serial', value: 'NOBODY-HOLDS-THIS' }])).toEqual([]);
       });
 
-      it('holderOfHash: the device whose registered hash is exactly these bytes, in any tenant, after a replacement and a first hash too', async ({ r }) => {
+      it('holderOfHash (and bootDeviceOfHash, its narrow read): the device whose registered hash is exactly these bytes, in any tenant, after a replacement and a first hash too', async ({ r }) => {
         const mine = registration(r.a.id);
         const theirs = registration(r.b.id);
         const hashless = { ...registration(r.a.id, { entra: false }), hardwareHash: null };
         await r.store.devices.register([mine, theirs, hashless]);
         expect(await r.store.devices.holderOfHash(mine.hardwareHash!)).toEqual(mine.device);
         expect(await r.store.devices.holderOfHash(theirs.hardwareHash!)).toEqual(theirs.device);
+        // bootDeviceOfHash: the same device, the fields a profile download reads and no others.
+        const bootFields = (d: AutopilotDevice) => ({
+          id: d.id,
+          tenantId: d.tenantId,
+          serialNumber: d.serialNumber,
+          managedDeviceId: d.managedDeviceId,
+          lastContactedAt: d.lastContactedAt,
+          deploymentProfileId: d.deploymentProfileId,
+          deploymentProfileAssignmentStatus: d.deploymentProfileAssignmentStatus,
+          deliveredProfileId: d.deliveredProfileId,
+          partnerPolicyId: d.partnerPolicyId,
+          remediationState: d.remediationState,
+        });
+        expect(await r.store.devices.bootDeviceOfHash(mine.hardwareHash!)).toEqual(bootFields(mine.device));
+        expect(await r.store.devices.bootDeviceOfHash(theirs.hardwareHash!)).toEqual(bootFields(theirs.device));
         // One byte different: not that device (the lookup is by the whole hash, not by a prefix or the keys).
         const changed = Buffer.from(mine.hardwareHash!);
         changed[changed.length - 1] ^= 1;
         expect(await r.store.devices.holderOfHash(changed)).toBeUndefined();
+        expect(await r.store.devices.bootDeviceOfHash(changed)).toBeUndefined();
         // A replaced hash is found by its new bytes only; a hashless registration by its first hash once attached.
         const next = registration(r.a.id);
         await r.store.devices.replaceHardware(r.a.id, mine.device.id, next.hardwareHash!, next.keys, '2026-12-05T00:00:00.000Z');
         expect(await r.store.devices.holderOfHash(mine.hardwareHash!)).toBeUndefined();
+        expect(await r.store.devices.bootDeviceOfHash(mine.hardwareHash!)).toBeUndefined();
         expect((await r.store.devices.holderOfHash(next.hardwareHash!))?.id).toBe(mine.device.id);
+        expect((await r.store.devices.bootDeviceOfHash(next.hardwareHash!))?.id).toBe(mine.device.id);
         const first = registration(r.a.id);
         await r.store.devices.attachHardware(r.a.id, hashless.device.id, first.hardwareHash!, first.keys, {}, '2026-12-05T00:00:00.000Z');
         expect((await r.store.devices.holderOfHash(first.hardwareHash!))?.id).toBe(hashless.device.id);
+        expect((await r.store.devices.bootDeviceOfHash(first.hardwareHash!))?.id).toBe(hashless.device.id);
         await r.store.devices.delete(r.b.id, theirs.device.id);
         expect(await r.store.devices.holderOfHash(theirs.hardwareHash!)).toBeUndefined();
       });

@@ -16,6 +16,7 @@ import { auditEvents } from './0012-audit-events.js';
 import { prefixOrder } from './0013-prefix-order.js';
 import { hashDigest } from './0014-hash-digest.js';
 import { hashCompression } from './0015-hash-compression.js';
+import { prefixCount } from './0016-prefix-count.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -33,4 +34,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0013_prefix_order': prefixOrder,
   '0014_hash_digest': hashDigest,
   '0015_hash_compression': hashCompression,
+  '0016_prefix_count': prefixCount,
 };

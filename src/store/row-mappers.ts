@@ -76,16 +76,13 @@ export type DeviceRow = Selectable<AutopilotDevicesTable>;
 /** An autopilot_devices row as the domain's AutopilotDevice. */
 export function autopilotDeviceFromRow(row: DeviceRow): AutopilotDevice {
   return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    serialNumber: row.serial_number,
+    ...bootDeviceFromRow(row),
     productKey: row.product_key,
     manufacturer: row.manufacturer,
     model: row.model,
     groupTag: row.group_tag,
     purchaseOrderIdentifier: row.purchase_order_identifier,
     enrollmentState: row.enrollment_state as EnrollmentState,
-    lastContactedAt: row.last_contacted_at,
     addressableUserName: row.addressable_user_name,
     userPrincipalName: row.user_principal_name,
     displayName: row.display_name,
@@ -93,19 +90,13 @@ export function autopilotDeviceFromRow(row: DeviceRow): AutopilotDevice {
     skuNumber: row.sku_number,
     systemFamily: row.system_family,
     azureAdDeviceId: row.azure_ad_device_id,
-    managedDeviceId: row.managed_device_id,
     userlessEnrollmentStatus: row.userless_enrollment_status as UserlessEnrollmentStatus,
-    deploymentProfileId: row.deployment_profile_id,
     intendedDeploymentProfileId: row.intended_deployment_profile_id,
-    deploymentProfileAssignmentStatus: row.deployment_profile_assignment_status as ProfileAssignmentStatus,
     deploymentProfileAssignedAt: row.deployment_profile_assigned_at,
-    deliveredProfileId: row.delivered_profile_id,
-    remediationState: row.remediation_state as RemediationState,
     remediationStateModifiedAt: row.remediation_state_modified_at,
     registeredBy: row.registered_by as RegistrationOrigin,
     registeredByTenantId: row.registered_by_tenant_id,
     partnerBatchId: row.partner_batch_id,
-    partnerPolicyId: row.partner_policy_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -127,7 +118,7 @@ export const BOOT_DEVICE_COLUMNS = [
 
 export type BootDeviceRow = Pick<DeviceRow, (typeof BOOT_DEVICE_COLUMNS)[number]>;
 
-/** Those columns as the domain's BootDevice (the same fields autopilotDeviceFromRow gives). */
+/** Those columns as the domain's BootDevice (autopilotDeviceFromRow builds on it). */
 export function bootDeviceFromRow(row: BootDeviceRow): BootDevice {
   return {
     id: row.id,

@@ -22,7 +22,7 @@ import type { BootDevice, DevicePatch } from '../registry/ports.js';
 import type { Store } from '../ports.js';
 import type { ContactWriter } from './contact-writer.js';
 import { checkHardware, type HardwareCheck } from './hardware-remediation.js';
-import { identifyRegistered, presentedHardware, registeredDeviceAtBoot } from './identify-device.js';
+import { identifyByKeys, presentedHardware, registeredDeviceAtBoot } from './identify-device.js';
 import type { OobeTenants } from './ports.js';
 
 /** How stale a device's lastContactedDateTime may get before a profile download writes it again. */
@@ -51,7 +51,7 @@ export async function deliverProfile(
   const stamp = now.toISOString();
   // Nearly every boot: the registered hash, and only the columns a download needs; else the full identification.
   const exact = await store.devices.bootDeviceOfHash(hardware.bytes);
-  const found = exact ? { device: exact, hashless: false, registeredHash: hardware.bytes } : await identifyRegistered(store, hardware, { exactHashTried: true });
+  const found = exact ? { device: exact, hashless: false, registeredHash: hardware.bytes } : await identifyByKeys(store, hardware);
   const tenant = { id: found.device.tenantId, domain: (await tenants.domainOf(found.device.tenantId)) ?? '' };
   // A device a partner or OEM registered without a hash takes this one as its registered hash.
   const device = found.hashless ? await store.transaction((tx) => registeredDeviceAtBoot(tx, hardware, stamp)) : found.device;
@@ -88,4 +88,3 @@ export function deliveryPatch(device: BootDevice, profile: DeploymentProfile | n
   if (profile && device.deploymentProfileAssignmentStatus !== 'assignedInSync') patch.deploymentProfileAssignmentStatus = 'assignedInSync';
   return patch;
 }
-

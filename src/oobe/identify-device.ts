@@ -121,10 +121,17 @@ export interface Identified {
  * registeredDevice, saying whether the device was registered without a hash (a first boot that registeredDeviceAtBoot
  * must complete in a transaction). Reads only.
  */
-export async function identifyRegistered(store: Store, hardware: PresentedHardware, options: { exactHashTried?: boolean } = {}): Promise<Identified> {
-  // exactHashTried: the caller already looked the bytes up (deliverProfile, by bootDeviceOfHash) and found nothing.
-  const exact = options.exactHashTried ? undefined : await store.devices.holderOfHash(hardware.bytes);
+export async function identifyRegistered(store: Store, hardware: PresentedHardware): Promise<Identified> {
+  const exact = await store.devices.holderOfHash(hardware.bytes);
   if (exact) return { device: exact, hashless: false, registeredHash: hardware.bytes };
+  return identifyByKeys(store, hardware);
+}
+
+/**
+ * identifyRegistered for hardware whose exact hash is not registered (the caller looked: deliverProfile, by
+ * bootDeviceOfHash): by the hash's identity keys, then registrations without a hash. Reads only.
+ */
+export async function identifyByKeys(store: Store, hardware: PresentedHardware): Promise<Identified> {
   // One round trip: the registrations holding any presented key, with their devices and hashes.
   const holders = await store.devices.holdersOf(hardware.keys);
   const withHash = holders.filter((h) => h.hardwareHash !== null);

@@ -348,7 +348,6 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
     .select(['held.kinds as held_kinds', 'autopilot_device_hashes.hardware_hash as held_hash']);
 }
 
-/** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0014). */
 /**
  * The id of the device whose hash has this digest (holderOfHash, bootDeviceOfHash; parameters: the digest, then 1).
  * The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read. A scalar
@@ -361,6 +360,7 @@ function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, 'autopilot_devices
   return eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1);
 }
 
+/** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0014). */
 function digestOf(hardwareHash: Buffer): Buffer {
   return createHash('sha256').update(hardwareHash).digest();
 }

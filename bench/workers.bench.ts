@@ -112,7 +112,12 @@ async function importAll(url: string, bearer: string, bodies: string[], poll: Db
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   const seconds = (performance.now() - start) / 1000;
-  const rows = await poll.selectFrom('imported_device_identities').select('hardware_identifier').where('import_status', '=', 'complete').execute();
+  const rows = await poll
+    .selectFrom('imported_device_identities')
+    .innerJoin('imported_device_hashes', 'imported_device_hashes.imported_device_id', 'imported_device_identities.id')
+    .select('hardware_identifier')
+    .where('import_status', '=', 'complete')
+    .execute();
   const hashes = rows.flatMap((r) => (r.hardware_identifier ? [Buffer.from(r.hardware_identifier).toString('base64')] : []));
   return {
     devicesPerSecond: hashes.length / seconds,

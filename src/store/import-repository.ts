@@ -18,6 +18,7 @@ const UNPROCESSED: ImportStatus[] = ['unknown', 'pending'];
 
 export class KyselyImportRepository implements ImportRepository {
   private readonly queueInsert = new CompiledInsert('imported_device_identities');
+  private readonly hashInsert = new CompiledInsert('imported_device_hashes');
 
   constructor(
     private readonly db: Executor,
@@ -36,7 +37,6 @@ export class KyselyImportRepository implements ImportRepository {
             group_tag: r.groupTag,
             serial_number: r.serialNumber,
             product_key: r.productKey,
-            hardware_identifier: r.hardwareIdentifier,
             assigned_user_principal_name: r.assignedUserPrincipalName,
             manufacturer: r.manufacturer,
             model: r.model,
@@ -55,18 +55,18 @@ export class KyselyImportRepository implements ImportRepository {
             updated_at: r.updatedAt,
           })),
         );
+        const hashes = part.flatMap((r) => (r.hardwareIdentifier === null ? [] : [{ imported_device_id: r.id, hardware_identifier: r.hardwareIdentifier }]));
+        await this.hashInsert.run(trx, hashes);
       }
     };
     await atomically(this.db, write);
   }
 
   async find(tenantId: string, id: string): Promise<ImportedDevice | undefined> {
-    const row = await this.db
-      .selectFrom('imported_device_identities')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', id)
-      .where('origin', '=', 'customer')
+    const row = await withHashes(this.db)
+      .where('imported_device_identities.tenant_id', '=', tenantId)
+      .where('imported_device_identities.id', '=', id)
+      .where('imported_device_identities.origin', '=', 'customer')
       .executeTakeFirst();
     return row ? importedDeviceFromRow(row) : undefined;
   }
@@ -75,7 +75,11 @@ export class KyselyImportRepository implements ImportRepository {
     const base = this.db.selectFrom('imported_device_identities').selectAll('imported_device_identities').where('imported_device_identities.tenant_id', '=', tenantId)
       // Partner and OEM submissions are not the customer's imports: Partner Center's batch status reports them.
       .where('imported_device_identities.origin', '=', 'customer');
-    return listPage(base, query, this.engine, (rows) => rows.map(importedDeviceFromRow));
+    // The page's hashes by primary key afterwards, so that the filter, the paging and the count see one table.
+    return listPage(base, query, this.engine, async (rows) => {
+      const hashes = await hashesOf(this.db, rows.map((r) => r.id));
+      return rows.map((r) => importedDeviceFromRow({ ...r, hardware_identifier: hashes.get(r.id) ?? null }));
+    });
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
@@ -118,14 +122,13 @@ export class KyselyImportRepository implements ImportRepository {
   }
 
   async leased(owner: string): Promise<(ImportedDevice & { attempts: number })[]> {
-    let query = this.db
-      .selectFrom('imported_device_identities')
-      .selectAll()
-      .where('lease_owner', '=', owner)
-      .where('import_status', 'in', UNPROCESSED)
-      .orderBy('created_at')
-      .orderBy('id');
-    if (this.engine === 'postgres') query = query.forUpdate();
+    let query = withHashes(this.db)
+      .where('imported_device_identities.lease_owner', '=', owner)
+      .where('imported_device_identities.import_status', 'in', UNPROCESSED)
+      .orderBy('imported_device_identities.created_at')
+      .orderBy('imported_device_identities.id');
+    // The queue rows only: their hashes never change.
+    if (this.engine === 'postgres') query = query.forUpdate('imported_device_identities');
     const rows = await query.execute();
     return rows.map((r) => ({ ...importedDeviceFromRow(r), attempts: Number(r.attempts) }));
   }
@@ -186,4 +189,23 @@ export class KyselyImportRepository implements ImportRepository {
       .executeTakeFirstOrThrow();
     return Number(r.n);
   }
+}
+
+/** Queue rows with their hash (imported_device_hashes, migration 0017). */
+function withHashes(db: Executor) {
+  return db
+    .selectFrom('imported_device_identities')
+    .leftJoin('imported_device_hashes', 'imported_device_hashes.imported_device_id', 'imported_device_identities.id')
+    .selectAll('imported_device_identities')
+    .select('imported_device_hashes.hardware_identifier');
+}
+
+/** The hashes of these queue rows, by row id (rows without one are absent). */
+async function hashesOf(db: Executor, ids: string[]): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  for (const part of chunks(ids, IN_CHUNK)) {
+    const rows = await db.selectFrom('imported_device_hashes').selectAll().where('imported_device_id', 'in', part).execute();
+    for (const r of rows) out.set(r.imported_device_id, r.hardware_identifier);
+  }
+  return out;
 }

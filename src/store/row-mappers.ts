@@ -41,9 +41,9 @@ export function asBuffer(value: Buffer | Uint8Array | null): Buffer | null {
 
 // ---- registry -----------------------------------------------------------------------------------------------------
 
-type ImportRow = Selectable<ImportedDeviceIdentitiesTable>;
+type ImportRow = Selectable<ImportedDeviceIdentitiesTable> & { hardware_identifier: Buffer | Uint8Array | null };
 
-/** An imported_device_identities row as the domain's ImportedDevice. */
+/** An imported_device_identities row, with its hash from imported_device_hashes, as the domain's ImportedDevice. */
 export function importedDeviceFromRow(row: ImportRow): ImportedDevice {
   return {
     id: row.id,

@@ -188,7 +188,6 @@ export interface ImportedDeviceIdentitiesTable {
   group_tag: Generated<string>;
   serial_number: Generated<string>;
   product_key: Generated<string>;
-  hardware_identifier: Buffer | null;
   assigned_user_principal_name: Generated<string>;
   /** deviceImportStatus: unknown, pending, partial, complete, error. */
   import_status: Generated<string>;
@@ -215,6 +214,15 @@ export interface ImportedDeviceIdentitiesTable {
   batch_id: Generated<string | null>;
   /** What the accept path decoded from the hash, JSON (DecodedImport); null when not decoded (0009). */
   decoded_identity: Generated<string | null>;
+}
+
+/**
+ * An imported row's hash (0017), written once with the row and deleted with it: the row is rewritten as the worker
+ * claims and settles it, the hash never.
+ */
+export interface ImportedDeviceHashesTable {
+  imported_device_id: string;
+  hardware_identifier: Buffer;
 }
 
 /** Entra device objects (the one Autopilot registration creates, and later joined devices). */
@@ -458,6 +466,7 @@ export interface DatabaseSchema {
   autopilot_device_hashes: AutopilotDeviceHashesTable;
   device_identity_keys: DeviceIdentityKeysTable;
   imported_device_identities: ImportedDeviceIdentitiesTable;
+  imported_device_hashes: ImportedDeviceHashesTable;
   entra_devices: EntraDevicesTable;
   entra_device_physical_ids: EntraDevicePhysicalIdsTable;
   autopilot_settings: AutopilotSettingsTable;

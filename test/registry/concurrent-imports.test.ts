@@ -158,6 +158,7 @@ type OutcomeRow = { tenant_id: string; import_status: string; device_error_name:
 async function outcomesByHash(fixture: RegistryFixture): Promise<Map<string, OutcomeRow[]>> {
   const rows = await fixture.db
     .selectFrom('imported_device_identities')
+    .innerJoin('imported_device_hashes', 'imported_device_hashes.imported_device_id', 'imported_device_identities.id')
     .select(['tenant_id', 'import_status', 'device_error_name', 'device_registration_id', 'hardware_identifier'])
     .execute();
   const byHash = new Map<string, OutcomeRow[]>();

@@ -565,14 +565,20 @@ export function storageConformance(engine: string, factory: () => Promise<TestDa
         const id = randomUUID();
         await s.db
           .insertInto('imported_device_identities')
-          .values({ id, tenant_id: a.id, serial_number: 'SN-9', hardware_identifier: Buffer.from('hash'), created_at: now, updated_at: now })
+          .values({ id, tenant_id: a.id, serial_number: 'SN-9', created_at: now, updated_at: now })
           .execute();
+        await s.db.insertInto('imported_device_hashes').values({ imported_device_id: id, hardware_identifier: Buffer.from('hash') }).execute();
         const row = await s.db.selectFrom('imported_device_identities').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         expect(row).toMatchObject({ import_status: 'unknown', device_error_code: 0, device_error_name: '', attempts: 0, lease_until: null, device_registration_id: null });
-        expect(Buffer.from(row.hardware_identifier ?? []).toString()).toBe('hash');
+        const hash = await s.db.selectFrom('imported_device_hashes').select('hardware_identifier').where('imported_device_id', '=', id).executeTakeFirstOrThrow();
+        expect(Buffer.from(hash.hardware_identifier).toString()).toBe('hash');
 
         await s.db.updateTable('imported_device_identities').set({ import_status: 'complete', device_registration_id: randomUUID() }).where('id', '=', id).execute();
         await expect(s.db.updateTable('imported_device_identities').set({ import_status: 'bogus' }).where('id', '=', id).execute()).rejects.toThrow();
+        // A hash belongs to an imported row, and goes with it.
+        await expect(s.db.insertInto('imported_device_hashes').values({ imported_device_id: randomUUID(), hardware_identifier: Buffer.from('x') }).execute()).rejects.toThrow();
+        await s.db.deleteFrom('imported_device_identities').where('id', '=', id).execute();
+        expect(await s.db.selectFrom('imported_device_hashes').selectAll().where('imported_device_id', '=', id).execute()).toEqual([]);
       });
 
       it('links Entra devices to Autopilot devices, with physical ids, unique device ids and cascades', async ({ s }) => {

@@ -48,6 +48,7 @@ const GROWING = new Set([
   'autopilot_device_search_fts',
   'device_identity_keys',
   'imported_device_identities',
+  'imported_device_hashes',
   'entra_devices',
   'entra_device_physical_ids',
   'group_members',

@@ -70,6 +70,7 @@ export const importedDeviceModel: EntityModel = {
     serialNumber: { ...intuneText, column: 'serial_number' },
     productKey: { ...intuneText, column: 'product_key' },
     assignedUserPrincipalName: { ...intuneText, column: 'assigned_user_principal_name' },
+    // In imported_device_hashes (0017), read after the page: neither filterable nor sortable.
     hardwareIdentifier: { column: 'hardware_identifier', type: 'string', filterable: false },
     state: { column: 'import_status', type: 'string', filterable: false },
   },

@@ -6,16 +6,12 @@
 // without LZ4 (it is optional at build time) keep pglz: the migration then changes nothing. SQLite stores blobs as they are.
 import { sql, type Kysely, type Migration } from 'kysely';
 import { engineOf } from '../engine.js';
+import { lz4Available } from './helpers.js';
 
 const HASH_COLUMNS = [
   ['imported_device_identities', 'hardware_identifier'],
   ['autopilot_device_hashes', 'hardware_hash'],
 ] as const;
-
-async function lz4Available(db: Kysely<unknown>): Promise<boolean> {
-  const { rows } = await sql<{ lz4: boolean }>`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`.execute(db);
-  return rows[0]?.lz4 === true;
-}
 
 export const hashCompression: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {

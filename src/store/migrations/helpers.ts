@@ -10,3 +10,9 @@ export function columnTypes(db: Kysely<unknown>): { blob: 'blob' | 'bytea' } {
 export function strictTable(db: Kysely<unknown>): RawBuilder<unknown> {
   return engineOf(db) === 'sqlite' ? sql`strict` : sql``;
 }
+
+/** Whether this PostgreSQL server was built with LZ4 (optional at build time) for TOAST compression. */
+export async function lz4Available(db: Kysely<unknown>): Promise<boolean> {
+  const { rows } = await sql<{ lz4: boolean }>`select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`.execute(db);
+  return rows[0]?.lz4 === true;
+}

@@ -17,6 +17,7 @@ import { prefixOrder } from './0013-prefix-order.js';
 import { hashDigest } from './0014-hash-digest.js';
 import { hashCompression } from './0015-hash-compression.js';
 import { prefixCount } from './0016-prefix-count.js';
+import { importedHashes } from './0017-imported-hashes.js';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': initial,
@@ -35,4 +36,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0014_hash_digest': hashDigest,
   '0015_hash_compression': hashCompression,
   '0016_prefix_count': prefixCount,
+  '0017_imported_hashes': importedHashes,
 };

@@ -186,9 +186,11 @@ function compileFunction(fn: StringFunction, p: ResolvedProperty, needle: string
   if (ctx.access === 'walk') return nullSafe(p, col, like, false);
   const range = fn === 'startswith' && p.indexed ? prefixRange(needle, after) : undefined;
   if (range && ctx.engine === 'sqlite') {
-    // SQLite: LIKE cannot use an index on lower(column); the same prefix as a range on it can.
+    // SQLite: LIKE cannot use an index on lower(column); the same prefix as a range on it can. The range is exactly
+    // the prefix (ASCII, compared in binary order), so no LIKE runs on each entry: a count of the prefix's matches
+    // reads the index range and nothing else (bench query: '5CG', 380,000 matches at 1M).
     const lowered = p.storedLowercase ? col : sql`lower(${col})`;
-    return nullSafe(p, col, sql<SqlBool>`(${lowered} >= ${range.from} and ${lowered} < ${range.to} and ${like})`, false);
+    return nullSafe(p, col, sql<SqlBool>`(${lowered} >= ${range.from} and ${lowered} < ${range.to})`, false);
   }
   if (range && !p.storedLowercase) {
     // PostgreSQL: the range on the text_pattern_ops btree (tenant_id, lower(column)), in its own (binary) operators.

@@ -12,6 +12,11 @@
 // query flat from 10k. The same-run baseline is a full scan of the same contains() predicate (SQLite NOT INDEXED;
 // PostgreSQL with index and bitmap scans disabled), a few queries per size.
 //
+// A second baseline for the exact counts (countFloor): the densest startswith needle's matches counted by the engine's
+// cheapest statement, count(*) over the range of the (tenant, lower(serial)) index and nothing else, run directly.
+// An exact count of N matches without a stored count visits at least N index entries, so its cost per match is the
+// floor of any $count=true, startswith or contains, of that many matches.
+//
 // Seeding is a bulk load (bench/seed-devices.ts), never API calls: target under a minute per engine at 1M.
 // Besides wall-clock percentiles each query records this process's CPU time: on SQLite (in-process) that is the query's
 // own work, which a shared machine's run queue does not inflate; the load average goes into the result.
@@ -128,6 +133,29 @@ function viaRepository(db: Db, kind: Kind, count: boolean): (v: string) => Promi
   };
 }
 
+/** The cheapest exact count of one needle's matches, run directly on the engine (see the header). */
+type CountFloor = { needle: string; matches: number; p50: number; p99: number; nsPerMatch: number };
+
+/** The needle with the most matches (of a $count run). */
+function densest(samples: Sample[]): string {
+  return [...samples].sort((a, b) => b.matches - a.matches)[0].needle;
+}
+
+async function countFloor(db: Db, engine: 'sqlite' | 'postgres', needle: string): Promise<CountFloor> {
+  // [from, to): every lowercase serial that starts with the (ASCII) prefix; on PostgreSQL in the binary operators of
+  // the index's text_pattern_ops, as Tarmac's own range (list-query/compile.ts).
+  const from = needle.toLowerCase();
+  const to = from.slice(0, -1) + String.fromCharCode(from.charCodeAt(from.length - 1) + 1);
+  const range =
+    engine === 'sqlite'
+      ? sql`lower(serial_number) >= ${from} and lower(serial_number) < ${to}`
+      : sql`lower(serial_number) ~>=~ cast(${from} as text) and lower(serial_number) ~<~ cast(${to} as text)`;
+  const run = async () => Number((await sql<{ n: number | string }>`select count(*) as n from autopilot_devices where tenant_id = ${TENANT} and ${range}`.execute(db)).rows[0].n);
+  const samples = await measure(Array(20).fill(needle) as string[], run);
+  const s = stats(samples);
+  return { needle, matches: samples[0].matches, p50: s.p50, p99: s.p99, nsPerMatch: (s.p50 * 1e6) / Math.max(1, samples[0].matches) };
+}
+
 type SizeResult = {
   seedSeconds: number;
   loadAverage: number[];
@@ -137,12 +165,19 @@ type SizeResult = {
   /** The slowest queries of each kind, to read against their plans. */
   slowest: Record<string, Sample[]>;
   containsScan: Stats;
+  countFloor: CountFloor;
 };
 
-async function queryAll(db: Db, work: Record<Kind, string[]>, scan: (v: string) => Promise<number>): Promise<Omit<SizeResult, 'seedSeconds' | 'loadAverage'>> {
+async function queryAll(
+  db: Db,
+  engine: 'sqlite' | 'postgres',
+  work: Record<Kind, string[]>,
+  scan: (v: string) => Promise<number>,
+): Promise<Omit<SizeResult, 'seedSeconds' | 'loadAverage'>> {
   const queries: Record<string, Stats> = {};
   const shortContains: Record<string, Stats> = {};
   const slowest: Record<string, Sample[]> = {};
+  let prefixCounts: Sample[] = [];
   for (const kind of Object.keys(KINDS) as Kind[]) {
     for (const count of [false, true]) {
       const label = `${kind}${count ? ' $count' : ''}`;
@@ -150,6 +185,7 @@ async function queryAll(db: Db, work: Record<Kind, string[]>, scan: (v: string) 
       const samples = await measure(work[kind], viaRepository(db, kind, count));
       queries[label] = stats(samples);
       slowest[label] = [...samples].sort((a, b) => b.ms - a.ms).slice(0, 3);
+      if (kind === 'startswith' && count) prefixCounts = samples;
       if (kind === 'contains') {
         const short = samples.filter((s) => s.needle.length <= 4);
         shortContains[label] = stats(short);
@@ -157,7 +193,8 @@ async function queryAll(db: Db, work: Record<Kind, string[]>, scan: (v: string) 
     }
   }
   const scanned = await measure(work.contains.slice(0, SCAN_QUERIES), scan);
-  return { queries, shortContains, slowest, containsScan: stats(scanned) };
+  const floor = await countFloor(db, engine, densest(prefixCounts));
+  return { queries, shortContains, slowest, containsScan: stats(scanned), countFloor: floor };
 }
 
 async function benchSqlite(size: number, work: Record<Kind, string[]>): Promise<SizeResult> {
@@ -182,7 +219,7 @@ async function benchSqlite(size: number, work: Record<Kind, string[]>): Promise<
           where tenant_id = ${TENANT} and instr(lower(serial_number), lower(${v})) > 0 order by id limit 101)`.execute(db);
         return Math.min(Number(rows[0].n), 100);
       };
-      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, work, scan)) };
+      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, 'sqlite', work, scan)) };
     } finally {
       await db.destroy();
     }
@@ -226,7 +263,7 @@ async function benchPostgres(size: number, work: Record<Kind, string[]>): Promis
           await sql`set local enable_indexonlyscan = off`.execute(trx);
           return viaRepository(trx, 'contains', false)(v);
         });
-      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, work, scan)) };
+      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, 'postgres', work, scan)) };
     } finally {
       await db.destroy();
     }
@@ -263,6 +300,8 @@ export async function run(): Promise<void> {
       for (const [label, s] of rows) {
         line([`${engine} ${fmt(Number(size))} ${label}`, fmt(s.p50, 2), fmt(s.p99, 2), fmt(s.max, 2), fmt(s.cpuP50, 2), fmt(s.cpuP99, 2), fmt(s.matchesP50), fmt(s.matchesMax)]);
       }
+      const f = r.countFloor;
+      line([`${engine} ${fmt(Number(size))} count floor '${f.needle}'`, fmt(f.p50, 2), fmt(f.p99, 2), '', '', '', fmt(f.matches), `${fmt(f.nsPerMatch)} ns/m`]);
       const missed = Object.entries(r.queries)
         .filter(([, s]) => s.p50 >= TARGET.p50 || s.p99 >= TARGET.p99)
         .map(([k]) => k);

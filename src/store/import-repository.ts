@@ -1,5 +1,6 @@
 // The import queue (ImportRepository, src/registry/ports.ts) on Kysely: rows accepted by POST …/import, leased by the
-// worker in batches, settled with their outcome.
+// worker in batches, settled with their outcome. A row's hash is stored beside it, in imported_device_hashes
+// (migration 0017): written with the row, read with it, never rewritten as the row moves from state to state.
 //
 // Concurrency: SQLite transactions start with BEGIN IMMEDIATE (database.ts), so every transaction here runs alone.
 // On PostgreSQL the worker's claim skips rows another worker has locked and `leased()` locks the rows it returns.

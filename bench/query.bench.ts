@@ -15,7 +15,23 @@
 // A second baseline for the exact counts (countFloor): the densest startswith needle's matches counted by the engine's
 // cheapest statement, count(*) over the range of the (tenant, lower(serial)) index and nothing else, run directly.
 // An exact count of N matches without a stored count visits at least N index entries, so its cost per match is the
-// floor of any $count=true, startswith or contains, of that many matches.
+// floor of any $count=true, startswith or contains, of that many matches. The same for the densest contains needle
+// (containsCountFloor): SQLite counts the tenant's part of the FTS index, PostgreSQL (whose trigram index rechecks every
+// match against the row) filters the tenant's covering (tenant, id, serial) index; run directly, it is the statement
+// Tarmac's count compiles to, with nothing around it.
+//
+// On PostgreSQL, a page of a short contains() needle reads every match's heap row (pg_trgm rechecks LIKE against the
+// row), about a thousand random pages for 3 digits at 1M. heapReads profiles that read on fresh needles (none of the
+// workload's): EXPLAIN (ANALYZE, BUFFERS) with track_io_timing of the repository's own index statement, first as it
+// comes (pages not in shared_buffers are read from the OS), then again at once (every page in shared_buffers). Run
+// with TARMAC_BENCH_POSTGRES_URL on a server with a larger shared_buffers to see the difference it makes.
+//
+// Before measuring, each engine serves BENCH_QUERY_WARMUP (100) queries of each kind with other needles (another seed),
+// half of them counted: the measured queries then run as on a server that has been serving, with its pooled
+// connections open and its caches in use, not on a just-started one. (On a fresh PostgreSQL backend every shared
+// buffer it touches first costs a page fault, 15–40 µs on the 2-vCPU VM, so a page of 1,000 matches takes 40 ms where
+// the same page takes 3 ms once the backend has seen those buffers; a pool that kept no connection would pay it on
+// every query.)
 //
 // Seeding is a bulk load (bench/seed-devices.ts), never API calls: target under a minute per engine at 1M.
 // Besides wall-clock percentiles each query records this process's CPU time: on SQLite (in-process) that is the query's
@@ -28,6 +44,8 @@ import pg from 'pg';
 import { sql } from 'kysely';
 import { parseListQuery } from '../src/http/odata/index.js';
 import { autopilotDeviceModel, createStore, migrateToLatest, openDatabase, SQLITE_FILE_NAME, type Db } from '../src/store/index.js';
+import { applyListQuery } from '../src/store/list-query/compile.js';
+import { SEARCH_PARTITION_SPAN } from '../src/store/migrations/0009-search-at-scale.js';
 import { fmt, percentile, recordResult, sizeList } from './lib.js';
 import { POSTGRES_URL } from './scratch.js';
 import { bulkLoadPostgres, bulkLoadSqlite, prng, SEED_NOW, syntheticDevices } from './seed-devices.js';
@@ -36,6 +54,7 @@ const SIZES = sizeList(process.env.BENCH_QUERY_SIZES ?? '10000,1000000');
 const QUERIES = Number(process.env.BENCH_QUERY_COUNT ?? 200);
 const SCAN_QUERIES = Math.min(QUERIES, Number(process.env.BENCH_QUERY_SCAN_COUNT ?? 10));
 const ENGINES = (process.env.BENCH_QUERY_ENGINES ?? 'sqlite,postgres').split(',');
+const WARMUP = Number(process.env.BENCH_QUERY_WARMUP ?? 100);
 const TENANT = '0b5e1d2c-6a3f-4c1e-9a7b-000000000001';
 const OTHER_TENANTS = [2, 3, 4, 5].map((n) => `0b5e1d2c-6a3f-4c1e-9a7b-00000000000${n}`);
 const OPTIONS = { maxTop: 1000, defaultTop: 100 };
@@ -51,8 +70,8 @@ const KINDS = {
 type Kind = keyof typeof KINDS;
 
 /** Needles for each kind, from the queried tenant's own serials (the same on every engine). */
-function workload(serials: string[]): Record<Kind, string[]> {
-  const rnd = prng(7);
+function workload(serials: string[], seed = 7): Record<Kind, string[]> {
+  const rnd = prng(seed);
   const pick = () => serials[Math.floor(rnd() * serials.length)];
   const length = (s: string) => Math.min(s.length, 3 + Math.floor(rnd() * 4));
   return {
@@ -156,6 +175,74 @@ async function countFloor(db: Db, engine: 'sqlite' | 'postgres', needle: string)
   return { needle, matches: samples[0].matches, p50: s.p50, p99: s.p99, nsPerMatch: (s.p50 * 1e6) / Math.max(1, samples[0].matches) };
 }
 
+async function containsCountFloor(db: Db, engine: 'sqlite' | 'postgres', needle: string): Promise<CountFloor> {
+  const v = needle.toLowerCase();
+  const run = async () => {
+    const statement =
+      engine === 'sqlite'
+        ? sql<{ n: number }>`select count(*) as n from autopilot_device_search_fts where autopilot_device_search_fts match ${`"${v}"`}
+            and rowid between (select base from autopilot_device_search_tenants where tenant_id = ${TENANT})
+            and (select base + ${SEARCH_PARTITION_SPAN - 1} from autopilot_device_search_tenants where tenant_id = ${TENANT})`
+        : sql<{ n: string }>`select count(*) as n from autopilot_devices where tenant_id = ${TENANT} and lower(serial_number) like ${`%${v}%`}`;
+    return Number((await statement.execute(db)).rows[0].n);
+  };
+  const samples = await measure(Array(20).fill(needle) as string[], run);
+  const s = stats(samples);
+  return { needle, matches: samples[0].matches, p50: s.p50, p99: s.p99, nsPerMatch: (s.p50 * 1e6) / Math.max(1, samples[0].matches) };
+}
+
+/** One EXPLAIN (ANALYZE, BUFFERS) of a contains() page read from the trigram index (see the header). */
+type HeapRead = { needle: string; matches: number; ms: number; heapBlocks: number; blocksRead: number; blocksHit: number; readMs: number; usPerRead: number; warmMs: number };
+
+async function heapReads(db: Db, used: Set<string>): Promise<{ sharedBuffers: string; heapMB: number; reads: HeapRead[] }> {
+  const base = db.selectFrom('autopilot_devices').selectAll().where('tenant_id', '=', TENANT);
+  const explain = async (needle: string) => {
+    const query = parseListQuery({ $filter: KINDS.contains(needle), $top: '100' }, autopilotDeviceModel, OPTIONS);
+    const compiled = applyListQuery(base, query, 'postgres', { tenantId: TENANT, db }, 'index').compile();
+    return db.connection().execute(async (c) => {
+      await sql`set track_io_timing = on`.execute(c);
+      const { rows } = await c.executeQuery<{ 'QUERY PLAN': unknown }>({ ...compiled, sql: `explain (analyze, buffers, format json) ${compiled.sql}` });
+      await sql`reset track_io_timing`.execute(c);
+      return ((rows[0]['QUERY PLAN'] as unknown[])[0] as { Plan: PlanNode; 'Execution Time': number });
+    });
+  };
+  const reads: HeapRead[] = [];
+  const rnd = prng(11);
+  while (reads.length < 8) {
+    const needle = String(Math.floor(rnd() * 1000)).padStart(3, '0');
+    if (used.has(needle)) continue;
+    used.add(needle);
+    const cold = await explain(needle);
+    const warm = await explain(needle);
+    const heap = findNode(cold.Plan, 'Bitmap Heap Scan');
+    const blocksRead = cold.Plan['Shared Read Blocks'] ?? 0;
+    const readMs = cold.Plan['I/O Read Time'] ?? 0;
+    reads.push({
+      needle,
+      matches: heap?.['Actual Rows'] ?? 0,
+      ms: cold['Execution Time'],
+      heapBlocks: heap?.['Exact Heap Blocks'] ?? 0,
+      blocksRead,
+      blocksHit: cold.Plan['Shared Hit Blocks'] ?? 0,
+      readMs,
+      usPerRead: blocksRead ? (readMs * 1000) / blocksRead : 0,
+      warmMs: warm['Execution Time'],
+    });
+  }
+  const { rows } = await sql<{ b: string; mb: number }>`select current_setting('shared_buffers') as b, pg_relation_size('autopilot_devices') / 1048576.0 as mb`.execute(db);
+  return { sharedBuffers: rows[0].b, heapMB: Number(rows[0].mb), reads };
+}
+
+type PlanNode = { 'Node Type': string; Plans?: PlanNode[]; 'Actual Rows'?: number; 'Exact Heap Blocks'?: number; 'Shared Read Blocks'?: number; 'Shared Hit Blocks'?: number; 'I/O Read Time'?: number };
+function findNode(node: PlanNode, type: string): PlanNode | undefined {
+  if (node['Node Type'] === type) return node;
+  for (const child of node.Plans ?? []) {
+    const found = findNode(child, type);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 type SizeResult = {
   seedSeconds: number;
   loadAverage: number[];
@@ -166,6 +253,9 @@ type SizeResult = {
   slowest: Record<string, Sample[]>;
   containsScan: Stats;
   countFloor: CountFloor;
+  containsCountFloor: CountFloor;
+  /** PostgreSQL: the heap reads of short contains() pages (see the header). */
+  heapReads?: Awaited<ReturnType<typeof heapReads>>;
 };
 
 async function queryAll(
@@ -173,11 +263,16 @@ async function queryAll(
   engine: 'sqlite' | 'postgres',
   work: Record<Kind, string[]>,
   scan: (v: string) => Promise<number>,
+  warm: Record<Kind, string[]>,
 ): Promise<Omit<SizeResult, 'seedSeconds' | 'loadAverage'>> {
+  for (const kind of Object.keys(KINDS) as Kind[]) {
+    for (const [i, v] of warm[kind].slice(0, WARMUP).entries()) await viaRepository(db, kind, i % 2 === 1)(v);
+  }
   const queries: Record<string, Stats> = {};
   const shortContains: Record<string, Stats> = {};
   const slowest: Record<string, Sample[]> = {};
   let prefixCounts: Sample[] = [];
+  let containsCounts: Sample[] = [];
   for (const kind of Object.keys(KINDS) as Kind[]) {
     for (const count of [false, true]) {
       const label = `${kind}${count ? ' $count' : ''}`;
@@ -186,6 +281,7 @@ async function queryAll(
       queries[label] = stats(samples);
       slowest[label] = [...samples].sort((a, b) => b.ms - a.ms).slice(0, 3);
       if (kind === 'startswith' && count) prefixCounts = samples;
+      if (kind === 'contains' && count) containsCounts = samples;
       if (kind === 'contains') {
         const short = samples.filter((s) => s.needle.length <= 4);
         shortContains[label] = stats(short);
@@ -194,10 +290,12 @@ async function queryAll(
   }
   const scanned = await measure(work.contains.slice(0, SCAN_QUERIES), scan);
   const floor = await countFloor(db, engine, densest(prefixCounts));
-  return { queries, shortContains, slowest, containsScan: stats(scanned), countFloor: floor };
+  const containsFloor = await containsCountFloor(db, engine, densest(containsCounts));
+  const heap = engine === 'postgres' ? await heapReads(db, new Set(work.contains.map((n) => n.toLowerCase()))) : undefined;
+  return { queries, shortContains, slowest, containsScan: stats(scanned), countFloor: floor, containsCountFloor: containsFloor, heapReads: heap };
 }
 
-async function benchSqlite(size: number, work: Record<Kind, string[]>): Promise<SizeResult> {
+async function benchSqlite(size: number, work: Record<Kind, string[]>, warm: Record<Kind, string[]>): Promise<SizeResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tarmac-bench-query-'));
   try {
     const db = await openDatabase({ dataDir: dir });
@@ -219,7 +317,7 @@ async function benchSqlite(size: number, work: Record<Kind, string[]>): Promise<
           where tenant_id = ${TENANT} and instr(lower(serial_number), lower(${v})) > 0 order by id limit 101)`.execute(db);
         return Math.min(Number(rows[0].n), 100);
       };
-      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, 'sqlite', work, scan)) };
+      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, 'sqlite', work, scan, warm)) };
     } finally {
       await db.destroy();
     }
@@ -228,7 +326,7 @@ async function benchSqlite(size: number, work: Record<Kind, string[]>): Promise<
   }
 }
 
-async function benchPostgres(size: number, work: Record<Kind, string[]>): Promise<SizeResult | undefined> {
+async function benchPostgres(size: number, work: Record<Kind, string[]>, warm: Record<Kind, string[]>): Promise<SizeResult | undefined> {
   const admin = new pg.Client({ connectionString: POSTGRES_URL });
   try {
     await admin.connect();
@@ -263,7 +361,7 @@ async function benchPostgres(size: number, work: Record<Kind, string[]>): Promis
           await sql`set local enable_indexonlyscan = off`.execute(trx);
           return viaRepository(trx, 'contains', false)(v);
         });
-      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, 'postgres', work, scan)) };
+      return { seedSeconds, loadAverage: os.loadavg(), ...(await queryAll(db, 'postgres', work, scan, warm)) };
     } finally {
       await db.destroy();
     }
@@ -281,8 +379,9 @@ export async function run(): Promise<void> {
     const serials: string[] = [];
     for (const d of devices(size)) if (d.tenant_id === TENANT && serials.length < 200_000) serials.push(d.serial_number);
     const work = workload(serials);
+    const warm = workload(serials, 8);
     for (const engine of ENGINES) {
-      const r = engine === 'sqlite' ? await benchSqlite(size, work) : await benchPostgres(size, work);
+      const r = engine === 'sqlite' ? await benchSqlite(size, work, warm) : await benchPostgres(size, work, warm);
       if (r) (results[engine] ??= {})[String(size)] = r;
     }
   }
@@ -302,6 +401,15 @@ export async function run(): Promise<void> {
       }
       const f = r.countFloor;
       line([`${engine} ${fmt(Number(size))} count floor '${f.needle}'`, fmt(f.p50, 2), fmt(f.p99, 2), '', '', '', fmt(f.matches), `${fmt(f.nsPerMatch)} ns/m`]);
+      const c = r.containsCountFloor;
+      line([`${engine} ${fmt(Number(size))} contains count floor '${c.needle}'`, fmt(c.p50, 2), fmt(c.p99, 2), '', '', '', fmt(c.matches), `${fmt(c.nsPerMatch)} ns/m`]);
+      if (r.heapReads) {
+        const h = r.heapReads;
+        console.log(`  ${engine} ${fmt(Number(size))} contains page from the trigram index, shared_buffers ${h.sharedBuffers}, heap ${fmt(h.heapMB)} MB:`);
+        for (const x of h.reads) {
+          console.log(`    '${x.needle}': ${fmt(x.matches)} matches, ${fmt(x.ms, 1)} ms (${fmt(x.blocksRead)} blocks read in ${fmt(x.readMs, 1)} ms, ${fmt(x.usPerRead, 1)} µs each; ${fmt(x.blocksHit)} hit), again at once ${fmt(x.warmMs, 1)} ms`);
+        }
+      }
       const missed = Object.entries(r.queries)
         .filter(([, s]) => s.p50 >= TARGET.p50 || s.p99 >= TARGET.p99)
         .map(([k]) => k);
@@ -318,6 +426,6 @@ export async function run(): Promise<void> {
     flatness[engine] = Object.fromEntries(Object.keys(large.queries).map((k) => [k, large.queries[k].p50 / small.queries[k].p50]));
     console.log(`  ${engine} p50 ${fmt(sizes[sizes.length - 1])} ÷ ${fmt(sizes[0])}: ${Object.entries(flatness[engine]).map(([k, r]) => `${k} ${fmt(r, 1)}×`).join(', ')}`);
   }
-  const file = recordResult('query', { sizes: SIZES, queries: QUERIES, scanQueries: SCAN_QUERIES, target: TARGET, path: 'parseListQuery + store.devices.list (the repository)', p50LargeOverSmall: flatness, results });
+  const file = recordResult('query', { sizes: SIZES, queries: QUERIES, warmupQueries: WARMUP, scanQueries: SCAN_QUERIES, target: TARGET, path: 'parseListQuery + store.devices.list (the repository)', p50LargeOverSmall: flatness, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

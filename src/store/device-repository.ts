@@ -31,6 +31,7 @@ import { StatementCache } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
+import { prepared } from './database.js';
 import { listPage } from './list-query/compile.js';
 import { BOOT_DEVICE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
 
@@ -132,7 +133,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
-    this.bootDeviceStatement ??= this.db.selectFrom('autopilot_devices').select(BOOT_DEVICE_COLUMNS).where('id', '=', deviceOfDigest).compile().sql;
+    this.bootDeviceStatement ??= prepared(this.db.selectFrom('autopilot_devices').select(BOOT_DEVICE_COLUMNS).where('id', '=', deviceOfDigest).compile().sql);
     const rows = (await this.db.executeQuery<BootDeviceRow>(CompiledQuery.raw(this.bootDeviceStatement, [digestOf(hardwareHash), 1]))).rows;
     return rows[0] ? bootDeviceFromRow(rows[0]) : undefined;
   }
@@ -352,7 +353,10 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
  * The id of the device whose hash has this digest (holderOfHash, bootDeviceOfHash; parameters: the digest, then 1).
  * The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read. A scalar
  * subquery, so that PostgreSQL probes the device by its key even before the table has statistics (with a join it
- * hash-joined the whole device table then). Both statements are compiled once: every PC's boot starts here. Two
+ * hash-joined the whole device table then). Both statements are compiled once: every PC's boot starts here; the boot
+ * lookup is also kept prepared on PostgreSQL (`prepared`, database.ts). holderOfHash is not: it selects `*`, and a
+ * connection keeping it prepared across a migration that adds a device column would fail it ("cached plan must not
+ * change result type"). Two
  * registrations of one hash cannot both exist (their identity keys would collide; a hash without keys never reaches
  * this lookup): the lowest id all the same.
  */

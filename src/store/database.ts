@@ -155,7 +155,7 @@ function openPostgres(url: string): Db {
  * Marks a statement's SQL for PostgreSQL to keep prepared on each pooled connection: a named statement, parsed once per
  * connection and, after a few executions, run on a generic plan, where an unnamed one is parsed and planned at every
  * execution and described to the client each time. For the statements every PC's boot runs (compiled once, fixed
- * text, parameters only): 16 lookups in flight on the 2-vCPU machine ran 5,900–6,400 a second unnamed, 7,700–8,600
+ * text, parameters only): 16 lookups in flight on the 2-vCPU machine ran 5,400–6,400 a second unnamed, 7,700–8,800
  * named. A comment, so the same SQL runs unchanged on SQLite (whose connection caches every statement it prepares).
  */
 export function prepared(statement: string): string {

@@ -1,9 +1,9 @@
 // Opening the database: SQLite (better-sqlite3, a file in the data directory) by default, PostgreSQL (pg Pool) when a
 // postgres:// URL is configured. Both give the same Kysely<DatabaseSchema>.
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import {
   CompiledQuery,

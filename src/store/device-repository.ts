@@ -353,12 +353,12 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
  * The id of the device whose hash has this digest (holderOfHash, bootDeviceOfHash; parameters: the digest, then 1).
  * The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read. A scalar
  * subquery, so that PostgreSQL probes the device by its key even before the table has statistics (with a join it
- * hash-joined the whole device table then). Both statements are compiled once: every PC's boot starts here; the boot
- * lookup is also kept prepared on PostgreSQL (`prepared`, database.ts). holderOfHash is not: it selects `*`, and a
- * connection keeping it prepared across a migration that adds a device column would fail it ("cached plan must not
- * change result type"). Two
- * registrations of one hash cannot both exist (their identity keys would collide; a hash without keys never reaches
- * this lookup): the lowest id all the same.
+ * hash-joined the whole device table then). Two registrations of one hash cannot both exist (their identity keys
+ * would collide; a hash without keys never reaches this lookup): the lowest id all the same.
+ *
+ * Both statements are compiled once: every PC's boot starts here. The boot lookup is also kept prepared on PostgreSQL
+ * (`prepared`, database.ts). holderOfHash is not: it selects `*`, and a connection keeping it prepared across a
+ * migration that adds a device column would fail it ("cached plan must not change result type").
  */
 function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, 'autopilot_devices'>) {
   return eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1);

@@ -49,21 +49,29 @@ export function presentedHardware(hardwareHash: unknown): PresentedHardware {
   }
   const raw = hashTextBytes(hardwareHash);
   if (raw === null) return checkedHardware(decodeHardwareHash(hardwareHash)); // throws: not base64
-  const bytes = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  let checked: PresentedHardware | undefined;
-  const check = (): PresentedHardware => (checked ??= checkedHardware(decodeHardwareHash(bytes)));
-  return {
-    bytes,
-    get identity() {
-      return check().identity;
-    },
-    get inventory() {
-      return check().inventory;
-    },
-    get keys() {
-      return check().keys;
-    },
-  };
+  return new UndecodedHardware(Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength));
+}
+
+/**
+ * Presented hardware known only by its bytes until identity, keys or inventory is read. A class, not an object
+ * literal with getters and closures: every profile download builds one, and the literal's per-call accessors cost
+ * a few microseconds of allocation each and more in the garbage collector under load.
+ */
+class UndecodedHardware implements PresentedHardware {
+  #checked: PresentedHardware | undefined;
+  constructor(readonly bytes: Buffer) {}
+  get identity(): DeviceIdentity {
+    return this.#check().identity;
+  }
+  get inventory(): HardwareInventory | null {
+    return this.#check().inventory;
+  }
+  get keys(): IdentityKey[] {
+    return this.#check().keys;
+  }
+  #check(): PresentedHardware {
+    return (this.#checked ??= checkedHardware(decodeHardwareHash(this.bytes)));
+  }
 }
 
 /** A decoded hash as presented hardware, or OobeError 802 naming the first problem and its byte offset. */

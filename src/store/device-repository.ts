@@ -11,7 +11,7 @@
 // and B's then A's). A transaction that needs a lock another holds thus only ever waits for one that is ahead of it,
 // and two imports of overlapping devices (PostgreSQL) wait for each other instead of deadlocking (40P01). SQLite
 // has one writer at a time (BEGIN IMMEDIATE), so there is nothing to order there; the same code runs.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { CompiledQuery, sql, type ExpressionBuilder } from 'kysely';
 import type { AutopilotDevice, IdentityKey, ListPage, ListQuery } from '../model/index.js';
 import {
@@ -31,7 +31,7 @@ import { StatementCache } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
-import { prepared } from './database.js';
+import { prepared, readAtOnce } from './database.js';
 import { listPage } from './list-query/compile.js';
 import { BOOT_DEVICE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
 
@@ -128,13 +128,19 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   async holderOfHash(hardwareHash: Buffer): Promise<AutopilotDevice | undefined> {
     this.holderOfHashStatement ??= this.db.selectFrom('autopilot_devices').selectAll().where('id', '=', deviceOfDigest).compile().sql;
-    const rows = (await this.db.executeQuery<DeviceRow>(CompiledQuery.raw(this.holderOfHashStatement, [digestOf(hardwareHash), 1]))).rows;
+    const parameters = [digestOf(hardwareHash), 1];
+    const rows =
+      readAtOnce<DeviceRow>(this.db, this.holderOfHashStatement, parameters) ??
+      (await this.db.executeQuery<DeviceRow>(CompiledQuery.raw(this.holderOfHashStatement, parameters))).rows;
     return rows[0] ? autopilotDeviceFromRow(rows[0]) : undefined;
   }
 
   async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
     this.bootDeviceStatement ??= prepared(this.db.selectFrom('autopilot_devices').select(BOOT_DEVICE_COLUMNS).where('id', '=', deviceOfDigest).compile().sql);
-    const rows = (await this.db.executeQuery<BootDeviceRow>(CompiledQuery.raw(this.bootDeviceStatement, [digestOf(hardwareHash), 1]))).rows;
+    const parameters = [digestOf(hardwareHash), 1];
+    const rows =
+      readAtOnce<BootDeviceRow>(this.db, this.bootDeviceStatement, parameters) ??
+      (await this.db.executeQuery<BootDeviceRow>(CompiledQuery.raw(this.bootDeviceStatement, parameters))).rows;
     return rows[0] ? bootDeviceFromRow(rows[0]) : undefined;
   }
 
@@ -366,7 +372,7 @@ function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, 'autopilot_devices
 
 /** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0014). */
 function digestOf(hardwareHash: Buffer): Buffer {
-  return createHash('sha256').update(hardwareHash).digest();
+  return hash('sha256', hardwareHash, 'buffer');
 }
 
 /** A hash row: the hash and its digest, always written together. */

@@ -515,6 +515,29 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.devices.holderOfHash(theirs.hardwareHash!)).toBeUndefined();
       });
 
+      it('holderOfHash and bootDeviceOfHash see committed rows only, never an open transaction’s (SQLite reads them at once outside one)', async ({ r }) => {
+        const mine = registration(r.a.id);
+        await r.store.devices.register([mine]);
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        let deleted!: () => void;
+        const inside = new Promise<void>((resolve) => (deleted = resolve));
+        const rolledBack = r.store.transaction(async (tx) => {
+          await tx.devices.delete(r.a.id, mine.device.id);
+          deleted();
+          await held;
+          throw new Error('rolled back');
+        });
+        await inside;
+        // Asked while the deletion is uncommitted: answered with the device, once the transaction has ended.
+        const boot = r.store.devices.bootDeviceOfHash(mine.hardwareHash!);
+        const holder = r.store.devices.holderOfHash(mine.hardwareHash!);
+        release();
+        await expect(rolledBack).rejects.toThrow('rolled back');
+        expect((await boot)?.id).toBe(mine.device.id);
+        expect((await holder)?.id).toBe(mine.device.id);
+      });
+
       it('register: a key already taken (any tenant) rejects with KeyTakenError and writes nothing of the failed batch', async ({ r }) => {
         const holder = registration(r.b.id);
         await r.store.devices.register([holder]);

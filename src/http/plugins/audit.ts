@@ -143,6 +143,9 @@ export const auditLog: TarmacPlugin = unencapsulated(async (app) => {
   app.addHook('onRoute', (route) => {
     if (![route.method].flat().some((m) => MUTATING.has(m))) return;
     routes.push(route);
+    // A route that records nothing (notAudited, e.g. every PC's profile download) runs none of the hooks either.
+    const audit = (route.config as { audit?: AuditConfig } | undefined)?.audit;
+    if (audit !== undefined && 'skip' in audit) return;
     route.preHandler = [...[route.preHandler ?? []].flat(), async (request) => before(request)];
     // Last of the route's preSerialization hooks, so it sees the object exactly as it is serialized.
     route.preSerialization = [...[route.preSerialization ?? []].flat(), async (request: FastifyRequest, _reply: FastifyReply, payload: unknown) => {

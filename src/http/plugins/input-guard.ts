@@ -9,6 +9,7 @@ import { isAscii } from 'node:buffer';
 import { OobeError } from '../../oobe/errors.js';
 import { GraphError } from '../graph-errors.js';
 import { PartnerCenterError } from '../partner-center-errors.js';
+import type { FastifyRequest } from 'fastify';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 import { errorFamilyOf } from './error-handler.js';
 
@@ -111,22 +112,30 @@ function placeOf(found: RefusedInput, source: 'params' | 'query' | 'body'): stri
 
 export const inputGuard: TarmacPlugin = unencapsulated(async (app) => {
   // preValidation: the body is parsed, and nothing has used the input yet (schema validation and handlers come after).
-  app.addHook('preValidation', async (request) => {
-    let where: string | undefined;
-    let found: RefusedInput | undefined;
-    for (const source of ['params', 'query', 'body'] as const) {
-      if (source === 'body' && refusalFreeBodies.has(request.body as object)) continue;
-      found = findRefusedInput(request[source]);
-      if (found) {
-        where = placeOf(found, source);
-        break;
-      }
-    }
-    if (!found || where === undefined) return;
-    const message = `${where} contains ${found.what}; Tarmac refuses U+0000 and unpaired UTF-16 surrogates in every field, path and query value.`;
-    const family = errorFamilyOf(request);
-    if (family === 'oobe') throw new OobeError('InvalidInput', message);
-    if (family === 'partnerCenter') throw new PartnerCenterError(400, 3000, message, [where]);
-    throw new GraphError(400, 'BadRequest', message);
+  // A callback hook, not an async one: every request runs it (see request-context.ts).
+  app.addHook('preValidation', (request, _reply, done) => {
+    const refused = refusal(request);
+    if (refused) done(refused);
+    else done();
   });
 }, 'tarmac-input-guard');
+
+/** The error for the first refused character in the request's path parameters, query or body; undefined when none. */
+function refusal(request: FastifyRequest): Error | undefined {
+  let where: string | undefined;
+  let found: RefusedInput | undefined;
+  for (const source of ['params', 'query', 'body'] as const) {
+    if (source === 'body' && refusalFreeBodies.has(request.body as object)) continue;
+    found = findRefusedInput(request[source]);
+    if (found) {
+      where = placeOf(found, source);
+      break;
+    }
+  }
+  if (!found || where === undefined) return undefined;
+  const message = `${where} contains ${found.what}; Tarmac refuses U+0000 and unpaired UTF-16 surrogates in every field, path and query value.`;
+  const family = errorFamilyOf(request);
+  if (family === 'oobe') return new OobeError('InvalidInput', message);
+  if (family === 'partnerCenter') return new PartnerCenterError(400, 3000, message, [where]);
+  return new GraphError(400, 'BadRequest', message);
+}

@@ -46,12 +46,19 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
   if (engineOf(app.db) === 'sqlite') {
     // Only requests that wait for the one writer (imports, other admin writes): reads never wait for it in WAL mode,
     // and counting them would let steady read traffic (the console, PCs' profile downloads) starve the imports.
-    app.addHook('onRequest', async (request) => {
+    // Callback hooks: every request runs them (see request-context.ts).
+    app.addHook('onRequest', (request, _reply, done) => {
       if (waitsForTheWriter(request)) writes.started(request);
+      done();
     });
-    const done = async (request: FastifyRequest): Promise<void> => writes.ended(request);
-    app.addHook('onResponse', done);
-    app.addHook('onRequestAbort', done);
+    app.addHook('onResponse', (request, _reply, done) => {
+      writes.ended(request);
+      done();
+    });
+    app.addHook('onRequestAbort', (request, done) => {
+      writes.ended(request);
+      done();
+    });
   }
   const worker =
     importWorker === false

@@ -63,19 +63,20 @@ export const throttle: TarmacPlugin = unencapsulated(async (app) => {
   if (limit <= 0) return;
   const limiter = new FixedWindowLimiter(limit, windowSeconds * 1000);
 
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  // A callback hook, not an async one: every request runs it (see request-context.ts).
+  app.addHook('preParsing', (request, _reply, payload, done) => {
     const auth = request.auth;
-    if (!auth || request.routeOptions.config.graphThrottle === false) return payload;
+    if (!auth || request.routeOptions.config.graphThrottle === false) return done(null, payload);
     const decision = limiter.take(`${auth.tenantId}\u0000${auth.appId}`, app.now().getTime());
     if (!decision.allowed) {
-      throw new GraphError(
+      return done(new GraphError(
         429,
         'TooManyRequests',
         `Too many requests: app ${auth.appId} has made its ${limit} requests allowed per ${windowSeconds} s in tenant ${auth.tenantId}. ` +
           `Retry after ${decision.retryAfterSeconds} s (the Retry-After header).`,
         { 'retry-after': String(decision.retryAfterSeconds) },
-      );
+      ));
     }
-    return payload;
+    done(null, payload);
   });
 }, 'tarmac-throttle');

@@ -136,6 +136,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
+    if (this.engine === 'postgres' && !this.db.isTransaction) return this.bootLookups.find(digestOf(hardwareHash));
     this.bootDeviceStatement ??= prepared(this.db.selectFrom('autopilot_devices').select(BOOT_DEVICE_COLUMNS).where('id', '=', deviceOfDigest).compile().sql);
     const parameters = [digestOf(hardwareHash), 1];
     const rows =
@@ -146,6 +147,12 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   private holderOfHashStatement: string | undefined;
   private bootDeviceStatement: string | undefined;
+  /** PostgreSQL: the boot lookups of one turn of the event loop in one statement (BootLookups, bootDevicesOfDigests). */
+  private bootBatchStatement: string | undefined;
+  private readonly bootLookups = new BootLookups((digests) => {
+    this.bootBatchStatement ??= bootBatchStatement(this.db);
+    return bootDevicesOfDigests(this.db, this.bootBatchStatement, digests);
+  });
 
   /** holdersOf's SQL per shape (how many values of each kind), compiled once: see holdersOf. */
   private readonly holderStatements = new StatementCache(64);
@@ -369,6 +376,75 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
 function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, 'autopilot_devices'>) {
   return eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1);
 }
+
+/**
+ * PostgreSQL: the devices whose hashes have these digests, each row with the digest it was found by. Each digest
+ * probes the (hash_digest, device_id) index and then the device by its primary key, as bootDeviceOfHash does
+ * (LATERAL: a nested loop whatever the statistics say). Compiled once per store, and kept prepared like the single lookup.
+ */
+function bootBatchStatement(db: Executor): string {
+  return prepared(
+    sql`select q.digest, d.* from unnest(${[Buffer.alloc(32)]}::bytea[]) as q(digest) cross join lateral (
+          select ${sql.join(BOOT_DEVICE_COLUMNS.map((c) => sql.ref(c)))} from autopilot_devices
+          where id = (select device_id from autopilot_device_hashes where hash_digest = q.digest order by device_id limit 1)) as d`.compile(db).sql,
+  );
+}
+
+async function bootDevicesOfDigests(db: Executor, statement: string, digests: Buffer[]): Promise<Map<string, BootDevice>> {
+  const { rows } = await db.executeQuery<BootDeviceRow & { digest: Buffer }>(CompiledQuery.raw(statement, [digests]));
+  return new Map(rows.map((row) => [row.digest.toString('latin1'), bootDeviceFromRow(row)]));
+}
+
+/**
+ * Group lookup for the read every PC's boot starts with, on PostgreSQL. One statement per lookup cost a round trip
+ * each: parsing, executing and describing in the backend, and the protocol's messages in the client, all on the same
+ * cores as the requests themselves. Here the lookups asked during one turn of the event loop (the requests read from
+ * the sockets together) wait for its end (setImmediate) and run as one statement; several groups may be in flight at
+ * once, on different pooled connections. Each caller gets the device as committed when its group's statement ran,
+ * which is after it asked: what a statement of its own would have read, or newer. A failed statement rejects its
+ * group only. Not for transactions: the caller's transaction runs its own statement (bootDeviceOfHash).
+ */
+export class BootLookups {
+  private gathering = new Map<string, { digest: Buffer; settle: { resolve: (d: BootDevice | undefined) => void; reject: (err: unknown) => void }[] }>();
+  private scheduled = false;
+
+  constructor(private readonly lookup: (digests: Buffer[]) => Promise<Map<string, BootDevice>>) {}
+
+  find(digest: Buffer): Promise<BootDevice | undefined> {
+    return new Promise((resolve, reject) => {
+      const key = digest.toString('latin1');
+      const waiting = this.gathering.get(key);
+      if (waiting) waiting.settle.push({ resolve, reject });
+      else this.gathering.set(key, { digest, settle: [{ resolve, reject }] });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const group = this.gathering;
+    this.gathering = new Map();
+    for (const part of chunks([...group.values()], BOOT_BATCH_MAX)) {
+      this.lookup(part.map((w) => w.digest)).then(
+        (found) => {
+          for (const w of part) {
+            const device = found.get(w.digest.toString('latin1'));
+            for (const s of w.settle) s.resolve(device);
+          }
+        },
+        (err: unknown) => {
+          for (const w of part) for (const s of w.settle) s.reject(err);
+        },
+      );
+    }
+  }
+}
+
+/** Digests per grouped boot lookup statement. */
+const BOOT_BATCH_MAX = 500;
 
 /** SHA-256 of a registered hash: what holderOfHash finds it by (migration 0014). */
 function digestOf(hardwareHash: Buffer): Buffer {

@@ -515,6 +515,16 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.devices.holderOfHash(theirs.hardwareHash!)).toBeUndefined();
       });
 
+      it('bootDeviceOfHash asked for many hashes at once (one statement on PostgreSQL): each caller gets its own device or none', async ({ r }) => {
+        const mine = [registration(r.a.id), registration(r.a.id), registration(r.b.id)];
+        await r.store.devices.register(mine);
+        const unknown = registration(r.a.id).hardwareHash!;
+        const asked = [mine[0]!, mine[1]!, mine[2]!, mine[0]!].map((m) => m.hardwareHash!);
+        const answers = await Promise.all([...asked, unknown].map((h) => r.store.devices.bootDeviceOfHash(h)));
+        expect(answers.map((d) => d?.id)).toEqual([mine[0]!.device.id, mine[1]!.device.id, mine[2]!.device.id, mine[0]!.device.id, undefined]);
+        expect(answers[2]?.tenantId).toBe(r.b.id);
+      });
+
       it('holderOfHash and bootDeviceOfHash see committed rows only, never an open transaction’s (SQLite reads them at once outside one)', async ({ r }) => {
         const mine = registration(r.a.id);
         await r.store.devices.register([mine]);

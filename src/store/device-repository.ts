@@ -128,20 +128,14 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   async holderOfHash(hardwareHash: Buffer): Promise<AutopilotDevice | undefined> {
     this.holderOfHashStatement ??= this.db.selectFrom('autopilot_devices').selectAll().where('id', '=', deviceOfDigest).compile().sql;
-    const parameters = [digestOf(hardwareHash), 1];
-    const rows =
-      readAtOnce<DeviceRow>(this.db, this.holderOfHashStatement, parameters) ??
-      (await this.db.executeQuery<DeviceRow>(CompiledQuery.raw(this.holderOfHashStatement, parameters))).rows;
+    const rows = await rowsOfDigest<DeviceRow>(this.db, this.holderOfHashStatement, hardwareHash);
     return rows[0] ? autopilotDeviceFromRow(rows[0]) : undefined;
   }
 
   async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
     if (this.engine === 'postgres' && !this.db.isTransaction) return this.bootLookups.find(digestOf(hardwareHash));
     this.bootDeviceStatement ??= prepared(this.db.selectFrom('autopilot_devices').select(BOOT_DEVICE_COLUMNS).where('id', '=', deviceOfDigest).compile().sql);
-    const parameters = [digestOf(hardwareHash), 1];
-    const rows =
-      readAtOnce<BootDeviceRow>(this.db, this.bootDeviceStatement, parameters) ??
-      (await this.db.executeQuery<BootDeviceRow>(CompiledQuery.raw(this.bootDeviceStatement, parameters))).rows;
+    const rows = await rowsOfDigest<BootDeviceRow>(this.db, this.bootDeviceStatement, hardwareHash);
     return rows[0] ? bootDeviceFromRow(rows[0]) : undefined;
   }
 
@@ -375,6 +369,12 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
  */
 function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, 'autopilot_devices'>) {
   return eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1);
+}
+
+/** The rows of a statement built on deviceOfDigest for this hash: read at once on SQLite outside a transaction, else through Kysely. */
+async function rowsOfDigest<R>(db: Executor, statement: string, hardwareHash: Buffer): Promise<R[]> {
+  const parameters = [digestOf(hardwareHash), 1];
+  return readAtOnce<R>(db, statement, parameters) ?? (await db.executeQuery<R>(CompiledQuery.raw(statement, parameters))).rows;
 }
 
 /**

@@ -6,10 +6,10 @@
 // be stored faithfully: both engines refuse them alike, before any route or query sees them. The other control
 // characters (U+0001–U+001F) are stored as sent, on both engines.
 import { isAscii } from 'node:buffer';
+import type { FastifyRequest } from 'fastify';
 import { OobeError } from '../../oobe/errors.js';
 import { GraphError } from '../graph-errors.js';
 import { PartnerCenterError } from '../partner-center-errors.js';
-import type { FastifyRequest } from 'fastify';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 import { errorFamilyOf } from './error-handler.js';
 

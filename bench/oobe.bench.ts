@@ -11,9 +11,13 @@
 // another build of Tarmac (e.g. an older commit's bin/tarmac.js) against the same workload, for before/after
 // comparisons. BENCH_OOBE_WORKERS (default 1,2) runs Tarmac with each count of processes (`serve --workers`) on the same
 // registry. TARMAC_OOBE_RATE_LIMIT is raised for the server so that the limiter never answers 429.
+// BENCH_OOBE_PROFILE (default `assigned`): the tenant has a deployment profile assigned to all devices (Graph's
+// assign, resolved for every device), so each download serves it, as in a real tenant; `none` serves the default
+// document (the bench before 2026-12-06).
 import os from 'node:os';
 import path from 'node:path';
-import { createTenantsStore, migrateToLatest, openDatabase } from '../src/store/index.js';
+import { assignProfile, createProfile } from '../src/profiles/index.js';
+import { createStore, createTenantsStore, migrateToLatest, openDatabase } from '../src/store/index.js';
 import { createTenant } from '../src/tenants/index.js';
 import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
@@ -30,6 +34,8 @@ const CONNECTIONS = 16;
 const BIN = path.resolve(process.env.BENCH_OOBE_BIN ?? path.join(repoRoot, 'bin/tarmac.js'));
 /** Devices whose hashes the load presents, spread evenly over the registry. */
 const SAMPLE = 10_000;
+const PROFILE = process.env.BENCH_OOBE_PROFILE ?? 'assigned';
+if (PROFILE !== 'assigned' && PROFILE !== 'none') throw new Error(`BENCH_OOBE_PROFILE must be assigned or none (got ${PROFILE})`);
 
 /** The bare Fastify baseline: one route that parses the JSON body (Fastify's default parser) and answers. */
 const BASELINE_SERVER = `
@@ -44,14 +50,23 @@ type LoadResult = OobeLoadResult;
 const load = (url: string, bodies: string[]): Promise<LoadResult> => oobeLoad(url, bodies, CONNECTIONS, SECONDS);
 
 /** A fresh database with `devices` registered devices in one tenant; the sample's hashes. */
-async function seed(scratch: Scratch, devices: number): Promise<{ seconds: number; hashes: string[] }> {
+async function seed(scratch: Scratch, devices: number): Promise<{ seconds: number; assignSeconds: number | null; hashes: string[] }> {
   const db = await openDatabase(scratch.settings);
   try {
     await migrateToLatest(db);
     const who = await createTenant(createTenantsStore(db), { domain: 'bench.onmicrosoft.com', displayName: 'Bench' });
     const every = Math.max(1, Math.floor(devices / SAMPLE));
     const { seconds, kept } = await seedRegistry(db, who.tenant.id, 1, devices, (seed) => seed % every === 0);
-    return { seconds, hashes: kept.map((k) => k.hash) };
+    let assignSeconds: number | null = null;
+    if (PROFILE === 'assigned') {
+      const start = performance.now();
+      const store = createStore(db);
+      const now = new Date().toISOString();
+      const profile = await createProfile(store, who.tenant.id, 'azureAD', { displayName: 'Bench profile', deviceNameTemplate: 'BENCH-%SERIAL%' }, now);
+      await assignProfile(store, who.tenant.id, profile.id, { kind: 'allDevices' }, now);
+      assignSeconds = (performance.now() - start) / 1000;
+    }
+    return { seconds, assignSeconds, hashes: kept.map((k) => k.hash) };
   } finally {
     await db.destroy();
   }
@@ -64,6 +79,8 @@ interface RunResult {
   workers: number;
   registered: number;
   seedSeconds: number;
+  /** Creating the profile and assigning it to all devices (resolution of every device); null without a profile. */
+  assignSeconds: number | null;
   baseline: LoadResult;
   tarmac: LoadResult;
   /** Tarmac's req/s as a fraction of the bare route's (one process). */
@@ -78,7 +95,8 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
   const children: Child[] = [];
   try {
     const seeded = await seed(scratch, devices);
-    console.log(`  ${engine} ${fmt(devices)}: seeded in ${fmt(seeded.seconds, 1)} s`);
+    const assigned = seeded.assignSeconds === null ? 'no profile assigned' : `a profile assigned to all devices in ${fmt(seeded.assignSeconds, 1)} s`;
+    console.log(`  ${engine} ${fmt(devices)}: seeded in ${fmt(seeded.seconds, 1)} s, ${assigned}`);
     const bodies = seeded.hashes.map((h) => JSON.stringify({ hardwareHash: h }));
     const bare = await startChild(['--input-type=module', '-e', BASELINE_SERVER], childEnv({}), /listening on/);
     children.push(bare);
@@ -115,6 +133,7 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
         workers,
         registered: devices,
         seedSeconds: seeded.seconds,
+        assignSeconds: seeded.assignSeconds,
         baseline,
         tarmac: result,
         ratio: result.requestsPerSecond / baseline.requestsPerSecond,
@@ -134,7 +153,7 @@ export async function run(): Promise<void> {
   if (ENGINES.includes('postgres') && (await postgresAvailable())) for (const n of SIZES) runs.push({ engine: 'postgres', devices: n });
   if (runs.length === 0) throw new Error('nothing to run: check BENCH_OOBE_ENGINES and BENCH_OOBE_DEVICES');
   for (const r of runs) if (!Number.isSafeInteger(r.devices) || r.devices < 1) throw new Error(`device counts must be positive whole numbers (got ${r.devices})`);
-  console.log(`POST /oobe/v1/profile, ${CONNECTIONS} connections for ${SECONDS} s, hashes of ${fmt(SAMPLE)} registered devices at random; Tarmac: ${path.relative(process.cwd(), BIN) || BIN}`);
+  console.log(`POST /oobe/v1/profile, ${CONNECTIONS} connections for ${SECONDS} s, hashes of ${fmt(SAMPLE)} registered devices at random, profile: ${PROFILE}; Tarmac: ${path.relative(process.cwd(), BIN) || BIN}`);
 
   const results: RunResult[] = [];
   for (const r of runs) results.push(...(await runOne(r.engine, r.devices)));
@@ -145,6 +164,6 @@ export async function run(): Promise<void> {
     line([`${r.engine} ${fmt(r.devices)} ×${r.workers}`, fmt(r.tarmac.requestsPerSecond), fmt(r.tarmac.p50Ms), fmt(r.tarmac.p99Ms), fmt(r.baseline.requestsPerSecond), `${fmt(r.ratio * 100, 1)}%`]);
   }
   console.log(`  ${os.cpus().length} CPUs; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, results });
+  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), profile: PROFILE, connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -1,4 +1,5 @@
-// Group commit for the one write almost every profile download makes: a device's lastContactedDateTime.
+// Group commit for the writes a profile download makes: a device's lastContactedDateTime, and on its first download
+// after a profile was assigned (or changed) the delivered profile and assignedInSync (DeviceContact.delivery).
 //
 // Every PC asks for its profile at every boot. One UPDATE and one commit per ask would serialise the boots of the
 // whole registry on SQLite's single writer and on PostgreSQL's WAL flush. Here a download's contact joins the batch
@@ -14,7 +15,8 @@
 // bench's load 9,575 statements wrote ~10,000 contacts, 47 µs each, where a batch of 16 costs 5–8 µs a contact.
 //
 // Invariants: at most one batch is being written per process at a time; a batch holds at most MAX_BATCH contacts,
-// one per device (the latest); a failed batch rejects every download in it and the next batch starts afresh.
+// one per device (the latest, by time and then by arrival: its download read the device last, so its delivery, or
+// the lack of one, is the one that holds); a failed batch rejects every download in it and the next batch starts afresh.
 import type { DeviceContact } from '../registry/ports.js';
 import type { Store } from '../ports.js';
 
@@ -38,7 +40,7 @@ export class ContactWriter {
       const key = `${contact.tenantId}/${contact.id}`;
       const waiting = this.gathering.get(key);
       if (waiting) {
-        if (waiting.contact.at < contact.at) waiting.contact = contact;
+        if (waiting.contact.at <= contact.at) waiting.contact = contact;
         waiting.settle.push({ resolve, reject });
       } else {
         this.gathering.set(key, { contact, settle: [{ resolve, reject }] });

@@ -9,16 +9,17 @@
 // Every PC in the world calls this, at every boot, so it reads without a transaction and writes only what changed
 // (README "What a profile download writes"):
 // - lastContactedDateTime: at the first contact, then at most once per CONTACT_INTERVAL_MS per device (coalesced: a
-//   PC asks several times per OOBE, and a write per ask would serialise every boot on SQLite's one writer), written
-//   by a ContactWriter when one is given (many devices' contacts in one statement: contact-writer.ts);
-// - deliveredProfileId and the assignment status (assignedInSync) when they change;
+//   PC asks several times per OOBE, and a write per ask would serialise every boot on SQLite's one writer);
+// - deliveredProfileId and the assignment status (assignedInSync) when they change (a device's first download after
+//   its profile was assigned or changed);
+//   both written by a ContactWriter when one is given (many devices' contacts in one statement: contact-writer.ts);
 // - the remediation state when the board changed (hardware-remediation.ts);
 // - a device registered without a hash takes the presented one, in a transaction, once (identify-device.ts).
 import { policyConfigurationFile } from '../partners/policy-profile.js';
 import type { PartnerPolicy } from '../partners/ports.js';
 import { autopilotConfigurationFile, type AutopilotConfigurationFile } from '../profiles/configuration-file.js';
 import type { DeploymentProfile } from '../profiles/ports.js';
-import type { BootDevice, DevicePatch } from '../registry/ports.js';
+import type { BootDevice, DeviceContact, DevicePatch } from '../registry/ports.js';
 import type { Store } from '../ports.js';
 import type { ContactWriter } from './contact-writer.js';
 import { checkHardware, type HardwareCheck } from './hardware-remediation.js';
@@ -56,26 +57,39 @@ export async function deliverProfile(
   // A device a partner or OEM registered without a hash takes this one as its registered hash.
   const device = found.hashless ? await store.transaction((tx) => registeredDeviceAtBoot(tx, hardware, stamp)) : found.device;
   const check = await checkHardware(store, device, hardware, stamp, found.hashless ? undefined : found.registeredHash);
-  const profile = device.deploymentProfileId ? ((await store.profiles.find(device.tenantId, device.deploymentProfileId)) ?? null) : null;
+  const profile = await profileOf(store, device);
   const partnerPolicy = !profile && device.partnerPolicyId ? ((await store.partnerPolicies.find(device.tenantId, device.partnerPolicyId)) ?? null) : null;
   const document = partnerPolicy
     ? policyConfigurationFile(partnerPolicy, tenant)
     : autopilotConfigurationFile({ profile, tenant, device: { serialNumber: device.serialNumber }, random });
   const patch = deliveryPatch(device, profile, stamp);
-  const changes = Object.keys(patch);
-  if (changes.length === 1 && patch.lastContactedAt !== undefined && contacts) {
-    await contacts.record({ tenantId: device.tenantId, id: device.id, at: stamp }); // the usual write: grouped with others
-  } else if (changes.length > 0) {
-    await store.devices.update(device.tenantId, device.id, patch, stamp);
+  if (Object.keys(patch).length > 0) {
+    // The usual writes (a contact, a newly delivered profile) are grouped with other downloads'.
+    if (contacts) await contacts.record(contactOf(device, patch, stamp));
+    else await store.devices.update(device.tenantId, device.id, patch, stamp);
   }
   return {
-    device: { ...device, ...patch, remediationState: check.remediationState },
+    device: { ...device, ...patch, remediationState: check.remediationState, deploymentProfile: profile },
     tenant,
     profile,
     partnerPolicy,
     document,
     hardware: check,
   };
+}
+
+/** A download's patch as a contact for the ContactWriter (deliveryPatch writes nothing else). */
+function contactOf(device: BootDevice, patch: DevicePatch, stamp: string): DeviceContact {
+  if (patch.deliveredProfileId === undefined && patch.deploymentProfileAssignmentStatus === undefined) return { tenantId: device.tenantId, id: device.id, at: stamp };
+  const delivered = patch.deliveredProfileId !== undefined ? patch.deliveredProfileId : device.deliveredProfileId;
+  return { tenantId: device.tenantId, id: device.id, at: stamp, delivery: { profileId: delivered, assignedInSync: patch.deploymentProfileAssignmentStatus === 'assignedInSync' } };
+}
+
+/** The profile the device resolves to: read with it by the boot lookup (nearly every boot), else by its id. */
+async function profileOf(store: Store, device: BootDevice): Promise<DeploymentProfile | null> {
+  if (device.deploymentProfileId === null) return null;
+  if (device.deploymentProfile !== undefined) return device.deploymentProfile;
+  return (await store.profiles.find(device.tenantId, device.deploymentProfileId)) ?? null;
 }
 
 /** What a download changes on the device: empty when nothing did (the usual case for a PC that asked moments ago). */

@@ -13,6 +13,7 @@ import type {
   RemediationState,
   UserlessEnrollmentStatus,
 } from '../model/index.js';
+import type { DeploymentProfile } from '../profiles/ports.js';
 
 /** deviceImportStatus of an importedWindowsAutopilotDeviceIdentity. */
 export type ImportStatus = 'unknown' | 'pending' | 'partial' | 'complete' | 'error';
@@ -100,6 +101,11 @@ export interface DeviceContact {
   tenantId: string;
   id: string;
   at: string;
+  /**
+   * When the download delivered another profile than the device's deliveredProfileId: the one it delivered (null: the
+   * default document), and whether the device's assignment status becomes assignedInSync (a profile was delivered).
+   */
+  delivery?: { profileId: string | null; assignedInSync: boolean };
 }
 
 /** A registration that holds some of the identity keys a device presents (DeviceRepository.holdersOf). */
@@ -169,8 +175,12 @@ export interface ImportRepository {
   countUnprocessed(tenantId: string): Promise<number>;
 }
 
-/** What a profile download reads of the device it serves (src/oobe/deliver-profile.ts); a full device is one too. */
-export type BootDevice = Pick<
+/**
+ * What a profile download reads of the device it serves (src/oobe/deliver-profile.ts); a full device is one too.
+ * `deploymentProfile`, when present, is the profile deploymentProfileId names, read in the same statement (null when
+ * the device has none or it no longer exists); absent when the reader did not read it (then ask ProfileRepository).
+ */
+export type BootDevice = { deploymentProfile?: DeploymentProfile | null } & Pick<
   AutopilotDevice,
   | 'id'
   | 'tenantId'
@@ -218,7 +228,8 @@ export interface DeviceRepository {
   update(tenantId: string, id: string, patch: DevicePatch, now: string): Promise<void>;
   /**
    * Sets lastContactedDateTime (and updatedAt) of many devices in one statement, each to its `at` unless it already
-   * holds a later one. Devices that no longer exist are skipped.
+   * holds a later one, and the contacts' deliveries (deliveredProfileId, assignedInSync). Devices that no longer exist
+   * are skipped.
    */
   recordContacts(contacts: DeviceContact[]): Promise<void>;
   /** The hardware hash registered for the device (the last one, after a remediation). */

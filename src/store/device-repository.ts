@@ -33,7 +33,7 @@ import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { prepared, readAtOnce } from './database.js';
 import { listPage } from './list-query/compile.js';
-import { BOOT_DEVICE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
+import { BOOT_DEVICE_COLUMNS, BOOT_PROFILE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
 
 export class KyselyDeviceRepository implements DeviceRepository {
   constructor(
@@ -134,7 +134,17 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
     if (this.engine === 'postgres' && !this.db.isTransaction) return this.bootLookups.find(digestOf(hardwareHash));
-    this.bootDeviceStatement ??= prepared(this.db.selectFrom('autopilot_devices').select(BOOT_DEVICE_COLUMNS).where('id', '=', deviceOfDigest).compile().sql);
+    this.bootDeviceStatement ??= prepared(
+      this.db
+        .selectFrom('autopilot_devices')
+        .leftJoin('deployment_profiles', (join) =>
+          join.onRef('deployment_profiles.id', '=', 'autopilot_devices.deployment_profile_id').onRef('deployment_profiles.tenant_id', '=', 'autopilot_devices.tenant_id'),
+        )
+        .select(BOOT_DEVICE_COLUMNS.map((c) => `autopilot_devices.${c}` as const))
+        .select(BOOT_PROFILE_COLUMNS.map((c) => `deployment_profiles.${c} as profile_${c}` as const))
+        .where('autopilot_devices.id', '=', deviceOfDigest)
+        .compile().sql,
+    );
     const rows = await rowsOfDigest<BootDeviceRow>(this.db, this.bootDeviceStatement, hardwareHash);
     return rows[0] ? bootDeviceFromRow(rows[0]) : undefined;
   }
@@ -227,14 +237,31 @@ export class KyselyDeviceRepository implements DeviceRepository {
     // milliseconds per profile download; a crash of the database server may lose the last fraction of a second of
     // contact times (never anything else, and never consistency). set_config(…, true) in the statement itself applies
     // to its own implicit transaction, so this costs no extra round trip; every other write keeps synchronous commit.
+    // The same holds for deliveries (deliveredProfileId, assignedInSync): a lost one is written again by the device's
+    // next download, which sees that it differs.
+    //
+    // A contact with a delivery is written even when the device holds a later contact time (that one keeps its time).
+    // delivers and in_sync are integers (cast: PostgreSQL would type bare parameters in VALUES as text).
     const asynchronous = this.engine === 'postgres' && !this.db.isTransaction;
     for (const part of chunks(contacts, INSERT_CHUNK)) {
-      const values = sql.join(part.map((c) => sql`(${c.tenantId}, ${c.id}, ${c.at})`));
+      const values = sql.join(
+        part.map(
+          (c) =>
+            sql`(${c.tenantId}, ${c.id}, ${c.at}, cast(${c.delivery ? 1 : 0} as integer), ${c.delivery?.profileId ?? null}, cast(${c.delivery?.assignedInSync ? 1 : 0} as integer))`,
+        ),
+      );
       await sql`
-        update autopilot_devices set last_contacted_at = v.at, updated_at = v.at
-        from (select column1 as tenant_id, column2 as id, column3 as at from (values ${values}) as contact) as v
+        update autopilot_devices set
+          last_contacted_at = case when last_contacted_at is null or last_contacted_at < v.at then v.at else last_contacted_at end,
+          delivered_profile_id = case when v.delivers = 1 then v.profile_id else delivered_profile_id end,
+          deployment_profile_assignment_status = case when v.in_sync = 1 then 'assignedInSync' else deployment_profile_assignment_status end,
+          updated_at = case when updated_at < v.at then v.at else updated_at end
+        from (
+          select column1 as tenant_id, column2 as id, column3 as at, column4 as delivers, column5 as profile_id, column6 as in_sync
+          from (values ${values}) as contact
+        ) as v
         where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
-          and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at)
+          and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at or v.delivers = 1)
           ${asynchronous ? sql`and (select set_config('synchronous_commit', 'off', true)) = 'off'` : sql``}`.execute(this.db);
     }
   }
@@ -367,7 +394,7 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
  * (`prepared`, database.ts). holderOfHash is not: it selects `*`, and a connection keeping it prepared across a
  * migration that adds a device column would fail it ("cached plan must not change result type").
  */
-function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, 'autopilot_devices'>) {
+function deviceOfDigest(eb: ExpressionBuilder<DatabaseSchema, keyof DatabaseSchema>) {
   return eb.selectFrom('autopilot_device_hashes').select('device_id').where('hash_digest', '=', Buffer.alloc(32)).orderBy('device_id').limit(1);
 }
 
@@ -385,8 +412,9 @@ async function rowsOfDigest<R>(db: Executor, statement: string, hardwareHash: Bu
 function bootBatchStatement(db: Executor): string {
   return prepared(
     sql`select q.digest, d.* from unnest(${[Buffer.alloc(32)]}::bytea[]) as q(digest) cross join lateral (
-          select ${sql.join(BOOT_DEVICE_COLUMNS.map((c) => sql.ref(c)))} from autopilot_devices
-          where id = (select device_id from autopilot_device_hashes where hash_digest = q.digest order by device_id limit 1)) as d`.compile(db).sql,
+          select ${sql.join(BOOT_DEVICE_COLUMNS.map((c) => sql.ref(`a.${c}`)))}, ${sql.join(BOOT_PROFILE_COLUMNS.map((c) => sql`${sql.ref(`p.${c}`)} as ${sql.id(`profile_${c}`)}`))}
+          from autopilot_devices a left join deployment_profiles p on p.id = a.deployment_profile_id and p.tenant_id = a.tenant_id
+          where a.id = (select device_id from autopilot_device_hashes where hash_digest = q.digest order by device_id limit 1)) as d`.compile(db).sql,
   );
 }
 

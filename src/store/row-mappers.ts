@@ -128,10 +128,29 @@ export const BOOT_DEVICE_COLUMNS = [
   'remediation_state',
 ] as const satisfies readonly (keyof DeviceRow)[];
 
-export type BootDeviceRow = Pick<DeviceRow, (typeof BOOT_DEVICE_COLUMNS)[number]>;
+/** The columns of deployment_profiles a boot lookup reads with the device, each as `profile_<column>`. */
+export const BOOT_PROFILE_COLUMNS = ['id', 'tenant_id', 'odata_type', 'display_name', 'description', 'settings', 'created_at', 'last_modified_at'] as const satisfies readonly (keyof Selectable<DeploymentProfilesTable>)[];
 
-/** Those columns as the domain's BootDevice (autopilotDeviceFromRow maps them the same way). */
+/** A boot lookup's row: the device's BOOT_DEVICE_COLUMNS and its profile's BOOT_PROFILE_COLUMNS (null without one). */
+export type BootDeviceRow = Pick<DeviceRow, (typeof BOOT_DEVICE_COLUMNS)[number]> & {
+  [C in (typeof BOOT_PROFILE_COLUMNS)[number] as `profile_${C}`]: Selectable<DeploymentProfilesTable>[C] | null;
+};
+
+/** Those columns as the domain's BootDevice with its deploymentProfile (autopilotDeviceFromRow maps them the same way). */
 export function bootDeviceFromRow(row: BootDeviceRow): BootDevice {
+  const profile =
+    row.profile_id === null
+      ? null
+      : deploymentProfileFromRow({
+          id: row.profile_id,
+          tenant_id: row.profile_tenant_id!,
+          odata_type: row.profile_odata_type!,
+          display_name: row.profile_display_name!,
+          description: row.profile_description!,
+          settings: row.profile_settings!,
+          created_at: row.profile_created_at!,
+          last_modified_at: row.profile_last_modified_at!,
+        });
   return {
     id: row.id,
     tenantId: row.tenant_id,
@@ -143,6 +162,7 @@ export function bootDeviceFromRow(row: BootDeviceRow): BootDevice {
     deliveredProfileId: row.delivered_profile_id,
     partnerPolicyId: row.partner_policy_id,
     remediationState: row.remediation_state as RemediationState,
+    deploymentProfile: profile,
   };
 }
 

@@ -54,6 +54,23 @@ describe.each(ENGINES)('ContactWriter on %s', (engine) => {
     expect((await f.store.devices.find(f.contoso.tenant.id, second))?.lastContactedAt).toBe('2026-12-01T10:00:02.000Z');
   });
 
+  it('a delivered profile rides in the same batch as plain contacts; of two downloads of one device, the later one’s holds', async () => {
+    const { store, calls } = counting();
+    const writer = new ContactWriter(store);
+    const tenantId = f.contoso.tenant.id;
+    const [delivered, overtaken, plain] = [ids[0]!, ids[1]!, ids[2]!];
+    await Promise.all([
+      writer.record({ tenantId, id: delivered, at: '2026-12-01T10:00:00.000Z', delivery: { profileId: null, assignedInSync: true } }),
+      writer.record({ tenantId, id: overtaken, at: '2026-12-01T10:00:00.000Z', delivery: { profileId: null, assignedInSync: true } }),
+      writer.record({ tenantId, id: overtaken, at: '2026-12-01T10:00:00.000Z' }), // read the device after the first: nothing to deliver
+      writer.record({ tenantId, id: plain, at: '2026-12-01T10:00:00.000Z' }),
+    ]);
+    expect(calls).toEqual([3]);
+    expect((await f.store.devices.find(tenantId, delivered))?.deploymentProfileAssignmentStatus).toBe('assignedInSync');
+    expect((await f.store.devices.find(tenantId, overtaken))?.deploymentProfileAssignmentStatus).not.toBe('assignedInSync');
+    expect((await f.store.devices.find(tenantId, plain))).toMatchObject({ lastContactedAt: '2026-12-01T10:00:00.000Z' });
+  });
+
   it('a failed batch rejects its downloads only; the next batch is written', async () => {
     const { store } = counting(1);
     const writer = new ContactWriter(store);

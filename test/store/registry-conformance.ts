@@ -492,6 +492,7 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
           deliveredProfileId: d.deliveredProfileId,
           partnerPolicyId: d.partnerPolicyId,
           remediationState: d.remediationState,
+          deploymentProfile: null,
         });
         expect(await r.store.devices.bootDeviceOfHash(mine.hardwareHash!)).toEqual(bootFields(mine.device));
         expect(await r.store.devices.bootDeviceOfHash(theirs.hardwareHash!)).toEqual(bootFields(theirs.device));
@@ -513,6 +514,24 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect((await r.store.devices.bootDeviceOfHash(first.hardwareHash!))?.id).toBe(hashless.device.id);
         await r.store.devices.delete(r.b.id, theirs.device.id);
         expect(await r.store.devices.holderOfHash(theirs.hardwareHash!)).toBeUndefined();
+      });
+
+      it('bootDeviceOfHash reads the device’s deployment profile with it (null once deleted; never another tenant’s), alone and many at once', async ({ r }) => {
+        const [mine, other, theirs] = [registration(r.a.id), registration(r.a.id), registration(r.b.id)];
+        await r.store.devices.register([mine, other, theirs]);
+        const p = profile(r.a.id);
+        await r.store.profiles.insert(p);
+        const at = '2026-12-06T00:00:00.000Z';
+        await r.store.devices.update(r.a.id, mine.device.id, { deploymentProfileId: p.id, deploymentProfileAssignmentStatus: 'assignedUnkownSyncState' }, at);
+        // Another tenant's device naming this tenant's profile (no resolution writes that; the read must not follow it).
+        await r.store.devices.update(r.b.id, theirs.device.id, { deploymentProfileId: p.id }, at);
+        const alone = await r.store.devices.bootDeviceOfHash(mine.hardwareHash!);
+        expect(alone).toMatchObject({ id: mine.device.id, deploymentProfileId: p.id, deploymentProfile: p });
+        const together = await Promise.all([mine, other, theirs].map((m) => r.store.devices.bootDeviceOfHash(m.hardwareHash!)));
+        expect(together.map((d) => d?.deploymentProfile)).toEqual([p, null, null]);
+        expect(together[2]?.deploymentProfileId).toBe(p.id);
+        await r.store.profiles.delete(r.a.id, p.id);
+        expect((await r.store.devices.bootDeviceOfHash(mine.hardwareHash!))?.deploymentProfile).toBeNull();
       });
 
       it('bootDeviceOfHash asked for many hashes at once (one statement on PostgreSQL): each caller gets its own device or none', async ({ r }) => {
@@ -605,6 +624,28 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.devices.find(r.a.id, one.device.id)).toMatchObject({ lastContactedAt: at(10) });
         expect(await r.store.devices.find(r.a.id, two.device.id)).toMatchObject({ lastContactedAt: at(25), updatedAt: at(25) });
         await r.store.devices.recordContacts([]);
+      });
+
+      it('recordContacts with deliveries: deliveredProfileId (a profile or none) and assignedInSync when asked, even behind a later contact time', async ({ r }) => {
+        const [first, behind, removed, plain] = [registration(r.a.id), registration(r.a.id), registration(r.a.id), registration(r.a.id)];
+        await r.store.devices.register([first, behind, removed, plain]);
+        const p = profile(r.a.id);
+        await r.store.profiles.insert(p);
+        const assigned = { deploymentProfileId: p.id, deploymentProfileAssignmentStatus: 'assignedUnkownSyncState' as const };
+        for (const d of [first, behind, plain]) await r.store.devices.update(r.a.id, d.device.id, assigned, at(1));
+        await r.store.devices.update(r.a.id, behind.device.id, { lastContactedAt: at(50) }, at(50));
+        await r.store.devices.update(r.a.id, removed.device.id, { deliveredProfileId: p.id, deploymentProfileAssignmentStatus: 'assignedInSync' }, at(1));
+        await r.store.devices.recordContacts([
+          { tenantId: r.a.id, id: first.device.id, at: at(10), delivery: { profileId: p.id, assignedInSync: true } },
+          { tenantId: r.a.id, id: behind.device.id, at: at(10), delivery: { profileId: p.id, assignedInSync: true } }, // an older time: delivered all the same
+          { tenantId: r.a.id, id: removed.device.id, at: at(10), delivery: { profileId: null, assignedInSync: false } },
+          { tenantId: r.a.id, id: plain.device.id, at: at(10) },
+        ]);
+        const after = async (d: Registration) => r.store.devices.find(r.a.id, d.device.id);
+        expect(await after(first)).toMatchObject({ lastContactedAt: at(10), updatedAt: at(10), deliveredProfileId: p.id, deploymentProfileAssignmentStatus: 'assignedInSync' });
+        expect(await after(behind)).toMatchObject({ lastContactedAt: at(50), updatedAt: at(50), deliveredProfileId: p.id, deploymentProfileAssignmentStatus: 'assignedInSync' });
+        expect(await after(removed)).toMatchObject({ lastContactedAt: at(10), deliveredProfileId: null, deploymentProfileAssignmentStatus: 'assignedInSync' });
+        expect(await after(plain)).toMatchObject({ lastContactedAt: at(10), deliveredProfileId: null, deploymentProfileAssignmentStatus: 'assignedUnkownSyncState' });
       });
 
       it('update: changes the patched properties and updatedAt only, in the device’s tenant', async ({ r }) => {

@@ -14,10 +14,17 @@
 // BENCH_OOBE_PROFILE (default `assigned`): the tenant has a deployment profile assigned to all devices (Graph's
 // assign, resolved for every device), so each download serves it, as in a real tenant; `none` serves the default
 // document (the bench before 2026-12-06).
+//
+// Every Tarmac run starts from the registry as seeded: the sampled devices' contact time, delivered profile and
+// assignment status are put back before each run (resetSample). A download writes a device's first contact (and its
+// first delivery) and then nothing for 5 minutes, so without this the first run paid every first contact and the
+// runs after it none (before 2026-12-06 the one-process run came first: its figure included those writes, the
+// two-process run's did not).
 import os from 'node:os';
 import path from 'node:path';
 import { assignProfile, createProfile } from '../src/profiles/index.js';
 import { createStore, createTenantsStore, migrateToLatest, openDatabase } from '../src/store/index.js';
+import type { AutopilotDevice } from '../src/model/index.js';
 import { createTenant } from '../src/tenants/index.js';
 import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
@@ -49,8 +56,18 @@ console.log('listening on http://127.0.0.1:' + app.server.address().port);
 type LoadResult = OobeLoadResult;
 const load = (url: string, bodies: string[]): Promise<LoadResult> => oobeLoad(url, bodies, CONNECTIONS, SECONDS);
 
-/** A fresh database with `devices` registered devices in one tenant; the sample's hashes. */
-async function seed(scratch: Scratch, devices: number): Promise<{ seconds: number; assignSeconds: number | null; hashes: string[] }> {
+/** What a profile download may write on a sampled device, as seeded: resetSample puts it back before each run. */
+type SampleState = { tenantId: string; id: string } & Pick<AutopilotDevice, 'lastContactedAt' | 'deliveredProfileId' | 'deploymentProfileAssignmentStatus'>;
+
+interface Seeded {
+  seconds: number;
+  assignSeconds: number | null;
+  hashes: string[];
+  sample: SampleState[];
+}
+
+/** A fresh database with `devices` registered devices in one tenant; the sample's hashes and states. */
+async function seed(scratch: Scratch, devices: number): Promise<Seeded> {
   const db = await openDatabase(scratch.settings);
   try {
     await migrateToLatest(db);
@@ -66,7 +83,30 @@ async function seed(scratch: Scratch, devices: number): Promise<{ seconds: numbe
       await assignProfile(store, who.tenant.id, profile.id, { kind: 'allDevices' }, now);
       assignSeconds = (performance.now() - start) / 1000;
     }
-    return { seconds, assignSeconds, hashes: kept.map((k) => k.hash) };
+    const store = createStore(db);
+    const sample: SampleState[] = [];
+    for (const k of kept) {
+      const d = await store.devices.find(who.tenant.id, k.id);
+      if (!d) throw new Error(`seeded device ${k.id} is missing`);
+      sample.push({ tenantId: d.tenantId, id: d.id, lastContactedAt: d.lastContactedAt, deliveredProfileId: d.deliveredProfileId, deploymentProfileAssignmentStatus: d.deploymentProfileAssignmentStatus });
+    }
+    return { seconds, assignSeconds, hashes: kept.map((k) => k.hash), sample };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Puts the sampled devices' contact and delivery back as seeded (the server is stopped). */
+async function resetSample(scratch: Scratch, sample: SampleState[]): Promise<void> {
+  const db = await openDatabase(scratch.settings);
+  try {
+    const now = new Date().toISOString();
+    await createStore(db).transaction(async (tx) => {
+      for (const d of sample) {
+        const { lastContactedAt, deliveredProfileId, deploymentProfileAssignmentStatus } = d;
+        await tx.devices.update(d.tenantId, d.id, { lastContactedAt, deliveredProfileId, deploymentProfileAssignmentStatus }, now);
+      }
+    });
   } finally {
     await db.destroy();
   }
@@ -105,6 +145,7 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
     await bare.stop();
     const out: RunResult[] = [];
     for (const workers of WORKERS) {
+      await resetSample(scratch, seeded.sample);
       const tarmac = await startChild(
         [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)],
         childEnv({ ...scratchEnv(scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),

@@ -531,6 +531,13 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
       const fresh = createStore(s.db);
       await fresh.devices.bootDeviceOfHash(Buffer.from(hash, 'base64'));
       await Promise.all([hash, syntheticHash(FABRIKAM_SEED + 7), syntheticHash(SPARE_SEED + 2)].map((h) => createStore(s.db).devices.bootDeviceOfHash(Buffer.from(h, 'base64'))));
+      // The contact write, with and without a delivery.
+      const booted = (await fresh.devices.bootDeviceOfHash(Buffer.from(hash, 'base64')))!;
+      const at = new Date().toISOString();
+      await fresh.devices.recordContacts([
+        { tenantId: booted.tenantId, id: booted.id, at },
+        { tenantId: booted.tenantId, id: booted.id, at, delivery: { profileId: booted.deliveredProfileId, assignedInSync: false } },
+      ]);
     });
   });
 

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import SqliteDatabase from 'better-sqlite3';
 import type { Pool, PoolClient } from 'pg';
 import {
@@ -124,6 +125,49 @@ export function readAtOnce<R>(db: Db, statement: string, parameters: readonly un
   const conn = sqliteConnections.get(db);
   if (conn === undefined || !conn.open || conn.inTransaction) return undefined;
   return conn.prepare(statement).all(parameters) as R[];
+}
+
+/**
+ * SQLite only: runs a write statement at once on the process's connection without waiting for another process's write
+ * lock: 'written', or 'busy' when another process holds the lock (nothing was written) — or undefined when that is not
+ * safe or not SQLite (as readAtOnce), and the caller runs the statement through Kysely.
+ *
+ * Why: better-sqlite3 is synchronous, so a write that waits for the lock (the busy timeout) stops the whole process,
+ * every request in it, until the other process commits; SQLite's busy handler then sleeps 1, 2, 5, 10… ms between tries.
+ * A caller that gets 'busy' waits on a timer instead (writeWithoutStalling), and the process serves meanwhile.
+ */
+export function writeAtOnce(db: Db, statement: string, parameters: readonly unknown[]): 'written' | 'busy' | undefined {
+  const conn = sqliteConnections.get(db);
+  if (conn === undefined || !conn.open || conn.inTransaction) return undefined;
+  conn.prepare('pragma busy_timeout = 0').get();
+  try {
+    conn.prepare(statement).run(parameters);
+    return 'written';
+  } catch (err) {
+    if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return 'busy';
+    throw err;
+  } finally {
+    conn.prepare(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).get();
+  }
+}
+
+/** How long writeWithoutStalling waits between tries while another process holds SQLite's write lock. */
+const BUSY_RETRY_MS = 1;
+
+/**
+ * Runs a write statement outside any transaction. On SQLite: writeAtOnce, waiting on a timer while another process
+ * holds the write lock, and after the busy timeout through Kysely (which waits for the lock in SQLite's busy handler,
+ * and fails after it as any other write does). Elsewhere: through Kysely.
+ */
+export async function writeWithoutStalling(db: Db, query: CompiledQuery): Promise<void> {
+  const deadline = performance.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (;;) {
+    const outcome = writeAtOnce(db, query.sql, query.parameters);
+    if (outcome === 'written') return;
+    if (outcome === undefined || performance.now() >= deadline) break;
+    await delay(BUSY_RETRY_MS);
+  }
+  await db.executeQuery(query);
 }
 
 /** Prepared statements kept per connection (least recently used dropped first). */

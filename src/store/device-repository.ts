@@ -31,7 +31,7 @@ import { StatementCache } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
-import { prepared, readAtOnce } from './database.js';
+import { prepared, readAtOnce, writeWithoutStalling } from './database.js';
 import { listPage } from './list-query/compile.js';
 import { BOOT_DEVICE_COLUMNS, BOOT_PROFILE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
 
@@ -242,6 +242,9 @@ export class KyselyDeviceRepository implements DeviceRepository {
     //
     // A contact with a delivery is written even when the device holds a later contact time (that one keeps its time).
     // delivers and in_sync are integers (cast: PostgreSQL would type bare parameters in VALUES as text).
+    //
+    // SQLite: written without stalling the process while another process (`serve --workers`) holds the write lock
+    // (writeWithoutStalling, database.ts).
     const asynchronous = this.engine === 'postgres' && !this.db.isTransaction;
     for (const part of chunks(contacts, INSERT_CHUNK)) {
       const values = sql.join(
@@ -250,7 +253,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
             sql`(${c.tenantId}, ${c.id}, ${c.at}, cast(${c.delivery ? 1 : 0} as integer), ${c.delivery?.profileId ?? null}, cast(${c.delivery?.assignedInSync ? 1 : 0} as integer))`,
         ),
       );
-      await sql`
+      const update = sql`
         update autopilot_devices set
           last_contacted_at = case when last_contacted_at is null or last_contacted_at < v.at then v.at else last_contacted_at end,
           delivered_profile_id = case when v.delivers = 1 then v.profile_id else delivered_profile_id end,
@@ -262,7 +265,8 @@ export class KyselyDeviceRepository implements DeviceRepository {
         ) as v
         where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
           and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at or v.delivers = 1)
-          ${asynchronous ? sql`and (select set_config('synchronous_commit', 'off', true)) = 'off'` : sql``}`.execute(this.db);
+          ${asynchronous ? sql`and (select set_config('synchronous_commit', 'off', true)) = 'off'` : sql``}`.compile(this.db);
+      await writeWithoutStalling(this.db, update);
     }
   }
 

@@ -2,8 +2,13 @@
 // connection; everywhere else (PostgreSQL, a transaction's Kysely, while a transaction holds the connection) it
 // answers undefined and the caller goes through Kysely. The boot lookups that use it must never see a transaction's
 // uncommitted rows: registry-conformance.ts checks that on both engines.
+// writeAtOnce and writeWithoutStalling: a SQLite write never stops the process while another connection holds the
+// write lock.
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { CompiledQuery, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAtOnce } from '../../src/store/database.js';
+import { readAtOnce, SQLITE_FILE_NAME, writeAtOnce, writeWithoutStalling } from '../../src/store/database.js';
 import { createTestDatabase, dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
@@ -25,5 +30,41 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])('readAtOnce (%s)', (engine
     }
     // A closed database: undefined (Kysely then reports the closed connection).
     expect(readAtOnce(t.db, 'select 1', [])).toBeUndefined();
+  });
+});
+
+describe('writeWithoutStalling (SQLite)', () => {
+  it('waits on a timer while another connection holds the write lock, then writes; the process serves meanwhile', async () => {
+    const t = await createTestDatabase('sqlite');
+    const other = new SqliteDatabase(join(t.settings.dataDir, SQLITE_FILE_NAME));
+    try {
+      await sql`create table counters (n integer not null)`.execute(t.db);
+      await sql`insert into counters values (0)`.execute(t.db);
+      const bump = CompiledQuery.raw('update counters set n = n + ?', [1]);
+      expect(writeAtOnce(t.db, bump.sql, bump.parameters)).toBe('written');
+      // Another connection (as another process would) takes the write lock and keeps it for a while.
+      other.exec('begin immediate');
+      expect(writeAtOnce(t.db, bump.sql, bump.parameters)).toBe('busy');
+      let ticks = 0;
+      const ticking = setInterval(() => ticks++, 5);
+      setTimeout(() => other.exec('commit'), 100);
+      const started = performance.now();
+      await writeWithoutStalling(t.db, bump);
+      clearInterval(ticking);
+      // Blocked in SQLite's busy handler instead, the process could neither tick nor commit the other connection's
+      // transaction (the same process here): the write would fail after the 5 s busy timeout.
+      expect(performance.now() - started).toBeLessThan(4000);
+      expect(ticks).toBeGreaterThan(3);
+      expect((await sql<{ n: number }>`select n from counters`.execute(t.db)).rows).toEqual([{ n: 2 }]);
+      // Inside a transaction: not at once (undefined), and writeWithoutStalling goes through the transaction's Kysely.
+      await t.db.transaction().execute(async (tx) => {
+        expect(writeAtOnce(t.db, bump.sql, bump.parameters)).toBeUndefined();
+        await writeWithoutStalling(tx, bump);
+      });
+      expect((await sql<{ n: number }>`select n from counters`.execute(t.db)).rows).toEqual([{ n: 3 }]);
+    } finally {
+      other.close();
+      await t.cleanup();
+    }
   });
 });

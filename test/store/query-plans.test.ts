@@ -269,7 +269,8 @@ function sqliteOffences(statement: CompiledQuery, rows: { detail: string }[]): s
   const out: string[] = [];
   for (const { detail } of rows) {
     const m = /^(SCAN|SEARCH) (\w+)(.*)$/.exec(detail);
-    if (!m || m[2] === 'CONSTANT' || /^SCAN \d+-ROW VALUES CLAUSE/.test(detail)) continue;
+    // A VALUES list: one constant row, or n of them (`SCAN 2 CONSTANT ROWS`, newer SQLite: `n-ROW VALUES CLAUSE`).
+    if (!m || m[2] === 'CONSTANT' || /^SCAN \d+ CONSTANT ROWS/.test(detail) || /^SCAN \d+-ROW VALUES CLAUSE/.test(detail)) continue;
     const [, op, name, rest] = m;
     const table = names.get(name) ?? name;
     const kind = classify(table);

@@ -60,6 +60,8 @@ export class ImportWorker {
   /** Counts notify() calls: a loop that found nothing stops only if no notify came since it looked (see #loop). */
   #wakeups = 0;
   #stopped = true;
+  /** Rows settled since the planner statistics were last refreshed (see #refreshStatisticsAfterLoad). */
+  #settledSinceRefresh = 0;
   #idleWaiters: (() => void)[] = [];
 
   constructor(store: Store, options: ImportWorkerOptions = {}) {
@@ -145,12 +147,14 @@ export class ImportWorker {
         });
         if (result.settled > 0) {
           again = true;
+          this.#settledSinceRefresh += result.settled;
           this.#options.onBatch?.(result);
           // Let requests in between batches: with an embedded (synchronous) SQLite a long import would otherwise
           // hold the event loop until its last batch.
           await new Promise<void>((resolve) => setImmediate(resolve));
         } else {
           await completeSyncs(this.#store, this.#options.now());
+          await this.#refreshStatisticsAfterLoad();
           again = this.#wakeups !== wakeups;
         }
       } catch (err) {
@@ -159,6 +163,17 @@ export class ImportWorker {
       }
     }
     return wakeups;
+  }
+
+  /**
+   * The queue drained after registering rows: the tables just loaded may have no planner statistics yet (the
+   * database's own refresh comes up to a minute later), and an admin's next step (assigning a profile to the devices
+   * just imported) would be planned blind. The store refreshes only what the load made stale.
+   */
+  async #refreshStatisticsAfterLoad(): Promise<void> {
+    if (this.#settledSinceRefresh === 0) return;
+    this.#settledSinceRefresh = 0;
+    await this.#store.imports.refreshPlannerStatistics();
   }
 
   /** Waits while requests are in flight (at most maxYieldMs); true when some still are. */

@@ -173,6 +173,12 @@ export interface ImportRepository {
   settle(outcomes: ImportOutcome[], now: string): Promise<void>;
   /** Unprocessed rows of a tenant (any lease). */
   countUnprocessed(tenantId: string): Promise<number>;
+  /**
+   * After a bulk load (the worker calls it when its queue drains): brings the database's planner statistics up to
+   * date where the load made them stale, so that the statements run next (a profile assigned to all devices, say) are
+   * not planned blind. Returns the tables it refreshed (none on an engine that plans without statistics).
+   */
+  refreshPlannerStatistics(): Promise<string[]>;
 }
 
 /**
@@ -218,7 +224,8 @@ export interface DeviceRepository {
   holderOfHash(hardwareHash: Buffer): Promise<AutopilotDevice | undefined>;
   /**
    * holderOfHash, reading only what a profile download needs of the device (BootDevice): every PC asks at every boot,
-   * and reading and converting the device's other columns cost more than the two index probes that find it.
+   * and reading and converting the device's other columns cost more than the index probes that find it (and, in the
+   * same statement, its deploymentProfile).
    */
   bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined>;
   /** A page of the tenant's devices under an OData list query. */

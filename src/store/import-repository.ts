@@ -12,6 +12,7 @@ import { CompiledInsert } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { listPage } from './list-query/compile.js';
+import { refreshPlannerStatistics } from './planner-statistics.js';
 import { WAITING_IMPORT_PREDICATE } from './migrations/0004-import-queue.js';
 import { importedDeviceFromRow } from './row-mappers.js';
 
@@ -189,6 +190,10 @@ export class KyselyImportRepository implements ImportRepository {
       .where('tenant_id', '=', tenantId)
       .executeTakeFirstOrThrow();
     return Number(r.n);
+  }
+
+  refreshPlannerStatistics(): Promise<string[]> {
+    return refreshPlannerStatistics(this.db, this.engine);
   }
 }
 

@@ -1,5 +1,6 @@
 // The registry domain on both engines: import → worker → registered devices, every DDS outcome, group tags kept in
 // step with the Entra object, deregistration, crash recovery through leases, concurrent workers, sync.
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ImportWorker, ZTD_ERRORS, deregisterBySerialNumbers, deregisterDevice, getAutopilotSettings, importDevices, processImportBatch, requestSync, updateDevice, type ImportItem, type ImportedDevice } from '../../src/registry/index.js';
 import { type Store } from '../../src/ports.js';
@@ -239,6 +240,14 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect(rows.filter((r) => r.status === 'complete')).toHaveLength(200);
     expect(rows.filter((r) => r.deviceErrorCode === 806)).toHaveLength(200);
     expect((await f.store.devices.list(contoso, firstPage(autopilotDeviceModel, 1000, true))).count).toBe(200);
+  });
+
+  it('refreshes the planner statistics once the queue drains, so that what follows a load is not planned blind', async () => {
+    const items = Array.from({ length: 60 }, (_, i) => ({ hardwareIdentifier: syntheticHash(3000 + i) }));
+    expect((await importAndProcess(f.store, contoso, items)).every((row) => row.status === 'complete')).toBe(true);
+    if (engine !== 'postgres') return; // SQLite's plans do not use statistics (src/store/planner-statistics.ts)
+    const tuples = await sql<{ reltuples: number }>`select reltuples from pg_class where oid = 'autopilot_devices'::regclass`.execute(f.db);
+    expect(Number(tuples.rows[0]?.reltuples)).toBe(60);
   });
 
   it('sync: completes when nothing is pending; 409 while imports are pending; 429 within the interval', async () => {

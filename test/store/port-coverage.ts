@@ -37,6 +37,7 @@ const IMPORTS: MethodNames<ImportRepository> = {
   leased: true,
   settle: true,
   countUnprocessed: true,
+  refreshPlannerStatistics: true,
 };
 
 const DEVICES: MethodNames<DeviceRepository> = {

@@ -434,6 +434,25 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect(await r.store.imports.countUnprocessed(r.b.id)).toBe(1);
         expect(await r.store.imports.countUnprocessed(randomUUID())).toBe(0);
       });
+
+      it('refreshPlannerStatistics: PostgreSQL analyzes the tables a load left without statistics; SQLite plans without', async ({ r }) => {
+        await r.store.imports.insertMany(Array.from({ length: 300 }, (_, i) => importedDevice(r.a.id, { createdAt: at(i) })));
+        const first = await r.store.imports.refreshPlannerStatistics();
+        if (r.tdb.engine !== 'postgres') {
+          expect(first).toEqual([]);
+          return;
+        }
+        // The queue's tables had none; a table that holds no rows is left alone.
+        expect(first).toEqual(expect.arrayContaining(['imported_device_identities', 'imported_device_hashes']));
+        expect(first).not.toContain('deployment_profiles');
+        const tuples = await sql<{ reltuples: number }>`select reltuples from pg_class where oid = 'imported_device_identities'::regclass`.execute(r.db);
+        expect(Number(tuples.rows[0]?.reltuples)).toBe(300);
+        const columns = await sql<{ n: string }>`select count(*) as n from pg_stats where schemaname = current_schema() and tablename = 'imported_device_identities'`.execute(r.db);
+        expect(Number(columns.rows[0]?.n)).toBeGreaterThan(0);
+        // Analyzed, a table is not again until more than 50 rows and a tenth of it change (the two tenants).
+        expect(first).toContain('tenants');
+        expect(await r.store.imports.refreshPlannerStatistics()).not.toContain('tenants');
+      });
     });
 
     describe('DeviceRepository', () => {

@@ -13,7 +13,7 @@ import type {
 import { chunks } from './chunks.js';
 import type { Engine } from './engine.js';
 import { IN_CHUNK, type Executor } from './executor.js';
-import { listPage } from './list-query/compile.js';
+import { KEY_ORDER_WALK, listPage } from './list-query/compile.js';
 import { assignmentFromRow, assignmentTargetOf, autopilotDeviceFromRow, deploymentProfileFromRow, deploymentProfileRowOf } from './row-mappers.js';
 
 export class KyselyProfileRepository implements ProfileRepository {
@@ -175,7 +175,9 @@ export class KyselyProfileRepository implements ProfileRepository {
   async resolutionDevicePage(tenantId: string, afterId: string | null, limit: number): Promise<ResolutionDevice[]> {
     let query = this.resolutionColumns(tenantId);
     if (afterId !== null) query = query.where('id', '>', afterId);
-    const rows = await query.orderBy('id').limit(limit).execute();
+    // Ordered as autopilot_devices_tenant_id is, so that the page is read from it in order up to the LIMIT (ordered by
+    // id alone, PostgreSQL may walk the primary key through every tenant's devices instead).
+    const rows = await query.orderBy('tenant_id').orderBy('id').limit(limit).modifyEnd(sql.raw(KEY_ORDER_WALK)).execute();
     return this.withEntraObjects(tenantId, rows);
   }
 
@@ -269,8 +271,9 @@ export class KyselyProfileRepository implements ProfileRepository {
       alike.set(key, entry);
     }
     for (const { resolution, ids } of alike.values()) {
-      for (const part of chunks(ids, IN_CHUNK)) {
-        await this.db
+      for (const part of chunks(ids.sort(), IN_CHUNK)) {
+        const range = uuidRange(part);
+        let update = this.db
           .updateTable('autopilot_devices')
           .set({
             deployment_profile_id: resolution.profileId,
@@ -280,8 +283,12 @@ export class KyselyProfileRepository implements ProfileRepository {
             updated_at: now,
           })
           .where('tenant_id', '=', tenantId)
-          .where('id', 'in', part)
-          .execute();
+          .where('id', 'in', part);
+        // The key range of the ids bounds the rows the statement may touch: a page of the whole-tenant pass writes
+        // inside its own range of autopilot_devices_tenant_id, and PostgreSQL then reads only that range, where given
+        // the tenant and a long list of ids it may prefer to read every row of the tenant.
+        if (range) update = update.where('id', '>=', range.first).where('id', '<=', range.last);
+        await update.execute();
       }
     }
   }
@@ -298,4 +305,16 @@ export class KyselyProfileRepository implements ProfileRepository {
       .execute();
     return { items: rows.slice(0, top).map(autopilotDeviceFromRow), more: rows.length > top };
   }
+}
+
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The first and last of sorted ids, when every one is a canonical (lowercase) UUID: Tarmac's device ids are, and for
+ * them JavaScript's order is the database's in any collation (same length, hyphens at the same places). Otherwise
+ * undefined: a range computed in another order than the database's could leave rows out.
+ */
+function uuidRange(sortedIds: string[]): { first: string; last: string } | undefined {
+  if (sortedIds.length === 0 || !sortedIds.every((id) => CANONICAL_UUID.test(id))) return undefined;
+  return { first: sortedIds[0]!, last: sortedIds[sortedIds.length - 1]! };
 }

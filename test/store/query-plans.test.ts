@@ -20,6 +20,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import type { TarmacApp } from '../../src/http/types.js';
 import { afterDevicesChanged } from '../../src/lifecycle/index.js';
+import { unassignProfile } from '../../src/profiles/index.js';
 import { processImportBatch } from '../../src/registry/process-imports.js';
 import { SQLITE_FILE_NAME, createStore, createTenantsStore, migrateToLatest, type Db } from '../../src/store/index.js';
 import { authenticateUser, createApp, createTenant, createUser, type CreatedTenant } from '../../src/tenants/index.js';
@@ -785,6 +786,27 @@ describe.each(ENGINES)('query plans of the hot paths (%s)', (engine) => {
     const entra = await call(s, s.contoso, 'GET', `/v1.0/devices?$top=1&$filter=${encodeURIComponent("physicalIds/any(p: p eq '[OrderID]:HR')")}`);
     const id = (entra.body.value as { id: string }[])[0].id;
     await expectIndexedPlans(s, () => createStore(s.db).transaction((tx) => afterDevicesChanged(tx, s.contoso.tenant.id, [id], new Date().toISOString())));
+  });
+
+  it('resolving a whole tenant’s profiles (an all-devices assignment removed): each page reads its devices in key order and writes them by key', { timeout: 120_000 }, async () => {
+    // Not a per-device hot path, but the pass runs in pages of 500: a page that walks the tenant (or sorts it) makes the
+    // pass quadratic in the tenant's size. Rolled back, so the tests after this one see the assignment.
+    const store = createStore(s.db);
+    const [everyone] = await store.profiles.findByName(s.contoso.tenant.id, 'Everyone');
+    const [assignment] = await store.profiles.assignments(s.contoso.tenant.id, everyone.id);
+    const rolledBack = new Error('rolled back on purpose');
+    await expectIndexedPlans(s, async () => {
+      await expect(
+        store.transaction(async (tx) => {
+          await unassignProfile(tx, s.contoso.tenant.id, everyone.id, assignment.id, new Date().toISOString());
+          throw rolledBack;
+        }),
+      ).rejects.toBe(rolledBack);
+    });
+    // The pass read more than one page and wrote: otherwise it checked nothing.
+    const pages = s.capture.statements.filter((st) => /from "autopilot_devices"/.test(st.sql) && /\blimit\b/i.test(st.sql) && st.sql.includes('deployment_profile_assignment_status'));
+    expect(pages.length).toBeGreaterThan(2);
+    expect(s.capture.statements.some((st) => /^update "autopilot_devices"/.test(st.sql) && st.sql.includes('intended_deployment_profile_id'))).toBe(true);
   });
 
   it('Partner Center: one page of a batch\'s devices, first and next (seek on the partner batch index)', { timeout: 120_000 }, async () => {

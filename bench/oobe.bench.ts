@@ -22,6 +22,11 @@
 // the profile rewrites every device row, and without it the measured runs were slower (PostgreSQL 1M 1,936 against
 // 2,807 req/s): they planned without statistics and their first reads pruned the old row versions.
 //
+// CPU per request (from /proc, around each load): the server's (with its forked workers), PostgreSQL's (all its
+// processes: the loopback server serves nothing else meanwhile) and autocannon's (this process). On the 2-core machine
+// the bare route is bound by autocannon, not by Fastify: its server is busy 0.7 of a core while autocannon uses a whole
+// one, so the req/s ratio compares Tarmac with the load generator; the CPU per request compares the servers.
+//
 // Every Tarmac run starts from the registry as seeded: the sampled devices' contact time, delivered profile and
 // assignment status are put back before each run (resetSample). A download writes a device's first contact (and its
 // first delivery) and then nothing for 5 minutes, so without this the first run paid every first contact and the
@@ -36,7 +41,7 @@ import type { AutopilotDevice } from '../src/model/index.js';
 import { createTenant } from '../src/tenants/index.js';
 import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
 import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
-import { oobeLoad, type OobeLoadResult } from './oobe-load.js';
+import { oobeLoad, type LoadedServer, type OobeLoadResult } from './oobe-load.js';
 import { seedRegistry } from './seed-registry.js';
 import { childEnv, startChild, type Child } from './child-process.js';
 
@@ -62,7 +67,7 @@ console.log('listening on http://127.0.0.1:' + app.server.address().port);
 `;
 
 type LoadResult = OobeLoadResult;
-const load = (url: string, bodies: string[]): Promise<LoadResult> => oobeLoad(url, bodies, CONNECTIONS, SECONDS);
+const load = (url: string, bodies: string[], server: LoadedServer): Promise<LoadResult> => oobeLoad(url, bodies, CONNECTIONS, SECONDS, server);
 
 /** What a profile download may write on a sampled device, as seeded: resetSample puts it back before each run. */
 type SampleState = { tenantId: string; id: string } & Pick<AutopilotDevice, 'lastContactedAt' | 'deliveredProfileId' | 'deploymentProfileAssignmentStatus'>;
@@ -161,7 +166,7 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
     const bare = await startChild(['--input-type=module', '-e', BASELINE_SERVER], childEnv({}), /listening on/);
     children.push(bare);
     globalThis.gc?.();
-    const baseline = await load(bare.url, bodies);
+    const baseline = await load(bare.url, bodies, loaded(bare, false));
     await bare.stop();
     const out: RunResult[] = [];
     for (const workers of WORKERS) {
@@ -180,12 +185,13 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
         await res.arrayBuffer();
       }
       globalThis.gc?.();
-      const result = await load(tarmac.url, bodies);
+      const result = await load(tarmac.url, bodies, loaded(tarmac, engine === 'postgres'));
       await tarmac.stop();
       const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
       console.log(
         `  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (p99 ${baseline.p99Ms} ms), ` +
           `Tarmac --workers ${workers} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
+          `CPU µs/request: bare ${cpuText(baseline)}, Tarmac ${cpuText(result)}; ` +
           `load ${la(result.loadAverage.before)} → ${la(result.loadAverage.after)}`,
       );
       out.push({
@@ -209,6 +215,19 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
   }
 }
 
+/** The server whose CPU time a load reads (see oobeLoad). */
+function loaded(child: Child, postgres: boolean): LoadedServer {
+  if (child.process.pid === undefined) throw new Error('the server has no process id');
+  return { pid: child.process.pid, postgres };
+}
+
+/** `server (+ database) / load generator` µs per request, and the server's busy cores. */
+function cpuText(r: LoadResult): string {
+  if (!r.cpu) return 'n/a';
+  const db = r.cpu.databaseUsPerRequest === null ? '' : ` + PostgreSQL ${fmt(r.cpu.databaseUsPerRequest)}`;
+  return `server ${fmt(r.cpu.serverUsPerRequest)}${db} (${fmt(r.cpu.serverCores, 2)} cores) / autocannon ${fmt(r.cpu.loadGeneratorUsPerRequest)}`;
+}
+
 export async function run(): Promise<void> {
   const runs: { engine: 'sqlite' | 'postgres'; devices: number }[] = [];
   if (ENGINES.includes('sqlite')) for (const n of SIZES) runs.push({ engine: 'sqlite', devices: n });
@@ -221,10 +240,12 @@ export async function run(): Promise<void> {
   for (const r of runs) results.push(...(await runOne(r.engine, r.devices)));
 
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(12))).join(''));
-  line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare']);
+  const us = (r: LoadResult) => (r.cpu ? fmt(r.cpu.serverUsPerRequest + (r.cpu.databaseUsPerRequest ?? 0)) : 'n/a');
+  line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare', 'Tarmac µs/r', 'bare µs/r']);
   for (const r of results) {
-    line([`${r.engine} ${fmt(r.devices)} ×${r.workers}`, fmt(r.tarmac.requestsPerSecond), fmt(r.tarmac.p50Ms), fmt(r.tarmac.p99Ms), fmt(r.baseline.requestsPerSecond), `${fmt(r.ratio * 100, 1)}%`]);
+    line([`${r.engine} ${fmt(r.devices)} ×${r.workers}`, fmt(r.tarmac.requestsPerSecond), fmt(r.tarmac.p50Ms), fmt(r.tarmac.p99Ms), fmt(r.baseline.requestsPerSecond), `${fmt(r.ratio * 100, 1)}%`, us(r.tarmac), us(r.baseline)]);
   }
+  console.log('  µs/r: CPU per request of the server (Tarmac: with PostgreSQL\'s), from /proc');
   console.log(`  ${os.cpus().length} CPUs; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), profile: PROFILE, connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);

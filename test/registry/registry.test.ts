@@ -250,6 +250,35 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect(Number(tuples.rows[0]?.reltuples)).toBe(60);
   });
 
+  it('a long import refreshes the statistics after refreshStatisticsEvery rows, then twice as many, not only when the queue drains', async () => {
+    let refreshes = 0;
+    const imports = new Proxy(f.store.imports, {
+      get(target, prop) {
+        if (prop === 'refreshPlannerStatistics') return () => (refreshes++, target.refreshPlannerStatistics());
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const store = new Proxy(f.store, {
+      get(target, prop) {
+        if (prop === 'imports') return imports;
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    await importDevices(f.store, { tenantId: contoso, items: Array.from({ length: 80 }, (_, i) => ({ hardwareIdentifier: syntheticHash(4000 + i) })), now: new Date(), itemName });
+    const worker = new ImportWorker(store, { batchSize: 10, refreshStatisticsEvery: 20, pollIntervalMs: 60_000 });
+    worker.start();
+    await worker.idle();
+    // After rows 20 and 20 + 40 = 60 (each time twice as many before the next), then when the queue drains (80).
+    expect(refreshes).toBe(3);
+    // The next import starts from refreshStatisticsEvery again.
+    await importDevices(f.store, { tenantId: contoso, items: Array.from({ length: 30 }, (_, i) => ({ hardwareIdentifier: syntheticHash(4100 + i) })), now: new Date(), itemName });
+    await worker.idle();
+    await worker.stop();
+    expect(refreshes).toBe(5);
+  });
+
   it('sync: completes when nothing is pending; 409 while imports are pending; 429 within the interval', async () => {
     expect(await getAutopilotSettings(f.store, contoso)).toMatchObject({ syncStatus: 'unknown', lastSyncAt: null });
     const t0 = new Date();

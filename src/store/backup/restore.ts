@@ -6,7 +6,9 @@
 // - the wipe and every row go in ONE transaction, checked against the file's per-table checksums and its closing
 //   manifest: a damaged, truncated or foreign file changes nothing (only the migrations of step 2 stay);
 // - sequences (PostgreSQL serial/identity columns) continue after the restored rows; SQLite's sqlite_sequence follows
-//   explicit rowids by itself; derived tables (SQLite search) are refilled by their triggers as rows go in.
+//   explicit rowids by itself; derived tables (SQLite search) are refilled by their triggers as rows go in;
+// - PostgreSQL: the restored tables are analyzed before it returns (planner-statistics.ts), so that the first
+//   statements against them are not planned without statistics.
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
@@ -15,6 +17,7 @@ import { setAuditDeletes } from '../audit-repository.js';
 import type { Db } from '../database.js';
 import { migrateToLatest, migrateUpTo } from '../migrate.js';
 import { migrations as knownMigrations } from '../migrations/index.js';
+import { refreshPlannerStatistics } from '../planner-statistics.js';
 import type { DatabaseSchema } from '../schema.js';
 import { appliedMigrations } from './backup.js';
 import {
@@ -138,6 +141,7 @@ export async function restoreLines(db: Db, input: AsyncIterable<string> | Iterab
     return { wiped, digests };
   });
   const migratedAfter = await migrateToLatest(db);
+  await refreshPlannerStatistics(db, plan.engine);
   return {
     header,
     tables: restored.digests,

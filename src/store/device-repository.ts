@@ -390,9 +390,8 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
 /**
  * The id of the device whose hash has this digest (holderOfHash, bootDeviceOfHash; parameters: the digest, then 1).
  * The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read (the boot
- * lookup adds a third, its deployment profile by (id, tenant)). A scalar
- * subquery, so that PostgreSQL probes the device by its key even before the table has statistics (with a join it
- * hash-joined the whole device table then). Two registrations of one hash cannot both exist (their identity keys
+ * lookup adds a third, its deployment profile by (id, tenant)). A scalar subquery, so that PostgreSQL probes the
+ * device by its key even before the table has statistics (with a join it hash-joined the whole device table then). Two registrations of one hash cannot both exist (their identity keys
  * would collide; a hash without keys never reaches this lookup): the lowest id all the same.
  *
  * Both statements are compiled once: every PC's boot starts here. The boot lookup is also kept prepared on PostgreSQL
@@ -412,7 +411,8 @@ async function rowsOfDigest<R>(db: Executor, statement: string, hardwareHash: Bu
 /**
  * PostgreSQL: the devices whose hashes have these digests, each row with the digest it was found by. Each digest
  * probes the (hash_digest, device_id) index, then the device by its primary key and its deployment profile, as
- * bootDeviceOfHash does (LATERAL: a nested loop whatever the statistics say). Compiled once per store, and kept prepared like the single lookup.
+ * bootDeviceOfHash does (LATERAL: a nested loop whatever the statistics say). Compiled once per store, and kept
+ * prepared like the single lookup.
  */
 function bootBatchStatement(db: Executor): string {
   return prepared(

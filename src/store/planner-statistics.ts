@@ -3,8 +3,9 @@
 // load the planner guesses from the table's size alone, and its guesses are bad ones: right after the first import
 // of 100,000 devices into a fresh database, assigning a profile to all devices took 20 s instead of 3.7 s (a bitmap
 // scan of the whole tenant and a sort for every page of 500, a sequential scan of entra_devices per page, an index walk
-// of the tenant per UPDATE). The PostgreSQL manual says as much: run ANALYZE after populating a table. The import
-// worker does, through refreshPlannerStatistics, when its queue drains.
+// of the tenant per UPDATE). The PostgreSQL manual says as much: run ANALYZE after populating a table. Tarmac does,
+// through refreshPlannerStatistics: the import worker when its queue drains (and now and then during a long import),
+// and a restore before it returns.
 //
 // SQLite: nothing. Tarmac never runs ANALYZE there and its statements are written so that SQLite's planner, without
 // statistics, still reaches rows through the right index (test/store/query-plans.test.ts checks both ways).

@@ -128,6 +128,28 @@ export function readAtOnce<R>(db: Db, statement: string, parameters: readonly un
 }
 
 /**
+ * SQLite only: readAtOnce for one statement with each of several parameter lists, all in one read transaction (the rows
+ * of each, in order) — or undefined when that is not safe or not SQLite, as readAtOnce.
+ *
+ * Why: outside a transaction every statement is its own read transaction, and beginning and ending one in WAL mode
+ * (the wal-index header, a read mark, the file's shared lock) cost as much as the boot lookup itself: 14 µs a lookup
+ * one by one in a tight loop on a 10k registry, 7.4 µs in one transaction (2026-12-06). The reads see one snapshot,
+ * as committed when the first of them ran.
+ */
+export function readManyAtOnce<R>(db: Db, statement: string, parameterLists: readonly (readonly unknown[])[]): R[][] | undefined {
+  const conn = sqliteConnections.get(db);
+  if (conn === undefined || !conn.open || conn.inTransaction) return undefined;
+  if (parameterLists.length === 1) return [conn.prepare(statement).all(parameterLists[0]) as R[]];
+  conn.prepare('begin').run();
+  try {
+    const prepared = conn.prepare(statement);
+    return parameterLists.map((parameters) => prepared.all(parameters) as R[]);
+  } finally {
+    conn.prepare('commit').run();
+  }
+}
+
+/**
  * SQLite only: runs a write statement at once on the process's connection without waiting for another process's write
  * lock: 'written', or 'busy' when another process holds the lock (nothing was written) — or undefined when that is not
  * safe or not SQLite (as readAtOnce), and the caller runs the statement through Kysely.

@@ -31,7 +31,7 @@ import { StatementCache } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
-import { prepared, readAtOnce, writeWithoutStalling } from './database.js';
+import { prepared, readAtOnce, readManyAtOnce, writeWithoutStalling } from './database.js';
 import { listPage } from './list-query/compile.js';
 import { BOOT_DEVICE_COLUMNS, BOOT_PROFILE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
 
@@ -133,30 +133,21 @@ export class KyselyDeviceRepository implements DeviceRepository {
   }
 
   async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
-    if (this.engine === 'postgres' && !this.db.isTransaction) return this.bootLookups.find(digestOf(hardwareHash));
-    this.bootDeviceStatement ??= prepared(
-      this.db
-        .selectFrom('autopilot_devices')
-        .leftJoin('deployment_profiles', (join) =>
-          join.onRef('deployment_profiles.id', '=', 'autopilot_devices.deployment_profile_id').onRef('deployment_profiles.tenant_id', '=', 'autopilot_devices.tenant_id'),
-        )
-        .select(BOOT_DEVICE_COLUMNS.map((c) => `autopilot_devices.${c}` as const))
-        .select(BOOT_PROFILE_COLUMNS.map((c) => `deployment_profiles.${c} as profile_${c}` as const))
-        .where('autopilot_devices.id', '=', deviceOfDigest)
-        .compile().sql,
-    );
-    const rows = await rowsOfDigest<BootDeviceRow>(this.db, this.bootDeviceStatement, hardwareHash);
+    if (!this.db.isTransaction) return this.bootLookups.find(digestOf(hardwareHash));
+    const rows = await rowsOfDigest<BootDeviceRow>(this.db, (this.bootDeviceStatement ??= prepared(bootDeviceSql(this.db))), hardwareHash);
     return rows[0] ? bootDeviceFromRow(rows[0]) : undefined;
   }
 
   private holderOfHashStatement: string | undefined;
+  /** The boot lookup of one device, compiled once per store: SQLite, and transactions on either engine. */
   private bootDeviceStatement: string | undefined;
-  /** PostgreSQL: the boot lookups of one turn of the event loop in one statement (BootLookups, bootDevicesOfDigests). */
+  /** PostgreSQL: the boot lookups of one turn of the event loop in one statement (bootDevicesOfDigests). */
   private bootBatchStatement: string | undefined;
-  private readonly bootLookups = new BootLookups((digests) => {
-    this.bootBatchStatement ??= bootBatchStatement(this.db);
-    return bootDevicesOfDigests(this.db, this.bootBatchStatement, digests);
-  });
+  private readonly bootLookups = new BootLookups((digests) =>
+    this.engine === 'postgres'
+      ? bootDevicesOfDigests(this.db, (this.bootBatchStatement ??= bootBatchStatement(this.db)), digests)
+      : bootDevicesInOneRead(this.db, (this.bootDeviceStatement ??= prepared(bootDeviceSql(this.db))), digests),
+  );
 
   /** holdersOf's SQL per shape (how many values of each kind), compiled once: see holdersOf. */
   private readonly holderStatements = new StatementCache(64);
@@ -408,6 +399,37 @@ async function rowsOfDigest<R>(db: Executor, statement: string, hardwareHash: Bu
   return readAtOnce<R>(db, statement, parameters) ?? (await db.executeQuery<R>(CompiledQuery.raw(statement, parameters))).rows;
 }
 
+/** The boot lookup's SQL: the device whose hash has the digest, with BOOT_DEVICE_COLUMNS and its profile's columns. */
+function bootDeviceSql(db: Executor): string {
+  return db
+    .selectFrom('autopilot_devices')
+    .leftJoin('deployment_profiles', (join) =>
+      join.onRef('deployment_profiles.id', '=', 'autopilot_devices.deployment_profile_id').onRef('deployment_profiles.tenant_id', '=', 'autopilot_devices.tenant_id'),
+    )
+    .select(BOOT_DEVICE_COLUMNS.map((c) => `autopilot_devices.${c}` as const))
+    .select(BOOT_PROFILE_COLUMNS.map((c) => `deployment_profiles.${c} as profile_${c}` as const))
+    .where('autopilot_devices.id', '=', deviceOfDigest)
+    .compile().sql;
+}
+
+/**
+ * SQLite: the devices whose hashes have these digests, by the single boot lookup for each, all in one read transaction
+ * (readManyAtOnce: beginning and ending a read cost as much as the lookup); through Kysely one by one while a
+ * transaction holds the connection.
+ */
+async function bootDevicesInOneRead(db: Executor, statement: string, digests: Buffer[]): Promise<Map<string, BootDevice>> {
+  const parameterLists = digests.map((digest) => [digest, 1]);
+  const results =
+    readManyAtOnce<BootDeviceRow>(db, statement, parameterLists) ??
+    (await Promise.all(parameterLists.map(async (parameters) => (await db.executeQuery<BootDeviceRow>(CompiledQuery.raw(statement, parameters))).rows)));
+  const found = new Map<string, BootDevice>();
+  digests.forEach((digest, i) => {
+    const row = results[i]?.[0];
+    if (row) found.set(digest.toString('latin1'), bootDeviceFromRow(row));
+  });
+  return found;
+}
+
 /**
  * PostgreSQL: the devices whose hashes have these digests, each row with the digest it was found by. Each digest
  * probes the (hash_digest, device_id) index, then the device by its primary key and its deployment profile, as
@@ -429,13 +451,16 @@ async function bootDevicesOfDigests(db: Executor, statement: string, digests: Bu
 }
 
 /**
- * Group lookup for the read every PC's boot starts with, on PostgreSQL. One statement per lookup cost a round trip
- * each: parsing, executing and describing in the backend, and the protocol's messages in the client, all on the same
- * cores as the requests themselves. Here the lookups asked during one turn of the event loop (the requests read from
- * the sockets together) wait for its end (setImmediate) and run as one statement; several groups may be in flight at
- * once, on different pooled connections. Each caller gets the device as committed when its group's statement ran,
- * which is after it asked: what a statement of its own would have read, or newer. A failed statement rejects its
- * group only. Not for transactions: the caller's transaction runs its own statement (bootDeviceOfHash).
+ * Group lookup for the read every PC's boot starts with. The lookups asked during one turn of the event loop (the
+ * requests read from the sockets together) wait for its end (setImmediate) and run together:
+ * - PostgreSQL: as one statement (bootDevicesOfDigests). One statement per lookup cost a round trip each: parsing,
+ *   executing and describing in the backend, and the protocol's messages in the client, all on the same cores as the
+ *   requests themselves. Several groups may be in flight at once, on different pooled connections.
+ * - SQLite: one statement each, in one read transaction (bootDevicesInOneRead).
+ *
+ * Each caller gets the device as committed when its group's statement ran, which is after it asked: what a statement
+ * of its own would have read, or newer. A failed statement rejects its group only. Not for transactions: the caller's
+ * transaction runs its own statement (bootDeviceOfHash).
  */
 export class BootLookups {
   private gathering = new Map<string, { digest: Buffer; settle: { resolve: (d: BootDevice | undefined) => void; reject: (err: unknown) => void }[] }>();

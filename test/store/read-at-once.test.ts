@@ -1,5 +1,5 @@
 // readAtOnce (src/store/database.ts): on SQLite, outside a transaction, a read statement runs at once on the process's
-// connection; everywhere else (PostgreSQL, a transaction's Kysely, while a transaction holds the connection) it
+// connection (readManyAtOnce: several, in one read transaction); everywhere else (PostgreSQL, a transaction's Kysely, while a transaction holds the connection) it
 // answers undefined and the caller goes through Kysely. The boot lookups that use it must never see a transaction's
 // uncommitted rows: registry-conformance.ts checks that on both engines.
 // writeAtOnce and writeWithoutStalling: a SQLite write never stops the process while another connection holds the
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readAtOnce, SQLITE_FILE_NAME, writeAtOnce, writeWithoutStalling } from '../../src/store/database.js';
+import { readAtOnce, readManyAtOnce, SQLITE_FILE_NAME, writeAtOnce, writeWithoutStalling } from '../../src/store/database.js';
 import { createTestDatabase, dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
@@ -30,6 +30,26 @@ describe.each(['sqlite', 'postgres'] as TestEngine[])('readAtOnce (%s)', (engine
     }
     // A closed database: undefined (Kysely then reports the closed connection).
     expect(readAtOnce(t.db, 'select 1', [])).toBeUndefined();
+  });
+
+  it(engine === 'sqlite' ? 'readManyAtOnce: each parameter list’s rows in order, in one read transaction that a failure ends' : 'readManyAtOnce never reads on PostgreSQL', async () => {
+    const t = await createTestDatabase(engine);
+    try {
+      const statement = engine === 'sqlite' ? 'select json_extract(?, ?) as v' : 'select $1::int as v';
+      const lists = [['{"a":1}', '$.a'], ['{"a":2}', '$.a'], ['{"b":3}', '$.a']];
+      expect(readManyAtOnce(t.db, statement, lists)).toEqual(engine === 'sqlite' ? [[{ v: 1 }], [{ v: 2 }], [{ v: null }]] : undefined);
+      expect(readManyAtOnce(t.db, statement, [lists[1]!])).toEqual(engine === 'sqlite' ? [[{ v: 2 }]] : undefined);
+      if (engine === 'postgres') return;
+      // A statement failing after others: the error, and the read transaction is over (the connection takes others).
+      expect(() => readManyAtOnce(t.db, statement, [lists[0]!, ['not json', '$.a']])).toThrow(/malformed JSON/);
+      expect(readAtOnce(t.db, 'select 1 as n', [])).toEqual([{ n: 1 }]);
+      await t.db.transaction().execute(async (tx) => {
+        expect(readManyAtOnce(tx, statement, lists)).toBeUndefined();
+        expect(readManyAtOnce(t.db, statement, lists)).toBeUndefined();
+      });
+    } finally {
+      await t.cleanup();
+    }
   });
 });
 

@@ -553,7 +553,7 @@ export function registryConformance(engine: string, factory: () => Promise<TestD
         expect((await r.store.devices.bootDeviceOfHash(mine.hardwareHash!))?.deploymentProfile).toBeNull();
       });
 
-      it('bootDeviceOfHash asked for many hashes at once (one statement on PostgreSQL): each caller gets its own device or none', async ({ r }) => {
+      it('bootDeviceOfHash asked for many hashes at once (one statement on PostgreSQL, one read transaction on SQLite): each caller gets its own device or none', async ({ r }) => {
         const mine = [registration(r.a.id), registration(r.a.id), registration(r.b.id)];
         await r.store.devices.register(mine);
         const unknown = registration(r.a.id).hardwareHash!;

@@ -3,8 +3,9 @@
 // registered synthetic devices with 4 KB hashes (bench/seed-registry.ts: the registry store's own `register`, in
 // bulk — a million Graph imports would take most of an hour), then autocannon with 16 connections for
 // BENCH_OOBE_SECONDS (default 15) posting the hash of a device picked at random from a sample of SAMPLE devices
-// spread evenly over the registry. Baseline in the same run, just before: a bare Fastify route in its own process
-// that parses the same JSON bodies and answers a small JSON object.
+// spread evenly over the registry. Baselines in the same run, just before: a bare Fastify route in its own process
+// that parses the same JSON bodies and answers a small JSON object, and the floor (since 2026-12-06 14:00;
+// floorServer): that route doing a download's essential work with Tarmac's own store and document code.
 //
 // Sizes: BENCH_OOBE_DEVICES (default 10000,1000000) on each engine of BENCH_OOBE_ENGINES (default sqlite,postgres;
 // PostgreSQL on a fresh database, dropped at the end; skipped when no loopback server answers). BENCH_OOBE_BIN runs
@@ -35,6 +36,7 @@
 import os from 'node:os';
 import { sql } from 'kysely';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { assignProfile, createProfile } from '../src/profiles/index.js';
 import { createStore, createTenantsStore, migrateToLatest, openDatabase } from '../src/store/index.js';
 import type { AutopilotDevice } from '../src/model/index.js';
@@ -51,6 +53,8 @@ const WORKERS = list(process.env.BENCH_OOBE_WORKERS ?? '1,2');
 const ENGINES = (process.env.BENCH_OOBE_ENGINES ?? 'sqlite,postgres').split(',').map((e) => e.trim());
 const SECONDS = Number(process.env.BENCH_OOBE_SECONDS ?? 15);
 const CONNECTIONS = 16;
+/** The seeded tenant's domain (the profile document names it). */
+const DOMAIN = 'bench.onmicrosoft.com';
 const BIN = path.resolve(process.env.BENCH_OOBE_BIN ?? path.join(repoRoot, 'bin/tarmac.js'));
 /** Devices whose hashes the load presents, spread evenly over the registry. */
 const SAMPLE = 10_000;
@@ -65,6 +69,35 @@ app.post('/oobe/v1/profile', async (request) => ({ received: typeof request.body
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log('listening on http://127.0.0.1:' + app.server.address().port);
 `;
+
+/**
+ * The second baseline, the download's floor: the bare route doing a download's essential work with Tarmac's own code
+ * (the build BIN runs) and none of its HTTP layer. Base64 of the hash, the boot lookup through the registry store
+ * (SHA-256, the grouped read, the row mapped), the profile document as JSON; no hooks, security headers, request ids,
+ * rate limit, contact writes or tenant domain read. Its req/s against the bare route's is what the work itself costs
+ * on this machine; Tarmac's against it, what Tarmac's HTTP layer and writes add. One process, as the bare route.
+ */
+function floorServer(bin: string): string {
+  const dist = (module: string) => JSON.stringify(pathToFileURL(path.join(path.dirname(bin), '../dist', module)).href);
+  return `
+import Fastify from 'fastify';
+import { createStore, openDatabase } from ${dist('store/index.js')};
+import { hashTextBytes } from ${dist('hash/index.js')};
+import { autopilotConfigurationFile, toAsciiJson } from ${dist('profiles/configuration-file.js')};
+const db = await openDatabase({ dataDir: process.env.TARMAC_DATA_DIR, databaseUrl: process.env.TARMAC_DATABASE_URL });
+const devices = createStore(db).devices;
+const app = Fastify({ logger: false });
+app.post('/oobe/v1/profile', async (request, reply) => {
+  const bytes = typeof request.body.hardwareHash === 'string' ? hashTextBytes(request.body.hardwareHash) : null;
+  const device = bytes === null ? undefined : await devices.bootDeviceOfHash(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (device === undefined) return reply.code(404).send({ error: 'not registered' });
+  const file = autopilotConfigurationFile({ profile: device.deploymentProfile ?? null, tenant: { id: device.tenantId, domain: ${JSON.stringify(DOMAIN)} }, device: { serialNumber: device.serialNumber } });
+  return reply.type('application/json').send(toAsciiJson(file));
+});
+await app.listen({ host: '127.0.0.1', port: 0 });
+console.log('listening on http://127.0.0.1:' + app.server.address().port);
+`;
+}
 
 type LoadResult = OobeLoadResult;
 const load = (url: string, bodies: string[], server: LoadedServer): Promise<LoadResult> => oobeLoad(url, bodies, CONNECTIONS, SECONDS, server);
@@ -86,7 +119,7 @@ async function seed(scratch: Scratch, devices: number): Promise<Seeded> {
   const db = await openDatabase(scratch.settings);
   try {
     await migrateToLatest(db);
-    const who = await createTenant(createTenantsStore(db), { domain: 'bench.onmicrosoft.com', displayName: 'Bench' });
+    const who = await createTenant(createTenantsStore(db), { domain: DOMAIN, displayName: 'Bench' });
     const every = Math.max(1, Math.floor(devices / SAMPLE));
     const { seconds, kept } = await seedRegistry(db, who.tenant.id, 1, devices, (seed) => seed % every === 0);
     // What the import worker does when its queue drains (PostgreSQL: ANALYZE of the tables the load left stale).
@@ -146,9 +179,13 @@ interface RunResult {
   assignSeconds: number | null;
   vacuumSeconds: number | null;
   baseline: LoadResult;
+  /** The download's essential work on the bare route (floorServer). */
+  floor: LoadResult;
   tarmac: LoadResult;
   /** Tarmac's req/s as a fraction of the bare route's (one process). */
   ratio: number;
+  /** Tarmac's req/s as a fraction of the floor route's. */
+  ofFloor: number;
   /** Responses that were not 200 in a check before the load (should be 0). */
   checkFailures: number;
 }
@@ -168,6 +205,13 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
     globalThis.gc?.();
     const baseline = await load(bare.url, bodies, loaded(bare, false));
     await bare.stop();
+    const floorChild = await startChild(['--input-type=module', '-e', floorServer(BIN)], childEnv(scratchEnv(scratch)), /listening on/);
+    children.push(floorChild);
+    globalThis.gc?.();
+    const floor = await load(floorChild.url, bodies, loaded(floorChild, engine === 'postgres'));
+    await floorChild.stop();
+    if (floor.non2xx > 0 || floor.errors > 0) throw new Error(`the floor route answered ${floor.non2xx} non-2xx and ${floor.errors} errors`);
+    console.log(`  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (CPU µs/request: ${cpuText(baseline)}), floor ${fmt(floor.requestsPerSecond)} req/s (p99 ${floor.p99Ms} ms; CPU µs/request: ${cpuText(floor)})`);
     const out: RunResult[] = [];
     for (const workers of WORKERS) {
       await resetSample(scratch, seeded.sample);
@@ -189,9 +233,8 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
       await tarmac.stop();
       const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
       console.log(
-        `  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (p99 ${baseline.p99Ms} ms), ` +
-          `Tarmac --workers ${workers} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
-          `CPU µs/request: bare ${cpuText(baseline)}, Tarmac ${cpuText(result)}; ` +
+        `  ${engine} ${fmt(devices)}: Tarmac --workers ${workers} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
+          `CPU µs/request: ${cpuText(result)}; ` +
           `load ${la(result.loadAverage.before)} → ${la(result.loadAverage.after)}`,
       );
       out.push({
@@ -203,8 +246,10 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
         assignSeconds: seeded.assignSeconds,
         vacuumSeconds: seeded.vacuumSeconds,
         baseline,
+        floor,
         tarmac: result,
         ratio: result.requestsPerSecond / baseline.requestsPerSecond,
+        ofFloor: result.requestsPerSecond / floor.requestsPerSecond,
         checkFailures,
       });
     }
@@ -241,11 +286,26 @@ export async function run(): Promise<void> {
 
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(12))).join(''));
   const us = (r: LoadResult) => (r.cpu ? fmt(r.cpu.serverUsPerRequest + (r.cpu.databaseUsPerRequest ?? 0)) : 'n/a');
-  line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare', 'Tarmac µs/r', 'bare µs/r']);
+  line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare', 'floor req/s', 'floor/bare', 'Tarmac/floor', 'Tarmac µs/r', 'floor µs/r', 'bare µs/r']);
   for (const r of results) {
-    line([`${r.engine} ${fmt(r.devices)} ×${r.workers}`, fmt(r.tarmac.requestsPerSecond), fmt(r.tarmac.p50Ms), fmt(r.tarmac.p99Ms), fmt(r.baseline.requestsPerSecond), `${fmt(r.ratio * 100, 1)}%`, us(r.tarmac), us(r.baseline)]);
+    const floorRatio = r.floor.requestsPerSecond / r.baseline.requestsPerSecond;
+    line([
+      `${r.engine} ${fmt(r.devices)} ×${r.workers}`,
+      fmt(r.tarmac.requestsPerSecond),
+      fmt(r.tarmac.p50Ms),
+      fmt(r.tarmac.p99Ms),
+      fmt(r.baseline.requestsPerSecond),
+      `${fmt(r.ratio * 100, 1)}%`,
+      fmt(r.floor.requestsPerSecond),
+      `${fmt(floorRatio * 100, 1)}%`,
+      `${fmt(r.ofFloor * 100, 1)}%`,
+      us(r.tarmac),
+      us(r.floor),
+      us(r.baseline),
+    ]);
   }
-  console.log('  µs/r: CPU per request of the server (Tarmac: with PostgreSQL\'s), from /proc');
+  console.log('  floor: the download\'s essential work (base64, the boot lookup, the profile document) on the bare route, one process');
+  console.log('  µs/r: CPU per request of the server (with PostgreSQL\'s), from /proc');
   console.log(`  ${os.cpus().length} CPUs; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), profile: PROFILE, connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);

@@ -122,9 +122,7 @@ const sqliteConnections = new WeakMap<Db, SqliteDatabase.Database>();
  * a tight loop).
  */
 export function readAtOnce<R>(db: Db, statement: string, parameters: readonly unknown[]): R[] | undefined {
-  const conn = sqliteConnections.get(db);
-  if (conn === undefined || !conn.open || conn.inTransaction) return undefined;
-  return conn.prepare(statement).all(parameters) as R[];
+  return readManyAtOnce<R>(db, statement, [parameters])?.[0];
 }
 
 /**
@@ -139,6 +137,7 @@ export function readAtOnce<R>(db: Db, statement: string, parameters: readonly un
 export function readManyAtOnce<R>(db: Db, statement: string, parameterLists: readonly (readonly unknown[])[]): R[][] | undefined {
   const conn = sqliteConnections.get(db);
   if (conn === undefined || !conn.open || conn.inTransaction) return undefined;
+  // One statement is a read transaction of its own.
   if (parameterLists.length === 1) return [conn.prepare(statement).all(parameterLists[0]) as R[]];
   conn.prepare('begin').run();
   try {

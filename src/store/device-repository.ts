@@ -134,7 +134,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   async bootDeviceOfHash(hardwareHash: Buffer): Promise<BootDevice | undefined> {
     if (!this.db.isTransaction) return this.bootLookups.find(digestOf(hardwareHash));
-    const rows = await rowsOfDigest<BootDeviceRow>(this.db, (this.bootDeviceStatement ??= prepared(bootDeviceSql(this.db))), hardwareHash);
+    const rows = await rowsOfDigest<BootDeviceRow>(this.db, (this.bootDeviceStatement ??= bootDeviceStatement(this.db)), hardwareHash);
     return rows[0] ? bootDeviceFromRow(rows[0]) : undefined;
   }
 
@@ -146,7 +146,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
   private readonly bootLookups = new BootLookups((digests) =>
     this.engine === 'postgres'
       ? bootDevicesOfDigests(this.db, (this.bootBatchStatement ??= bootBatchStatement(this.db)), digests)
-      : bootDevicesInOneRead(this.db, (this.bootDeviceStatement ??= prepared(bootDeviceSql(this.db))), digests),
+      : bootDevicesInOneRead(this.db, (this.bootDeviceStatement ??= bootDeviceStatement(this.db)), digests),
   );
 
   /** holdersOf's SQL per shape (how many values of each kind), compiled once: see holdersOf. */
@@ -382,8 +382,9 @@ function holdersQuery(db: Executor, engine: Engine, part: Map<string, string[]>)
  * The id of the device whose hash has this digest (holderOfHash, bootDeviceOfHash; parameters: the digest, then 1).
  * The (hash_digest, device_id) index, then the device by its primary key: two index probes, no 4 KB read (the boot
  * lookup adds a third, its deployment profile by (id, tenant)). A scalar subquery, so that PostgreSQL probes the
- * device by its key even before the table has statistics (with a join it hash-joined the whole device table then). Two registrations of one hash cannot both exist (their identity keys
- * would collide; a hash without keys never reaches this lookup): the lowest id all the same.
+ * device by its key even before the table has statistics (with a join it hash-joined the whole device table then).
+ * Two registrations of one hash cannot both exist (their identity keys would collide; a hash without keys never
+ * reaches this lookup): the lowest id all the same.
  *
  * Both statements are compiled once: every PC's boot starts here. The boot lookup is also kept prepared on PostgreSQL
  * (`prepared`, database.ts). holderOfHash is not: it selects `*`, and a connection keeping it prepared across a
@@ -399,17 +400,22 @@ async function rowsOfDigest<R>(db: Executor, statement: string, hardwareHash: Bu
   return readAtOnce<R>(db, statement, parameters) ?? (await db.executeQuery<R>(CompiledQuery.raw(statement, parameters))).rows;
 }
 
-/** The boot lookup's SQL: the device whose hash has the digest, with BOOT_DEVICE_COLUMNS and its profile's columns. */
-function bootDeviceSql(db: Executor): string {
-  return db
-    .selectFrom('autopilot_devices')
-    .leftJoin('deployment_profiles', (join) =>
-      join.onRef('deployment_profiles.id', '=', 'autopilot_devices.deployment_profile_id').onRef('deployment_profiles.tenant_id', '=', 'autopilot_devices.tenant_id'),
-    )
-    .select(BOOT_DEVICE_COLUMNS.map((c) => `autopilot_devices.${c}` as const))
-    .select(BOOT_PROFILE_COLUMNS.map((c) => `deployment_profiles.${c} as profile_${c}` as const))
-    .where('autopilot_devices.id', '=', deviceOfDigest)
-    .compile().sql;
+/**
+ * The boot lookup's SQL, kept prepared: the device whose hash has the digest, with BOOT_DEVICE_COLUMNS and its
+ * profile's columns.
+ */
+function bootDeviceStatement(db: Executor): string {
+  return prepared(
+    db
+      .selectFrom('autopilot_devices')
+      .leftJoin('deployment_profiles', (join) =>
+        join.onRef('deployment_profiles.id', '=', 'autopilot_devices.deployment_profile_id').onRef('deployment_profiles.tenant_id', '=', 'autopilot_devices.tenant_id'),
+      )
+      .select(BOOT_DEVICE_COLUMNS.map((c) => `autopilot_devices.${c}` as const))
+      .select(BOOT_PROFILE_COLUMNS.map((c) => `deployment_profiles.${c} as profile_${c}` as const))
+      .where('autopilot_devices.id', '=', deviceOfDigest)
+      .compile().sql,
+  );
 }
 
 /**

@@ -12,7 +12,8 @@
 //   PC asks several times per OOBE, and a write per ask would serialise every boot on SQLite's one writer);
 // - deliveredProfileId and the assignment status (assignedInSync) when they change (a device's first download after
 //   its profile was assigned or changed);
-//   both written by a ContactWriter when one is given (many devices' contacts in one statement: contact-writer.ts);
+//   both written by a ContactWriter when one is given (many devices' contacts in one statement: contact-writer.ts):
+//   a delivery before the download answers, a contact time alone behind the answer;
 // - the remediation state when the board changed (hardware-remediation.ts);
 // - a device registered without a hash takes the presented one, in a transaction, once (identify-device.ts).
 import { policyConfigurationFile } from '../partners/policy-profile.js';
@@ -64,9 +65,15 @@ export async function deliverProfile(
     : autopilotConfigurationFile({ profile, tenant, device: { serialNumber: device.serialNumber }, random });
   const patch = deliveryPatch(device, profile, stamp);
   if (Object.keys(patch).length > 0) {
-    // The usual writes (a contact, a newly delivered profile) are grouped with other downloads'.
-    if (contacts) await contacts.record(contactOf(device, patch, stamp));
-    else await store.devices.update(device.tenantId, device.id, patch, stamp);
+    // The usual writes (a contact, a newly delivered profile) are grouped with other downloads'. A delivery is stored
+    // before the answer (the enrollment that follows reads it); a contact time alone is written behind it.
+    if (contacts) {
+      const contact = contactOf(device, patch, stamp);
+      if (contact.delivery) await contacts.record(contact);
+      else contacts.recordBehind(contact);
+    } else {
+      await store.devices.update(device.tenantId, device.id, patch, stamp);
+    }
   }
   return {
     device: { ...device, ...patch, remediationState: check.remediationState, deploymentProfile: profile },

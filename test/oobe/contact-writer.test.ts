@@ -1,5 +1,7 @@
 // ContactWriter (src/oobe/contact-writer.ts) on both engines: concurrent downloads' contacts are written in a few
 // batches, each download resolves only once its contact is stored, and a failed batch rejects exactly its downloads.
+// Contacts written behind the answer (recordBehind) join the same batches, are stored once settled() resolves, and a
+// failed batch reports them to onError.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedRegistry } from '../../bench/seed-registry.js';
 import { ContactWriter } from '../../src/oobe/index.js';
@@ -84,5 +86,49 @@ describe.each(ENGINES)('ContactWriter on %s', (engine) => {
     await expect(next).resolves.toBeUndefined();
     expect((await f.store.devices.find(f.contoso.tenant.id, ids[0]!))?.lastContactedAt).toBeNull();
     expect((await f.store.devices.find(f.contoso.tenant.id, ids[1]!))?.lastContactedAt).toBe('2026-12-01T10:00:00.000Z');
+  });
+  it('contacts written behind the answer: one batch with the waited ones, stored once settled() resolves', async () => {
+    const { store, calls } = counting();
+    const writer = new ContactWriter(store);
+    const tenantId = f.contoso.tenant.id;
+    const at = '2026-12-01T10:00:00.000Z';
+    await writer.settled(); // nothing recorded: at once
+    for (const id of ids.slice(1)) writer.recordBehind({ tenantId, id, at });
+    // Nobody waited: nothing is written before the end of this turn of the event loop.
+    expect(calls).toEqual([]);
+    await writer.record({ tenantId, id: ids[0]!, at, delivery: { profileId: null, assignedInSync: true } });
+    expect(calls).toEqual([ids.length]);
+    // A contact recorded while a batch is being written goes into the next one, and settled() waits for it too.
+    const written = writer.record({ tenantId, id: ids[0]!, at: '2026-12-01T10:10:00.000Z' });
+    await new Promise((resolve) => setImmediate(resolve));
+    writer.recordBehind({ tenantId, id: ids[1]!, at: '2026-12-01T10:10:00.000Z' });
+    await writer.settled();
+    await written;
+    expect(calls).toEqual([ids.length, 1, 1]);
+    for (const id of ids.slice(2)) expect((await f.store.devices.find(tenantId, id))?.lastContactedAt).toBe(at);
+    expect((await f.store.devices.find(tenantId, ids[1]!))?.lastContactedAt).toBe('2026-12-01T10:10:00.000Z');
+    expect((await f.store.devices.find(tenantId, ids[0]!))).toMatchObject({ lastContactedAt: '2026-12-01T10:10:00.000Z', deploymentProfileAssignmentStatus: 'assignedInSync' });
+  });
+
+  it('a failed batch reports the contacts nobody waited for, rejects the waiting ones, and the next batch is written', async () => {
+    const { store } = counting(1);
+    const reported: [string, number][] = [];
+    const writer = new ContactWriter(store, (err, unwaited) => reported.push([(err as Error).message, unwaited]));
+    const tenantId = f.contoso.tenant.id;
+    const at = '2026-12-01T10:00:00.000Z';
+    writer.recordBehind({ tenantId, id: ids[0]!, at });
+    writer.recordBehind({ tenantId, id: ids[1]!, at });
+    const waited = writer.record({ tenantId, id: ids[2]!, at }).then(
+      () => 'stored',
+      (err: Error) => err.message,
+    );
+    await writer.settled();
+    expect(await waited).toBe('the database went away');
+    expect(reported).toEqual([['the database went away', 2]]);
+    writer.recordBehind({ tenantId, id: ids[0]!, at });
+    await writer.settled();
+    expect(reported).toHaveLength(1);
+    expect((await f.store.devices.find(tenantId, ids[0]!))?.lastContactedAt).toBe(at);
+    expect((await f.store.devices.find(tenantId, ids[1]!))?.lastContactedAt).toBeNull();
   });
 });

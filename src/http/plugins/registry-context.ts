@@ -1,10 +1,12 @@
-// The registry on the app: its store, the import worker (started when the app is ready, stopped before it closes)
-// and the sync interval. Not encapsulated, so every route sees `app.registry`. On SQLite the worker holds back its
-// next batch while writing requests are in flight (ImportWorker yieldWhile): the embedded engine shares the event loop
-// with them, and a POST …/import must not wait behind a batch. PostgreSQL works in its own processes: no need there.
+// The registry on the app: its store, the import worker (started when the app is ready, stopped before it closes),
+// the profile downloads' contact writer (settled when the app closes) and the sync interval. Not encapsulated, so
+// every route sees `app.registry`. On SQLite the worker holds back its next batch while writing requests are in flight
+// (ImportWorker yieldWhile): the embedded engine shares the event loop with them, and a POST …/import must not wait
+// behind a batch. PostgreSQL works in its own processes: no need there.
 import type { FastifyRequest } from 'fastify';
 import { createStore, engineOf } from '../../store/index.js';
 import { ImportWorker, type ImportWorkerOptions } from '../../registry/index.js';
+import { ContactWriter } from '../../oobe/index.js';
 import type { Store } from '../../ports.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 import { WriteActivity } from '../write-activity.js';
@@ -16,6 +18,8 @@ export interface RegistryContext {
   syncIntervalSeconds: number;
   /** Tells the worker that rows arrived (and, through `onImportsQueued`, the other processes' workers). */
   notifyImports(): void;
+  /** Profile downloads' contacts, written in batches (src/oobe/contact-writer.ts); settled before the app closes. */
+  contacts: ContactWriter;
 }
 
 declare module 'fastify' {
@@ -85,9 +89,13 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
             : { concurrency: POSTGRES_IMPORT_CONCURRENCY }),
           ...importWorker,
         });
+  const contacts = new ContactWriter(store, (err, unwaited) =>
+    app.log.error({ err, contacts: unwaited }, 'profile downloads: a batch of contact times failed; each device writes its contact again at its next download'),
+  );
   app.decorate('registry', {
     store,
     worker,
+    contacts,
     syncIntervalSeconds: app.tarmacConfig.syncIntervalSeconds,
     notifyImports: () => {
       worker?.notify();
@@ -98,6 +106,9 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
   app.addHook('preClose', async () => {
     await worker?.stop();
   });
+  // After the last request has answered: the contact times written behind the answers are stored before the database
+  // closes.
+  app.addHook('onClose', async () => contacts.settled());
 }, 'tarmac-registry');
 
 /** A request that writes (not GET/HEAD/OPTIONS), other than the PC's calls, which read and group their writes. */

@@ -9,7 +9,6 @@
 import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import {
-  ContactWriter,
   OobeError,
   checkIn,
   deliverProfile,
@@ -146,8 +145,8 @@ export const oobeRoutes: TarmacPlugin = async (app) => {
         }
       : {};
   const tenants = tenantsOf(app.tenantsStore);
-  // One per app: profile downloads' contacts written in batches (src/oobe/contact-writer.ts).
-  const contacts = new ContactWriter(app.registry.store);
+  // One per app (app.registry): profile downloads' contacts written in batches (src/oobe/contact-writer.ts).
+  const contacts = app.registry.contacts;
   documentResponses(app, [OobeErrorSchema, HardwareChangeSchema, ConfigurationFileSchema]);
 
   const schema = <R>(summary: string, description: string, response: R) => ({ tags: ['oobe'], summary, description, body: Body, response });

@@ -28,11 +28,15 @@
 // the bare route is bound by autocannon, not by Fastify: its server is busy 0.7 of a core while autocannon uses a whole
 // one, so the req/s ratio compares Tarmac with the load generator; the CPU per request compares the servers.
 //
-// Every Tarmac run starts from the registry as seeded: the sampled devices' contact time, delivered profile and
-// assignment status are put back before each run (resetSample). A download writes a device's first contact (and its
-// first delivery) and then nothing for 5 minutes, so without this the first run paid every first contact and the
-// runs after it none (before 2026-12-06 the one-process run came first: its figure included those writes, the
-// two-process run's did not).
+// Every Tarmac run starts from the same state of the sampled devices, put back before it (resetSample). A download
+// writes a device's contact (and a delivery it has not had) and then nothing for 5 minutes, so without this the first
+// run paid every write and the runs after it none (before 2026-12-06 the one-process run came first: its figure
+// included those writes, the two-process run's did not). BENCH_OOBE_WRITES (default first,returning) names the states
+// to measure, each with every count of WORKERS:
+// - first: as seeded, never contacted and never delivered: every sampled device's first download writes its contact
+//   and its delivery, stored before the download answers (the fleet's first boot after the profile was assigned);
+// - returning (since 2026-12-06 16:00): delivered, last contacted an hour ago: the first download of each writes its
+//   contact time alone, behind the answer (src/oobe/contact-writer.ts). A fleet's usual boot.
 import os from 'node:os';
 import { sql } from 'kysely';
 import path from 'node:path';
@@ -60,6 +64,9 @@ const BIN = path.resolve(process.env.BENCH_OOBE_BIN ?? path.join(repoRoot, 'bin/
 const SAMPLE = 10_000;
 const PROFILE = process.env.BENCH_OOBE_PROFILE ?? 'assigned';
 if (PROFILE !== 'assigned' && PROFILE !== 'none') throw new Error(`BENCH_OOBE_PROFILE must be assigned or none (got ${PROFILE})`);
+type Writes = 'first' | 'returning';
+const WRITES = (process.env.BENCH_OOBE_WRITES ?? 'first,returning').split(',').map((w) => w.trim()) as Writes[];
+for (const w of WRITES) if (w !== 'first' && w !== 'returning') throw new Error(`BENCH_OOBE_WRITES lists first and/or returning (got ${w})`);
 
 /** The bare Fastify baseline: one route that parses the JSON body (Fastify's default parser) and answers. */
 const BASELINE_SERVER = `
@@ -102,7 +109,7 @@ console.log('listening on http://127.0.0.1:' + app.server.address().port);
 type LoadResult = OobeLoadResult;
 const load = (url: string, bodies: string[], server: LoadedServer): Promise<LoadResult> => oobeLoad(url, bodies, CONNECTIONS, SECONDS, server);
 
-/** What a profile download may write on a sampled device, as seeded: resetSample puts it back before each run. */
+/** What a profile download may write on a sampled device, as seeded: resetSample sets it before each run. */
 type SampleState = { tenantId: string; id: string } & Pick<AutopilotDevice, 'lastContactedAt' | 'deliveredProfileId' | 'deploymentProfileAssignmentStatus'>;
 
 interface Seeded {
@@ -110,6 +117,8 @@ interface Seeded {
   assignSeconds: number | null;
   /** PostgreSQL: `vacuum analyze` after seeding; null on SQLite. */
   vacuumSeconds: number | null;
+  /** The profile assigned to all devices; null without one. */
+  profileId: string | null;
   hashes: string[];
   sample: SampleState[];
 }
@@ -125,12 +134,14 @@ async function seed(scratch: Scratch, devices: number): Promise<Seeded> {
     // What the import worker does when its queue drains (PostgreSQL: ANALYZE of the tables the load left stale).
     await createStore(db).imports.refreshPlannerStatistics();
     let assignSeconds: number | null = null;
+    let profileId: string | null = null;
     if (PROFILE === 'assigned') {
       const start = performance.now();
       const store = createStore(db);
       const now = new Date().toISOString();
       const profile = await createProfile(store, who.tenant.id, 'azureAD', { displayName: 'Bench profile', deviceNameTemplate: 'BENCH-%SERIAL%' }, now);
       await assignProfile(store, who.tenant.id, profile.id, { kind: 'allDevices' }, now);
+      profileId = profile.id;
       assignSeconds = (performance.now() - start) / 1000;
     }
     let vacuumSeconds: number | null = null;
@@ -146,21 +157,26 @@ async function seed(scratch: Scratch, devices: number): Promise<Seeded> {
       if (!d) throw new Error(`seeded device ${k.id} is missing`);
       sample.push({ tenantId: d.tenantId, id: d.id, lastContactedAt: d.lastContactedAt, deliveredProfileId: d.deliveredProfileId, deploymentProfileAssignmentStatus: d.deploymentProfileAssignmentStatus });
     }
-    return { seconds, assignSeconds, vacuumSeconds, hashes: kept.map((k) => k.hash), sample };
+    return { seconds, assignSeconds, vacuumSeconds, profileId, hashes: kept.map((k) => k.hash), sample };
   } finally {
     await db.destroy();
   }
 }
 
-/** Puts the sampled devices' contact and delivery back as seeded (the server is stopped). */
-async function resetSample(scratch: Scratch, sample: SampleState[]): Promise<void> {
+/** Sets the sampled devices' contact and delivery as `writes` says (see the header; the server is stopped). */
+async function resetSample(scratch: Scratch, seeded: Seeded, writes: Writes): Promise<void> {
   const db = await openDatabase(scratch.settings);
   try {
     const now = new Date().toISOString();
+    const anHourAgo = new Date(Date.now() - 3_600_000).toISOString();
     await createStore(db).transaction(async (tx) => {
-      for (const d of sample) {
+      for (const d of seeded.sample) {
         const { lastContactedAt, deliveredProfileId, deploymentProfileAssignmentStatus } = d;
-        await tx.devices.update(d.tenantId, d.id, { lastContactedAt, deliveredProfileId, deploymentProfileAssignmentStatus }, now);
+        const state =
+          writes === 'first'
+            ? { lastContactedAt, deliveredProfileId, deploymentProfileAssignmentStatus }
+            : { lastContactedAt: anHourAgo, deliveredProfileId: seeded.profileId, deploymentProfileAssignmentStatus: seeded.profileId === null ? deploymentProfileAssignmentStatus : ('assignedInSync' as const) };
+        await tx.devices.update(d.tenantId, d.id, state, now);
       }
     });
   } finally {
@@ -173,6 +189,8 @@ interface RunResult {
   devices: number;
   /** `tarmac serve --workers`: processes serving the port. */
   workers: number;
+  /** The sampled devices' state before the run (BENCH_OOBE_WRITES, see the header). */
+  writes: Writes;
   registered: number;
   seedSeconds: number;
   /** Creating the profile and assigning it to all devices (resolution of every device); null without a profile. */
@@ -213,8 +231,8 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
     if (floor.non2xx > 0 || floor.errors > 0) throw new Error(`the floor route answered ${floor.non2xx} non-2xx and ${floor.errors} errors`);
     console.log(`  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (CPU µs/request: ${cpuText(baseline)}), floor ${fmt(floor.requestsPerSecond)} req/s (p99 ${floor.p99Ms} ms; CPU µs/request: ${cpuText(floor)})`);
     const out: RunResult[] = [];
-    for (const workers of WORKERS) {
-      await resetSample(scratch, seeded.sample);
+    for (const writes of WRITES) for (const workers of WORKERS) {
+      await resetSample(scratch, seeded, writes);
       const tarmac = await startChild(
         [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)],
         childEnv({ ...scratchEnv(scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),
@@ -233,7 +251,7 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
       await tarmac.stop();
       const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
       console.log(
-        `  ${engine} ${fmt(devices)}: Tarmac --workers ${workers} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
+        `  ${engine} ${fmt(devices)}: Tarmac --workers ${workers}, ${writes} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
           `CPU µs/request: ${cpuText(result)}; ` +
           `load ${la(result.loadAverage.before)} → ${la(result.loadAverage.after)}`,
       );
@@ -241,6 +259,7 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
         engine,
         devices,
         workers,
+        writes,
         registered: devices,
         seedSeconds: seeded.seconds,
         assignSeconds: seeded.assignSeconds,
@@ -284,13 +303,13 @@ export async function run(): Promise<void> {
   const results: RunResult[] = [];
   for (const r of runs) results.push(...(await runOne(r.engine, r.devices)));
 
-  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(18) : c.padStart(12))).join(''));
+  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(12))).join(''));
   const us = (r: LoadResult) => (r.cpu ? fmt(r.cpu.serverUsPerRequest + (r.cpu.databaseUsPerRequest ?? 0)) : 'n/a');
   line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare', 'floor req/s', 'floor/bare', 'Tarmac/floor', 'Tarmac µs/r', 'floor µs/r', 'bare µs/r']);
   for (const r of results) {
     const floorRatio = r.floor.requestsPerSecond / r.baseline.requestsPerSecond;
     line([
-      `${r.engine} ${fmt(r.devices)} ×${r.workers}`,
+      `${r.engine} ${fmt(r.devices)} ×${r.workers} ${r.writes}`,
       fmt(r.tarmac.requestsPerSecond),
       fmt(r.tarmac.p50Ms),
       fmt(r.tarmac.p99Ms),
@@ -306,7 +325,8 @@ export async function run(): Promise<void> {
   }
   console.log('  floor: the download\'s essential work (base64, the boot lookup, the profile document) on the bare route, one process');
   console.log('  µs/r: CPU per request of the server (with PostgreSQL\'s), from /proc');
+  console.log('  first: every sampled device\'s first download after the assignment (contact and delivery, stored before the answer); returning: delivered, contacted an hour ago (the contact time, written behind the answer)');
   console.log(`  ${os.cpus().length} CPUs; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), profile: PROFILE, connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, results });
+  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), profile: PROFILE, connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, writes: WRITES, results });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

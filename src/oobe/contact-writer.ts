@@ -60,7 +60,7 @@ export class ContactWriter {
     this.add(contact, undefined);
   }
 
-  /** Resolves once every contact recorded before it is stored or has failed. */
+  /** Resolves once nothing is gathering or being written: every contact recorded before it is stored or has failed. */
   settled(): Promise<void> {
     if (!this.writing) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));

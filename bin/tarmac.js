@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to dist/ by `npm run build` (run automatically by `npm install` via `prepare`).
+// Thin launcher: the CLI is compiled to dist/ and bundled into dist/bundle/ by `npm run build` (run automatically by
+// `npm install` via `prepare`; build/bundle-cli.ts says why it is bundled).
 import module from 'node:module';
 import v8 from 'node:v8';
 
@@ -12,7 +13,7 @@ v8.setFlagsFromString('--liftoff-only');
 // V8's compiled code for dist/ and node_modules kept on disk between runs (Node 22.1+; NODE_DISABLE_COMPILE_CACHE=1
 // turns it off): each command loads a few hundred modules, and compiling them is much of a short command's start-up.
 module.enableCompileCache?.();
-const { main } = await import('../dist/cli/main.js');
+const { main } = await import('../dist/bundle/main.js');
 
 main(process.argv).then(
   (code) => {

@@ -1,22 +1,25 @@
-// Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ (and the web
-// console in dist/web) built from the current source. It builds with the same command as `npm run build`, but only when dist/ may be stale: a stamp
-// records the hash of what the last build here was made from (src/, the tsconfigs, the TypeScript version), and any
-// later build by other means (another branch, a bare tsc) makes dist/ newer than the stamp, which forces a rebuild. A
-// lock keeps two vitest processes on one checkout from building at once. `npm run build` ends by running this file
-// with --record, which stamps the build it just made, so the tests do not build the same dist/ again right after
-// `npm install`.
+// Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ (tsc's output,
+// the CLI bundle in dist/bundle and the web console in dist/web) built from the current source. It builds with the
+// same steps as `npm run build`, but only when dist/ may be stale: a stamp records the hash of what the last build
+// here was made from (src/, the console's sources, the tsconfigs, the TypeScript version, the bundler and
+// package-lock.json, since the bundle holds the dependencies), and any later build by other means (another branch, a
+// bare tsc) makes dist/ newer than the stamp, which forces a rebuild. A lock keeps two vitest processes on one
+// checkout from building at once. `npm run build` ends by running this file with --record, which stamps the build it
+// just made, so the tests do not build the same dist/ again right after `npm install`.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { bundleCli } from '../../build/bundle-cli.js';
 import { withFileLock } from './file-lock.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STAMP = path.join(ROOT, 'node_modules/.cache/tarmac-tests/dist-source.sha256');
 const LOCK = path.join(ROOT, 'node_modules/.cache/tarmac-tests/build.lock');
-const ENTRY = path.join(ROOT, 'dist/cli/main.js');
+/** What tsc writes and what the bundler makes of it (build/bundle-cli.ts): both must be older than the stamp. */
+const ENTRIES = [path.join(ROOT, 'dist/cli/main.js'), path.join(ROOT, 'dist/bundle/main.js')];
 
 export default async function setup(): Promise<void> {
   await ensureDistBuilt();
@@ -32,6 +35,7 @@ export async function ensureDistBuilt(): Promise<void> {
     rmSync(STAMP, { force: true });
     const started = performance.now();
     await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await bundleCli(); // what bin/tarmac.js runs
     // The web console (dist/web), which `tarmac serve` serves and the browser tests drive.
     await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT });
     writeFileSync(STAMP, `${hash}\n`);
@@ -52,13 +56,14 @@ export function distUpToDate(): boolean {
 
 function upToDate(hash: string): boolean {
   try {
-    return readFileSync(STAMP, 'utf8').trim() === hash && statSync(ENTRY).mtimeMs <= statSync(STAMP).mtimeMs;
+    const stamped = statSync(STAMP).mtimeMs;
+    return readFileSync(STAMP, 'utf8').trim() === hash && ENTRIES.every((entry) => statSync(entry).mtimeMs <= stamped);
   } catch {
     return false; // no stamp or no dist/
   }
 }
 
-/** SHA-256 over every file under src/ and the console's sources (path and bytes), the tsconfigs and the TypeScript version. */
+/** SHA-256 over every file under src/ and the console's sources (path and bytes), the tsconfigs, the TypeScript version, the bundler and package-lock.json. */
 function sourceHash(): string {
   const hash = createHash('sha256');
   const add = (file: string): void => {
@@ -74,6 +79,8 @@ function sourceHash(): string {
     }
   };
   walk(path.join(ROOT, 'src'));
+  add(path.join(ROOT, 'build/bundle-cli.ts'));
+  add(path.join(ROOT, 'package-lock.json')); // the bundle holds the dependencies
   walk(path.join(ROOT, 'web/src'));
   walk(path.join(ROOT, 'web/public'));
   add(path.join(ROOT, 'web/index.html'));

@@ -4,14 +4,15 @@
 // the JSON. Paths under the API prefixes never get the console page (a browser there sees the API's 404).
 // Without a built console (a checkout where only `tsc` ran) everything answers as before.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyRequest } from 'fastify';
+import { packageRoot } from '../../package-root.js';
 import { API_FIRST_SEGMENTS, TENANT_IDENTITY_PATH } from '../api-paths.js';
 import { unencapsulated, type TarmacPlugin } from '../types.js';
 
-/** dist/web beside this file's package: the same path from src/http/routes and from dist/http/routes. */
-export const DEFAULT_CONSOLE_DIR = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
+/** dist/web in Tarmac's package (whether this module runs from src/, dist/ or the CLI bundle). */
+export const DEFAULT_CONSOLE_DIR = join(packageRoot(), 'dist/web/');
 
 /** First path segments never answered with the console page: the APIs', and the console's own assets (a missing one is a 404). */
 const API_SEGMENTS = new Set<string>([...API_FIRST_SEGMENTS, 'assets']);

@@ -8,7 +8,7 @@ import { newAuditEvent, type AuditEvent } from '../../src/audit/index.js';
 import { loadConfig } from '../../src/config.js';
 import { createStore, openDatabase } from '../../src/store/index.js';
 import { cli, removeTemps, tempDir } from '../support/serve-process.js';
-import { createPostgresScratch, type PostgresScratch } from '../support/test-databases.js';
+import { createPostgresScratch, type PostgresScratch, TEST_ENGINES } from '../support/test-databases.js';
 
 const TIMEOUT = 120_000;
 const DAY = 86_400_000;
@@ -44,7 +44,7 @@ function event(tenantId: string, ageMs: number, category: string, correlationId 
   });
 }
 
-describe.each(['sqlite', 'postgres'] as const)('tarmac audit on %s', (engine) => {
+describe.each(TEST_ENGINES)('tarmac audit on %s', (engine) => {
   let env: Record<string, string>;
   let scratch: PostgresScratch | undefined;
   let contoso: string;

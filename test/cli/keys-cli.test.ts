@@ -7,11 +7,11 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_STATE_CACHE_SECONDS, RELOAD_SECONDS } from '../../src/tokens/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
 import { cli } from '../support/serve-process.js';
-import { dropPostgresFileDatabase } from '../support/test-databases.js';
+import { dropPostgresFileDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
-describe.each(['sqlite', 'postgres'] as const)('tarmac keys and app revocation on %s', (engine) => {
+describe.each(TEST_ENGINES)('tarmac keys and app revocation on %s', (engine) => {
   let f: GraphFixture;
   let env: Record<string, string>;
   beforeEach(async () => {

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cli, getToken, killAll, removeTemps, serve, stop, tempDir } from '../support/serve-process.js';
-import { createPostgresScratch, type PostgresScratch } from '../support/test-databases.js';
+import { createPostgresScratch, type PostgresScratch, TEST_ENGINES } from '../support/test-databases.js';
 
 const TIMEOUT = 120_000;
 
@@ -27,7 +27,7 @@ function json(result: { stdout: string }): any {
   return JSON.parse(result.stdout);
 }
 
-describe.each(['sqlite', 'postgres'] as const)('tarmac partner and oem on %s', (engine) => {
+describe.each(TEST_ENGINES)('tarmac partner and oem on %s', (engine) => {
   let env: Record<string, string>;
   let scratch: PostgresScratch | undefined;
   let csp: Created;

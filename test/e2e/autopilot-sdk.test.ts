@@ -8,6 +8,7 @@ import { decodeHardwareHash } from '../../src/hash/index.js';
 import { loadRealHashes, needsRealHashes } from '../support/real-hashes.js';
 import { runSdkClient, withHttpsServe } from '../support/sdk-serve.js';
 import { cli, demoOf, killAll, removeTemps, stop } from '../support/serve-process.js';
+import { TEST_ENGINES } from '../support/test-databases.js';
 
 const SDK_CLIENT = 'test/e2e/fixtures/autopilot-sdk-client.ts';
 
@@ -50,7 +51,7 @@ function expectedOutcomes(): { complete: number; duplicated: number; unidentifia
   return { complete, duplicated, unidentifiable };
 }
 
-for (const engine of ['sqlite', 'postgres'] as const) {
+for (const engine of TEST_ENGINES) {
   describe(`Graph SDK against tarmac serve (${engine})`, needsRealHashes, () => {
     it(
       'imports the real corpus, pages, filters, updates the group tag, keeps tenants apart, deletes',

@@ -22,6 +22,7 @@ import {
 } from '../support/console-browser.js';
 import { labHash } from '../support/lab-devices.js';
 import { cli, getToken, removeTemps } from '../support/serve-process.js';
+import { TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(removeTemps);
 
@@ -86,7 +87,7 @@ function row(page: Page, ...texts: (string | RegExp)[]) {
 }
 
 // Both engines: a partner user's view of a batch is step 8 of issue 10's done-when.
-describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console partners and overview (%s)', (engine) => {
+describe.skipIf(!HAVE_CHROMIUM).each(TEST_ENGINES)('console partners and overview (%s)', (engine) => {
   let server: ConsoleServer;
   const browsers: BrowserContext[] = [];
   beforeAll(async () => {

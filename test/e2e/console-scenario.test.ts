@@ -16,6 +16,7 @@ import { HAVE_CHROMIUM, createTenantUser, launchBrowser, newPage, seriousViolati
 import { H4, damagedHash, fakeDevice, lines } from '../support/csv-fixtures.js';
 import { needsRealHashes, realCsvFiles } from '../support/real-hashes.js';
 import { cli, getToken, removeTemps, tempDir } from '../support/serve-process.js';
+import { TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(removeTemps);
 
@@ -43,7 +44,7 @@ async function tableRows(page: Page, name: string): Promise<string[][]> {
   return rows.map((r) => r.split('\t').map((c) => c.trim()));
 }
 
-describe.skipIf(!HAVE_CHROMIUM).each(['sqlite', 'postgres'] as const)('console scenario (%s)', (engine) => {
+describe.skipIf(!HAVE_CHROMIUM).each(TEST_ENGINES)('console scenario (%s)', (engine) => {
   let server: ConsoleServer;
   let browser: BrowserContext | undefined;
   beforeAll(async () => {

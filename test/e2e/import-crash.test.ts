@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
-import { createPostgresScratch } from '../support/test-databases.js';
+import { createPostgresScratch, TEST_ENGINES } from '../support/test-databases.js';
 import { demoOf, getToken, killAll, removeTemps, serve, stop, tempDir } from '../support/serve-process.js';
 
 afterEach(killAll);
@@ -28,7 +28,7 @@ async function registeredCount(url: string, token: string): Promise<number> {
   return ((await res.json()) as { '@odata.count': number })['@odata.count'];
 }
 
-for (const engine of ['sqlite', 'postgres'] as const) {
+for (const engine of TEST_ENGINES) {
   describe(`import worker crash and restart (${engine})`, () => {
     it(
       `SIGKILL mid-import of ${DEVICES} devices; after restart each is registered exactly once`,

@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createPostgresScratch } from '../support/test-databases.js';
+import { createPostgresScratch, TEST_ENGINES } from '../support/test-databases.js';
 import { labHash, swappedBoardHash } from '../support/lab-devices.js';
 import { cli, demoOf, killAll, removeTemps, serve, tempDir } from '../support/serve-process.js';
 
@@ -13,7 +13,7 @@ afterAll(removeTemps);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-for (const engine of ['sqlite', 'postgres'] as const) {
+for (const engine of TEST_ENGINES) {
   describe(`device lifecycle through the CLI (${engine})`, () => {
     it(
       'registers, groups, assigns, plays OOBE and enrollment, refuses wrong-order deletes and personal devices, offboards',

@@ -58,6 +58,8 @@ async function importOne(c: Client, hash: string, serial: string, extra: Record<
   throw new Error('import did not finish');
 }
 
+// Both engines whatever TARMAC_TEST_ENGINES says (test-databases.ts): .ci/run's SQLite-only Node 24 pass still drives
+// PostgreSQL through the real server and the pg driver here.
 for (const engine of ['sqlite', 'postgres'] as const) {
   describe(`device lifecycle against tarmac serve (${engine})`, () => {
     it(

@@ -5,13 +5,14 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runSdkClient, withHttpsServe } from '../support/sdk-serve.js';
 import { demoOf, killAll, removeTemps } from '../support/serve-process.js';
+import { TEST_ENGINES } from '../support/test-databases.js';
 
 const SDK_CLIENT = 'test/e2e/fixtures/lifecycle-sdk-client.ts';
 
 afterEach(killAll);
 afterAll(removeTemps);
 
-for (const engine of ['sqlite', 'postgres'] as const) {
+for (const engine of TEST_ENGINES) {
   describe(`lifecycle through the Graph SDK (${engine})`, () => {
     it(
       'group → profile → assignment → import → members → $expand → OOBE → enroll → lambda filter → deregistration order',

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { decodeHardwareHash } from '../../src/hash/index.js';
 import { loadRealHashes, needsRealHashes, fromRealHashes } from '../support/real-hashes.js';
-import { createPostgresScratch } from '../support/test-databases.js';
+import { createPostgresScratch, TEST_ENGINES } from '../support/test-databases.js';
 import { userDrivenProfileBody } from '../support/profiles.js';
 import { cli, demoOf, getToken, killAll, removeTemps, serve, tempDir } from '../support/serve-process.js';
 
@@ -82,7 +82,7 @@ async function until<T>(what: string, get: () => Promise<T>, done: (value: T) =>
   throw new Error(`${what} did not finish`);
 }
 
-for (const engine of ['sqlite', 'postgres'] as const) {
+for (const engine of TEST_ENGINES) {
   describe(`partner and OEM registration against tarmac serve on ${engine}`, () => {
     it(
       'relationships, Partner Center batches of real tuples, OOBE, 808, a second partner, revocation, OEM deregistration, isolation',

@@ -9,7 +9,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeHardwareHash, syntheticInventory } from '../../src/hash/index.js';
 import { openDatabase, type Db } from '../../src/store/index.js';
 import { SERVER_V8_FLAGS } from '../../src/server/node-flags.js';
-import { createPostgresScratch } from '../support/test-databases.js';
+import { createPostgresScratch, TEST_ENGINES } from '../support/test-databases.js';
 import { cli, demoOf, getToken, killAll, removeTemps, serve, stop, tempDir, type Served } from '../support/serve-process.js';
 import { shuffled } from '../support/shuffle.js';
 
@@ -61,7 +61,7 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
   }
 }
 
-for (const engine of ['sqlite', 'postgres'] as const) {
+for (const engine of TEST_ENGINES) {
   describe(`tarmac serve --workers 2 (${engine})`, () => {
     it(
       `overlapping imports of ${DEVICES} devices through 2 processes register each device exactly once`,

@@ -18,7 +18,7 @@ import { partnerFixture } from '../support/partner-fixture.js';
 import { device, register } from '../support/device-side.js';
 import { syntheticHash } from '../support/registry-fixture.js';
 import { createMigratedTestDatabase } from '../support/templates.js';
-import { withTestKeyEncryptionKey } from '../support/test-databases.js';
+import { withTestKeyEncryptionKey, TEST_ENGINES } from '../support/test-databases.js';
 
 const TIMEOUT = 60_000;
 
@@ -34,7 +34,7 @@ function newDevice(name: string) {
   };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('audit log over HTTP on %s', (engine) => {
+describe.each(TEST_ENGINES)('audit log over HTTP on %s', (engine) => {
   let f: GraphFixture;
   let reader: CreatedTenant;
   let fabrikamReader: CreatedTenant;
@@ -190,7 +190,7 @@ describe.each(['sqlite', 'postgres'] as const)('audit log over HTTP on %s', (eng
   });
 });
 
-describe.each(['sqlite', 'postgres'] as const)('a partner’s writes on a customer, on %s', (engine) => {
+describe.each(TEST_ENGINES)('a partner’s writes on a customer, on %s', (engine) => {
   it('go to the customer’s log, naming the partner as the remote tenant, with before → after', { timeout: TIMEOUT }, async () => {
     const f = await partnerFixture(engine, { importWorker: false });
     try {
@@ -224,7 +224,7 @@ describe.each(['sqlite', 'postgres'] as const)('a partner’s writes on a custom
   });
 });
 
-describe.each(['sqlite', 'postgres'] as const)('the PC’s calls, on %s', (engine) => {
+describe.each(TEST_ENGINES)('the PC’s calls, on %s', (engine) => {
   it('an import is recorded with every row it stored; profile downloads are not; the enrollment is, with the device as actor', { timeout: TIMEOUT }, async () => {
     const f = await graphFixture(engine);
     try {
@@ -253,7 +253,7 @@ describe.each(['sqlite', 'postgres'] as const)('the PC’s calls, on %s', (engin
   });
 });
 
-describe.each(['sqlite', 'postgres'] as const)('retention, on %s', (engine) => {
+describe.each(TEST_ENGINES)('retention, on %s', (engine) => {
   it('the server purges the events older than TARMAC_AUDIT_RETENTION_DAYS when it starts, and only those', { timeout: TIMEOUT }, async () => {
     const f = await graphFixture(engine, { importWorker: false });
     try {

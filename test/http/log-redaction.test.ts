@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config.js';
 import { buildApp } from '../../src/http/app.js';
 import { REDACTED, loggerOptions, redactText, redactUrl, sensitiveName } from '../../src/http/log-redaction.js';
 import { sharedSchemaController } from '../support/shared-schema-compiler.js';
-import { dropPostgresFileDatabase, withTestKeyEncryptionKey, type TestEngine } from '../support/test-databases.js';
+import { dropPostgresFileDatabase, withTestKeyEncryptionKey, type TestEngine, TEST_ENGINES } from '../support/test-databases.js';
 import { createSeededTestDatabase } from '../support/templates.js';
 import { FORM, credentials, form } from '../support/test-app.js';
 
@@ -70,7 +70,7 @@ async function loggingApp(engine: TestEngine) {
   };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('request logs at info level (%s)', (engine) => {
+describe.each(TEST_ENGINES)('request logs at info level (%s)', (engine) => {
   it('carry no secret from the URL, the headers or a logged object; the redaction marker shows where', async () => {
     const t = await loggingApp(engine);
     try {

@@ -15,6 +15,7 @@ import { createApp, createUser, type CreatedApp, type CreatedTenant, type Tenant
 import { sharedSchemaController } from '../support/shared-schema-compiler.js';
 import { createSeededTestDatabase } from '../support/templates.js';
 import type { TestDatabase } from '../support/test-databases.js';
+import { TEST_ENGINES } from '../support/test-databases.js';
 
 const TENANT = 'contoso.onmicrosoft.com';
 const SPA_ORIGIN = 'http://localhost:5173';
@@ -37,7 +38,7 @@ function pkce(): { verifier: string; challenge: string } {
   return { verifier, challenge: b64url(createHash('sha256').update(verifier).digest()) };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('sign-in on %s', (engine) => {
+describe.each(TEST_ENGINES)('sign-in on %s', (engine) => {
   let f: Fixture;
   const passwords = { admin: 'Intune-admin-pass-1', reader: 'Global-reader-pass-1' };
 

@@ -13,11 +13,11 @@ import { CONSOLE_CLIENT_ID, createApp, createTenant, deleteApp, revokeAppTokens,
 import { APP_STATE_CACHE_SECONDS, DEMO_KEK_FILE_NAME, isEncryptedPrivateKey } from '../../src/tokens/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
 import { createTestApp, FORM, credentials, form, type TestApp } from '../support/test-app.js';
-import { createSqliteScratchDir, createTestDatabase, dropPostgresFileDatabase, type TestDatabase } from '../support/test-databases.js';
+import { createSqliteScratchDir, createTestDatabase, dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
-describe.each(['sqlite', 'postgres'] as const)('Graph and Partner Center token checks on %s', (engine) => {
+describe.each(TEST_ENGINES)('Graph and Partner Center token checks on %s', (engine) => {
   let f: GraphFixture;
   beforeEach(async () => {
     f = await graphFixture(engine);

@@ -9,7 +9,7 @@ import { GraphError } from '../../src/http/graph-errors.js';
 import { createStore, createTenantsStore, engineOf, entraDeviceModel as model, migrateToLatest } from '../../src/store/index.js';
 import type { EntraDevice } from '../../src/model/index.js';
 import { createTenant } from '../../src/tenants/index.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -66,7 +66,7 @@ const PHYSICAL_IDS: string[][] = [
   ["[OrderID]:O'Brien_100%"],
 ];
 
-for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
+for (const engine of TEST_ENGINES) {
   describe(`$filter lambdas on ${engine}`, () => {
     let t: TestDatabase;
     let tenantId: string;

@@ -8,7 +8,7 @@ import type { NewAutopilotDevice } from '../../src/store/schema.js';
 import { buildNextLink, parseListQuery } from '../../src/http/odata/index.js';
 import { autopilotDeviceModel as model } from '../../src/store/index.js';
 import { applyListQuery, countRows, fetchPage, keysetPositionOf, listPage, type Access } from '../../src/store/list-query/compile.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -59,7 +59,7 @@ async function insert(db: Db, rows: NewAutopilotDevice[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200) await db.insertInto('autopilot_devices').values(rows.slice(i, i + 200)).execute();
 }
 
-for (const engine of ['sqlite', 'postgres'] as TestEngine[]) {
+for (const engine of TEST_ENGINES) {
   describe(`OData queries on ${engine}`, () => {
     let t: TestDatabase;
     let db: Db;

@@ -5,7 +5,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, migrateToLatest } from '../../src/store/index.js';
 import { migrateUpTo } from '../../src/store/migrate.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -13,7 +13,7 @@ const NOW = '2025-01-01T00:00:00.000Z';
 /** More than the migration's SQLite batch (2,000), so that its keyset continues across batches. */
 const DEVICES = 2_100;
 
-describe.each(['sqlite', 'postgres'] as TestEngine[])('migration 0014 with hashes in place (%s)', (engine) => {
+describe.each(TEST_ENGINES)('migration 0014 with hashes in place (%s)', (engine) => {
   it('gives every registered hash its digest; holderOfHash finds devices registered before it', async () => {
     const t = await createTestDatabase(engine);
     try {

@@ -6,13 +6,13 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, migrateToLatest } from '../../src/store/index.js';
 import { migrateUpTo } from '../../src/store/migrate.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
 const NOW = '2025-01-01T00:00:00.000Z';
 
-describe.each(['sqlite', 'postgres'] as TestEngine[])('migration 0017 with imported rows in place (%s)', (engine) => {
+describe.each(TEST_ENGINES)('migration 0017 with imported rows in place (%s)', (engine) => {
   it('moves each row’s hash to imported_device_hashes and back down', async () => {
     const t = await createTestDatabase(engine);
     try {

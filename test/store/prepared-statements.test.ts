@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, migrateToLatest, prepared, type DatabaseSchema } from '../../src/store/index.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -14,7 +14,7 @@ async function preparedOn(conn: Kysely<DatabaseSchema>): Promise<{ name: string;
   return (await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements order by name`.execute(conn)).rows;
 }
 
-describe.each(['sqlite', 'postgres'] as TestEngine[])('prepared statements (%s)', (engine) => {
+describe.each(TEST_ENGINES)('prepared statements (%s)', (engine) => {
   it('runs a marked statement with its parameters, as often as asked, the same as unmarked', async () => {
     const t = await createTestDatabase(engine);
     try {

@@ -9,11 +9,11 @@ import SqliteDatabase from 'better-sqlite3';
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAtOnce, readManyAtOnce, SQLITE_FILE_NAME, writeAtOnce, writeWithoutStalling } from '../../src/store/database.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
-describe.each(['sqlite', 'postgres'] as TestEngine[])('readAtOnce (%s)', (engine) => {
+describe.each(TEST_ENGINES)('readAtOnce (%s)', (engine) => {
   it(engine === 'sqlite' ? 'reads at once outside a transaction, and never inside one' : 'never reads: PostgreSQL goes through Kysely', async () => {
     const t = await createTestDatabase(engine);
     try {

@@ -8,7 +8,7 @@ import { parseListQuery } from '../../src/http/odata/index.js';
 import { autopilotDeviceModel, engineOf, migrateToLatest, type Db } from '../../src/store/index.js';
 import { countRows, fetchPage } from '../../src/store/list-query/compile.js';
 import { migrations } from '../../src/store/migrations/index.js';
-import { createTestDatabase, dropPostgresFileDatabase, type TestEngine } from '../support/test-databases.js';
+import { createTestDatabase, dropPostgresFileDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -28,7 +28,7 @@ async function migrator(db: Db): Promise<Migrator> {
 
 const device = (tenant: string, serial: string) => ({ id: randomUUID(), tenant_id: tenant, serial_number: serial, created_at: NOW, updated_at: NOW });
 
-describe.each(['sqlite', 'postgres'] as TestEngine[])('migration 0009 with devices in place (%s)', (engine) => {
+describe.each(TEST_ENGINES)('migration 0009 with devices in place (%s)', (engine) => {
   it('renumbers the search index by tenant; searches, counts and new devices agree; down and up again', async () => {
     const t = await createTestDatabase(engine);
     try {

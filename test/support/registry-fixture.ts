@@ -5,9 +5,10 @@ import type { EntityModel, ListQuery } from '../../src/model/index.js';
 import type { Store } from '../../src/ports.js';
 import type { CreatedTenant, TenantsStore } from '../../src/tenants/index.js';
 import { createSeededTestDatabase } from './templates.js';
-import type { TestDatabase, TestEngine } from './test-databases.js';
+import { TEST_ENGINES, type TestDatabase, type TestEngine } from './test-databases.js';
 
-export const ENGINES: TestEngine[] = ['sqlite', 'postgres'];
+/** The engines this run tests (TEST_ENGINES: both unless TARMAC_TEST_ENGINES says otherwise). */
+export const ENGINES: readonly TestEngine[] = TEST_ENGINES;
 
 /** Base64 hardware hash of synthetic device `seed`. */
 export function syntheticHash(seed: number, overrides: SyntheticOverrides = {}): string {

@@ -18,6 +18,22 @@ import { SQLITE_FILE_NAME, openDatabase, type Db } from '../../src/store/index.j
 
 export type TestEngine = 'sqlite' | 'postgres';
 
+/**
+ * The engines this run's tests use: both, unless TARMAC_TEST_ENGINES names fewer (comma-separated). .ci/run's
+ * Node 24 pass sets `sqlite`: what PostgreSQL does with Tarmac's SQL is the same whichever Node sends it, and Node 20's
+ * pass tests it in full. test/e2e/lifecycle-scenario.test.ts runs on both engines regardless: Node 24 still drives
+ * the pg driver through the real server there.
+ */
+export const TEST_ENGINES: readonly TestEngine[] = testEngines(process.env.TARMAC_TEST_ENGINES);
+
+function testEngines(setting: string | undefined): TestEngine[] {
+  if (setting === undefined || setting.trim() === '') return ['sqlite', 'postgres'];
+  const names = setting.split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => name !== 'sqlite' && name !== 'postgres');
+  if (unknown.length > 0 || names.length === 0) throw new Error(`TARMAC_TEST_ENGINES=${setting}: expected sqlite, postgres or both, comma-separated`);
+  return [...new Set(names as TestEngine[])];
+}
+
 export interface TestDatabase {
   engine: TestEngine;
   db: Db;

@@ -34,7 +34,7 @@ import {
   verifyAccessToken,
 } from '../../src/tokens/index.js';
 import { createMigratedTestDatabase } from '../support/templates.js';
-import { createSqliteScratchDir, dropPostgresFileDatabase, type TestDatabase } from '../support/test-databases.js';
+import { createSqliteScratchDir, dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -42,7 +42,7 @@ const KEK = KeyEncryptionKey.generate();
 const T0 = new Date('2025-03-01T12:00:00Z');
 const at = (seconds: number): Date => new Date(T0.getTime() + seconds * 1000);
 
-describe.each(['sqlite', 'postgres'] as const)('token hardening on %s', (engine) => {
+describe.each(TEST_ENGINES)('token hardening on %s', (engine) => {
   let tdb: TestDatabase;
   let store: TenantsStore;
   let contoso: CreatedTenant;

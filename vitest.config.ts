@@ -13,16 +13,16 @@ const SPAWN_THE_CLI = ['test/cli/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/h
 const MOCK_MODULES = ['test/http/wire-golden.test.ts'];
 
 /**
- * Files whose size (what vitest orders by when it has no timings, as on a clean clone) badly understates their
- * running time: they run a battery defined elsewhere. Started last, the PostgreSQL battery (~50 s) ran alone at the
- * end of the run while the other worker idled.
- */
-/**
  * Files left out of this run: TARMAC_TEST_EXCLUDE, comma-separated globs (.ci/run's Node 24 pass). vitest's own
  * --exclude does not reach a project that sets its own exclude list, as 'unit' does.
  */
 const EXCLUDED = (process.env.TARMAC_TEST_EXCLUDE ?? '').split(',').filter((glob) => glob !== '');
 
+/**
+ * Files whose size (what vitest orders by when it has no timings, as on a clean clone) badly understates their
+ * running time: they run a battery defined elsewhere. Started last, the PostgreSQL battery (~50 s) ran alone at the
+ * end of the run while the other worker idled.
+ */
 const LONG_FOR_THEIR_SIZE = ['test/store/postgres.test.ts', 'test/store/sqlite.test.ts'];
 
 /**

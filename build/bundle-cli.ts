@@ -18,7 +18,7 @@ import { build } from 'esbuild';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export const BUNDLE_DIR = path.join(ROOT, 'dist/bundle');
+const BUNDLE_DIR = path.join(ROOT, 'dist/bundle');
 
 export async function bundleCli(): Promise<void> {
   rmSync(BUNDLE_DIR, { recursive: true, force: true }); // chunk names change with their content: no stale ones left

@@ -30,7 +30,7 @@ function testEngines(setting: string | undefined): TestEngine[] {
   if (setting === undefined || setting.trim() === '') return ['sqlite', 'postgres'];
   const names = setting.split(',').map((name) => name.trim());
   const unknown = names.filter((name) => name !== 'sqlite' && name !== 'postgres');
-  if (unknown.length > 0 || names.length === 0) throw new Error(`TARMAC_TEST_ENGINES=${setting}: expected sqlite, postgres or both, comma-separated`);
+  if (unknown.length > 0) throw new Error(`TARMAC_TEST_ENGINES=${setting}: expected sqlite, postgres or both, comma-separated`);
   return [...new Set(names as TestEngine[])];
 }
 

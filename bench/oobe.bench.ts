@@ -8,9 +8,12 @@
 // floorServer): that route doing a download's essential work with Tarmac's own store and document code.
 //
 // Sizes: BENCH_OOBE_DEVICES (default 10000,1000000) on each engine of BENCH_OOBE_ENGINES (default sqlite,postgres;
-// PostgreSQL on a fresh database, dropped at the end; skipped when no loopback server answers). BENCH_OOBE_BIN runs
-// another build of Tarmac (e.g. an older commit's bin/tarmac.js) against the same workload, for before/after
-// comparisons. BENCH_OOBE_WORKERS (default 1,2) runs Tarmac with each count of processes (`serve --workers`) on the same
+// PostgreSQL on fresh databases, dropped at the end; skipped when no loopback server answers). An engine's registries
+// are all seeded first, then every measurement runs on each size one right after the other, in alternating order
+// (runEngine), and the bench reports the largest size against the smallest (growthOf). On PostgreSQL each load also
+// counts the blocks its statements found in shared buffers and those read from the kernel (loadCounted).
+// BENCH_OOBE_BIN runs another build of Tarmac (e.g. an older commit's bin/tarmac.js) against the same workload, for
+// before/after comparisons. BENCH_OOBE_WORKERS (default 1,2) runs Tarmac with each count of processes (`serve --workers`) on the same
 // registry. TARMAC_OOBE_RATE_LIMIT is raised for the server so that the limiter never answers 429.
 // BENCH_OOBE_PROFILE (default `assigned`): the tenant has a deployment profile assigned to all devices (Graph's
 // assign, resolved for every device), so each download serves it, as in a real tenant; `none` serves the default
@@ -39,6 +42,7 @@
 //   contact time alone, behind the answer (src/oobe/contact-writer.ts). A fleet's usual boot.
 import os from 'node:os';
 import { sql } from 'kysely';
+import pg from 'pg';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assignProfile, createProfile } from '../src/profiles/index.js';
@@ -46,7 +50,7 @@ import { createStore, createTenantsStore, migrateToLatest, openDatabase } from '
 import type { AutopilotDevice } from '../src/model/index.js';
 import { createTenant } from '../src/tenants/index.js';
 import { fmt, recordResult, repoRoot, sizeList as list } from './lib.js';
-import { postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
+import { POSTGRES_URL, postgresAvailable, scratchEnv, scratchFor, type Scratch } from './scratch.js';
 import { oobeLoad, type LoadedServer, type OobeLoadResult } from './oobe-load.js';
 import { seedRegistry } from './seed-registry.js';
 import { childEnv, startChild, type Child } from './child-process.js';
@@ -198,8 +202,8 @@ interface RunResult {
   vacuumSeconds: number | null;
   baseline: LoadResult;
   /** The download's essential work on the bare route (floorServer). */
-  floor: LoadResult;
-  tarmac: LoadResult;
+  floor: LoadWithBlocks;
+  tarmac: LoadWithBlocks;
   /** Tarmac's req/s as a fraction of the bare route's (one process). */
   ratio: number;
   /** Tarmac's req/s as a fraction of the floor route's. */
@@ -208,62 +212,94 @@ interface RunResult {
   checkFailures: number;
 }
 
-/** One registry of `devices`, then the bare route once and Tarmac with each count of WORKERS on it. */
-async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<RunResult[]> {
-  const scratch = await scratchFor(engine, 'oobe');
+/** One engine's registries, seeded, with what the load presents to each. */
+interface Registry {
+  devices: number;
+  scratch: Scratch;
+  seeded: Seeded;
+  bodies: string[];
+}
+
+/**
+ * Every size of one engine: all registries seeded first and kept until the end, then each measurement (the bare
+ * route, the floor, Tarmac with each WRITES state and WORKERS count) on every size right after the other, in an order
+ * that alternates from one measurement to the next (10k then 1M, then 1M then 10k, …). The machine's speed drifts by
+ * more than the sizes differ (the same 10k run 3,300–4,200 req/s within an hour); measured apart, as before
+ * 2026-12-06 22:00 (each size seeded, measured and dropped in turn, tens of minutes apart), the sizes' ratio measured
+ * the drift as much as the registry.
+ */
+async function runEngine(engine: 'sqlite' | 'postgres', sizes: number[]): Promise<RunResult[]> {
+  const registries: Registry[] = [];
+  const scratches: Scratch[] = [];
   const children: Child[] = [];
+  let turn = 0;
+  const inTurn = (): Registry[] => (turn++ % 2 === 0 ? registries : [...registries].reverse());
   try {
-    const seeded = await seed(scratch, devices);
-    const assigned = seeded.assignSeconds === null ? 'no profile assigned' : `a profile assigned to all devices in ${fmt(seeded.assignSeconds, 1)} s`;
-    const vacuumed = seeded.vacuumSeconds === null ? '' : `, vacuumed in ${fmt(seeded.vacuumSeconds, 1)} s`;
-    console.log(`  ${engine} ${fmt(devices)}: seeded in ${fmt(seeded.seconds, 1)} s, ${assigned}${vacuumed}`);
-    const bodies = seeded.hashes.map((h) => JSON.stringify({ hardwareHash: h }));
-    const bare = await startChild(['--input-type=module', '-e', BASELINE_SERVER], childEnv({}), /listening on/);
-    children.push(bare);
-    globalThis.gc?.();
-    const baseline = await load(bare.url, bodies, loaded(bare, false));
-    await bare.stop();
-    const floorChild = await startChild(['--input-type=module', '-e', floorServer(BIN)], childEnv(scratchEnv(scratch)), /listening on/);
-    children.push(floorChild);
-    globalThis.gc?.();
-    const floor = await load(floorChild.url, bodies, loaded(floorChild, engine === 'postgres'));
-    await floorChild.stop();
-    if (floor.non2xx > 0 || floor.errors > 0) throw new Error(`the floor route answered ${floor.non2xx} non-2xx and ${floor.errors} errors`);
-    console.log(`  ${engine} ${fmt(devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (CPU µs/request: ${cpuText(baseline)}), floor ${fmt(floor.requestsPerSecond)} req/s (p99 ${floor.p99Ms} ms; CPU µs/request: ${cpuText(floor)})`);
+    for (const devices of sizes) {
+      const scratch = await scratchFor(engine, 'oobe');
+      scratches.push(scratch);
+      const seeded = await seed(scratch, devices);
+      registries.push({ devices, scratch, seeded, bodies: seeded.hashes.map((h) => JSON.stringify({ hardwareHash: h })) });
+      const assigned = seeded.assignSeconds === null ? 'no profile assigned' : `a profile assigned to all devices in ${fmt(seeded.assignSeconds, 1)} s`;
+      const vacuumed = seeded.vacuumSeconds === null ? '' : `, vacuumed in ${fmt(seeded.vacuumSeconds, 1)} s`;
+      console.log(`  ${engine} ${fmt(devices)}: seeded in ${fmt(seeded.seconds, 1)} s, ${assigned}${vacuumed}`);
+    }
+    const baselines = new Map<Registry, LoadResult>();
+    for (const r of inTurn()) {
+      const bare = await startChild(['--input-type=module', '-e', BASELINE_SERVER], childEnv({}), /listening on/);
+      children.push(bare);
+      globalThis.gc?.();
+      baselines.set(r, await load(bare.url, r.bodies, loaded(bare, false)));
+      await bare.stop();
+    }
+    const floors = new Map<Registry, LoadWithBlocks>();
+    for (const r of inTurn()) {
+      const floorChild = await startChild(['--input-type=module', '-e', floorServer(BIN)], childEnv(scratchEnv(r.scratch)), /listening on/);
+      children.push(floorChild);
+      globalThis.gc?.();
+      const floor = await loadCounted(r.scratch, floorChild.url, r.bodies, loaded(floorChild, engine === 'postgres'));
+      await floorChild.stop();
+      if (floor.non2xx > 0 || floor.errors > 0) throw new Error(`the floor route answered ${floor.non2xx} non-2xx and ${floor.errors} errors`);
+      floors.set(r, floor);
+      const baseline = baselines.get(r)!;
+      console.log(`  ${engine} ${fmt(r.devices)}: bare Fastify ${fmt(baseline.requestsPerSecond)} req/s (CPU µs/request: ${cpuText(baseline)}), floor ${fmt(floor.requestsPerSecond)} req/s (p99 ${floor.p99Ms} ms; CPU µs/request: ${cpuText(floor)}${blocksText(floor)})`);
+    }
     const out: RunResult[] = [];
-    for (const writes of WRITES) for (const workers of WORKERS) {
-      await resetSample(scratch, seeded, writes);
+    for (const writes of WRITES) for (const workers of WORKERS) for (const r of inTurn()) {
+      await resetSample(r.scratch, r.seeded, writes);
       const tarmac = await startChild(
         [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)],
-        childEnv({ ...scratchEnv(scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),
+        childEnv({ ...scratchEnv(r.scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),
         /Press Ctrl\+C to stop\./,
       );
       children.push(tarmac);
       // Every body must get its profile (200), or the load measures errors.
       let checkFailures = 0;
-      for (const body of bodies.slice(0, 20)) {
+      for (const body of r.bodies.slice(0, 20)) {
         const res = await fetch(`${tarmac.url}/oobe/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
         if (res.status !== 200) checkFailures++;
         await res.arrayBuffer();
       }
       globalThis.gc?.();
-      const result = await load(tarmac.url, bodies, loaded(tarmac, engine === 'postgres'));
+      const result = await loadCounted(r.scratch, tarmac.url, r.bodies, loaded(tarmac, engine === 'postgres'));
       await tarmac.stop();
       const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
       console.log(
-        `  ${engine} ${fmt(devices)}: Tarmac --workers ${workers}, ${writes} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
-          `CPU µs/request: ${cpuText(result)}; ` +
+        `  ${engine} ${fmt(r.devices)}: Tarmac --workers ${workers}, ${writes} ${fmt(result.requestsPerSecond)} req/s (p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms; ${result.non2xx} non-2xx, ${result.errors} errors); ` +
+          `CPU µs/request: ${cpuText(result)}${blocksText(result)}; ` +
           `load ${la(result.loadAverage.before)} → ${la(result.loadAverage.after)}`,
       );
+      const baseline = baselines.get(r)!;
+      const floor = floors.get(r)!;
       out.push({
         engine,
-        devices,
+        devices: r.devices,
         workers,
         writes,
-        registered: devices,
-        seedSeconds: seeded.seconds,
-        assignSeconds: seeded.assignSeconds,
-        vacuumSeconds: seeded.vacuumSeconds,
+        registered: r.devices,
+        seedSeconds: r.seeded.seconds,
+        assignSeconds: r.seeded.assignSeconds,
+        vacuumSeconds: r.seeded.vacuumSeconds,
         baseline,
         floor,
         tarmac: result,
@@ -275,8 +311,100 @@ async function runOne(engine: 'sqlite' | 'postgres', devices: number): Promise<R
     return out;
   } finally {
     for (const child of children.reverse()) await child.stop();
-    await scratch.drop();
+    for (const scratch of scratches) await scratch.drop();
   }
+}
+
+/**
+ * PostgreSQL: the blocks the load's statements found in shared buffers (hits) and those read from the kernel (the
+ * page cache or the disk), per request, from pg_statio_user_tables (the table, its indexes and TOAST) around the
+ * load. The registry's working set against `shared_buffers` shows here: at 1M on the default 128 MB, about one read a
+ * download. Undefined on SQLite.
+ */
+interface LoadWithBlocks extends LoadResult {
+  blocks?: { hitsPerRequest: number; readsPerRequest: number };
+}
+
+async function loadCounted(scratch: Scratch, url: string, bodies: string[], server: LoadedServer): Promise<LoadWithBlocks> {
+  const databaseUrl = scratch.settings.databaseUrl;
+  if (databaseUrl === undefined) return load(url, bodies, server);
+  const before = await blockCounts(databaseUrl);
+  const result = await load(url, bodies, server);
+  const after = await blockCounts(databaseUrl);
+  const per = (n: number) => (result.requests > 0 ? Math.round((n / result.requests) * 100) / 100 : 0);
+  return { ...result, blocks: { hitsPerRequest: per(after.hits - before.hits), readsPerRequest: per(after.reads - before.reads) } };
+}
+
+async function blockCounts(databaseUrl: string): Promise<{ hits: number; reads: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ hits: string; reads: string }>(
+      `select coalesce(sum(heap_blks_hit + coalesce(idx_blks_hit, 0) + coalesce(toast_blks_hit, 0) + coalesce(tidx_blks_hit, 0)), 0) as hits,
+              coalesce(sum(heap_blks_read + coalesce(idx_blks_read, 0) + coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0)), 0) as reads
+       from pg_statio_user_tables`,
+    );
+    return { hits: Number(rows[0]!.hits), reads: Number(rows[0]!.reads) };
+  } finally {
+    await client.end();
+  }
+}
+
+async function sharedBuffers(): Promise<string | null> {
+  if (!(await postgresAvailable())) return null;
+  const client = new pg.Client({ connectionString: POSTGRES_URL });
+  await client.connect();
+  try {
+    return (await client.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers;
+  } finally {
+    await client.end();
+  }
+}
+
+function blocksText(r: LoadWithBlocks): string {
+  return r.blocks ? `; blocks/request: ${fmt(r.blocks.hitsPerRequest, 1)} hit, ${fmt(r.blocks.readsPerRequest, 2)} read` : '';
+}
+
+/**
+ * The largest registry against the smallest, for each measurement of one engine (measured one right after the other,
+ * see runEngine): Tarmac's and the floor's requests/s, and the CPU per request of the server with PostgreSQL's. The
+ * issue's target for a hot path: at most 1.5× the cost per operation.
+ */
+interface Growth {
+  engine: string;
+  writes: Writes;
+  workers: number;
+  from: number;
+  to: number;
+  /** req/s at `to` over req/s at `from`. */
+  tarmacRequests: number;
+  /** CPU µs per request (server + PostgreSQL) at `to` over that at `from`. */
+  tarmacCpu: number | null;
+  floorRequests: number;
+  floorCpu: number | null;
+}
+
+function growthOf(results: RunResult[]): Growth[] {
+  const out: Growth[] = [];
+  const cpu = (r: LoadResult) => (r.cpu ? r.cpu.serverUsPerRequest + (r.cpu.databaseUsPerRequest ?? 0) : null);
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
+  for (const engine of new Set(results.map((r) => r.engine))) for (const writes of WRITES) for (const workers of WORKERS) {
+    const same = results.filter((r) => r.engine === engine && r.writes === writes && r.workers === workers).sort((a, b) => a.devices - b.devices);
+    const [small, large] = [same[0], same.at(-1)];
+    if (!small || !large || small === large) continue;
+    out.push({
+      engine,
+      writes,
+      workers,
+      from: small.devices,
+      to: large.devices,
+      tarmacRequests: large.tarmac.requestsPerSecond / small.tarmac.requestsPerSecond,
+      tarmacCpu: ratio(cpu(large.tarmac), cpu(small.tarmac)),
+      floorRequests: large.floor.requestsPerSecond / small.floor.requestsPerSecond,
+      floorCpu: ratio(cpu(large.floor), cpu(small.floor)),
+    });
+  }
+  return out;
 }
 
 /** The server whose CPU time a load reads (see oobeLoad). */
@@ -293,17 +421,18 @@ function cpuText(r: LoadResult): string {
 }
 
 export async function run(): Promise<void> {
-  const runs: { engine: 'sqlite' | 'postgres'; devices: number }[] = [];
-  if (ENGINES.includes('sqlite')) for (const n of SIZES) runs.push({ engine: 'sqlite', devices: n });
-  if (ENGINES.includes('postgres') && (await postgresAvailable())) for (const n of SIZES) runs.push({ engine: 'postgres', devices: n });
-  if (runs.length === 0) throw new Error('nothing to run: check BENCH_OOBE_ENGINES and BENCH_OOBE_DEVICES');
-  for (const r of runs) if (!Number.isSafeInteger(r.devices) || r.devices < 1) throw new Error(`device counts must be positive whole numbers (got ${r.devices})`);
-  console.log(`POST /oobe/v1/profile, ${CONNECTIONS} connections for ${SECONDS} s, hashes of ${fmt(SAMPLE)} registered devices at random, profile: ${PROFILE}; Tarmac: ${path.relative(process.cwd(), BIN) || BIN}`);
+  const engines: ('sqlite' | 'postgres')[] = [];
+  if (ENGINES.includes('sqlite')) engines.push('sqlite');
+  if (ENGINES.includes('postgres') && (await postgresAvailable())) engines.push('postgres');
+  if (engines.length === 0 || SIZES.length === 0) throw new Error('nothing to run: check BENCH_OOBE_ENGINES and BENCH_OOBE_DEVICES');
+  for (const n of SIZES) if (!Number.isSafeInteger(n) || n < 1) throw new Error(`device counts must be positive whole numbers (got ${n})`);
+  const buffers = engines.includes('postgres') ? await sharedBuffers() : null;
+  console.log(`POST /oobe/v1/profile, ${CONNECTIONS} connections for ${SECONDS} s, hashes of ${fmt(SAMPLE)} registered devices at random, profile: ${PROFILE}; Tarmac: ${path.relative(process.cwd(), BIN) || BIN}${buffers ? `; PostgreSQL shared_buffers ${buffers}` : ''}`);
 
   const results: RunResult[] = [];
-  for (const r of runs) results.push(...(await runOne(r.engine, r.devices)));
+  for (const engine of engines) results.push(...(await runEngine(engine, SIZES)));
 
-  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(28) : c.padStart(12))).join(''));
+  const line = (cells: string[]) => console.log(cells.map((c, i) => (i === 0 ? c.padEnd(36) : c.padStart(13))).join(''));
   const us = (r: LoadResult) => (r.cpu ? fmt(r.cpu.serverUsPerRequest + (r.cpu.databaseUsPerRequest ?? 0)) : 'n/a');
   line(['', 'Tarmac req/s', 'p50 ms', 'p99 ms', 'bare req/s', 'Tarmac/bare', 'floor req/s', 'floor/bare', 'Tarmac/floor', 'Tarmac µs/r', 'floor µs/r', 'bare µs/r']);
   for (const r of results) {
@@ -326,7 +455,15 @@ export async function run(): Promise<void> {
   console.log('  floor: the download\'s essential work (base64, the boot lookup, the profile document) on the bare route, one process');
   console.log('  µs/r: CPU per request of the server (with PostgreSQL\'s), from /proc');
   console.log('  first: every sampled device\'s first download after the assignment (contact and delivery, stored before the answer); returning: delivered, contacted an hour ago (the contact time, written behind the answer)');
+  const growth = growthOf(results);
+  if (growth.length > 0) {
+    console.log('');
+    line(['largest against smallest', 'Tarmac req/s', 'Tarmac µs/r', 'floor req/s', 'floor µs/r']);
+    const times = (x: number | null) => (x === null ? 'n/a' : `×${fmt(x, 2)}`);
+    for (const g of growth) line([`${g.engine} ${fmt(g.to)}/${fmt(g.from)} ×${g.workers} ${g.writes}`, times(g.tarmacRequests), times(g.tarmacCpu), times(g.floorRequests), times(g.floorCpu)]);
+    console.log('  measured one right after the other, in alternating order; the target: at most ×1.5 the cost per request');
+  }
   console.log(`  ${os.cpus().length} CPUs; load average now ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), profile: PROFILE, connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, writes: WRITES, results });
+  const file = recordResult('oobe', { tarmacBin: path.relative(repoRoot, BIN), profile: PROFILE, connections: CONNECTIONS, seconds: SECONDS, sample: SAMPLE, workers: WORKERS, writes: WRITES, postgresSharedBuffers: buffers, results, growth });
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

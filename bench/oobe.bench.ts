@@ -42,7 +42,6 @@
 //   contact time alone, behind the answer (src/oobe/contact-writer.ts). A fleet's usual boot.
 import os from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { assignProfile, createProfile } from '../src/profiles/index.js';
@@ -54,6 +53,7 @@ import { POSTGRES_URL, postgresAvailable, scratchEnv, scratchFor, type Scratch }
 import { oobeLoad, type LoadedServer, type OobeLoadResult } from './oobe-load.js';
 import { seedRegistry } from './seed-registry.js';
 import { childEnv, startChild, type Child } from './child-process.js';
+import { withAdmin } from '../test/support/test-databases.js';
 
 const SIZES = list(process.env.BENCH_OOBE_DEVICES ?? '10000,1000000');
 /** `tarmac serve --workers` counts to measure on each registry (the bare route is always one process). */
@@ -336,29 +336,22 @@ async function loadCounted(scratch: Scratch, url: string, bodies: string[], serv
 }
 
 async function blockCounts(databaseUrl: string): Promise<{ hits: number; reads: number }> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ hits: string; reads: string }>(
-      `select coalesce(sum(heap_blks_hit + coalesce(idx_blks_hit, 0) + coalesce(toast_blks_hit, 0) + coalesce(tidx_blks_hit, 0)), 0) as hits,
-              coalesce(sum(heap_blks_read + coalesce(idx_blks_read, 0) + coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0)), 0) as reads
-       from pg_statio_user_tables`,
-    );
-    return { hits: Number(rows[0]!.hits), reads: Number(rows[0]!.reads) };
-  } finally {
-    await client.end();
-  }
+  const { rows } = await withAdmin(
+    (client) =>
+      client.query<{ hits: string; reads: string }>(
+        `select coalesce(sum(heap_blks_hit + coalesce(idx_blks_hit, 0) + coalesce(toast_blks_hit, 0) + coalesce(tidx_blks_hit, 0)), 0) as hits,
+                coalesce(sum(heap_blks_read + coalesce(idx_blks_read, 0) + coalesce(toast_blks_read, 0) + coalesce(tidx_blks_read, 0)), 0) as reads
+         from pg_statio_user_tables`,
+      ),
+    databaseUrl,
+  );
+  return { hits: Number(rows[0]!.hits), reads: Number(rows[0]!.reads) };
 }
 
-async function sharedBuffers(): Promise<string | null> {
-  if (!(await postgresAvailable())) return null;
-  const client = new pg.Client({ connectionString: POSTGRES_URL });
-  await client.connect();
-  try {
-    return (await client.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers;
-  } finally {
-    await client.end();
-  }
+/** The loopback server's shared_buffers (run() has checked that it answers). */
+async function sharedBuffers(): Promise<string> {
+  const { rows } = await withAdmin((client) => client.query<{ shared_buffers: string }>('show shared_buffers'), POSTGRES_URL);
+  return rows[0]!.shared_buffers;
 }
 
 function blocksText(r: LoadWithBlocks): string {

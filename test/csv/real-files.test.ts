@@ -7,8 +7,12 @@ import { fixCsv, mergeCsv, readCsv, validateCsv } from '../../src/csv/index.js';
 import { fromRealHashes, needsRealHashes, realCsvFiles } from '../support/real-hashes.js';
 
 const files = fromRealHashes(realCsvFiles, []);
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'tarmac-real-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// Made lazily: when the corpus is missing every test here skips, and vitest then runs no afterAll to remove it.
+let tmpDir: string | undefined;
+const tmp = (): string => (tmpDir ??= mkdtempSync(path.join(os.tmpdir(), 'tarmac-real-')));
+afterAll(() => {
+  if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
+});
 
 /**
  * Two of the real files are QEMU VMs: the CSV serial and PKID are empty and the hash holds the placeholder serial
@@ -55,7 +59,7 @@ describe('real UTF-16 files written by Get-WindowsAutopilotInfo', needsRealHashe
 
   it('fixCsv turns each into a file strict mode accepts', async () => {
     for (const file of files) {
-      const out = path.join(tmp, 'fixed.csv');
+      const out = path.join(tmp(), 'fixed.csv');
       const fixed = await fixCsv(file, out);
       expect(fixed.changes.map((c) => c.kind)).toContain('reencoded');
       const again = await validateCsv(out, { strict: true });
@@ -68,7 +72,7 @@ describe('real UTF-16 files written by Get-WindowsAutopilotInfo', needsRealHashe
   });
 
   it('merging all of them keeps one row per device, the latest capture', async () => {
-    const out = path.join(tmp, 'merged.csv');
+    const out = path.join(tmp(), 'merged.csv');
     const merged = await mergeCsv(files, out);
     const superseded = merged.dropped.filter((d) => d.codes.includes('ZtdDeviceDuplicated'));
     const invalid = merged.dropped.filter((d) => !d.codes.includes('ZtdDeviceDuplicated'));

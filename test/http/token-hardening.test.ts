@@ -13,7 +13,8 @@ import { CONSOLE_CLIENT_ID, createApp, createTenant, deleteApp, revokeAppTokens,
 import { APP_STATE_CACHE_SECONDS, DEMO_KEK_FILE_NAME, isEncryptedPrivateKey } from '../../src/tokens/index.js';
 import { graphFixture, type GraphFixture } from '../support/graph-fixture.js';
 import { createTestApp, FORM, credentials, form, type TestApp } from '../support/test-app.js';
-import { createSqliteScratchDir, createTestDatabase, dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
+import { scratchDirForThisTest } from '../support/scratch-dir.js';
+import { createTestDatabase, dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -208,12 +209,12 @@ describe('the key-encryption key at start', () => {
   });
 
   it('SQLite with TARMAC_DEMO=false and no key: refused too', async () => {
-    const config = loadConfig({ TARMAC_DATA_DIR: join(createSqliteScratchDir('tarmac-nodemo-'), 'data'), TARMAC_DEMO: 'false', PORT: '0' });
+    const config = loadConfig({ TARMAC_DATA_DIR: join(scratchDirForThisTest('tarmac-nodemo-'), 'data'), TARMAC_DEMO: 'false', PORT: '0' });
     await expect(startServer(config, { logger: false })).rejects.toThrow(/TARMAC_DEMO=false/);
   });
 
   it('the demo setup (SQLite, nothing set) starts, makes <dataDir>/key-encryption.key (0600), logs it, and stores the signing key encrypted', async () => {
-    const dataDir = join(createSqliteScratchDir('tarmac-demo-'), 'data');
+    const dataDir = join(scratchDirForThisTest('tarmac-demo-'), 'data');
     const lines: string[] = [];
     const config = loadConfig({ TARMAC_DATA_DIR: dataDir, PORT: '0' });
     const running = await startServer(config, { logger: { level: 'warn', stream: { write: (line: string) => void lines.push(line) } } });

@@ -34,7 +34,8 @@ import {
   verifyAccessToken,
 } from '../../src/tokens/index.js';
 import { createMigratedTestDatabase } from '../support/templates.js';
-import { createSqliteScratchDir, dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
+import { scratchDirForThisTest } from '../support/scratch-dir.js';
+import { dropPostgresFileDatabase, type TestDatabase, TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
@@ -226,7 +227,7 @@ describe('the key-encryption key', () => {
   });
 
   it('is required outside the demo setup; the demo makes its own file (0600) once and reuses it', () => {
-    const dataDir = join(createSqliteScratchDir('tarmac-kek-'), 'data');
+    const dataDir = join(scratchDirForThisTest('tarmac-kek-'), 'data');
     expect(() => resolveKeyEncryptionKey({ keyEncryptionKey: undefined, keyEncryptionKeyFile: undefined, demo: false, dataDir })).toThrow(
       /this setup \(PostgreSQL, or TARMAC_DEMO=false\) needs the key.*TARMAC_KEY_ENCRYPTION_KEY/,
     );

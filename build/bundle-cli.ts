@@ -1,7 +1,7 @@
-// The CLI as `bin/tarmac.js` runs it: esbuild bundles tsc's output (dist/cli/main.js and what it imports, the
+// The CLI as `bin/tarmac.js` runs it: esbuild bundles the compiled dist/ (dist/cli/main.js and what it imports, the
 // dependencies included) into dist/bundle/, one file per command's entry and shared chunks. Every command loads a
 // few files instead of ~430 (kysely alone is 263): a command such as `tarmac tenant list` started in 0.55 s of wall
-// time and 0.68 s of CPU, and starts in 0.28 s and 0.29 s. Run by `npm run build`, after tsc.
+// time and 0.68 s of CPU, and starts in 0.28 s and 0.29 s. Run by `npm run build`, after build/compile-dist.ts.
 //
 // What stays outside the bundle, loaded from node_modules at run time:
 // - better-sqlite3: a native addon, found through its package directory;

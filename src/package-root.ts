@@ -1,7 +1,7 @@
 // The directory holding Tarmac's package.json. Files that ship beside the code (package.json itself, the built
 // console in dist/web) are found from here, not by a relative path from the module asking: the same module runs from
-// src/ (tests, through tsx), from dist/ (tsc's output) and from dist/bundle/ (the CLI as esbuild bundles it), each
-// at its own depth.
+// src/ (tests, through tsx), from dist/ (src/ compiled by build/compile-dist.ts) and from dist/bundle/ (the CLI as
+// esbuild bundles it), each at its own depth.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,9 +1,9 @@
-// Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ (tsc's output,
-// the CLI bundle in dist/bundle and the web console in dist/web) built from the current source. It builds with the
+// Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ (src/ compiled
+// by build/compile-dist.ts, the CLI bundle in dist/bundle and the web console in dist/web) built from the current source. It builds with the
 // same steps as `npm run build`, but only when dist/ may be stale: a stamp records the hash of what the last build
-// here was made from (src/, the console's sources, the tsconfigs, the TypeScript version, the bundler and
-// package-lock.json, since the bundle holds the dependencies), and any later build by other means (another branch, a
-// bare tsc) makes dist/ newer than the stamp, which forces a rebuild. A lock keeps two vitest processes on one
+// here was made from (src/, the console's sources, the tsconfigs, the build scripts and package-lock.json, since the
+// bundle holds the dependencies), and any later build by other means (another branch, a bare tsc) makes dist/ newer
+// than the stamp, which forces a rebuild. A lock keeps two vitest processes on one
 // checkout from building at once. `npm run build` ends by running this file with --record, which stamps the build it
 // just made, so the tests do not build the same dist/ again right after `npm install`.
 import { execFile } from 'node:child_process';
@@ -13,12 +13,13 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { bundleCli } from '../../build/bundle-cli.js';
+import { compileDist } from '../../build/compile-dist.js';
 import { withFileLock } from './file-lock.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const STAMP = path.join(ROOT, 'node_modules/.cache/tarmac-tests/dist-source.sha256');
 const LOCK = path.join(ROOT, 'node_modules/.cache/tarmac-tests/build.lock');
-/** What tsc writes and what the bundler makes of it (build/bundle-cli.ts): both must be older than the stamp. */
+/** What compile-dist writes and what the bundler makes of it (build/bundle-cli.ts): both must be older than the stamp. */
 const ENTRIES = [path.join(ROOT, 'dist/cli/main.js'), path.join(ROOT, 'dist/bundle/main.js')];
 
 export default async function setup(): Promise<void> {
@@ -34,7 +35,7 @@ export async function ensureDistBuilt(): Promise<void> {
     if (upToDate(hash)) return; // another process built it while this one waited
     rmSync(STAMP, { force: true });
     const started = performance.now();
-    await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+    await compileDist();
     await bundleCli(); // what bin/tarmac.js runs
     // The web console (dist/web), which `tarmac serve` serves and the browser tests drive.
     await promisify(execFile)(process.execPath, [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT });
@@ -63,7 +64,7 @@ function upToDate(hash: string): boolean {
   }
 }
 
-/** SHA-256 over every file under src/ and the console's sources (path and bytes), the tsconfigs, the TypeScript version, the bundler and package-lock.json. */
+/** SHA-256 over every file under src/ and the console's sources (path and bytes), the tsconfigs, the build scripts and package-lock.json. */
 function sourceHash(): string {
   const hash = createHash('sha256');
   const add = (file: string): void => {
@@ -79,6 +80,7 @@ function sourceHash(): string {
     }
   };
   walk(path.join(ROOT, 'src'));
+  add(path.join(ROOT, 'build/compile-dist.ts'));
   add(path.join(ROOT, 'build/bundle-cli.ts'));
   add(path.join(ROOT, 'package-lock.json')); // the bundle holds the dependencies
   walk(path.join(ROOT, 'web/src'));
@@ -87,7 +89,6 @@ function sourceHash(): string {
   add(path.join(ROOT, 'web/vite.config.ts'));
   add(path.join(ROOT, 'tsconfig.json'));
   add(path.join(ROOT, 'tsconfig.build.json'));
-  add(path.join(ROOT, 'node_modules/typescript/package.json'));
   return hash.digest('hex');
 }
 

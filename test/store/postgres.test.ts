@@ -1,5 +1,6 @@
-// The storage conformance battery on PostgreSQL: this file runs in its own freshly created database (dropped in
-// afterAll, with everything in it), each test in its own schema.
+// The storage conformance battery on PostgreSQL. Each test's migrated database is a copy of the run's template
+// (CREATE DATABASE … TEMPLATE, dropped by the test); the migration tests start from an empty schema in this file's
+// own database (dropped in afterAll, with everything in it).
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -7,12 +8,14 @@ import { createTenantsStore, migrateToLatest } from '../../src/store/index.js';
 import { createTenant } from '../../src/tenants/index.js';
 import { storageConformance } from './conformance.js';
 import { registryConformance } from './registry-conformance.js';
+import { createMigratedTestDatabase } from '../support/templates.js';
 import { POSTGRES_ADMIN_URL, createPostgresScratch, createPostgresTestDatabase, dropPostgresFileDatabase } from '../support/test-databases.js';
 
 afterAll(dropPostgresFileDatabase);
 
-storageConformance('PostgreSQL', createPostgresTestDatabase);
-registryConformance('PostgreSQL', createPostgresTestDatabase);
+const migrated = () => createMigratedTestDatabase('postgres');
+storageConformance('PostgreSQL', createPostgresTestDatabase, migrated);
+registryConformance('PostgreSQL', migrated);
 
 describe('PostgreSQL test databases', () => {
   it('are dropped when released', async () => {

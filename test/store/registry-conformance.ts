@@ -1,6 +1,6 @@
 // The repository conformance battery, in the manner of micromdm/nanodep's storage tests: every method of every
 // repository the domains declare (src/registry, directory, profiles and intune ports), exercised through the port
-// with the contract its doc comment states, on each engine. Each test gets its own freshly migrated database with two
+// with the contract its doc comment states, on each engine. Each test gets its own migrated database with two
 // tenants; entities come from the small builders below (synthetic hashes only). port-coverage.ts keeps the battery
 // honest: a method the store has and the battery does not name fails it.
 import { randomUUID } from 'node:crypto';
@@ -33,7 +33,6 @@ import {
   groupModel,
   importedDeviceModel,
   managedDeviceModel,
-  migrateToLatest,
   type Db,
 } from '../../src/store/index.js';
 import type { Tenant } from '../../src/tenants/ports.js';
@@ -259,14 +258,14 @@ interface Fixture {
   b: Tenant;
 }
 
-export function registryConformance(engine: string, factory: () => Promise<TestDatabase>): void {
+/** `migrated`: a new database that every migration has already run on (a copy of a template: see conformance.ts). */
+export function registryConformance(engine: string, migrated: () => Promise<TestDatabase>): void {
   const calls = new Set<string>();
   const it = test.extend<{ r: Fixture }>({
     // eslint-disable-next-line no-empty-pattern
     r: async ({}, use) => {
-      const tdb = await factory();
+      const tdb = await migrated();
       try {
-        await migrateToLatest(tdb.db);
         const tenants = createTenantsStore(tdb.db);
         const a = tenant('a');
         const b = tenant('b');

@@ -1,5 +1,5 @@
-// The storage conformance battery on SQLite (a temp directory per test), and what only SQLite needs: WAL, foreign
-// keys and a busy timeout, so that the CLI and the server can share one file.
+// The storage conformance battery on SQLite (a temp directory per test; migrated ones copy the run's template), and
+// what only SQLite needs: WAL, foreign keys and a busy timeout, so that the CLI and the server can share one file.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,10 +10,12 @@ import { SQLITE_BUSY_TIMEOUT_MS, SQLITE_CACHE_KIB, SQLITE_FILE_NAME, createTenan
 import { createTenant } from '../../src/tenants/index.js';
 import { storageConformance } from './conformance.js';
 import { registryConformance } from './registry-conformance.js';
+import { createMigratedTestDatabase } from '../support/templates.js';
 import { createSqliteTestDatabase, type TestDatabase } from '../support/test-databases.js';
 
-storageConformance('SQLite', createSqliteTestDatabase);
-registryConformance('SQLite', createSqliteTestDatabase);
+const migrated = () => createMigratedTestDatabase('sqlite');
+storageConformance('SQLite', () => createSqliteTestDatabase(), migrated);
+registryConformance('SQLite', migrated);
 
 describe('SQLite specifics', () => {
   let tdb: TestDatabase;

@@ -1,9 +1,9 @@
 // Global setup of the 'cli' project (vitest.config.ts): the tests that spawn bin/tarmac.js need dist/ (src/ compiled
-// by build/compile-dist.ts, the CLI bundle in dist/bundle and the web console in dist/web) built from the current source. It builds with the
-// same steps as `npm run build`, but only when dist/ may be stale: a stamp records the hash of what the last build
-// here was made from (src/, the console's sources, the tsconfigs, the build scripts and package-lock.json, since the
-// bundle holds the dependencies), and any later build by other means (another branch, a bare tsc) makes dist/ newer
-// than the stamp, which forces a rebuild. A lock keeps two vitest processes on one
+// by build/compile-dist.ts, the CLI bundle in dist/bundle and the web console in dist/web) built from the current
+// source. It builds with the same steps as `npm run build`, but only when dist/ may be stale: a stamp records the hash
+// of what the last build here was made from (src/, the console's sources, the tsconfigs, the build scripts and
+// package-lock.json, since the bundle holds the dependencies), and any later build by other means (another branch, a
+// bare tsc) makes dist/ newer than the stamp, which forces a rebuild. A lock keeps two vitest processes on one
 // checkout from building at once. `npm run build` ends by running this file with --record, which stamps the build it
 // just made, so the tests do not build the same dist/ again right after `npm install`.
 import { execFile } from 'node:child_process';

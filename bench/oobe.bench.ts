@@ -18,6 +18,8 @@
 // BENCH_OOBE_PROFILE (default `assigned`): the tenant has a deployment profile assigned to all devices (Graph's
 // assign, resolved for every device), so each download serves it, as in a real tenant; `none` serves the default
 // document (the bench before 2026-12-06).
+// BENCH_OOBE_CPU_PROF=<dir> runs Tarmac's processes (the cluster's primary and each worker) with --cpu-prof into that
+// directory, one file each, named by engine, size, writes and workers.
 //
 // After seeding, the bench refreshes the planner statistics as the import worker does when its queue drains
 // (refreshPlannerStatistics). Before 2026-12-06 11:00 it did not, and autovacuum is off on the machine's PostgreSQL
@@ -64,6 +66,7 @@ const CONNECTIONS = 16;
 /** The seeded tenant's domain (the profile document names it). */
 const DOMAIN = 'bench.onmicrosoft.com';
 const BIN = path.resolve(process.env.BENCH_OOBE_BIN ?? path.join(repoRoot, 'bin/tarmac.js'));
+const CPU_PROF_DIR = process.env.BENCH_OOBE_CPU_PROF;
 /** Devices whose hashes the load presents, spread evenly over the registry. */
 const SAMPLE = 10_000;
 const PROFILE = process.env.BENCH_OOBE_PROFILE ?? 'assigned';
@@ -108,6 +111,12 @@ app.post('/oobe/v1/profile', async (request, reply) => {
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log('listening on http://127.0.0.1:' + app.server.address().port);
 `;
+}
+
+/** --cpu-prof flags for a Tarmac run when BENCH_OOBE_CPU_PROF names a directory (the workers inherit them). */
+function cpuProfile(name: string): string[] {
+  if (!CPU_PROF_DIR) return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR, name)}`];
 }
 
 type LoadResult = OobeLoadResult;
@@ -268,7 +277,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', sizes: number[]): Promis
     for (const writes of WRITES) for (const workers of WORKERS) for (const r of inTurn()) {
       await resetSample(r.scratch, r.seeded, writes);
       const tarmac = await startChild(
-        [BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)],
+        [...cpuProfile(`oobe-${engine}-${r.devices}-${writes}-x${workers}`), BIN, 'serve', '--port', '0', '--host', '127.0.0.1', '--workers', String(workers)],
         childEnv({ ...scratchEnv(r.scratch), TARMAC_OOBE_RATE_LIMIT: '1000000000', TARMAC_GRAPH_RATE_LIMIT: '0' }),
         /Press Ctrl\+C to stop\./,
       );

@@ -1,10 +1,12 @@
 // ContactWriter (src/oobe/contact-writer.ts) on both engines: concurrent downloads' contacts are written in a few
 // batches, each download resolves only once its contact is stored, and a failed batch rejects exactly its downloads.
 // Contacts written behind the answer (recordBehind) join the same batches, are stored once settled() resolves, and a
-// failed batch reports them to onError.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// failed batch reports them to onError. Alone, they gather for up to BEHIND_GATHER_MS (setTimeout is faked in those
+// tests, so the window closes only when the test says), unless a batch fills up.
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { seedRegistry } from '../../bench/seed-registry.js';
-import { ContactWriter } from '../../src/oobe/index.js';
+import { BEHIND_GATHER_MS, ContactWriter } from '../../src/oobe/contact-writer.js';
 import type { Store } from '../../src/ports.js';
 import { ENGINES, registryFixture, type RegistryFixture } from '../support/registry-fixture.js';
 
@@ -130,5 +132,57 @@ describe.each(ENGINES)('ContactWriter on %s', (engine) => {
     expect(reported).toHaveLength(1);
     expect((await f.store.devices.find(tenantId, ids[0]!))?.lastContactedAt).toBe(at);
     expect((await f.store.devices.find(tenantId, ids[1]!))?.lastContactedAt).toBeNull();
+  });
+
+  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('contacts nobody waits for gather over many turns until the window closes, then go in one statement', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, calls } = counting();
+      const writer = new ContactWriter(store);
+      const tenantId = f.contoso.tenant.id;
+      for (const id of ids) {
+        writer.recordBehind({ tenantId, id, at: '2026-12-01T10:00:00.000Z' });
+        await turn();
+      }
+      expect(calls).toEqual([]);
+      vi.advanceTimersByTime(BEHIND_GATHER_MS - 1);
+      await turn();
+      expect(calls).toEqual([]);
+      vi.advanceTimersByTime(1);
+      await turn();
+      expect(calls).toEqual([ids.length]);
+      await writer.settled();
+      for (const id of ids) expect((await f.store.devices.find(tenantId, id))?.lastContactedAt).toBe('2026-12-01T10:00:00.000Z');
+      // Nothing left behind: no other statement when the (faked) clock moves on.
+      vi.advanceTimersByTime(10 * BEHIND_GATHER_MS);
+      await turn();
+      expect(calls).toEqual([ids.length]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a full batch of contacts nobody waits for is written at the end of the turn, and settled() writes the rest at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { store, calls } = counting();
+      const writer = new ContactWriter(store);
+      const tenantId = f.contoso.tenant.id;
+      // Unknown ids update nothing; they only fill the batch (500, MAX_BATCH).
+      for (let i = 0; i < 500; i++) writer.recordBehind({ tenantId, id: randomUUID(), at: '2026-12-01T10:00:00.000Z' });
+      await turn();
+      await turn();
+      expect(calls).toEqual([500]);
+      writer.recordBehind({ tenantId, id: ids[0]!, at: '2026-12-01T10:00:00.000Z' });
+      await turn();
+      expect(calls).toEqual([500]);
+      await writer.settled(); // without the window closing: the clock is faked and stands still
+      expect(calls).toEqual([500, 1]);
+      expect((await f.store.devices.find(tenantId, ids[0]!))?.lastContactedAt).toBe('2026-12-01T10:00:00.000Z');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

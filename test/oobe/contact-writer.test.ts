@@ -134,11 +134,16 @@ describe.each(ENGINES)('ContactWriter on %s', (engine) => {
     expect((await f.store.devices.find(tenantId, ids[1]!))?.lastContactedAt).toBeNull();
   });
 
-  const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  describe('with setTimeout faked (the window closes when the test moves the clock)', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-  it('contacts nobody waits for gather over many turns until the window closes, then go in one statement', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+    it('contacts nobody waits for gather over many turns until the window closes, then go in one statement', async () => {
       const { store, calls } = counting();
       const writer = new ContactWriter(store);
       const tenantId = f.contoso.tenant.id;
@@ -159,14 +164,9 @@ describe.each(ENGINES)('ContactWriter on %s', (engine) => {
       vi.advanceTimersByTime(10 * BEHIND_GATHER_MS);
       await turn();
       expect(calls).toEqual([ids.length]);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    });
 
-  it('a full batch of contacts nobody waits for is written at the end of the turn, and settled() writes the rest at once', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
+    it('a full batch of contacts nobody waits for is written at the end of the turn, and settled() writes the rest at once', async () => {
       const { store, calls } = counting();
       const writer = new ContactWriter(store);
       const tenantId = f.contoso.tenant.id;
@@ -181,8 +181,6 @@ describe.each(ENGINES)('ContactWriter on %s', (engine) => {
       await writer.settled(); // without the window closing: the clock is faked and stands still
       expect(calls).toEqual([500, 1]);
       expect((await f.store.devices.find(tenantId, ids[0]!))?.lastContactedAt).toBe('2026-12-01T10:00:00.000Z');
-    } finally {
-      vi.useRealTimers();
-    }
+    });
   });
 });

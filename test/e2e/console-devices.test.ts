@@ -13,6 +13,7 @@ import {
   HAVE_CHROMIUM,
   PAGE_TEST_ENGINES,
   createTenantUser,
+  closeBrowser,
   launchBrowser,
   newPage,
   screenshotBothThemes,
@@ -26,6 +27,7 @@ import { labHash } from '../support/lab-devices.js';
 import { cli, getToken, removeTemps, tempDir } from '../support/serve-process.js';
 
 afterAll(removeTemps);
+afterAll(closeBrowser);
 
 const DEVICES = 24;
 const serial = (i: number) => `CDS${String(i).padStart(4, '0')}`;

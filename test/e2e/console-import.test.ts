@@ -12,6 +12,7 @@ import {
   HAVE_CHROMIUM,
   PAGE_TEST_ENGINES,
   createTenantUser,
+  closeBrowser,
   launchBrowser,
   newPage,
   screenshotBothThemes,
@@ -25,6 +26,7 @@ import { needsRealHashes, realCsvFiles } from '../support/real-hashes.js';
 import { cli, removeTemps, tempDir } from '../support/serve-process.js';
 
 afterAll(removeTemps);
+afterAll(closeBrowser);
 
 const TIMEOUT = 180_000;
 

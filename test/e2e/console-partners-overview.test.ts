@@ -12,6 +12,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import {
   HAVE_CHROMIUM,
   createTenantUser,
+  closeBrowser,
   launchBrowser,
   newPage,
   screenshotBothThemes,
@@ -25,6 +26,7 @@ import { cli, getToken, removeTemps } from '../support/serve-process.js';
 import { TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(removeTemps);
+afterAll(closeBrowser);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

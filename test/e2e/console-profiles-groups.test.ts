@@ -9,6 +9,7 @@ import {
   HAVE_CHROMIUM,
   PAGE_TEST_ENGINES,
   createTenantUser,
+  closeBrowser,
   launchBrowser,
   newPage,
   screenshotBothThemes,
@@ -21,6 +22,7 @@ import { labHash } from '../support/lab-devices.js';
 import { cli, getToken, removeTemps } from '../support/serve-process.js';
 
 afterAll(removeTemps);
+afterAll(closeBrowser);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

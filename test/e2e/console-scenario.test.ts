@@ -12,13 +12,14 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { validateCsv } from '../../src/csv/index.js';
 import { decodeHardwareHash } from '../../src/hash/index.js';
-import { HAVE_CHROMIUM, createTenantUser, launchBrowser, newPage, seriousViolations, signIn, startConsoleServer, type ConsoleServer } from '../support/console-browser.js';
+import { HAVE_CHROMIUM, createTenantUser, closeBrowser, launchBrowser, newPage, seriousViolations, signIn, startConsoleServer, type ConsoleServer } from '../support/console-browser.js';
 import { H4, damagedHash, fakeDevice, lines } from '../support/csv-fixtures.js';
 import { needsRealHashes, realCsvFiles } from '../support/real-hashes.js';
 import { cli, getToken, removeTemps, tempDir } from '../support/serve-process.js';
 import { TEST_ENGINES } from '../support/test-databases.js';
 
 afterAll(removeTemps);
+afterAll(closeBrowser);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

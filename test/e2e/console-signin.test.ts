@@ -9,6 +9,7 @@ import {
   HAVE_CHROMIUM,
   PAGE_TEST_ENGINES,
   createTenantUser,
+  closeBrowser,
   launchBrowser,
   newPage,
   SCREENSHOTS,
@@ -20,6 +21,7 @@ import {
 import { removeTemps } from '../support/serve-process.js';
 
 afterAll(removeTemps);
+afterAll(closeBrowser);
 
 describe.skipIf(!HAVE_CHROMIUM).each(PAGE_TEST_ENGINES)('console sign-in (%s)', (engine) => {
   let server: ConsoleServer;

@@ -77,9 +77,8 @@ let chromiumProcess: Promise<Browser> | undefined;
 
 /**
  * A fresh browser context — its own cookies, storage and cache, like a new profile — in this test file's Chromium.
- * Chromium starts once per file (vitest runs each file of these tests in a process of its own, and playwright-core
- * ends the browser with it): starting it cost a few seconds of both cores each time, for each of the 15 contexts the
- * browser tests open. Close the context when done.
+ * Chromium starts once per file, and the file ends it (closeBrowser): starting it cost a few seconds of both cores
+ * each time, for each of the 15 contexts the browser tests open. Close the context when done.
  */
 export async function launchBrowser(options: { colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserContext> {
   chromiumProcess ??= chromium.launch({
@@ -93,6 +92,18 @@ export async function launchBrowser(options: { colorScheme?: 'light' | 'dark' } 
     return launchBrowser(options);
   }
   return browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: options.colorScheme ?? 'light', acceptDownloads: true });
+}
+
+/**
+ * Ends this file's Chromium: afterAll(closeBrowser) in each browser test file. Closed, Playwright removes the profile
+ * and artifacts directories it made in /tmp for it; left to the end of the test process (which vitest's workers share
+ * between files, and may kill), they stayed behind.
+ */
+export async function closeBrowser(): Promise<void> {
+  const started = chromiumProcess;
+  chromiumProcess = undefined;
+  const browser = await started?.catch(() => undefined);
+  await browser?.close();
 }
 
 /** A page that fails the test on any uncaught page error (collected, see `uncaught`). */

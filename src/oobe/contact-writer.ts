@@ -106,6 +106,11 @@ export class ContactWriter {
       this.gathering.set(key, { contact, settle: settle ? [settle] : [] });
       if (settle) this.waited++;
     }
+    this.scheduleNext();
+  }
+
+  /** The next drain: at the end of this turn when it must write, else when the behind window closes. */
+  private scheduleNext(): void {
     this.schedule(this.mustWrite() ? 0 : BEHIND_GATHER_MS);
   }
 
@@ -155,7 +160,7 @@ export class ContactWriter {
       }
     } finally {
       this.draining = false;
-      if (this.gathering.size > 0) this.schedule(this.mustWrite() ? 0 : BEHIND_GATHER_MS);
+      if (this.gathering.size > 0) this.scheduleNext();
       else for (const resolve of this.idle.splice(0)) resolve();
     }
   }

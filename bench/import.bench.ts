@@ -11,6 +11,10 @@
 // overrides them). BENCH_IMPORT_CPU_PROF=<dir> runs the server with --cpu-prof into that directory;
 // BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options.
 //
+// The server's SQL is timed by kind (verb and table: src/store/statement-times.ts, through Kysely's statement log), and so
+// is the raw baseline's: the report gives each kind's time per device, so that Tarmac's statements beyond the raw
+// inserts of the same rows (the queue, the lookups, the commits of smaller transactions) show by name and size.
+//
 // Then the first 100 POSTs again, on a fresh database, to a server without its worker: the POSTs' own latency (four in
 // flight queue for one thread on SQLite), beside the one measured while the worker runs.
 //
@@ -36,6 +40,7 @@ import { type IdentityKey } from '../src/model/index.js';
 import { hardwareFields } from '../src/registry/new-device.js';
 import { chunks } from '../src/store/chunks.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
+import { StatementTimes, type StatementKindTime } from '../src/store/statement-times.js';
 import { withServerFlags } from '../src/server/node-flags.js';
 import { ensureDistBuilt } from '../test/support/build-dist.js';
 import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
@@ -66,8 +71,10 @@ const dist = process.env.BENCH_DIST;
 const { buildApp } = await import(dist + '/http/app.js');
 const { loadConfig } = await import(dist + '/config.js');
 const { openDatabase } = await import(dist + '/store/index.js');
+const { StatementTimes } = await import(dist + '/store/statement-times.js');
 const config = loadConfig(process.env);
-const db = await openDatabase(config);
+const times = new StatementTimes();
+const db = await openDatabase(config, { log: times.log });
 const workerOptions = JSON.parse(process.env.BENCH_IMPORT_WORKER ?? '{}');
 const app = await buildApp({
   db, config, logger: false,
@@ -80,7 +87,11 @@ const app = await buildApp({
 await app.keyRing.ensure();
 await app.listen({ host: '127.0.0.1', port: 0 });
 console.log('listening on http://127.0.0.1:' + app.server.address().port);
-process.on('SIGTERM', async () => { await app.close(); await db.destroy(); process.exit(0); });
+process.on('SIGTERM', async () => {
+  await app.close();
+  await db.destroy();
+  process.stdout.write('statements ' + JSON.stringify(times.summary()) + '\\n', () => process.exit(0));
+});
 `;
 
 interface Device {
@@ -224,6 +235,15 @@ interface TarmacResult {
   memory: { idleRssMB: number; peakRssMB: number; afterRssMB: number };
   statuses: Record<string, number>;
   tables: Record<string, number>;
+  /** The server's SQL over its whole life, by kind (statement-times.ts). */
+  statements: StatementKindTime[];
+}
+
+/** The summary the server prints when it stops (SERVER). */
+function statementsOf(output: string): StatementKindTime[] {
+  const line = /^statements (.*)$/m.exec(output);
+  if (!line) throw new Error(`the server printed no statement times:\n${output.slice(-2000)}`);
+  return JSON.parse(line[1]!) as StatementKindTime[];
 }
 
 async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult> {
@@ -325,6 +345,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       const tables = await tableCounts(poll);
       await sleep(3000);
       const after = memoryOf(pid).rssMB;
+      await server.stop();
       return {
         devicesPerSecond: work.count / seconds,
         microsecondsPerDevice: (seconds * 1e6) / work.count,
@@ -338,6 +359,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         memory: { idleRssMB: idle.rssMB, peakRssMB: peak, afterRssMB: after },
         statuses,
         tables,
+        statements: statementsOf(server.output()),
       };
     } finally {
       await file.close();
@@ -402,6 +424,8 @@ interface BaselineResult {
   microsecondsPerDevice: number;
   seconds: number;
   tables: Record<string, number>;
+  /** The baseline's SQL by kind (raw only). */
+  statements?: StatementKindTime[];
 }
 
 /** The rows a registration writes (process-imports.ts registrationOf, device-repository.ts register). */
@@ -459,7 +483,9 @@ function registrationRows(devices: Device[], tenantId: string, now: string) {
 type Rows = ReturnType<typeof registrationRows>;
 
 async function benchRaw(engine: Engine, work: Workload): Promise<BaselineResult> {
+  const times = new StatementTimes();
   return withMigratedScratch(engine, 'import', async (db, who) => {
+    times.reset(); // the migration's
     const now = new Date().toISOString();
     globalThis.gc?.();
     let ms = 0;
@@ -478,8 +504,9 @@ async function benchRaw(engine: Engine, work: Workload): Promise<BaselineResult>
       ms += performance.now() - t0;
     }
     const seconds = ms / 1000;
-    return { devicesPerSecond: work.count / seconds, microsecondsPerDevice: (seconds * 1e6) / work.count, seconds, tables: await tableCounts(db) };
-  });
+    const statements = times.summary();
+    return { devicesPerSecond: work.count / seconds, microsecondsPerDevice: (seconds * 1e6) / work.count, seconds, tables: await tableCounts(db), statements };
+  }, { log: times.log });
 }
 
 /** A value in COPY's text format. */
@@ -619,10 +646,44 @@ export async function run(): Promise<void> {
       ]);
     }
   }
+  printStatementTimes(sizes);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average before ${load(loadBefore)}, after ${load(loadAfter)} (${os.cpus().length} CPUs)`);
   const file = record(sizes, loadBefore);
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
+}
+
+/** Below this many µs a device in both columns, a kind of statement is counted in "other". */
+const STATEMENT_KIND_MIN_US = 2;
+
+/** Each size and engine: the SQL time per device of each kind of statement, Tarmac's server beside the raw baseline's. */
+function printStatementTimes(sizes: Record<string, { results: Record<string, EngineResult> }>): void {
+  console.log(`  SQL time a device (µs) by kind of statement: Tarmac's server over the whole import (POSTs and worker), and the raw baseline`);
+  for (const [count, s] of Object.entries(sizes)) {
+    for (const [engine, r] of Object.entries(s.results)) {
+      const devices = Number(count);
+      const perDevice = (list: StatementKindTime[] | undefined) => new Map((list ?? []).map((k) => [k.kind, (k.milliseconds * 1000) / devices]));
+      const tarmac = perDevice(r.tarmac.statements);
+      const raw = perDevice(r.raw.statements);
+      const kinds = [...new Set([...tarmac.keys(), ...raw.keys()])].sort((a, b) => (tarmac.get(b) ?? 0) - (tarmac.get(a) ?? 0));
+      const row = (label: string, t: number, b: number | undefined) => console.log(`    ${label.padEnd(44)}${fmt(t).padStart(10)}${(b === undefined ? '-' : fmt(b)).padStart(10)}`);
+      console.log(`  ${fmt(devices)} ${engine}${'Tarmac'.padStart(44 - fmt(devices).length - engine.length + 10)}${'raw'.padStart(10)}`);
+      let otherTarmac = 0;
+      let otherRaw = 0;
+      for (const kind of kinds) {
+        const t = tarmac.get(kind) ?? 0;
+        const b = raw.get(kind) ?? 0;
+        if (t < STATEMENT_KIND_MIN_US && b < STATEMENT_KIND_MIN_US) {
+          otherTarmac += t;
+          otherRaw += b;
+        } else row(kind, t, b);
+      }
+      row('other', otherTarmac, otherRaw);
+      const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+      row('all statements', sum(tarmac), sum(raw));
+      row('wall clock', r.tarmac.microsecondsPerDevice, r.raw.microsecondsPerDevice);
+    }
+  }
 }
 
 function record(sizes: Record<string, unknown>, loadBefore: number[]): string {

@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { loadConfig, type TarmacConfig } from '../src/config.js';
 import type { TarmacApp } from '../src/http/types.js';
-import { createTenantsStore, migrateToLatest, openDatabase, type Db, type Engine } from '../src/store/index.js';
+import { createTenantsStore, migrateToLatest, openDatabase, type DatabaseOptions, type Db, type Engine } from '../src/store/index.js';
 import { createTenant, type CreatedTenant } from '../src/tenants/index.js';
 import { createPostgresScratch, createSqliteScratchDir, withAdmin } from '../test/support/test-databases.js';
 
@@ -57,15 +57,19 @@ export function scratchAppConfig(scratch: Scratch): TarmacConfig {
   return loadConfig({ ...scratchEnv(scratch), TARMAC_HOST: '127.0.0.1', PORT: '0' });
 }
 
-/** A migrated fresh database with one tenant (bench.onmicrosoft.com, with its app) handed to `work`; all removed afterwards. */
+/**
+ * A migrated fresh database with one tenant (bench.onmicrosoft.com, with its app) handed to `work`; all removed afterwards.
+ * `options` open the database (a statement log, say).
+ */
 export async function withMigratedScratch<T>(
   engine: Engine,
   label: string,
   work: (db: Db, who: CreatedTenant, scratch: Scratch) => Promise<T>,
+  options: DatabaseOptions = {},
 ): Promise<T> {
   const scratch = await scratchFor(engine, label);
   try {
-    const db = await openDatabase(scratch.settings);
+    const db = await openDatabase(scratch.settings, options);
     try {
       await migrateToLatest(db);
       const who = await createTenant(createTenantsStore(db), { domain: 'bench.onmicrosoft.com', displayName: 'Bench' });

@@ -17,6 +17,7 @@ import {
   type DatabaseConnection,
   type DialectAdapter,
   type Driver,
+  type LogConfig,
   type SqliteDialectConfig,
 } from 'kysely';
 import type { DatabaseSchema } from './schema.js';
@@ -28,6 +29,11 @@ export interface DatabaseSettings {
   dataDir: string;
   /** postgres:// URL; when set, PostgreSQL is used and dataDir is ignored. */
   databaseUrl?: string | undefined;
+}
+
+export interface DatabaseOptions {
+  /** Kysely's statement log: the import bench times the server's statements by kind with it (statement-times.ts). */
+  log?: LogConfig | undefined;
 }
 
 export const SQLITE_FILE_NAME = 'tarmac.db';
@@ -59,8 +65,8 @@ export class DatabaseOpenError extends Error {
  * Opens the configured database and checks that it answers. The caller owns the instance: `await db.destroy()`.
  * Does not migrate (see migrate.ts), so that tools can inspect a database without changing it.
  */
-export async function openDatabase(settings: DatabaseSettings): Promise<Db> {
-  const db = settings.databaseUrl ? openPostgres(settings.databaseUrl) : openSqlite(join(settings.dataDir, SQLITE_FILE_NAME), settings.dataDir);
+export async function openDatabase(settings: DatabaseSettings, options: DatabaseOptions = {}): Promise<Db> {
+  const db = settings.databaseUrl ? openPostgres(settings.databaseUrl, options) : openSqlite(join(settings.dataDir, SQLITE_FILE_NAME), settings.dataDir, options);
   try {
     await sql`select 1`.execute(db);
   } catch (err) {
@@ -71,7 +77,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Db> {
   return db;
 }
 
-function openSqlite(file: string, dir: string): Db {
+function openSqlite(file: string, dir: string, options: DatabaseOptions): Db {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (err) {
@@ -100,6 +106,7 @@ function openSqlite(file: string, dir: string): Db {
         return reusePreparedStatements(conn);
       },
     }),
+    ...(options.log ? { log: options.log } : {}),
   });
   return db;
 }
@@ -227,7 +234,7 @@ function reusePreparedStatements(conn: SqliteDatabase.Database): SqliteDatabase.
  */
 const POOL_IDLE_MS = 5 * 60_000;
 
-function openPostgres(url: string): Db {
+function openPostgres(url: string, options: DatabaseOptions): Db {
   // pg is loaded only when a PostgreSQL URL is used (Kysely creates the pool on the first query): on SQLite, every
   // CLI command would otherwise pay for loading it at start-up.
   const pool = async (): Promise<Pool> => {
@@ -238,7 +245,7 @@ function openPostgres(url: string): Db {
     created.on('connect', keepPrepared);
     return created;
   };
-  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
 }
 
 /**

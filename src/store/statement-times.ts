@@ -1,0 +1,55 @@
+// Time spent in SQL statements, summed by kind: the statement's verb and the first table it names ("insert
+// autopilot_devices", "update imported_device_identities", "commit"). Fed by Kysely's statement log
+// (openDatabase's `log` option). The import bench runs its server and its raw baseline with it, so that the report
+// says which statements Tarmac pays for beyond the raw inserts of the same rows.
+//
+// What a time is: Kysely's, from handing the statement to the driver until its result. On SQLite (synchronous) that is
+// the statement's own run, a commit's included; on PostgreSQL a round trip, so concurrent statements overlap and the
+// sum can exceed the wall-clock time.
+import type { LogEvent } from 'kysely';
+
+export interface StatementKindTime {
+  kind: string;
+  statements: number;
+  milliseconds: number;
+}
+
+/** The kind of a statement: its verb and first table, or the verb alone (begin, commit, pragma, …). */
+export function statementKind(sql: string): string {
+  const text = sql.replace(/\/\*[\s\S]*?\*\//g, ' ').trim();
+  const verb = /^[a-z]+/i.exec(text)?.[0]?.toLowerCase() ?? '';
+  const name = String.raw`"?([A-Za-z_][A-Za-z0-9_]*)"?`;
+  const table =
+    verb === 'insert' ? new RegExp(String.raw`^insert\s+(?:or\s+\w+\s+)?into\s+${name}`, 'i').exec(text)
+    : verb === 'update' ? new RegExp(String.raw`^update\s+${name}`, 'i').exec(text)
+    : verb === 'delete' ? new RegExp(String.raw`^delete\s+from\s+${name}`, 'i').exec(text)
+    : verb === 'select' || verb === 'with' ? new RegExp(String.raw`\sfrom\s+${name}`, 'i').exec(text)
+    : null;
+  const kind = verb === 'with' ? 'select' : verb;
+  return table ? `${kind} ${table[1]}` : kind || '(empty)';
+}
+
+/** Sums statement times by kind; `log` is the function to give openDatabase as its `log` option. */
+export class StatementTimes {
+  readonly #byKind = new Map<string, { statements: number; milliseconds: number }>();
+
+  readonly log = (event: LogEvent): void => {
+    const kind = statementKind(event.query.sql);
+    const sum = this.#byKind.get(kind) ?? { statements: 0, milliseconds: 0 };
+    sum.statements++;
+    sum.milliseconds += event.queryDurationMillis;
+    this.#byKind.set(kind, sum);
+  };
+
+  /** Forgets what was summed so far (say, a migration before the measured work). */
+  reset(): void {
+    this.#byKind.clear();
+  }
+
+  /** Each kind with its sums, the most time first. */
+  summary(): StatementKindTime[] {
+    return [...this.#byKind]
+      .map(([kind, sum]) => ({ kind, ...sum }))
+      .sort((a, b) => b.milliseconds - a.milliseconds || a.kind.localeCompare(b.kind));
+  }
+}

@@ -666,7 +666,7 @@ function printStatementTimes(sizes: Record<string, { results: Record<string, Eng
       const tarmac = perDevice(r.tarmac.statements);
       const raw = perDevice(r.raw.statements);
       const kinds = [...new Set([...tarmac.keys(), ...raw.keys()])].sort((a, b) => (tarmac.get(b) ?? 0) - (tarmac.get(a) ?? 0));
-      const row = (label: string, t: number, b: number | undefined) => console.log(`    ${label.padEnd(44)}${fmt(t).padStart(10)}${(b === undefined ? '-' : fmt(b)).padStart(10)}`);
+      const row = (label: string, t: number, b: number) => console.log(`    ${label.padEnd(44)}${fmt(t).padStart(10)}${fmt(b).padStart(10)}`);
       console.log(`  ${fmt(devices)} ${engine}${'Tarmac'.padStart(44 - fmt(devices).length - engine.length + 10)}${'raw'.padStart(10)}`);
       let otherTarmac = 0;
       let otherRaw = 0;

@@ -14,17 +14,22 @@ export interface StatementKindTime {
   milliseconds: number;
 }
 
+const NAME = String.raw`"?([A-Za-z_][A-Za-z0-9_]*)"?`;
+const FIRST_FROM = new RegExp(String.raw`\sfrom\s+${NAME}`, 'i');
+/** Where each verb names its table (a select or with: its first FROM). */
+const TABLE_OF_VERB: Record<string, RegExp> = {
+  insert: new RegExp(String.raw`^insert\s+(?:or\s+\w+\s+)?into\s+${NAME}`, 'i'),
+  update: new RegExp(String.raw`^update\s+${NAME}`, 'i'),
+  delete: new RegExp(String.raw`^delete\s+from\s+${NAME}`, 'i'),
+  select: FIRST_FROM,
+  with: FIRST_FROM,
+};
+
 /** The kind of a statement: its verb and first table, or the verb alone (begin, commit, pragma, …). */
 export function statementKind(sql: string): string {
   const text = sql.replace(/\/\*[\s\S]*?\*\//g, ' ').trim();
   const verb = /^[a-z]+/i.exec(text)?.[0]?.toLowerCase() ?? '';
-  const name = String.raw`"?([A-Za-z_][A-Za-z0-9_]*)"?`;
-  const table =
-    verb === 'insert' ? new RegExp(String.raw`^insert\s+(?:or\s+\w+\s+)?into\s+${name}`, 'i').exec(text)
-    : verb === 'update' ? new RegExp(String.raw`^update\s+${name}`, 'i').exec(text)
-    : verb === 'delete' ? new RegExp(String.raw`^delete\s+from\s+${name}`, 'i').exec(text)
-    : verb === 'select' || verb === 'with' ? new RegExp(String.raw`\sfrom\s+${name}`, 'i').exec(text)
-    : null;
+  const table = Object.hasOwn(TABLE_OF_VERB, verb) ? TABLE_OF_VERB[verb]!.exec(text) : null;
   const kind = verb === 'with' ? 'select' : verb;
   return table ? `${kind} ${table[1]}` : kind || '(empty)';
 }

@@ -15,6 +15,9 @@
 // is the raw baseline's: the report gives each kind's time per device, so that Tarmac's statements beyond the raw
 // inserts of the same rows (the queue, the lookups, the commits of smaller transactions) show by name and size.
 //
+// Meanwhile a PC asks for its profile every 20 ms (BENCH_IMPORT_PROBE_MS), one lookup at a time, with the hash of a
+// device of the first request once it is registered: what a PC at OOBE waits while an admin imports.
+//
 // Then the first 100 POSTs again, on a fresh database, to a server without its worker: the POSTs' own latency (four in
 // flight queue for one thread on SQLite), beside the one measured while the worker runs.
 //
@@ -60,6 +63,11 @@ const POST_TIMEOUT_MS = 120_000;
 /** Give up when no batch has settled for this long, or when the whole Tarmac phase of one engine takes this long. */
 const STALL_TIMEOUT_MS = 120_000;
 const PHASE_TIMEOUT_MS = Number(process.env.BENCH_IMPORT_TIMEOUT_MS ?? 60 * 60_000);
+/**
+ * While the import runs, a PC's profile lookup every this many ms (one at a time; 0: none), for a device of the first
+ * request once the worker has registered it: how long a PC at OOBE waits while an admin imports (BENCH_IMPORT_PROBE_MS).
+ */
+const PROBE_INTERVAL_MS = Number(process.env.BENCH_IMPORT_PROBE_MS ?? 20);
 /** Devices per transaction of the COPY baseline. */
 const COPY_TRANSACTION = 50_000;
 const IMPORT_PATH = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/import';
@@ -237,6 +245,48 @@ interface TarmacResult {
   tables: Record<string, number>;
   /** The server's SQL over its whole life, by kind (statement-times.ts). */
   statements: StatementKindTime[];
+  /** PCs' profile lookups while the import ran (PROBE_INTERVAL_MS). */
+  lookups: LookupProbe;
+}
+
+interface LookupProbe {
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Answers by HTTP status. */
+  statuses: Record<string, number>;
+}
+
+/** The hashes (base64) of the workload's first request. */
+async function firstRequestHashes(work: Workload, file: FileHandle): Promise<string[]> {
+  const length = work.bodyOffsets[1] - work.bodyOffsets[0];
+  const buffer = Buffer.allocUnsafe(length);
+  await file.read(buffer, 0, length, work.bodyOffsets[0]);
+  const body = JSON.parse(buffer.toString('utf8')) as { importedWindowsAutopilotDeviceIdentities: { hardwareIdentifier: string }[] };
+  return body.importedWindowsAutopilotDeviceIdentities.map((d) => d.hardwareIdentifier);
+}
+
+/**
+ * A PC's profile lookup every PROBE_INTERVAL_MS, one at a time, with a hash of `hashes` at random, until `done()`:
+ * each lookup's latency and status. Started once the worker has registered those devices.
+ */
+async function probeLookups(base: string, hashes: string[], done: () => boolean): Promise<LookupProbe> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  if (PROBE_INTERVAL_MS > 0) {
+    while (!done()) {
+      const body = JSON.stringify({ hardwareHash: hashes[Math.floor(Math.random() * hashes.length)] });
+      const t0 = performance.now();
+      const res = await fetch(`${base}/oobe/v1/profile`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
+      await res.arrayBuffer();
+      const latency = performance.now() - t0;
+      latencies.push(latency);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      await sleep(Math.max(0, PROBE_INTERVAL_MS - latency));
+    }
+  }
+  return { requests: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100), statuses };
 }
 
 /** The summary the server prints when it stops (SERVER). */
@@ -251,7 +301,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
     const profile = CPU_PROF_DIR ? [`--cpu-prof`, `--cpu-prof-dir=${path.resolve(CPU_PROF_DIR)}`, `--cpu-prof-name=import-${engine}-${work.count}.cpuprofile`] : [];
     const server: Child = await startChild(
       [...withServerFlags([], process.env.BENCH_IMPORT_NODE_OPTIONS), ...profile, '--input-type=module', '-e', SERVER],
-      childEnv({ ...scratchEnv(scratch), BENCH_DIST: path.join(repoRoot, 'dist'), BENCH_IMPORT_WORKER: process.env.BENCH_IMPORT_WORKER ?? '{}', NODE_OPTIONS: process.env.BENCH_IMPORT_NODE_OPTIONS ?? '' }),
+      childEnv({ ...scratchEnv(scratch), TARMAC_OOBE_RATE_LIMIT: '0', BENCH_DIST: path.join(repoRoot, 'dist'), BENCH_IMPORT_WORKER: process.env.BENCH_IMPORT_WORKER ?? '{}', NODE_OPTIONS: process.env.BENCH_IMPORT_NODE_OPTIONS ?? '' }),
       /listening on/,
     );
     // Counting rows from a connection of its own.
@@ -309,9 +359,14 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       let lastProgress = Date.now();
       let lastSettled = -1;
       let settledDuringPosts: number | undefined;
+      const probeHashes = await firstRequestHashes(work, file);
+      let importDone = false;
+      let probing: Promise<LookupProbe> | undefined;
       for (;;) {
         if (failed) await posting;
         readBatches();
+        // The first request's devices are registered once that many rows have settled (batches are claimed in order).
+        probing ??= settled >= probeHashes.length ? probeLookups(base, probeHashes, () => importDone || failed) : undefined;
         if (postsDone && settledDuringPosts === undefined) settledDuringPosts = settled;
         if (postsDone && settled >= work.count) {
           const r = await poll
@@ -332,6 +387,8 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         await sleep(POLL_MS);
       }
       readBatches();
+      importDone = true;
+      const lookups = (await probing) ?? (await probeLookups(base, probeHashes, () => true));
       const peak = memoryOf(pid).peakMB;
       const end = Math.max(lastSettledAt, lastResponseAt);
       const seconds = (end - start) / 1000;
@@ -360,6 +417,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         statuses,
         tables,
         statements: statementsOf(server.output()),
+        lookups,
       };
     } finally {
       await file.close();
@@ -598,6 +656,8 @@ export async function run(): Promise<void> {
           `  ${fmt(count)} ${engine}: Tarmac ${fmt(tarmac.devicesPerSecond)} devices/s (${fmt(tarmac.seconds, 1)} s; POSTs done after ${fmt(tarmac.postSeconds, 1)} s, ` +
             `p50 ${fmt(tarmac.postP50Ms)} ms, ${fmt(tarmac.settledDuringPosts)} rows settled by then); server RSS idle ${fmt(m.idleRssMB)} MB, peak ${fmt(m.peakRssMB)} MB, after ${fmt(m.afterRssMB)} MB`,
         );
+        const l = tarmac.lookups;
+        console.log(`  ${fmt(count)} ${engine}: ${fmt(l.requests)} PC profile lookups meanwhile: p50 ${fmt(l.p50Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms, max ${fmt(l.maxMs, 1)} ms (${JSON.stringify(l.statuses)})`);
         const postsAlone = await benchPostsAlone(engine, work);
         console.log(`  ${fmt(count)} ${engine}: the first ${postsAlone.requests} POSTs without the worker: p50 ${fmt(postsAlone.postP50Ms)} ms, p99 ${fmt(postsAlone.postP99Ms)} ms`);
         const raw = await benchRaw(engine, work);

@@ -73,7 +73,7 @@ const COPY_TRANSACTION = 50_000;
 const IMPORT_PATH = '/v1.0/deviceManagement/importedWindowsAutopilotDeviceIdentities/import';
 const REGISTRY_TABLES = ['autopilot_devices', 'autopilot_device_hashes', 'device_identity_keys', 'entra_devices', 'entra_device_physical_ids'] as const;
 
-/** The server: the app on the given database with its worker, printing each settled batch with its commit time. */
+/** The server: the app on the given database with its worker, as startServer opens it, printing each settled batch with its commit time. */
 const SERVER = `
 const dist = process.env.BENCH_DIST;
 const { buildApp } = await import(dist + '/http/app.js');
@@ -82,7 +82,7 @@ const { openDatabase } = await import(dist + '/store/index.js');
 const { StatementTimes } = await import(dist + '/store/statement-times.js');
 const config = loadConfig(process.env);
 const times = new StatementTimes();
-const db = await openDatabase(config, { log: times.log });
+const db = await openDatabase(config, { log: times.log, checkpointInBackground: true });
 const workerOptions = JSON.parse(process.env.BENCH_IMPORT_WORKER ?? '{}');
 const app = await buildApp({
   db, config, logger: false,

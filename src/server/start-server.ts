@@ -84,7 +84,7 @@ function readTls(config: TarmacConfig): { key: Buffer; cert: Buffer } | undefine
 
 export async function startServer(config: TarmacConfig, options: StartOptions = {}): Promise<RunningServer> {
   const https = readTls(config);
-  const db: Db = await openDatabase(config);
+  const db: Db = await openDatabase(config, { checkpointInBackground: true });
   let app: TarmacApp | undefined;
   try {
     if (!options.prepared) await migrateToLatest(db);

@@ -6,21 +6,10 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import SqliteDatabase from 'better-sqlite3';
 import type { Pool, PoolClient } from 'pg';
-import {
-  CompiledQuery,
-  Kysely,
-  PostgresDialect,
-  SqliteAdapter,
-  SqliteDialect,
-  SqliteDriver,
-  sql,
-  type DatabaseConnection,
-  type DialectAdapter,
-  type Driver,
-  type LogConfig,
-  type SqliteDialectConfig,
-} from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type LogConfig } from 'kysely';
 import type { DatabaseSchema } from './schema.js';
+import { SqliteConnections, TarmacSqliteDialect } from './sqlite-driver.js';
+import { SQLITE_SAFETY_CHECKPOINT_PAGES, startCheckpointThread } from './sqlite-checkpointer.js';
 
 export type Db = Kysely<DatabaseSchema>;
 
@@ -34,6 +23,12 @@ export interface DatabaseSettings {
 export interface DatabaseOptions {
   /** Kysely's statement log: the import bench times the server's statements by kind with it (statement-times.ts). */
   log?: LogConfig | undefined;
+  /**
+   * SQLite: WAL checkpoints in a thread of their own, not in commits on the event loop (sqlite-checkpointer.ts and
+   * sqlite-driver.ts), every CHECKPOINT_EVERY_MS of writes (`everyMs`: another interval, for tests). For the server;
+   * a short command does without the thread.
+   */
+  checkpointInBackground?: boolean | { everyMs: number } | undefined;
 }
 
 export const SQLITE_FILE_NAME = 'tarmac.db';
@@ -55,6 +50,9 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
  * 341–348 MB; so 16 MB.
  */
 export const SQLITE_CACHE_KIB = 16_384;
+
+/** The reader's page cache, in KiB (see openSqlite). */
+const SQLITE_READER_CACHE_KIB = 2_048;
 
 /** A database that could not be opened; the message says which one and why. */
 export class DatabaseOpenError extends Error {
@@ -85,44 +83,57 @@ function openSqlite(file: string, dir: string, options: DatabaseOptions): Db {
       cause: err,
     });
   }
+  const open = (role: 'writer' | 'reader'): SqliteDatabase.Database => {
+    const conn = new SqliteDatabase(file);
+    // WAL: readers never block the writer and the CLI can write while the server runs; NORMAL sync is
+    // durable across application crashes in WAL mode. Busy timeout: wait for the other process's write.
+    conn.pragma('journal_mode = WAL');
+    conn.pragma('synchronous = NORMAL');
+    conn.pragma('foreign_keys = ON');
+    conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    if (role === 'reader') {
+      // Reads only, while the writer is in a transaction (sqlite-driver.ts). Its page cache is emptied whenever
+      // another connection commits (SQLite drops a WAL reader's cache when the WAL changed), so a large one buys nothing.
+      conn.pragma('query_only = 1');
+      conn.pragma(`cache_size = -${SQLITE_READER_CACHE_KIB}`);
+      return reusePreparedStatements(conn);
+    }
+    // Checkpoint every 64 MB of WAL, not SQLite's default 4 MB: an import writes each queue row three times
+    // (accept, claim, settle) and the same index pages over and over, and a rarer checkpoint copies each page
+    // once instead of once per few batches (bench import: commits of the accept path 8x cheaper). The file is
+    // cut back to 64 MB after a checkpoint. The server checkpoints in a thread of its own instead
+    // (sqlite-checkpointer.ts), so that no commit on the event loop copies the WAL; its threshold is then a safety net.
+    conn.pragma(`wal_autocheckpoint = ${options.checkpointInBackground ? SQLITE_SAFETY_CHECKPOINT_PAGES : 16384}`);
+    conn.pragma('journal_size_limit = 67108864');
+    conn.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+    return reusePreparedStatements(conn);
+  };
   const db: Db = new Kysely<DatabaseSchema>({
-    dialect: new TarmacSqliteDialect({
-      database: async () => {
-        const conn = new SqliteDatabase(file);
-        sqliteConnections.set(db, conn);
-        // WAL: readers never block the writer and the CLI can write while the server runs; NORMAL sync is
-        // durable across application crashes in WAL mode. Busy timeout: wait for the other process's write.
-        conn.pragma('journal_mode = WAL');
-        conn.pragma('synchronous = NORMAL');
-        conn.pragma('foreign_keys = ON');
-        conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
-        // Checkpoint every 64 MB of WAL, not SQLite's default 4 MB: an import writes each queue row three times
-        // (accept, claim, settle) and the same index pages over and over, and a rarer checkpoint copies each page
-        // once instead of once per few batches (bench import: commits of the accept path 8x cheaper). The file is
-        // cut back to 64 MB after a checkpoint.
-        conn.pragma('wal_autocheckpoint = 16384');
-        conn.pragma('journal_size_limit = 67108864');
-        conn.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-        return reusePreparedStatements(conn);
-      },
+    dialect: new TarmacSqliteDialect(async () => {
+      const writer = open('writer');
+      const background = options.checkpointInBackground;
+      const checkpoints = background ? { thread: await startCheckpointThread(file), everyMs: background === true ? undefined : background.everyMs } : undefined;
+      const connections = new SqliteConnections(writer, () => open('reader'), checkpoints);
+      sqliteConnections.set(db, connections);
+      return connections;
     }),
     ...(options.log ? { log: options.log } : {}),
   });
   return db;
 }
 
-/** Each SQLite database's one connection, once Kysely has opened it (readAtOnce). */
-const sqliteConnections = new WeakMap<Db, SqliteDatabase.Database>();
+/** Each SQLite database's connections, once Kysely has opened them (readAtOnce). */
+const sqliteConnections = new WeakMap<Db, SqliteConnections>();
 
 /**
- * SQLite only: the rows of a read statement, read at once on the process's connection, without Kysely's connection
- * mutex and promise chain — or undefined when that is not safe or not SQLite (PostgreSQL, a transaction's Kysely,
- * the connection not opened yet or closed, or inside a transaction), and the caller runs the statement through Kysely.
+ * SQLite only: the rows of a read statement, read at once, without Kysely's session and promise chain — or undefined
+ * when that is not SQLite (PostgreSQL, a transaction's Kysely, the connections not opened yet or closed), and the caller
+ * runs the statement through Kysely.
  *
- * Safe because SQLite statements run synchronously: outside a transaction nothing else is using the connection between
- * two of Kysely's statements, and the read is its own autocommit transaction, seeing exactly what Kysely's would. While
- * a Kysely transaction holds the connection (an import batch awaiting between statements, say) the read would see its
- * uncommitted rows: `inTransaction` sends it through Kysely then, which waits for that transaction to end.
+ * Safe because SQLite statements run synchronously, and the read is its own autocommit transaction, seeing exactly
+ * what a read through Kysely would: on the writer when no transaction is open on it, otherwise (an import batch
+ * between two of its statements, say) on the reader, which sees the database as last committed, not the batch's rows
+ * (sqlite-driver.ts).
  *
  * For the statements every PC's boot runs: read this way, the boot lookup costs the server ~12 µs less CPU a request
  * under the oobe bench's load than through Kysely (2026-12-06; the SQLite statement itself: ~40 µs there, 12–15 µs in
@@ -142,8 +153,9 @@ export function readAtOnce<R>(db: Db, statement: string, parameters: readonly un
  * as committed when the first of them ran.
  */
 export function readManyAtOnce<R>(db: Db, statement: string, parameterLists: readonly (readonly unknown[])[]): R[][] | undefined {
-  const conn = sqliteConnections.get(db);
-  if (conn === undefined || !conn.open || conn.inTransaction) return undefined;
+  const connections = sqliteConnections.get(db);
+  if (connections === undefined || !connections.writer.open) return undefined;
+  const conn = connections.forRead();
   // One statement is a read transaction of its own.
   if (parameterLists.length === 1) return [conn.prepare(statement).all(parameterLists[0]) as R[]];
   conn.prepare('begin').run();
@@ -165,11 +177,14 @@ export function readManyAtOnce<R>(db: Db, statement: string, parameterLists: rea
  * A caller that gets 'busy' waits on a timer instead (writeWithoutStalling), and the process serves meanwhile.
  */
 export function writeAtOnce(db: Db, statement: string, parameters: readonly unknown[]): 'written' | 'busy' | undefined {
-  const conn = sqliteConnections.get(db);
-  if (conn === undefined || !conn.open || conn.inTransaction) return undefined;
+  const connections = sqliteConnections.get(db);
+  const conn = connections?.writer;
+  // Someone holds the writer (a transaction, or a checkpoint that wants nothing appended): wait in line through Kysely.
+  if (connections === undefined || conn === undefined || !conn.open || conn.inTransaction || connections.mutex.held) return undefined;
   conn.prepare('pragma busy_timeout = 0').get();
   try {
     conn.prepare(statement).run(parameters);
+    connections.noteWrite();
     return 'written';
   } catch (err) {
     if ((err as { code?: unknown }).code === 'SQLITE_BUSY') return 'busy';
@@ -283,43 +298,6 @@ export function redactUrl(url: string): string {
     return u.toString();
   } catch {
     return '(unparseable URL)';
-  }
-}
-
-/**
- * Kysely's SQLite dialect with two changes that make SQLite safe to share between processes:
- * - transactions start with BEGIN IMMEDIATE, taking the write lock up front (waiting up to the busy timeout).
- *   A deferred BEGIN that reads and then writes fails at once with SQLITE_BUSY if another process wrote
- *   in between, busy timeout or not;
- * - DDL is transactional (it is in SQLite), so each migration runs in one transaction: two processes migrating the
- *   same fresh file serialise, and a failed migration leaves nothing half-done.
- */
-class TarmacSqliteDialect extends SqliteDialect {
-  readonly #config: SqliteDialectConfig;
-
-  constructor(config: SqliteDialectConfig) {
-    super(config);
-    this.#config = config;
-  }
-
-  override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
-  }
-
-  override createAdapter(): DialectAdapter {
-    return new TransactionalDdlSqliteAdapter();
-  }
-}
-
-class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
-  }
-}
-
-class TransactionalDdlSqliteAdapter extends SqliteAdapter {
-  override get supportsTransactionalDdl(): boolean {
-    return true;
   }
 }
 

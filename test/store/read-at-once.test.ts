@@ -1,7 +1,8 @@
-// readAtOnce (src/store/database.ts): on SQLite, outside a transaction, a read statement runs at once on the process's
-// connection (readManyAtOnce: several, in one read transaction); everywhere else (PostgreSQL, a transaction's Kysely, while a transaction holds the connection) it
-// answers undefined and the caller goes through Kysely. The boot lookups that use it must never see a transaction's
-// uncommitted rows: registry-conformance.ts checks that on both engines.
+// readAtOnce (src/store/database.ts): on SQLite a read statement runs at once (readManyAtOnce: several, in one read
+// transaction): on the writer connection, or on the reader while a transaction is open on the writer, seeing only what
+// is committed. Elsewhere (PostgreSQL, a transaction's Kysely) it answers undefined and the caller goes through
+// Kysely. The boot lookups that use it must never see a transaction's uncommitted rows: registry-conformance.ts
+// checks that on both engines.
 // writeAtOnce and writeWithoutStalling: a SQLite write never stops the process while another connection holds the
 // write lock.
 import { join } from 'node:path';
@@ -14,16 +15,22 @@ import { createTestDatabase, dropPostgresFileDatabase, TEST_ENGINES } from '../s
 afterAll(dropPostgresFileDatabase);
 
 describe.each(TEST_ENGINES)('readAtOnce (%s)', (engine) => {
-  it(engine === 'sqlite' ? 'reads at once outside a transaction, and never inside one' : 'never reads: PostgreSQL goes through Kysely', async () => {
+  it(engine === 'sqlite' ? 'reads at once, while a transaction is open only what is committed, and never through the transaction' : 'never reads: PostgreSQL goes through Kysely', async () => {
     const t = await createTestDatabase(engine);
     try {
       const statement = engine === 'sqlite' ? 'select ? + 1 as n' : 'select $1::int + 1 as n';
       expect(readAtOnce(t.db, statement, [41])).toEqual(engine === 'sqlite' ? [{ n: 42 }] : undefined);
+      await sql`create table marks (n integer not null)`.execute(t.db);
+      await sql`insert into marks values (1)`.execute(t.db);
+      const count = 'select count(*) as n from marks';
       await t.db.transaction().execute(async (tx) => {
-        // Neither through the transaction's own Kysely nor through the database's while the transaction is open.
+        await sql`insert into marks values (2)`.execute(tx);
+        // Never through the transaction's own Kysely; through the database's, only the committed row.
         expect(readAtOnce(tx, statement, [1])).toBeUndefined();
-        expect(readAtOnce(t.db, statement, [1])).toBeUndefined();
+        expect(readAtOnce(t.db, count, [])).toEqual(engine === 'sqlite' ? [{ n: 1 }] : undefined);
+        expect(readManyAtOnce(t.db, count, [[], []])).toEqual(engine === 'sqlite' ? [[{ n: 1 }], [{ n: 1 }]] : undefined);
       });
+      expect(readAtOnce(t.db, count, [])).toEqual(engine === 'sqlite' ? [{ n: 2 }] : undefined);
       expect(readAtOnce(t.db, statement, [1])).toEqual(engine === 'sqlite' ? [{ n: 2 }] : undefined);
     } finally {
       await t.cleanup();
@@ -45,7 +52,7 @@ describe.each(TEST_ENGINES)('readAtOnce (%s)', (engine) => {
       expect(readAtOnce(t.db, 'select 1 as n', [])).toEqual([{ n: 1 }]);
       await t.db.transaction().execute(async (tx) => {
         expect(readManyAtOnce(tx, statement, lists)).toBeUndefined();
-        expect(readManyAtOnce(t.db, statement, lists)).toBeUndefined();
+        expect(readManyAtOnce(t.db, statement, lists)).toEqual([[{ v: 1 }], [{ v: 2 }], [{ v: null }]]);
       });
     } finally {
       await t.cleanup();

@@ -377,6 +377,17 @@ export function registryConformance(engine: string, migrated: () => Promise<Test
         expect([...one, ...two].every((l) => l.attempts === 1)).toBe(true);
       });
 
+      it('leased: every row of a batch larger than one read, in (created, id) order, with its hash', async ({ r }) => {
+        // 1,203 rows (read 500 at a time), most sharing their created time with others, so that pages end inside a tie.
+        const rows = Array.from({ length: 1203 }, (_, i) => importedDevice(r.a.id, { createdAt: at(Math.floor(i / 7)), hardwareIdentifier: Buffer.from(`hash ${i}`) }));
+        await r.store.imports.insertMany(rows);
+        expect(await r.store.imports.claim('w1', 2000, at(1000), at(1060))).toBe(1203);
+        const leased = await r.store.transaction((tx) => tx.imports.leased('w1'));
+        const expected = [...rows].sort((p, q) => (p.createdAt === q.createdAt ? (p.id < q.id ? -1 : 1) : p.createdAt < q.createdAt ? -1 : 1));
+        expect(leased.map((l) => l.id)).toEqual(expected.map((row) => row.id));
+        expect(leased.map((l) => l.hardwareIdentifier)).toEqual(expected.map((row) => row.hardwareIdentifier));
+      });
+
       it('leased: only the owner’s unprocessed rows, locked against other writers until the transaction ends', async ({ r }) => {
         const rows = [importedDevice(r.a.id, { createdAt: at(1) }), importedDevice(r.a.id, { createdAt: at(2) })];
         await r.store.imports.insertMany(rows);

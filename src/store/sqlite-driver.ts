@@ -92,11 +92,6 @@ export class SqliteConnections {
     return (this.#reader ??= this.#openReader());
   }
 
-  /** True once the reader has been opened (tests). */
-  get readerOpen(): boolean {
-    return this.#reader !== undefined;
-  }
-
   /** The writer has written (a statement that is not a plain read). */
   noteWrite(): void {
     this.#dirty = true;

@@ -108,16 +108,19 @@ function openSqlite(file: string, dir: string, options: DatabaseOptions): Db {
     conn.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     return reusePreparedStatements(conn);
   };
+  // A log function is fed by the driver, with each statement's own time: Kysely's would count the wait for the writer
+  // and the event loop's turns inside a transaction (sqlite-driver.ts).
+  const statementLog = typeof options.log === 'function' ? options.log : undefined;
   const db: Db = new Kysely<DatabaseSchema>({
     dialect: new TarmacSqliteDialect(async () => {
       const writer = open('writer');
       const background = options.checkpointInBackground;
       const checkpoints = background ? { thread: await startCheckpointThread(file), everyMs: background === true ? undefined : background.everyMs } : undefined;
-      const connections = new SqliteConnections(writer, () => open('reader'), checkpoints);
+      const connections = new SqliteConnections(writer, () => open('reader'), checkpoints, statementLog);
       sqliteConnections.set(db, connections);
       return connections;
     }),
-    ...(options.log ? { log: options.log } : {}),
+    ...(options.log && statementLog === undefined ? { log: options.log } : {}),
   });
   return db;
 }

@@ -35,6 +35,7 @@ import {
   type DialectAdapter,
   type Driver,
   type Kysely,
+  type LogEvent,
   type QueryCompiler,
   type QueryResult,
   type TransactionSettings,
@@ -69,9 +70,21 @@ export class SqliteConnections {
   #dirty = false;
   #lastCheckpointAt = performance.now();
 
+  /**
+   * Each statement's own time (SQLite's execution, not the wait for the writer or the event loop's turns), and each
+   * checkpoint the writer waited for, as a `pragma wal_checkpoint(PASSIVE)` (statement-times.ts reads these).
+   */
+  readonly log: ((event: LogEvent) => void) | undefined;
+
   /** `checkpoints`: the thread, and how often to use it (default CHECKPOINT_EVERY_MS); none: SQLite's own. */
-  constructor(writer: SqliteDatabase.Database, openReader: () => SqliteDatabase.Database, checkpoints?: { thread: CheckpointThread; everyMs?: number | undefined }) {
+  constructor(
+    writer: SqliteDatabase.Database,
+    openReader: () => SqliteDatabase.Database,
+    checkpoints?: { thread: CheckpointThread; everyMs?: number | undefined },
+    log?: (event: LogEvent) => void,
+  ) {
     this.writer = writer;
+    this.log = log;
     this.#openReader = openReader;
     this.#checkpoints = checkpoints?.thread;
     this.#checkpointEveryMs = checkpoints?.everyMs ?? CHECKPOINT_EVERY_MS;
@@ -108,6 +121,7 @@ export class SqliteConnections {
     this.#lastCheckpointAt = performance.now();
     try {
       await this.#checkpoints.checkpoint();
+      this.log?.({ level: 'query', query: CHECKPOINT_QUERY, queryDurationMillis: performance.now() - this.#lastCheckpointAt });
     } catch {
       // The thread failed or is stopping: the writer's own automatic checkpoint (the safety net) takes over.
     }
@@ -130,6 +144,8 @@ export class SqliteConnections {
     this.writer.close();
   }
 }
+
+const CHECKPOINT_QUERY = CompiledQuery.raw('pragma wal_checkpoint(PASSIVE)');
 
 /** SELECT or WITH first (after comments): a statement that may be a plain read; SQLite has the last word (`readonly`). */
 const MAY_READ = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*(?:select|with)\b/i;
@@ -231,15 +247,22 @@ class SqliteSession implements DatabaseConnection {
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     if (!this.#holdsWriter) {
       if (MAY_READ.test(query.sql)) {
+        const started = performance.now();
         const statement = this.#connections.forRead().prepare(query.sql);
-        if (statement.reader && statement.readonly) return { rows: statement.all(query.parameters) as R[] };
+        if (statement.reader && statement.readonly) {
+          const rows = statement.all(query.parameters) as R[];
+          this.#connections.log?.({ level: 'query', query, queryDurationMillis: performance.now() - started });
+          return { rows };
+        }
       }
       await this.#connections.mutex.lock();
       this.#holdsWriter = true;
       this.#resumedAt = performance.now();
     }
     const writer = this.#connections.writer;
+    const started = performance.now();
     const { read, ...result } = run<R>(writer, query);
+    this.#connections.log?.({ level: 'query', query, queryDurationMillis: performance.now() - started });
     if (!read) this.#connections.noteWrite();
     if (writer.inTransaction && performance.now() - this.#resumedAt > YIELD_AFTER_MS) {
       await nextTurn();

@@ -1,11 +1,12 @@
 // Time spent in SQL statements, summed by kind: the statement's verb and the first table it names ("insert
-// autopilot_devices", "update imported_device_identities", "commit"). Fed by Kysely's statement log
-// (openDatabase's `log` option). The import bench runs its server and its raw baseline with it, so that the report
+// autopilot_devices", "update imported_device_identities", "commit"). Fed by the statement log (openDatabase's
+// `log` option). The import bench runs its server and its raw baseline with it, so that the report
 // says which statements Tarmac pays for beyond the raw inserts of the same rows.
 //
-// What a time is: Kysely's, from handing the statement to the driver until its result. On SQLite (synchronous) that is
-// the statement's own run, a commit's included; on PostgreSQL a round trip, so concurrent statements overlap and the
-// sum can exceed the wall-clock time.
+// What a time is: on SQLite the statement's own run, a commit's included, timed by Tarmac's driver (sqlite-driver.ts:
+// not the wait for the writer, nor the event loop's turns a transaction gives), and each WAL checkpoint the writer
+// waited for in the server's checkpoint thread, as `pragma`; on PostgreSQL Kysely's, from handing the statement to
+// the driver until its result, a round trip, so concurrent statements overlap and the sum can exceed the wall clock.
 import type { LogEvent } from 'kysely';
 
 export interface StatementKindTime {

@@ -181,9 +181,10 @@ export function readManyAtOnce<R>(db: Db, statement: string, parameterLists: rea
  */
 export function writeAtOnce(db: Db, statement: string, parameters: readonly unknown[]): 'written' | 'busy' | undefined {
   const connections = sqliteConnections.get(db);
-  const conn = connections?.writer;
+  if (connections === undefined) return undefined;
+  const conn = connections.writer;
   // Someone holds the writer (a transaction, or a checkpoint that wants nothing appended): wait in line through Kysely.
-  if (connections === undefined || conn === undefined || !conn.open || conn.inTransaction || connections.mutex.held) return undefined;
+  if (!conn.open || conn.inTransaction || connections.mutex.held) return undefined;
   conn.prepare('pragma busy_timeout = 0').get();
   try {
     conn.prepare(statement).run(parameters);

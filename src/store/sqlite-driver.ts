@@ -249,11 +249,7 @@ class SqliteSession implements DatabaseConnection {
       if (MAY_READ.test(query.sql)) {
         const started = performance.now();
         const statement = this.#connections.forRead().prepare(query.sql);
-        if (statement.reader && statement.readonly) {
-          const rows = statement.all(query.parameters) as R[];
-          this.#connections.log?.({ level: 'query', query, queryDurationMillis: performance.now() - started });
-          return { rows };
-        }
+        if (statement.reader && statement.readonly) return this.#logged(query, started, { rows: statement.all(query.parameters) as R[] });
       }
       await this.#connections.mutex.lock();
       this.#holdsWriter = true;
@@ -261,8 +257,7 @@ class SqliteSession implements DatabaseConnection {
     }
     const writer = this.#connections.writer;
     const started = performance.now();
-    const { read, ...result } = run<R>(writer, query);
-    this.#connections.log?.({ level: 'query', query, queryDurationMillis: performance.now() - started });
+    const { read, ...result } = this.#logged(query, started, run<R>(writer, query));
     if (!read) this.#connections.noteWrite();
     if (writer.inTransaction && performance.now() - this.#resumedAt > YIELD_AFTER_MS) {
       await nextTurn();
@@ -274,6 +269,12 @@ class SqliteSession implements DatabaseConnection {
   // eslint-disable-next-line require-yield -- Tarmac streams no query; Kysely's interface requires the method.
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('streaming queries is not supported on SQLite here; page with keyset queries instead');
+  }
+
+  /** `result`, once the statement's own time since `started` is in the log. */
+  #logged<T>(query: CompiledQuery, started: number, result: T): T {
+    this.#connections.log?.({ level: 'query', query, queryDurationMillis: performance.now() - started });
+    return result;
   }
 
   release(): void {

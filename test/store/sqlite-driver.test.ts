@@ -24,6 +24,13 @@ async function withMarks(): Promise<TestDatabase> {
   return t;
 }
 
+/** A promise and the function that resolves it: one step of a test's choreography. */
+function gate(): { passed: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const passed = new Promise<void>((resolve) => (open = resolve));
+  return { passed, open };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a database, a transaction or a pinned connection
 type AnyDb = Kysely<any>;
 
@@ -43,20 +50,18 @@ async function busyTransactionWork(tx: AnyDb, ms: number): Promise<number> {
 describe('the SQLite driver', () => {
   it('answers a read while a transaction is open, with what is committed only, without waiting for it', async () => {
     const { db } = await withMarks();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let inserted!: () => void;
-    const insertedInTx = new Promise<void>((resolve) => (inserted = resolve));
+    const held = gate();
+    const inserted = gate();
     const tx = db.transaction().execute(async (trx) => {
       await sql`insert into marks values (2)`.execute(trx);
       expect(await countOf(trx)).toBe(2); // the transaction sees its own row
-      inserted();
-      await held; // the transaction stays open until the read below has been answered
+      inserted.open();
+      await held.passed; // the transaction stays open until the read below has been answered
     });
-    await insertedInTx;
+    await inserted.passed;
     expect(await countOf(db)).toBe(1);
     expect(await (db as AnyDb).selectFrom('marks').selectAll().execute()).toHaveLength(1);
-    release();
+    held.open();
     await tx;
     expect(await countOf(db)).toBe(2);
   });
@@ -64,21 +69,19 @@ describe('the SQLite driver', () => {
   it('queues a write outside the transaction behind it, in order', async () => {
     const { db } = await withMarks();
     const order: string[] = [];
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let started!: () => void;
-    const begun = new Promise<void>((resolve) => (started = resolve));
+    const held = gate();
+    const begun = gate();
     const tx = db.transaction().execute(async (trx) => {
-      started();
-      await held;
+      begun.open();
+      await held.passed;
       await sql`insert into marks values (2)`.execute(trx);
       order.push('transaction');
     });
-    await begun;
+    await begun.passed;
     const write = sql`insert into marks values (3)`.execute(db).then(() => order.push('write'));
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(order).toEqual([]); // the write waits for the writer
-    release();
+    held.open();
     await Promise.all([tx, write]);
     expect(order).toEqual(['transaction', 'write']);
     expect(await countOf(db)).toBe(3);
@@ -107,23 +110,21 @@ describe('the SQLite driver', () => {
 
   it('keeps the writer for a session from its BEGIN to its end (a backup snapshot), reads of others going on meanwhile', async () => {
     const { db } = await withMarks();
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let begun!: () => void;
-    const inSnapshot = new Promise<void>((resolve) => (begun = resolve));
+    const held = gate();
+    const inSnapshot = gate();
     const snapshot = db.connection().execute(async (conn) => {
       await sql`begin`.execute(conn);
       const before = await countOf(conn);
-      begun();
-      await held;
+      inSnapshot.open();
+      await held.passed;
       const after = await countOf(conn);
       await sql`commit`.execute(conn);
       return [before, after];
     });
-    await inSnapshot;
+    await inSnapshot.passed;
     const write = sql`insert into marks values (2)`.execute(db);
     expect(await countOf(db)).toBe(1); // a read does not wait
-    release();
+    held.open();
     // The write waited for the snapshot's end, so the snapshot saw one row twice.
     expect(await snapshot).toEqual([1, 1]);
     await write;

@@ -12,6 +12,13 @@ import type { Store } from '../ports.js';
 /** Most devices one request may import (Intune's CSV limit is 500 a file; Graph documents none). */
 export const MAX_IMPORT_ITEMS = 10_000;
 
+/**
+ * The longest hardwareIdentifier text accepted (a real hash is ~5,500 characters of base64). Checked here, not by
+ * the route's JSON schema: a schema's maxLength counts characters one by one (ajv's ucs2length), ~6 ms for a
+ * 500-device import, where a string's length is free.
+ */
+export const MAX_HASH_TEXT_LENGTH = 65_536;
+
 export interface ImportItem {
   importId?: string | null | undefined;
   groupTag?: string | null | undefined;
@@ -37,7 +44,14 @@ export async function importDevices(store: Store, input: ImportDevicesInput): Pr
   const now = input.now.toISOString();
   const seen = new Set<string>();
   const rows = input.items.map((item, i): ImportedDevice => {
-    const text = (item.hardwareIdentifier ?? '').trim();
+    const hashText = item.hardwareIdentifier ?? '';
+    if (hashText.length > MAX_HASH_TEXT_LENGTH) {
+      throw new RegistryError(
+        'InvalidInput',
+        `${input.itemName(i)}.hardwareIdentifier is ${hashText.length} characters long; a hardware hash is at most ${MAX_HASH_TEXT_LENGTH} characters of base64.`,
+      );
+    }
+    const text = hashText.trim();
     let bytes: Buffer | null = null;
     let decoded: DecodedImport | null = null;
     let duplicated = false;

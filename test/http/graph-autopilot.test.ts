@@ -146,6 +146,11 @@ describe.each(ENGINES)('Graph Autopilot API (%s)', (engine) => {
     expect(notBase64.status).toBe(400);
     expect(notBase64.body.error.code).toBe('BadRequest');
     expect(notBase64.body.error.message).toMatch(/importedWindowsAutopilotDeviceIdentities\[1\]\.hardwareIdentifier is not base64/);
+    const tooLong = await f.call(f.contoso, 'POST', `${IMPORTS}/import`, {
+      importedWindowsAutopilotDeviceIdentities: [{ hardwareIdentifier: syntheticHash(6) }, { hardwareIdentifier: 'A'.repeat(65_540) }],
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.error.message).toMatch(/importedWindowsAutopilotDeviceIdentities\[1\]\.hardwareIdentifier is 65540 characters long; a hardware hash is at most 65536/);
     const wrongType = await f.call(f.contoso, 'POST', `${IMPORTS}/import`, { importedWindowsAutopilotDeviceIdentities: [{ groupTag: { tag: 'x' } }] });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.error.message).toMatch(/groupTag/);

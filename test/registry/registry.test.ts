@@ -126,6 +126,17 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect((await f.store.imports.list(contoso, firstPage(importedDeviceModel, 10))).items).toEqual([]);
   });
 
+  it('rejects a hash text longer than 64 KiB at once, naming the item, and stores nothing', async () => {
+    const longest = 'A'.repeat(65_536);
+    await expect(importDevices(f.store, { tenantId: contoso, items: [{ hardwareIdentifier: syntheticHash(7) }, { hardwareIdentifier: `${longest}A` }], now: new Date(), itemName })).rejects.toThrow(
+      /item\[1\]\.hardwareIdentifier is 65537 characters long/,
+    );
+    expect((await f.store.imports.list(contoso, firstPage(importedDeviceModel, 10))).items).toEqual([]);
+    // At the limit the text is taken (and judged as a hash by the worker: this one is not a valid hash).
+    const [row] = await importDevices(f.store, { tenantId: contoso, items: [{ hardwareIdentifier: longest }], now: new Date(), itemName });
+    expect(row?.status).toBe('unknown');
+  });
+
   it('a group tag change moves [OrderID] on the Entra object in step; deregistering frees the device for another tenant', async () => {
     const [row] = await importAndProcess(f.store, contoso, [{ hardwareIdentifier: syntheticHash(8), groupTag: 'Old' }]);
     const id = row.deviceRegistrationId ?? '';

@@ -2,7 +2,7 @@
 // action. Rows are stored `unknown` and registered by the import worker; clients poll `state.deviceImportStatus`
 // until it is `complete` (then `state.deviceRegistrationId` is the windowsAutopilotDeviceIdentity id) or `error`.
 import { Type } from '@sinclair/typebox';
-import { importDevices } from '../../../registry/index.js';
+import { importDevices, MAX_HASH_TEXT_LENGTH } from '../../../registry/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { toGraphImportedDevice } from './autopilot-shapes.js';
@@ -26,7 +26,8 @@ const ImportItem = Type.Object(
     groupTag: OptionalText,
     serialNumber: OptionalText,
     productKey: OptionalText,
-    hardwareIdentifier: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
+    // No maxLength: importDevices refuses a hash longer than MAX_HASH_TEXT_LENGTH (see there for why).
+    hardwareIdentifier: Type.Optional(Type.Union([Type.String({ description: `Base64, at most ${MAX_HASH_TEXT_LENGTH} characters` }), Type.Null()])),
     assignedUserPrincipalName: OptionalText,
     state: Type.Optional(Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()])),
   },

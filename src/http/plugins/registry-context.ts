@@ -34,8 +34,13 @@ declare module 'fastify' {
  * 1, 2, 3, 4 at once: 1,559, 2,077, 2,328, 2,281 devices/s.
  */
 const POSTGRES_IMPORT_CONCURRENCY = 3;
-/** How long without a writing request before the SQLite worker takes a full batch (write-activity.ts). */
-const WRITES_QUIET_MS = 50;
+/**
+ * How long without a writing request before the SQLite worker takes a full batch (write-activity.ts). A client POSTing
+ * list after list leaves gaps of tens of ms (it reads each 2 MB answer before it sends the next): at 50 ms a 2,000-row
+ * batch (~0.8 s holding the writer) started in such a gap, and the four POSTs then in flight waited for it (870–900 ms
+ * against ~200–400; 20k import bench, 2026-12-07). A second covers such gaps; the last rows wait at most that long.
+ */
+const WRITES_QUIET_MS = 1000;
 
 export interface RegistryContextOptions extends Record<string, unknown> {
   /** false: no worker in this app; otherwise options for it (the lease defaults to the config's). */

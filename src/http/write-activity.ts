@@ -22,8 +22,8 @@ export class WriteActivity {
     if (this.#inFlight.delete(request)) this.#lastAt = this.now();
   }
 
-  /** A writing request is in flight, or one started or ended less than quietMs ago. */
-  busy(): boolean {
-    return this.#inFlight.size > 0 || this.now() - this.#lastAt < this.quietMs;
+  /** A writing request is in flight, or one started or ended less than `withinMs` (default quietMs) ago. */
+  busy(withinMs: number = this.quietMs): boolean {
+    return this.#inFlight.size > 0 || this.now() - this.#lastAt < withinMs;
   }
 }

@@ -13,7 +13,8 @@
 // Requests first (yieldWhile): on an embedded engine (SQLite) every query runs on the event loop and one writer at a
 // time, so a request arriving while a batch runs waits for the whole batch. The app tells the worker when requests
 // are in flight; the worker then holds back its next batch until they are answered (at most maxYieldMs, so that a
-// steady stream of requests cannot stall registration). The rows wait in the queue, durable, meanwhile.
+// steady stream of requests cannot stall registration). The rows wait in the queue, durable, meanwhile. While requests
+// came a moment ago (shortBatchesWhile) its batches are short, so that the next request waits for little if anything.
 import { randomUUID } from 'node:crypto';
 import { processImportBatch, type BatchResult, type BatchRetry } from './process-imports.js';
 import type { Store } from '../ports.js';
@@ -43,6 +44,11 @@ export interface ImportWorkerOptions {
   maxYieldMs?: number;
   /** Rows per batch when the wait ended with requests still in flight (default batchSize): a short batch then. */
   batchSizeUnderLoad?: number;
+  /**
+   * While this answers true, batches are short (batchSizeUnderLoad) even after the wait: requests came a moment ago
+   * and more may follow, and none should wait behind a full batch.
+   */
+  shortBatchesWhile?: () => boolean;
   /** Batches in progress at once, each in its own transaction (default 1; see the header). */
   concurrency?: number;
   /**
@@ -57,8 +63,8 @@ const YIELD_POLL_MS = 2;
 
 export class ImportWorker {
   readonly #store: Store;
-  readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch' | 'yieldWhile' | 'onRetry'>> &
-    Pick<ImportWorkerOptions, 'onBatch' | 'yieldWhile' | 'onRetry'>;
+  readonly #options: Required<Omit<ImportWorkerOptions, 'onBatch' | 'yieldWhile' | 'shortBatchesWhile' | 'onRetry'>> &
+    Pick<ImportWorkerOptions, 'onBatch' | 'yieldWhile' | 'shortBatchesWhile' | 'onRetry'>;
   readonly #owner = randomUUID();
   #timer: NodeJS.Timeout | undefined;
   /** The loops running now (at most `concurrency`). */
@@ -84,6 +90,7 @@ export class ImportWorker {
       onBatch: options.onBatch,
       onRetry: options.onRetry,
       yieldWhile: options.yieldWhile,
+      shortBatchesWhile: options.shortBatchesWhile,
       maxYieldMs: options.maxYieldMs ?? 1000,
       batchSizeUnderLoad: options.batchSizeUnderLoad ?? options.batchSize ?? 500,
       concurrency: Math.max(1, options.concurrency ?? 1),
@@ -144,7 +151,7 @@ export class ImportWorker {
     while (again && !this.#stopped) {
       again = false;
       wakeups = this.#wakeups;
-      const underLoad = await this.#yieldToRequests();
+      const underLoad = (await this.#yieldToRequests()) || (this.#options.shortBatchesWhile?.() ?? false);
       if (this.#stopped) break;
       try {
         const result = await processImportBatch(this.#store, {

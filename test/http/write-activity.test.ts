@@ -34,6 +34,17 @@ describe('WriteActivity', () => {
     expect(activity.busy()).toBe(false);
   });
 
+  it('answers for a longer period when asked: busy(1000) holds a second after the last request', () => {
+    const { activity, advance } = clocked(50);
+    const request = {};
+    activity.started(request);
+    activity.ended(request);
+    advance(60);
+    expect([activity.busy(), activity.busy(1_000)]).toEqual([false, true]);
+    advance(940);
+    expect(activity.busy(1_000)).toBe(false);
+  });
+
   it('counts each request once: ending one of two leaves the other in flight', () => {
     const { activity, advance } = clocked(50);
     const a = {};

@@ -180,6 +180,26 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect((await f.store.imports.find(contoso, rows[0].id))?.status).toBe('complete');
   });
 
+  it('takes short batches (batchSizeUnderLoad) while shortBatchesWhile answers true, full ones after', async () => {
+    let recent = true;
+    await importDevices(f.store, { tenantId: contoso, items: Array.from({ length: 7 }, (_, i) => ({ hardwareIdentifier: syntheticHash(60 + i) })), now: new Date(), itemName });
+    const sizes: number[] = [];
+    const worker = new ImportWorker(f.store, {
+      pollIntervalMs: 60_000,
+      batchSize: 100,
+      batchSizeUnderLoad: 2,
+      shortBatchesWhile: () => recent,
+      onBatch: (r) => {
+        sizes.push(r.settled);
+        recent = false;
+      },
+    });
+    worker.start();
+    await worker.idle();
+    await worker.stop();
+    expect(sizes).toEqual([2, 5]);
+  });
+
   it('a worker that dies after leasing loses nothing: once the lease lapses another worker registers every row exactly once', async () => {
     const items = Array.from({ length: 40 }, (_, i) => ({ hardwareIdentifier: syntheticHash(100 + i) }));
     await importDevices(f.store, { tenantId: contoso, items, now: new Date(), itemName });

@@ -34,13 +34,15 @@ declare module 'fastify' {
  * 1, 2, 3, 4 at once: 1,559, 2,077, 2,328, 2,281 devices/s.
  */
 const POSTGRES_IMPORT_CONCURRENCY = 3;
+/** How long without a writing request before the SQLite worker takes a batch at all (write-activity.ts). */
+const WRITES_QUIET_MS = 50;
 /**
- * How long without a writing request before the SQLite worker takes a full batch (write-activity.ts). A client POSTing
- * list after list leaves gaps of tens of ms (it reads each 2 MB answer before it sends the next): at 50 ms a 2,000-row
- * batch (~0.8 s holding the writer) started in such a gap, and the four POSTs then in flight waited for it (870–900 ms
- * against ~200–400; 20k import bench, 2026-12-07). A second covers such gaps; the last rows wait at most that long.
+ * How long without a writing request before the SQLite worker's batches are full ones again; short ones before. A
+ * client POSTing list after list leaves gaps of tens of ms (it reads each 2 MB answer before it sends the next): a
+ * 2,000-row batch (~0.8 s holding the writer) started in such a gap, and the four POSTs then in flight waited for it
+ * (870–900 ms, against ~200–400; 20k import bench, 2026-12-07). A short batch holds the writer ~70 ms.
  */
-const WRITES_QUIET_MS = 1000;
+const WRITES_CALM_MS = 1000;
 
 export interface RegistryContextOptions extends Record<string, unknown> {
   /** false: no worker in this app; otherwise options for it (the lease defaults to the config's). */
@@ -84,10 +86,12 @@ export const registryContext: TarmacPlugin<RegistryContextOptions> = unencapsula
               : app.log.warn({ reason, attempt, err: error }, `import worker: the database gave the batch's transaction up (${reason}); retrying at once`),
           // SQLite: big batches (each commit rewrites the hot index pages: 2,000 rows a batch registered a 40k
           // import in 16 s against 28 s at 500), short ones (~70 ms) once it has waited maxYieldMs for requests
-          // that keep arriving (WriteActivity: in flight, or one less than WRITES_QUIET_MS ago).
+          // that keep arriving (WriteActivity: in flight, or one less than WRITES_QUIET_MS ago), and while writing
+          // requests came less than WRITES_CALM_MS ago.
           ...(engineOf(app.db) === 'sqlite'
             ? {
                 yieldWhile: () => writes.busy(),
+                shortBatchesWhile: () => writes.busy(WRITES_CALM_MS),
                 batchSize: 2000,
                 batchSizeUnderLoad: 100,
               }

@@ -258,13 +258,28 @@ interface LookupProbe {
   statuses: Record<string, number>;
 }
 
-/** The hashes (base64) of the workload's first request. */
-async function firstRequestHashes(work: Workload, file: FileHandle): Promise<string[]> {
+/** The hashes (base64) and serial numbers of the workload's first request. */
+async function firstRequestDevices(work: Workload, file: FileHandle): Promise<{ hashes: string[]; serialNumbers: string[] }> {
   const length = work.bodyOffsets[1] - work.bodyOffsets[0];
   const buffer = Buffer.allocUnsafe(length);
   await file.read(buffer, 0, length, work.bodyOffsets[0]);
-  const body = JSON.parse(buffer.toString('utf8')) as { importedWindowsAutopilotDeviceIdentities: { hardwareIdentifier: string }[] };
-  return body.importedWindowsAutopilotDeviceIdentities.map((d) => d.hardwareIdentifier);
+  const body = JSON.parse(buffer.toString('utf8')) as { importedWindowsAutopilotDeviceIdentities: { hardwareIdentifier: string; serialNumber: string }[] };
+  const items = body.importedWindowsAutopilotDeviceIdentities;
+  return { hashes: items.map((d) => d.hardwareIdentifier), serialNumbers: items.map((d) => d.serialNumber) };
+}
+
+/**
+ * Whether every device of the first request is registered. Rows are not settled in the order the requests were sent:
+ * four are in flight at once, and the worker's short batches (100 rows) settle whichever was queued first.
+ */
+async function registered(poll: Db, tenantId: string, serialNumbers: string[]): Promise<boolean> {
+  const r = await poll
+    .selectFrom('autopilot_devices')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('tenant_id', '=', tenantId)
+    .where('serial_number', 'in', serialNumbers)
+    .executeTakeFirstOrThrow();
+  return Number(r.n) === serialNumbers.length;
 }
 
 /**
@@ -359,14 +374,13 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       let lastProgress = Date.now();
       let lastSettled = -1;
       let settledDuringPosts: number | undefined;
-      const probeHashes = await firstRequestHashes(work, file);
+      const probe = await firstRequestDevices(work, file);
       let importDone = false;
       let probing: Promise<LookupProbe> | undefined;
       for (;;) {
         if (failed) await posting;
         readBatches();
-        // The first request's devices are registered once that many rows have settled (batches are claimed in order).
-        probing ??= settled >= probeHashes.length ? probeLookups(base, probeHashes, () => importDone || failed) : undefined;
+        probing ??= settled >= probe.hashes.length && (await registered(poll, who.tenant.id, probe.serialNumbers)) ? probeLookups(base, probe.hashes, () => importDone || failed) : undefined;
         if (postsDone && settledDuringPosts === undefined) settledDuringPosts = settled;
         if (postsDone && settled >= work.count) {
           const r = await poll
@@ -388,7 +402,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       }
       readBatches();
       importDone = true;
-      const lookups = (await probing) ?? (await probeLookups(base, probeHashes, () => true));
+      const lookups = (await probing) ?? (await probeLookups(base, probe.hashes, () => true));
       const peak = memoryOf(pid).peakMB;
       const end = Math.max(lastSettledAt, lastResponseAt);
       const seconds = (end - start) / 1000;

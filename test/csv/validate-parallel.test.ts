@@ -2,6 +2,7 @@
 // with the same lines, messages and counts. The files here are damaged in every way the rules know, and the blocks
 // are small (a few KiB) so that block edges fall everywhere: inside duplicates' spans, next to blank lines, CRs, the
 // first non-ASCII value and the first windows-1252 byte.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -125,5 +126,20 @@ describe('validateCsvFile gives validateCsv’s result exactly', { timeout: 120_
     await expectSame(write([H4, ...rows.slice(0, 3)].join('\r\n')), { parallelFromBytes: undefined });
     // a line longer than the largest block (16 MiB) without a line feed: started over on one thread
     await expectSame(write([H4, ...rows.slice(0, 40), 'y'.repeat(17 << 20), ...rows.slice(40)].join('\r\n')));
+  });
+
+  it('in a process started with a V8 flag (node --max-old-space-size=…) and as `node --input-type=module -e`', async () => {
+    // Given to a Worker as execArgv, a V8 flag made it refuse to start (ERR_WORKER_INVALID_EXEC_ARGV).
+    const file = write([H4, ...damagedRows(200)].join('\r\n') + '\r\n');
+    const module = new URL('../../src/csv/node/validate-parallel.ts', import.meta.url).href;
+    const script = `const { validateCsvFile } = await import(${JSON.stringify(module)}); const r = await validateCsvFile(${JSON.stringify(file)}, ${JSON.stringify(OPTIONS[0])}); console.log(JSON.stringify(r));`;
+    const child = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+      execFile(process.execPath, ['--max-old-space-size=512', '--import', 'tsx', '--input-type=module', '-e', script], { timeout: 60_000 }, (err, stdout, stderr) =>
+        resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      ),
+    );
+    expect(child.stderr).toBe('');
+    expect(child.code).toBe(0);
+    expect(child.stdout.trim()).toBe(JSON.stringify(await validateCsv(file, OPTIONS[0])));
   });
 });

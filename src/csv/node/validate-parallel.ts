@@ -480,16 +480,24 @@ class WorkerPool {
   }
 }
 
-/** Starts validate-worker: the compiled .js next to this file, or (running from the TypeScript sources, in tests
- *  and benchmarks) the .ts through tsx's loader. */
+/**
+ * Starts validate-worker: the compiled .js next to this file (dist/, or the bundle's entry of that name beside its
+ * chunk), or (running from the TypeScript sources, in tests and benchmarks) the .ts through tsx's loader. The thread
+ * inherits the process's Node options and imports its entry from a small `data:` module. Given as `execArgv`, a V8
+ * flag such as `--max-old-space-size` made the Worker refuse to start (ERR_WORKER_INVALID_EXEC_ARGV: `node
+ * --max-old-space-size=4096 bin/tarmac.js csv validate big.csv` failed); inherited, it is taken. And a process
+ * started as `node --input-type=module -e …` passes that option on, which a thread started from a file refuses
+ * (ERR_INPUT_TYPE_NOT_ALLOWED) and one started from a `data:` module does not.
+ */
 function startWorker(): Worker {
   const here = new URL(import.meta.url);
-  // A worker inherits the process's Node options; --input-type (for `node -e`) would make it refuse its file.
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-  if (here.pathname.endsWith('.js')) return new Worker(new URL('./validate-worker.js', here), { execArgv });
-  const require = createRequire(here);
-  const tsx = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./validate-worker.ts', here).href;
-  const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { execArgv });
+  let boot: string;
+  if (here.pathname.endsWith('.js')) {
+    boot = `await import(${JSON.stringify(new URL('./validate-worker.js', here).href)});`;
+  } else {
+    const require = createRequire(here);
+    const tsx = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+    boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(new URL('./validate-worker.ts', here).href)});`;
+  }
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
 }

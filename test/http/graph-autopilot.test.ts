@@ -139,6 +139,27 @@ describe.each(ENGINES)('Graph Autopilot API (%s)', (engine) => {
     ]);
   });
 
+  it('a 40-device import settles each row in the order sent, and its answer echoes each row as sent', async () => {
+    // Item 30 repeats item 3's machine; item 35's hash is damaged.
+    const items = Array.from({ length: 40 }, (_, i) => ({ hardwareIdentifier: syntheticHash(700 + (i === 30 ? 3 : i)), groupTag: `T${i}` }));
+    const damaged = Buffer.from(items[35]!.hardwareIdentifier, 'base64');
+    damaged[200] ^= 1;
+    items[35]!.hardwareIdentifier = damaged.toString('base64');
+    const res = await f.call(f.contoso, 'POST', `${IMPORTS}/import`, { importedWindowsAutopilotDeviceIdentities: items });
+    expect(res.status).toBe(200);
+    const answered = res.body.value as (ImportedJson & { groupTag: string; hardwareIdentifier: string })[];
+    expect(answered.map((r) => [r.groupTag, r.hardwareIdentifier])).toEqual(items.map((i) => [i.groupTag, i.hardwareIdentifier]));
+    const rows = await waitForImports(f, f.contoso, answered.map((r) => r.id));
+    const outcome = rows.map((r) => r.state.deviceErrorName || r.state.deviceImportStatus);
+    expect(outcome.filter((o) => o !== 'complete')).toEqual(['ZtdDeviceDuplicated', 'InvalidZtdHardwareHash']);
+    expect([outcome[30], outcome[35]]).toEqual(['ZtdDeviceDuplicated', 'InvalidZtdHardwareHash']);
+    const notBase64 = await f.call(f.contoso, 'POST', `${IMPORTS}/import`, {
+      importedWindowsAutopilotDeviceIdentities: items.map((item, i) => (i === 37 ? { hardwareIdentifier: '%%%' } : { ...item, hardwareIdentifier: syntheticHash(800 + i) })),
+    });
+    expect(notBase64.status).toBe(400);
+    expect(notBase64.body.error.message).toMatch(/importedWindowsAutopilotDeviceIdentities\[37\]\.hardwareIdentifier is not base64/);
+  });
+
   it('refuses what it cannot take with a Graph error naming the item and field', async () => {
     const notBase64 = await f.call(f.contoso, 'POST', `${IMPORTS}/import`, {
       importedWindowsAutopilotDeviceIdentities: [{ hardwareIdentifier: syntheticHash(6) }, { hardwareIdentifier: '%%%' }],

@@ -42,7 +42,7 @@ export interface ImportWorkerOptions {
   /** While this answers true, the next batch waits (see the header), at most maxYieldMs (default 1000). */
   yieldWhile?: () => boolean;
   maxYieldMs?: number;
-  /** Rows per batch when the wait ended with requests still in flight (default batchSize): a short batch then. */
+  /** Rows per batch when the wait ended with requests still in flight (default batchSize; at most batchSize). */
   batchSizeUnderLoad?: number;
   /**
    * While this answers true, batches are short (batchSizeUnderLoad) even after the wait: requests came a moment ago
@@ -92,7 +92,8 @@ export class ImportWorker {
       yieldWhile: options.yieldWhile,
       shortBatchesWhile: options.shortBatchesWhile,
       maxYieldMs: options.maxYieldMs ?? 1000,
-      batchSizeUnderLoad: options.batchSizeUnderLoad ?? options.batchSize ?? 500,
+      // Never more than a full batch: an app's default (100) under a caller's smaller batchSize stays that size.
+      batchSizeUnderLoad: Math.min(options.batchSizeUnderLoad ?? options.batchSize ?? 500, options.batchSize ?? 500),
       concurrency: Math.max(1, options.concurrency ?? 1),
       refreshStatisticsEvery: options.refreshStatisticsEvery ?? 10_000,
     };

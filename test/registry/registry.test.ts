@@ -200,6 +200,16 @@ describe.each(ENGINES)('registry (%s)', (engine) => {
     expect(sizes).toEqual([2, 5]);
   });
 
+  it('never takes a short batch larger than a full one (batchSizeUnderLoad above batchSize)', async () => {
+    await importDevices(f.store, { tenantId: contoso, items: Array.from({ length: 7 }, (_, i) => ({ hardwareIdentifier: syntheticHash(80 + i) })), now: new Date(), itemName });
+    const sizes: number[] = [];
+    const worker = new ImportWorker(f.store, { pollIntervalMs: 60_000, batchSize: 3, batchSizeUnderLoad: 100, shortBatchesWhile: () => true, onBatch: (r) => sizes.push(r.settled) });
+    worker.start();
+    await worker.idle();
+    await worker.stop();
+    expect(sizes).toEqual([3, 3, 1]);
+  });
+
   it('a worker that dies after leasing loses nothing: once the lease lapses another worker registers every row exactly once', async () => {
     const items = Array.from({ length: 40 }, (_, i) => ({ hardwareIdentifier: syntheticHash(100 + i) }));
     await importDevices(f.store, { tenantId: contoso, items, now: new Date(), itemName });

@@ -80,8 +80,9 @@ export class ImportWorker {
 
   constructor(store: Store, options: ImportWorkerOptions = {}) {
     this.#store = store;
+    const batchSize = options.batchSize ?? 500;
     this.#options = {
-      batchSize: options.batchSize ?? 500,
+      batchSize,
       leaseSeconds: options.leaseSeconds ?? 30,
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       maxAttempts: options.maxAttempts ?? 5,
@@ -93,7 +94,7 @@ export class ImportWorker {
       shortBatchesWhile: options.shortBatchesWhile,
       maxYieldMs: options.maxYieldMs ?? 1000,
       // Never more than a full batch: an app's default (100) under a caller's smaller batchSize stays that size.
-      batchSizeUnderLoad: Math.min(options.batchSizeUnderLoad ?? options.batchSize ?? 500, options.batchSize ?? 500),
+      batchSizeUnderLoad: Math.min(options.batchSizeUnderLoad ?? batchSize, batchSize),
       concurrency: Math.max(1, options.concurrency ?? 1),
       refreshStatisticsEvery: options.refreshStatisticsEvery ?? 10_000,
     };

@@ -431,7 +431,7 @@ export async function chooseAccess<DB, TB extends keyof DB, O>(qb: SelectQueryBu
  * `select count(*)` over the caller's builder with $filter applied (ignores paging); for `@odata.count`. A search
  * term alone in a tenant-partitioned SQLite FTS index is counted in the index (no row is read); on SQLite a substring
  * match is what the FTS index says, so the two agree by construction. Otherwise the matches are read from the indexes:
- * an exact count costs in proportion to the matches (see the README's query benchmark for the floor).
+ * an exact count costs in proportion to the matches (see docs/performance.md, "Queries at 1M devices", for the floor).
  */
 export async function countRows<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,

@@ -37,7 +37,23 @@ export interface ImportDevicesInput {
   itemName: (index: number) => string;
 }
 
+/** Checks, decodes and stores a request's devices: acceptImportItems, then queueImportedDevices. */
 export async function importDevices(store: Store, input: ImportDevicesInput): Promise<ImportedDevice[]> {
+  return queueImportedDevices(store, acceptImportItems(input));
+}
+
+/** Stores accepted rows for the worker (nothing to store: nothing done); returns them. */
+export async function queueImportedDevices(store: Store, rows: ImportedDevice[]): Promise<ImportedDevice[]> {
+  if (rows.length > 0) await store.imports.insertMany(rows);
+  return rows;
+}
+
+/**
+ * A request's devices as the rows to queue, in the order sent, without I/O: each hash checked and decoded, and the
+ * later devices of an identity seen earlier in the request marked ZtdDeviceDuplicated. Throws a RegistryError naming
+ * the first item that cannot be accepted (nothing is stored then). The rows hold each hash as bytes, not its text.
+ */
+export function acceptImportItems(input: ImportDevicesInput): ImportedDevice[] {
   if (input.items.length > MAX_IMPORT_ITEMS) {
     throw new RegistryError('InvalidInput', `One request imports at most ${MAX_IMPORT_ITEMS} devices (got ${input.items.length}); split the list.`);
   }
@@ -89,6 +105,5 @@ export async function importDevices(store: Store, input: ImportDevicesInput): Pr
       now,
     );
   });
-  if (rows.length > 0) await store.imports.insertMany(rows);
   return rows;
 }

@@ -3,7 +3,7 @@
 export * from './ports.js';
 export { ZTD_ERRORS, RegistryError, type ZtdErrorName, type RegistryErrorCode } from './errors.js';
 export { registryKeys, hashlessKey, keyString, autopilotPhysicalIds, AUTOPILOT_PHYSICAL_ID_PREFIXES } from './identity-keys.js';
-export { importDevices, MAX_IMPORT_ITEMS, MAX_HASH_TEXT_LENGTH, type ImportItem, type ImportDevicesInput } from './import-devices.js';
+export { acceptImportItems, importDevices, queueImportedDevices, MAX_IMPORT_ITEMS, MAX_HASH_TEXT_LENGTH, type ImportItem, type ImportDevicesInput } from './import-devices.js';
 export { processImportBatch, type ProcessImportsOptions, type BatchResult, type BatchRetry } from './process-imports.js';
 export { ImportWorker, type ImportWorkerOptions } from './import-worker.js';
 export { findDevice, updateDevice, allowNextEnrollment, deviceNotFound } from './update-device.js';

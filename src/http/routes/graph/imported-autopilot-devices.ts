@@ -2,7 +2,7 @@
 // action. Rows are stored `unknown` and registered by the import worker; clients poll `state.deviceImportStatus`
 // until it is `complete` (then `state.deviceRegistrationId` is the windowsAutopilotDeviceIdentity id) or `error`.
 import { Type } from '@sinclair/typebox';
-import { importDevices, MAX_HASH_TEXT_LENGTH } from '../../../registry/index.js';
+import { acceptImportItems, importDevices, MAX_HASH_TEXT_LENGTH, queueImportedDevices } from '../../../registry/index.js';
 import { authOf } from '../../plugins/auth.js';
 import type { TarmacPlugin } from '../../types.js';
 import { toGraphImportedDevice } from './autopilot-shapes.js';
@@ -143,12 +143,15 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
           },
         },
         async (request) => {
-          const rows = await importDevices(app.registry.store, {
+          const items = request.body.importedWindowsAutopilotDeviceIdentities;
+          const rows = acceptImportItems({
             tenantId: authOf(request).tenantId,
-            items: request.body.importedWindowsAutopilotDeviceIdentities,
+            items,
             now: app.now(),
             itemName: (i) => `importedWindowsAutopilotDeviceIdentities[${i}]`,
           });
+          forgetHashTexts(items);
+          await queueImportedDevices(app.registry.store, rows);
           app.registry.notifyImports();
           return {
             '@odata.context': odataContext(app, request, version, `Collection(microsoft.graph.${ENTITY})`),
@@ -179,3 +182,14 @@ export const importedAutopilotDeviceRoutes: TarmacPlugin = async (app) => {
     );
   }
 };
+
+/**
+ * Drops the request's hash texts once they are decoded (the rows hold the bytes, and the answer encodes them anew).
+ * Held until the answer, a 500-device request's 2 MB of texts outlived the young generation's collections while the
+ * POSTs in flight beside it parsed their own bodies, and the collector copied and promoted them: SQLite, 40k devices,
+ * five alternating rounds of the import bench, POST p50 208 ms at the median with them dropped against 244 ms (the
+ * POSTs alone 194 against 253).
+ */
+function forgetHashTexts(items: { hardwareIdentifier?: string | null | undefined }[]): void {
+  for (const item of items) item.hardwareIdentifier = undefined;
+}

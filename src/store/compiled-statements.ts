@@ -3,7 +3,9 @@
 // device-repository.ts), and an import POST's 500-row INSERT of 23 columns (~1.3–3 ms and ~1 MB of garbage a POST,
 // heap profile, 2026-12-05).
 import { CompiledQuery, type Insertable, type QueryResult } from 'kysely';
+import { engineOf } from './engine.js';
 import type { Executor } from './executor.js';
+import { eachRowQuery } from './sqlite-driver.js';
 import type { DatabaseSchema } from './schema.js';
 
 /** SQL text per shape (whatever decides the text: how many values of each kind, the columns and row count, …). */
@@ -28,13 +30,26 @@ export class StatementCache {
 /** Shapes kept per table: enough for a full chunk and the odd last one of any import. */
 const MAX_INSERT_SHAPES = 16;
 
-/** Multi-row INSERTs into one table through a StatementCache (shape: the columns and the number of rows). */
+/**
+ * INSERTs of many rows into one table. On PostgreSQL one multi-row statement a call (one round trip), its SQL kept
+ * per shape (the engine, the columns and the number of rows) in a StatementCache. On SQLite, where a statement costs
+ * no round trip, the single-row statement of the columns runs once per row, in one call of the driver
+ * (eachRowQuery), unless `oneStatementOnSqlite`: a table whose insert trigger feeds an FTS5 index (autopilot_devices)
+ * takes one multi-row statement there too: FTS5 writes its pending terms out as a new segment at the end of every
+ * statement (and merges the small segments as they pile up), so 500 devices row by row took 47–61 ms against 19–26 ms
+ * in one statement (2026-12-07).
+ */
 export class CompiledInsert<T extends keyof DatabaseSchema & string> {
   readonly #statements = new StatementCache(MAX_INSERT_SHAPES);
+  /** SQLite: the single-row INSERT per list of columns. */
+  readonly #singleRow = new Map<string, string>();
 
-  constructor(private readonly table: T) {}
+  constructor(
+    private readonly table: T,
+    private readonly options: { oneStatementOnSqlite?: boolean } = {},
+  ) {}
 
-  /** Inserts `rows` (one statement; the caller chunks), each with the same columns. */
+  /** Inserts `rows` (one statement on PostgreSQL; the caller chunks), each with the same columns. */
   async run(db: Executor, rows: Insertable<DatabaseSchema[T]>[]): Promise<void> {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0]!);
@@ -43,8 +58,26 @@ export class CompiledInsert<T extends keyof DatabaseSchema & string> {
       await db.insertInto(this.table).values(rows as never).execute();
       return;
     }
+    const engine = engineOf<DatabaseSchema>(db);
+    if (engine === 'sqlite' && this.options.oneStatementOnSqlite !== true) {
+      const values = rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c]));
+      const shape = columns.join(',');
+      let statement = this.#singleRow.get(shape);
+      if (statement === undefined) {
+        const compiled = db.insertInto(this.table).values(rows[0] as never).compile();
+        // Kept only when Kysely binds every value as a parameter, in the columns' order.
+        if (!sameParameters(compiled.parameters, values[0]!)) {
+          await db.insertInto(this.table).values(rows as never).execute();
+          return;
+        }
+        statement = compiled.sql;
+        if (this.#singleRow.size < MAX_INSERT_SHAPES) this.#singleRow.set(shape, statement);
+      }
+      await db.executeQuery(eachRowQuery(statement, values));
+      return;
+    }
     const parameters = rows.flatMap((row) => columns.map((c) => (row as Record<string, unknown>)[c]));
-    await this.#statements.execute(db, `${rows.length}:${columns.join(',')}`, parameters, () =>
+    await this.#statements.execute(db, `${engine}:${rows.length}:${columns.join(',')}`, parameters, () =>
       db.insertInto(this.table).values(rows as never).compile(),
     );
   }

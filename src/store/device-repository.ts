@@ -27,13 +27,22 @@ import {
 } from '../registry/ports.js';
 import { chunks, keyChunks } from './chunks.js';
 import type { DatabaseSchema } from './schema.js';
-import { StatementCache } from './compiled-statements.js';
+import { CompiledInsert, StatementCache } from './compiled-statements.js';
 import type { Engine } from './engine.js';
 import { isUniqueViolation } from './errors.js';
 import { atomically, IN_CHUNK, INSERT_CHUNK, type Executor } from './executor.js';
 import { prepared, readAtOnce, readManyAtOnce, writeWithoutStalling } from './database.js';
 import { listPage } from './list-query/compile.js';
 import { BOOT_DEVICE_COLUMNS, BOOT_PROFILE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
+
+/** A registration's INSERTs, each compiled once per shape (compiled-statements.ts); shared by every database. */
+const registrationInserts = {
+  devices: new CompiledInsert('autopilot_devices', { oneStatementOnSqlite: true }),
+  hashes: new CompiledInsert('autopilot_device_hashes'),
+  entraDevices: new CompiledInsert('entra_devices'),
+  physicalIds: new CompiledInsert('entra_device_physical_ids'),
+  keys: new CompiledInsert('device_identity_keys'),
+};
 
 export class KyselyDeviceRepository implements DeviceRepository {
   constructor(
@@ -53,45 +62,43 @@ export class KyselyDeviceRepository implements DeviceRepository {
         }
       }
       for (const part of chunks(registrations, INSERT_CHUNK)) {
-        await trx
-          .insertInto('autopilot_devices')
-          .values(
-            part.map(({ device: d }) => ({
-              id: d.id,
-              tenant_id: d.tenantId,
-              serial_number: d.serialNumber,
-              product_key: d.productKey,
-              manufacturer: d.manufacturer,
-              model: d.model,
-              group_tag: d.groupTag,
-              purchase_order_identifier: d.purchaseOrderIdentifier,
-              enrollment_state: d.enrollmentState,
-              last_contacted_at: d.lastContactedAt,
-              addressable_user_name: d.addressableUserName,
-              user_principal_name: d.userPrincipalName,
-              display_name: d.displayName,
-              resource_name: d.resourceName,
-              sku_number: d.skuNumber,
-              system_family: d.systemFamily,
-              azure_ad_device_id: d.azureAdDeviceId,
-              managed_device_id: d.managedDeviceId,
-              userless_enrollment_status: d.userlessEnrollmentStatus,
-              registered_by: d.registeredBy,
-              registered_by_tenant_id: d.registeredByTenantId,
-              partner_batch_id: d.partnerBatchId,
-              partner_policy_id: d.partnerPolicyId,
-              created_at: d.createdAt,
-              updated_at: d.updatedAt,
-            })),
-          )
-          .execute();
+        await registrationInserts.devices.run(
+          trx,
+          part.map(({ device: d }) => ({
+            id: d.id,
+            tenant_id: d.tenantId,
+            serial_number: d.serialNumber,
+            product_key: d.productKey,
+            manufacturer: d.manufacturer,
+            model: d.model,
+            group_tag: d.groupTag,
+            purchase_order_identifier: d.purchaseOrderIdentifier,
+            enrollment_state: d.enrollmentState,
+            last_contacted_at: d.lastContactedAt,
+            addressable_user_name: d.addressableUserName,
+            user_principal_name: d.userPrincipalName,
+            display_name: d.displayName,
+            resource_name: d.resourceName,
+            sku_number: d.skuNumber,
+            system_family: d.systemFamily,
+            azure_ad_device_id: d.azureAdDeviceId,
+            managed_device_id: d.managedDeviceId,
+            userless_enrollment_status: d.userlessEnrollmentStatus,
+            registered_by: d.registeredBy,
+            registered_by_tenant_id: d.registeredByTenantId,
+            partner_batch_id: d.partnerBatchId,
+            partner_policy_id: d.partnerPolicyId,
+            created_at: d.createdAt,
+            updated_at: d.updatedAt,
+          })),
+        );
         // A partner or OEM registration by PKID or tuple has no hash (yet): no row until its first boot.
         const hashes = part.flatMap((r) => (r.hardwareHash === null ? [] : [hashRow(r.device.id, r.hardwareHash)]));
-        if (hashes.length > 0) await trx.insertInto('autopilot_device_hashes').values(hashes).execute();
+        await registrationInserts.hashes.run(trx, hashes);
         const entras = part.flatMap(({ entra }) => (entra ? [entra] : []));
-        if (entras.length > 0) await trx.insertInto('entra_devices').values(entras.map(entraDeviceRowOf)).execute();
+        await registrationInserts.entraDevices.run(trx, entras.map(entraDeviceRowOf));
         const physical = entras.flatMap((e) => e.physicalIds.map((value) => ({ entra_device_id: e.id, tenant_id: e.tenantId, value })));
-        for (const p of chunks(physical, INSERT_CHUNK)) await trx.insertInto('entra_device_physical_ids').values(p).execute();
+        for (const p of chunks(physical, INSERT_CHUNK)) await registrationInserts.physicalIds.run(trx, p);
       }
       // The replaced devices' hashes (id order) and their old keys, which their new keys replace.
       for (const r of replacing) {
@@ -111,7 +118,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
       ].sort(compareKeys);
       for (const keyPart of chunks(keys, INSERT_CHUNK)) {
         try {
-          await trx.insertInto('device_identity_keys').values(keyPart).execute();
+          await registrationInserts.keys.run(trx, keyPart);
         } catch (err) {
           if (isUniqueViolation(err)) throw new KeyTakenError('An identity key was registered concurrently', { cause: err });
           throw err;

@@ -284,8 +284,30 @@ class SqliteSession implements DatabaseConnection {
   }
 }
 
+/** Where eachRowQuery keeps its rows' values on the query. */
+const EACH_ROW = Symbol('each row');
+
+type EachRowQuery = CompiledQuery & { readonly [EACH_ROW]: readonly (readonly unknown[])[] };
+
+/**
+ * SQLite only: a write statement of one row (its `sql` binds one row's values) to run once for each of `rows`, in one
+ * call of the driver: what a multi-row INSERT does, for less. In a loop of prepared single-row INSERTs SQLite writes
+ * a 500-row chunk of the import queue in 5.3–5.8 ms against 7.6–8.3 for one 500-row statement with the same values
+ * (22 columns; 2026-12-07), and the hashes beside them in 1.8–2.0 ms against 2.0–3.2.
+ */
+export function eachRowQuery(sql: string, rows: readonly (readonly unknown[])[]): CompiledQuery {
+  return Object.freeze({ ...CompiledQuery.raw(sql, []), [EACH_ROW]: rows });
+}
+
 function run<R>(conn: SqliteDatabase.Database, query: CompiledQuery): QueryResult<R> & { read: boolean } {
   const statement = conn.prepare(query.sql);
+  const rows = (query as Partial<EachRowQuery>)[EACH_ROW];
+  if (rows !== undefined) {
+    if (statement.reader) throw new Error(`eachRowQuery runs a write statement once per row; this one reads: ${query.sql}`);
+    let changes = 0;
+    for (const row of rows) changes += statement.run(row).changes;
+    return { numAffectedRows: BigInt(changes), rows: [], read: false };
+  }
   if (statement.reader) return { rows: statement.all(query.parameters) as R[], read: statement.readonly };
   const { changes, lastInsertRowid } = statement.run(query.parameters);
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [], read: false };

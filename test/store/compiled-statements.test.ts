@@ -1,9 +1,11 @@
 // CompiledInsert (src/store/compiled-statements.ts): a statement compiled once per shape and run again with new
-// parameters writes exactly what Kysely's own INSERT writes, on both engines; rows whose columns differ take Kysely's.
+// parameters writes exactly what Kysely's own INSERT writes, on both engines (on SQLite row by row, or in one statement
+// where asked); rows whose columns differ take Kysely's. One instance serves both engines (the registration's are
+// module-level), and a row that breaks a unique key fails the whole call.
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CompiledInsert } from '../../src/store/compiled-statements.js';
-import { migrateToLatest } from '../../src/store/index.js';
+import { isUniqueViolation, migrateToLatest } from '../../src/store/index.js';
 import { ENGINES } from '../support/registry-fixture.js';
 import { createTestDatabase, dropPostgresFileDatabase } from '../support/test-databases.js';
 
@@ -11,8 +13,11 @@ afterAll(dropPostgresFileDatabase);
 
 const NOW = '2026-12-05T00:00:00.000Z';
 
+/** Shared by the engines' runs below, as the registration's inserts are: each engine must get its own SQL. */
+const shared = { rowByRow: new CompiledInsert('autopilot_devices'), oneStatement: new CompiledInsert('autopilot_devices', { oneStatementOnSqlite: true }) };
+
 describe.each(ENGINES)('CompiledInsert (%s)', (engine) => {
-  it('writes the same rows as Kysely, first compiling and then reusing the statement of each shape', async () => {
+  it.each(Object.keys(shared) as (keyof typeof shared)[])('writes the same rows as Kysely, first compiling and then reusing the statement of each shape (%s)', async (variant) => {
     const t = await createTestDatabase(engine);
     try {
       const db = t.db;
@@ -31,7 +36,7 @@ describe.each(ENGINES)('CompiledInsert (%s)', (engine) => {
         created_at: NOW,
         updated_at: NOW,
       });
-      const insert = new CompiledInsert('autopilot_devices');
+      const insert = shared[variant];
       const batches = [
         Array.from({ length: 3 }, (_, i) => row(i)), // compiled
         Array.from({ length: 3 }, (_, i) => row(10 + i)), // the same shape: reused
@@ -58,6 +63,30 @@ describe.each(ENGINES)('CompiledInsert (%s)', (engine) => {
       }));
       const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
       expect(stored.sort(byId)).toEqual(expected.sort(byId));
+    } finally {
+      await t.cleanup();
+    }
+  });
+  it('fails the whole call when one row breaks a unique key, and the transaction keeps none of its rows', async () => {
+    const t = await createTestDatabase(engine);
+    try {
+      const db = t.db;
+      await migrateToLatest(db);
+      const tenant = randomUUID();
+      await db.insertInto('tenants').values({ id: tenant, display_name: 'Contoso', created_at: NOW }).execute();
+      const queued = (id: string) => ({ id, tenant_id: tenant, serial_number: id, created_at: NOW, updated_at: NOW });
+      const insert = new CompiledInsert('imported_device_identities');
+      await db.transaction().execute((trx) => insert.run(trx, [queued('A'), queued('B')]));
+      const failed = await db
+        .transaction()
+        .execute((trx) => insert.run(trx, [queued('C'), queued('D'), queued('A'), queued('E')]))
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+      expect(isUniqueViolation(failed)).toBe(true);
+      const ids = await db.selectFrom('imported_device_identities').select('id').where('tenant_id', '=', tenant).orderBy('id').execute();
+      expect(ids.map((r) => r.id)).toEqual(['A', 'B']);
     } finally {
       await t.cleanup();
     }

@@ -24,8 +24,8 @@
 // Baselines in the same run, on a fresh database each, of the same rows a registration writes
 // (autopilot_devices, autopilot_device_hashes, device_identity_keys, entra_devices, entra_device_physical_ids; the
 // search triggers and indexes as migrated):
-// - raw: the INSERTs a registration runs (CompiledInsert: on SQLite row by row, autopilot_devices 500 rows a statement;
-//   on PostgreSQL 500 rows a statement) inside transactions of 5,000 devices, on a connection from openDatabase like
+// - raw: the INSERTs a registration runs (store/device-repository.ts registrationInserts: on SQLite row by row,
+//   autopilot_devices 500 rows a statement; on PostgreSQL 500 rows a statement) inside transactions of 5,000 devices, on a connection from openDatabase like
 //   the server's (on SQLite the same pragmas: WAL, synchronous, page cache);
 // - copy (PostgreSQL only, the physical limit): COPY … FROM '<file>' per table, 50,000 devices a transaction, from
 //   text files written beforehand (only the COPY statements are timed; the server reads the files itself).
@@ -43,7 +43,7 @@ import { autopilotPhysicalIds, registryKeys } from '../src/registry/index.js';
 import { type IdentityKey } from '../src/model/index.js';
 import { hardwareFields } from '../src/registry/new-device.js';
 import { chunks } from '../src/store/chunks.js';
-import { CompiledInsert } from '../src/store/compiled-statements.js';
+import { registrationInserts } from '../src/store/device-repository.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
 import { StatementTimes, type StatementKindTime } from '../src/store/statement-times.js';
 import { withServerFlags } from '../src/server/node-flags.js';
@@ -566,19 +566,6 @@ function registrationRows(devices: Device[], tenantId: string, now: string) {
 
 type Rows = ReturnType<typeof registrationRows>;
 
-/**
- * The raw baseline's INSERTs: the statements a registration runs (device-repository.ts register), compiled once per
- * shape, so that the baseline is as fast a way to insert the rows as Tarmac has (on SQLite row by row, one statement
- * for the table behind the FTS5 search index; on PostgreSQL 500 rows a statement).
- */
-const rawInserts = {
-  devices: new CompiledInsert('autopilot_devices', { oneStatementOnSqlite: true }),
-  hashes: new CompiledInsert('autopilot_device_hashes'),
-  keys: new CompiledInsert('device_identity_keys'),
-  entraDevices: new CompiledInsert('entra_devices'),
-  physicalIds: new CompiledInsert('entra_device_physical_ids'),
-};
-
 async function benchRaw(engine: Engine, work: Workload): Promise<BaselineResult> {
   const times = new StatementTimes();
   return withMigratedScratch(engine, 'import', async (db, who) => {
@@ -591,11 +578,11 @@ async function benchRaw(engine: Engine, work: Workload): Promise<BaselineResult>
       const t0 = performance.now();
       await db.transaction().execute(async (trx) => {
         for (const part of chunks(rows, RAW_CHUNK)) {
-          await rawInserts.devices.run(trx, part.map((r) => r.device));
-          await rawInserts.hashes.run(trx, part.map((r) => r.hash));
-          for (const keys of chunks(part.flatMap((r) => r.keys), RAW_CHUNK)) await rawInserts.keys.run(trx, keys);
-          await rawInserts.entraDevices.run(trx, part.map((r) => r.entra));
-          for (const ids of chunks(part.flatMap((r) => r.physicalIds), RAW_CHUNK)) await rawInserts.physicalIds.run(trx, ids);
+          await registrationInserts.devices.run(trx, part.map((r) => r.device));
+          await registrationInserts.hashes.run(trx, part.map((r) => r.hash));
+          for (const keys of chunks(part.flatMap((r) => r.keys), RAW_CHUNK)) await registrationInserts.keys.run(trx, keys);
+          await registrationInserts.entraDevices.run(trx, part.map((r) => r.entra));
+          for (const ids of chunks(part.flatMap((r) => r.physicalIds), RAW_CHUNK)) await registrationInserts.physicalIds.run(trx, ids);
         }
       });
       ms += performance.now() - t0;

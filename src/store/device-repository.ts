@@ -35,8 +35,11 @@ import { prepared, readAtOnce, readManyAtOnce, writeWithoutStalling } from './da
 import { listPage } from './list-query/compile.js';
 import { BOOT_DEVICE_COLUMNS, BOOT_PROFILE_COLUMNS, asBuffer, autopilotDeviceFromRow, bootDeviceFromRow, entraDeviceRowOf, type BootDeviceRow, type DeviceRow } from './row-mappers.js';
 
-/** A registration's INSERTs, each compiled once per shape (compiled-statements.ts); shared by every database. */
-const registrationInserts = {
+/**
+ * A registration's INSERTs, each compiled once per shape (compiled-statements.ts); shared by every database, and by the
+ * import bench's raw baseline, which inserts the same rows the same way.
+ */
+export const registrationInserts = {
   devices: new CompiledInsert('autopilot_devices', { oneStatementOnSqlite: true }),
   hashes: new CompiledInsert('autopilot_device_hashes'),
   entraDevices: new CompiledInsert('entra_devices'),

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CompiledInsert } from '../../src/store/compiled-statements.js';
-import { isUniqueViolation, migrateToLatest } from '../../src/store/index.js';
+import type { Kysely } from 'kysely';
+import { isUniqueViolation, migrateToLatest, type DatabaseSchema, type Engine } from '../../src/store/index.js';
 import { ENGINES } from '../support/registry-fixture.js';
 import { createTestDatabase, dropPostgresFileDatabase } from '../support/test-databases.js';
 
@@ -16,14 +17,22 @@ const NOW = '2026-12-05T00:00:00.000Z';
 /** Shared by the engines' runs below, as the registration's inserts are: each engine must get its own SQL. */
 const shared = { rowByRow: new CompiledInsert('autopilot_devices'), oneStatement: new CompiledInsert('autopilot_devices', { oneStatementOnSqlite: true }) };
 
+/** A migrated database of `engine` with one tenant, dropped afterwards. */
+async function withTenant(engine: Engine, work: (db: Kysely<DatabaseSchema>, tenant: string) => Promise<void>): Promise<void> {
+  const t = await createTestDatabase(engine);
+  try {
+    await migrateToLatest(t.db);
+    const tenant = randomUUID();
+    await t.db.insertInto('tenants').values({ id: tenant, display_name: 'Contoso', created_at: NOW }).execute();
+    await work(t.db, tenant);
+  } finally {
+    await t.cleanup();
+  }
+}
+
 describe.each(ENGINES)('CompiledInsert (%s)', (engine) => {
   it.each(Object.keys(shared) as (keyof typeof shared)[])('writes the same rows as Kysely, first compiling and then reusing the statement of each shape (%s)', async (variant) => {
-    const t = await createTestDatabase(engine);
-    try {
-      const db = t.db;
-      await migrateToLatest(db);
-      const tenant = randomUUID();
-      await db.insertInto('tenants').values({ id: tenant, display_name: 'Contoso', created_at: NOW }).execute();
+    await withTenant(engine, async (db, tenant) => {
       const row = (i: number, tenantId = tenant) => ({
         id: randomUUID(),
         tenant_id: tenantId,
@@ -63,17 +72,11 @@ describe.each(ENGINES)('CompiledInsert (%s)', (engine) => {
       }));
       const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id);
       expect(stored.sort(byId)).toEqual(expected.sort(byId));
-    } finally {
-      await t.cleanup();
-    }
+    });
   });
+
   it('fails the whole call when one row breaks a unique key, and the transaction keeps none of its rows', async () => {
-    const t = await createTestDatabase(engine);
-    try {
-      const db = t.db;
-      await migrateToLatest(db);
-      const tenant = randomUUID();
-      await db.insertInto('tenants').values({ id: tenant, display_name: 'Contoso', created_at: NOW }).execute();
+    await withTenant(engine, async (db, tenant) => {
       const queued = (id: string) => ({ id, tenant_id: tenant, serial_number: id, created_at: NOW, updated_at: NOW });
       const insert = new CompiledInsert('imported_device_identities');
       await db.transaction().execute((trx) => insert.run(trx, [queued('A'), queued('B')]));
@@ -87,8 +90,6 @@ describe.each(ENGINES)('CompiledInsert (%s)', (engine) => {
       expect(isUniqueViolation(failed)).toBe(true);
       const ids = await db.selectFrom('imported_device_identities').select('id').where('tenant_id', '=', tenant).orderBy('id').execute();
       expect(ids.map((r) => r.id)).toEqual(['A', 'B']);
-    } finally {
-      await t.cleanup();
-    }
+    });
   });
 });

@@ -25,8 +25,9 @@
 // (autopilot_devices, autopilot_device_hashes, device_identity_keys, entra_devices, entra_device_physical_ids; the
 // search triggers and indexes as migrated):
 // - raw: the INSERTs a registration runs (store/device-repository.ts registrationInserts: on SQLite row by row,
-//   autopilot_devices 500 rows a statement; on PostgreSQL 500 rows a statement) inside transactions of 5,000 devices, on a connection from openDatabase like
-//   the server's (on SQLite the same pragmas: WAL, synchronous, page cache);
+//   autopilot_devices 500 rows a statement; on PostgreSQL 500 rows a statement) inside transactions of 5,000
+//   devices, on a connection from openDatabase like the server's (on SQLite the same pragmas: WAL, synchronous, page
+//   cache);
 // - copy (PostgreSQL only, the physical limit): COPY … FROM '<file>' per table, 50,000 devices a transaction, from
 //   text files written beforehand (only the COPY statements are timed; the server reads the files itself).
 // Devices are synthetic (syntheticInventory), with pairwise distinct identity keys, generated once per size.

@@ -22,8 +22,26 @@ export class StatementCache {
     const cached = this.#statements.get(shape);
     if (cached !== undefined) return db.executeQuery<R>(CompiledQuery.raw(cached, parameters));
     const compiled = compile();
-    if (this.#statements.size < this.maxShapes && sameParameters(compiled.parameters, parameters)) this.#statements.set(shape, compiled.sql);
+    this.#keep(shape, compiled, parameters);
     return db.executeQuery(compiled);
+  }
+
+  /**
+   * The SQL of `shape` for a caller that runs it itself: the SQL kept, else `compile()`'s when Kysely binds exactly
+   * `parameters` in this order (kept then); undefined when it inlines any value.
+   */
+  sqlOf(shape: string, parameters: unknown[], compile: () => CompiledQuery): string | undefined {
+    const cached = this.#statements.get(shape);
+    if (cached !== undefined) return cached;
+    const compiled = compile();
+    return this.#keep(shape, compiled, parameters) ? compiled.sql : undefined;
+  }
+
+  /** Keeps `compiled`'s SQL for `shape` (room permitting) when it binds exactly `parameters`; whether it does. */
+  #keep(shape: string, compiled: CompiledQuery, parameters: unknown[]): boolean {
+    const reusable = sameParameters(compiled.parameters, parameters);
+    if (reusable && this.#statements.size < this.maxShapes) this.#statements.set(shape, compiled.sql);
+    return reusable;
   }
 }
 
@@ -41,8 +59,6 @@ const MAX_INSERT_SHAPES = 16;
  */
 export class CompiledInsert<T extends keyof DatabaseSchema & string> {
   readonly #statements = new StatementCache(MAX_INSERT_SHAPES);
-  /** SQLite: the single-row INSERT per list of columns. */
-  readonly #singleRow = new Map<string, string>();
 
   constructor(
     private readonly table: T,
@@ -61,19 +77,10 @@ export class CompiledInsert<T extends keyof DatabaseSchema & string> {
     const engine = engineOf<DatabaseSchema>(db);
     if (engine === 'sqlite' && this.options.oneStatementOnSqlite !== true) {
       const values = rows.map((row) => columns.map((c) => (row as Record<string, unknown>)[c]));
-      const shape = columns.join(',');
-      let statement = this.#singleRow.get(shape);
-      if (statement === undefined) {
-        const compiled = db.insertInto(this.table).values(rows[0] as never).compile();
-        // Kept only when Kysely binds every value as a parameter, in the columns' order.
-        if (!sameParameters(compiled.parameters, values[0]!)) {
-          await db.insertInto(this.table).values(rows as never).execute();
-          return;
-        }
-        statement = compiled.sql;
-        if (this.#singleRow.size < MAX_INSERT_SHAPES) this.#singleRow.set(shape, statement);
-      }
-      await db.executeQuery(eachRowQuery(statement, values));
+      const oneRow = this.#statements.sqlOf(`sqlite:one row:${columns.join(',')}`, values[0]!, () => db.insertInto(this.table).values(rows[0] as never).compile());
+      // Kysely inlined a value: its own multi-row statement.
+      if (oneRow === undefined) await db.insertInto(this.table).values(rows as never).execute();
+      else await db.executeQuery(eachRowQuery(oneRow, values));
       return;
     }
     const parameters = rows.flatMap((row) => columns.map((c) => (row as Record<string, unknown>)[c]));

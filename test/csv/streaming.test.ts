@@ -8,6 +8,11 @@ import { H4, fakeDevice } from '../support/csv-fixtures.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
+/** Two full collections: what the first frees may still be counted in heapUsed until the heap is swept. */
+function settle(): void {
+  gc();
+  gc();
+}
 
 const ROWS = 20_000;
 /** Distinct synthetic devices; rows cycle through them with a per-row serial prefix so each row is its own device. */
@@ -37,11 +42,10 @@ function generate(rows: number, onChunk?: (bytes: number) => void): Readable {
 
 describe('streaming', () => {
   it(`validates ${ROWS.toLocaleString('en-US')} UTF-16 rows with flat memory`, async () => {
-    gc();
+    settle();
     const base = process.memoryUsage().heapUsed;
     let fed = 0;
-    let peakRetained = 0;
-    let retainedAt2k = 0;
+    const retained: number[] = []; // heap held after a full GC, every 1,000 rows
     const reader = readCsv(
       generate(ROWS, (n) => (fed += n)),
       { detectDuplicates: false },
@@ -50,11 +54,9 @@ describe('streaming', () => {
     for await (const record of reader) {
       count++;
       expect(record.line).toBe(count + 1);
-      if (count % 2000 === 0) {
-        gc();
-        const retained = process.memoryUsage().heapUsed - base;
-        peakRetained = Math.max(peakRetained, retained);
-        if (count === 2000) retainedAt2k = retained;
+      if (count % 1000 === 0) {
+        settle();
+        retained.push(process.memoryUsage().heapUsed - base);
       }
     }
     expect(count).toBe(ROWS);
@@ -62,12 +64,17 @@ describe('streaming', () => {
     expect(reader.encoding).toEqual({ name: 'utf-16le', bom: true });
     // The file is ~160 MB of UTF-16; what stays alive is a few chunks, whatever the row count.
     expect(fed).toBeGreaterThan(150 * 2 ** 20);
-    expect(peakRetained).toBeLessThan(40 * 2 ** 20);
-    expect(peakRetained - retainedAt2k).toBeLessThan(16 * 2 ** 20);
+    expect(Math.max(...retained)).toBeLessThan(40 * 2 ** 20);
+    // Growth is judged on the lowest sample of the first and of the last fifth: a single sample can catch transient
+    // heap the row count does not explain (on a loaded CI machine one sample was 16–17 MB above the rest), while
+    // anything kept per row raises every later sample (1 KB a row is ~12 MB between the two windows).
+    const first = Math.min(...retained.slice(0, 4));
+    const last = Math.min(...retained.slice(-4));
+    expect(last - first).toBeLessThan(8 * 2 ** 20);
   });
 
   it('validateCsv keeps only identity keys: retained memory stays small with duplicate detection on', async () => {
-    gc();
+    settle();
     const base = process.memoryUsage().heapUsed;
     let peak = 0;
     let seen = 0;

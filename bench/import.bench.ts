@@ -9,14 +9,18 @@
 // import, VmRSS again a few seconds after it (from /proc/<pid>/status). The server runs with the V8 flags that
 // `tarmac serve` gives its workers (src/server/node-flags.ts; BENCH_IMPORT_NODE_OPTIONS, set as its NODE_OPTIONS,
 // overrides them). BENCH_IMPORT_CPU_PROF=<dir> runs the server with --cpu-prof into that directory;
-// BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options.
+// BENCH_IMPORT_WORKER='{"batchSize":500}' overrides the worker's options. BENCH_IMPORT_TARMAC_ONLY=1 runs Tarmac's import alone
+// (no baselines), printed and not recorded: a look at the server, not a figure.
 //
 // The server's SQL is timed by kind (verb and table: src/store/statement-times.ts, through Kysely's statement log), and so
 // is the raw baseline's: the report gives each kind's time per device, so that Tarmac's statements beyond the raw
 // inserts of the same rows (the queue, the lookups, the commits of smaller transactions) show by name and size.
 //
 // Meanwhile a PC asks for its profile every 20 ms (BENCH_IMPORT_PROBE_MS), one lookup at a time, with the hash of a
-// device of the first request once it is registered: what a PC at OOBE waits while an admin imports.
+// device of the first request once it is registered: what a PC at OOBE waits while an admin imports. The report
+// places the slowest lookups and the server's slowest statements (since 2026-12-07 evening) on one clock, seconds
+// after the first POST: on SQLite a statement holds the event loop for its whole time (a checkpoint, run in a thread
+// and logged as `pragma`, excepted), so a lookup as slow as a statement that ended with it waited for that statement.
 //
 // Then the first 100 POSTs again, on a fresh database, to a server without its worker: the POSTs' own latency (four in
 // flight queue for one thread on SQLite), beside the one measured while the worker runs.
@@ -33,7 +37,7 @@
 // Devices are synthetic (syntheticInventory), with pairwise distinct identity keys, generated once per size.
 import { randomUUID } from 'node:crypto';
 import { newObjectId } from '../src/model/index.js';
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, chmodSync, writeFileSync, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, chmodSync, statSync, writeFileSync, type WriteStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,7 +50,8 @@ import { hardwareFields } from '../src/registry/new-device.js';
 import { chunks } from '../src/store/chunks.js';
 import { registrationInserts } from '../src/store/device-repository.js';
 import { openDatabase, type Db, type Engine } from '../src/store/index.js';
-import { StatementTimes, type StatementKindTime } from '../src/store/statement-times.js';
+import { SQLITE_FILE_NAME } from '../src/store/database.js';
+import { StatementTimes, type SlowStatement, type StatementKindTime } from '../src/store/statement-times.js';
 import { withServerFlags } from '../src/server/node-flags.js';
 import { ensureDistBuilt } from '../test/support/build-dist.js';
 import { fmt, percentile, recordResult, repoRoot, sizeList } from './lib.js';
@@ -62,6 +67,8 @@ const IN_FLIGHT = 4;
 /** Requests of the POST-only comparison run (benchPostsAlone). */
 const POSTS_ALONE = 100;
 const POLL_MS = 250;
+/** BENCH_IMPORT_TARMAC_ONLY=1: Tarmac's import alone, printed and not recorded (no baselines: a look, not a figure). */
+const TARMAC_ONLY = process.env.BENCH_IMPORT_TARMAC_ONLY === '1';
 const POST_TIMEOUT_MS = 120_000;
 /** Give up when no batch has settled for this long, or when the whole Tarmac phase of one engine takes this long. */
 const STALL_TIMEOUT_MS = 120_000;
@@ -104,7 +111,7 @@ process.on('SIGTERM', async () => {
   await app.close();
   console.log('stopping: db.destroy');
   await db.destroy();
-  process.stdout.write('statements ' + JSON.stringify(times.summary()) + '\\n', () => process.exit(0));
+  process.stdout.write('statements ' + JSON.stringify(times.summary()) + '\\nslowest ' + JSON.stringify(times.slowest()) + '\\n', () => process.exit(0));
 });
 `;
 
@@ -251,8 +258,12 @@ interface TarmacResult {
   tables: Record<string, number>;
   /** The server's SQL over its whole life, by kind (statement-times.ts); missing when the server had to be killed. */
   statements?: StatementKindTime[];
+  /** The server's slowest statements, each with when it ended in ms after the first POST; missing as statements. */
+  slowestStatements?: (SlowStatement & { endedAfterMs: number })[];
   /** PCs' profile lookups while the import ran (PROBE_INTERVAL_MS). */
   lookups: LookupProbe;
+  /** SQLite: the largest the WAL file grew during the import (polled every POLL_MS), in MB. */
+  walMaxMB?: number;
 }
 
 interface LookupProbe {
@@ -262,6 +273,8 @@ interface LookupProbe {
   maxMs: number;
   /** Answers by HTTP status. */
   statuses: Record<string, number>;
+  /** The slowest lookups (at most 10), slowest first, each with when it ended (Date.now(); and after the first POST). */
+  slowest: { ms: number; endedAt: number; endedAfterMs?: number }[];
 }
 
 /** The hashes (base64) and serial numbers of the workload's first request. */
@@ -294,6 +307,7 @@ async function registered(poll: Db, tenantId: string, serialNumbers: string[]): 
  */
 async function probeLookups(base: string, hashes: string[], done: () => boolean): Promise<LookupProbe> {
   const latencies: number[] = [];
+  const endedAt: number[] = [];
   const statuses: Record<string, number> = {};
   if (PROBE_INTERVAL_MS > 0) {
     while (!done()) {
@@ -303,11 +317,16 @@ async function probeLookups(base: string, hashes: string[], done: () => boolean)
       await res.arrayBuffer();
       const latency = performance.now() - t0;
       latencies.push(latency);
+      endedAt.push(Date.now());
       statuses[res.status] = (statuses[res.status] ?? 0) + 1;
       await sleep(Math.max(0, PROBE_INTERVAL_MS - latency));
     }
   }
-  return { requests: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100), statuses };
+  const slowest = latencies
+    .map((ms, i) => ({ ms, endedAt: endedAt[i]! }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 10);
+  return { requests: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100), statuses, slowest };
 }
 
 /**
@@ -322,6 +341,12 @@ function statementsOf(server: Child): StatementKindTime[] | undefined {
   const steps = output.match(/^stopping: .*$/gm) ?? ['(no shutdown step started)'];
   console.warn(`  warning: the server printed no statement times (exit code ${exitCode}, signal ${signalCode}); its last shutdown step: ${steps.at(-1)}`);
   return undefined;
+}
+
+/** The slowest statements the server printed when it stopped (SERVER), each placed after `start` (Date.now()). */
+function slowestStatementsOf(server: Child, start: number): TarmacResult['slowestStatements'] {
+  const line = /^slowest (.*)$/m.exec(server.output());
+  return line ? (JSON.parse(line[1]!) as SlowStatement[]).map((s) => ({ ...s, endedAfterMs: s.endedAt - start })) : undefined;
 }
 
 async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult> {
@@ -360,6 +385,17 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       let lastResponseAt = 0;
       const requests = work.bodyOffsets.length - 1;
       const start = Date.now();
+      // The WAL file's size only grows until a checkpoint truncates it (journal_size_limit), so its largest polled
+      // size is how far the WAL got between two checkpoints.
+      const walFile = path.join(scratch.settings.dataDir, `${SQLITE_FILE_NAME}-wal`);
+      let walMaxBytes = 0;
+      const walSize = (): void => {
+        try {
+          walMaxBytes = Math.max(walMaxBytes, statSync(walFile).size);
+        } catch {
+          // not there yet
+        }
+      };
       const lane = async (): Promise<void> => {
         while (!failed && next < requests) {
           const index = next++;
@@ -393,6 +429,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       for (;;) {
         if (failed) await posting;
         readBatches();
+        if (engine === 'sqlite') walSize();
         probing ??= settled >= probe.hashes.length && (await registered(poll, who.tenant.id, probe.serialNumbers)) ? probeLookups(base, probe.hashes, () => importDone || failed) : undefined;
         if (postsDone && settledDuringPosts === undefined) settledDuringPosts = settled;
         if (postsDone && settled >= work.count) {
@@ -444,7 +481,9 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         statuses,
         tables,
         statements: statementsOf(server),
-        lookups,
+        slowestStatements: slowestStatementsOf(server, start),
+        lookups: { ...lookups, slowest: lookups.slowest.map((l) => ({ ...l, endedAfterMs: l.endedAt - start })) },
+        ...(engine === 'sqlite' ? { walMaxMB: walMaxBytes / 2 ** 20 } : {}),
       };
     } finally {
       await file.close();
@@ -685,6 +724,11 @@ export async function run(): Promise<void> {
         );
         const l = tarmac.lookups;
         console.log(`  ${fmt(count)} ${engine}: ${fmt(l.requests)} PC profile lookups meanwhile: p50 ${fmt(l.p50Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms, max ${fmt(l.maxMs, 1)} ms (${JSON.stringify(l.statuses)})`);
+        const at = (ms: number) => `${fmt(ms / 1000, 1)} s`;
+        console.log(`  ${fmt(count)} ${engine}: the slowest lookups (ms, ended at, after the first POST): ${l.slowest.map((x) => `${fmt(x.ms)} at ${at(x.endedAfterMs ?? NaN)}`).join(', ')}`);
+        if (tarmac.walMaxMB !== undefined) console.log(`  ${fmt(count)} ${engine}: the WAL file grew to ${fmt(tarmac.walMaxMB)} MB at most`);
+        if (tarmac.slowestStatements) console.log(`  ${fmt(count)} ${engine}: the slowest statements: ${tarmac.slowestStatements.slice(0, 10).map((x) => `${x.kind} ${fmt(x.milliseconds)} ms at ${at(x.endedAfterMs)}`).join(', ')}`);
+        if (TARMAC_ONLY) continue;
         const postsAlone = await benchPostsAlone(engine, work);
         console.log(`  ${fmt(count)} ${engine}: the first ${postsAlone.requests} POSTs without the worker: p50 ${fmt(postsAlone.postP50Ms)} ms, p99 ${fmt(postsAlone.postP99Ms)} ms`);
         const raw = await benchRaw(engine, work);
@@ -711,7 +755,7 @@ export async function run(): Promise<void> {
     }
     sizes[count] = { seedsSkipped: work.seedsSkipped, load: os.loadavg(), results };
     // Written after each size, so that a long run that is cut short keeps what it measured.
-    record(sizes, loadBefore);
+    if (!TARMAC_ONLY) record(sizes, loadBefore);
   }
   const loadAfter = os.loadavg();
 

@@ -19,7 +19,8 @@
 // assign, resolved for every device), so each download serves it, as in a real tenant; `none` serves the default
 // document (the bench before 2026-12-06).
 // BENCH_OOBE_CPU_PROF=<dir> runs Tarmac's processes (the cluster's primary and each worker) with --cpu-prof into that
-// directory, one file each, named by engine, size, writes and workers.
+// directory, one file each, named by engine, size, writes and workers; and the bare route and the floor, named by
+// engine and size.
 //
 // After seeding, the bench refreshes the planner statistics as the import worker does when its queue drains
 // (refreshPlannerStatistics). Before 2026-12-06 11:00 it did not, and autovacuum is off on the machine's PostgreSQL
@@ -81,6 +82,7 @@ import Fastify from 'fastify';
 const app = Fastify({ logger: false });
 app.post('/oobe/v1/profile', async (request) => ({ received: typeof request.body.hardwareHash === 'string' ? request.body.hardwareHash.length : 0 }));
 await app.listen({ host: '127.0.0.1', port: 0 });
+process.on('SIGTERM', () => process.exit(0)); // an exit, not a signal's death: --cpu-prof writes its file
 console.log('listening on http://127.0.0.1:' + app.server.address().port);
 `;
 
@@ -109,6 +111,7 @@ app.post('/oobe/v1/profile', async (request, reply) => {
   return reply.type('application/json').send(toAsciiJson(file));
 });
 await app.listen({ host: '127.0.0.1', port: 0 });
+process.on('SIGTERM', () => process.exit(0)); // an exit, not a signal's death: --cpu-prof writes its file
 console.log('listening on http://127.0.0.1:' + app.server.address().port);
 `;
 }
@@ -255,7 +258,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', sizes: number[]): Promis
     }
     const baselines = new Map<Registry, LoadResult>();
     for (const r of inTurn()) {
-      const bare = await startChild(['--input-type=module', '-e', BASELINE_SERVER], childEnv({}), /listening on/);
+      const bare = await startChild([...cpuProfile(`bare-${engine}-${r.devices}`), '--input-type=module', '-e', BASELINE_SERVER], childEnv({}), /listening on/);
       children.push(bare);
       globalThis.gc?.();
       baselines.set(r, await load(bare.url, r.bodies, loaded(bare, false)));
@@ -263,7 +266,7 @@ async function runEngine(engine: 'sqlite' | 'postgres', sizes: number[]): Promis
     }
     const floors = new Map<Registry, LoadWithBlocks>();
     for (const r of inTurn()) {
-      const floorChild = await startChild(['--input-type=module', '-e', floorServer(BIN)], childEnv(scratchEnv(r.scratch)), /listening on/);
+      const floorChild = await startChild([...cpuProfile(`floor-${engine}-${r.devices}`), '--input-type=module', '-e', floorServer(BIN)], childEnv(scratchEnv(r.scratch)), /listening on/);
       children.push(floorChild);
       globalThis.gc?.();
       const floor = await loadCounted(r.scratch, floorChild.url, r.bodies, loaded(floorChild, engine === 'postgres'));

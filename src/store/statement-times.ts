@@ -13,7 +13,19 @@ export interface StatementKindTime {
   kind: string;
   statements: number;
   milliseconds: number;
+  /** The longest one. On SQLite a statement holds the event loop for its whole time (a checkpoint excepted). */
+  maxMilliseconds: number;
 }
+
+/** One of the slowest statements: its kind, its time, and when it ended (Date.now(), to match with other clocks). */
+export interface SlowStatement {
+  kind: string;
+  milliseconds: number;
+  endedAt: number;
+}
+
+/** How many of the slowest statements StatementTimes keeps. */
+const SLOWEST_KEPT = 20;
 
 const NAME = String.raw`"?([A-Za-z_][A-Za-z0-9_]*)"?`;
 const FIRST_FROM = new RegExp(String.raw`\sfrom\s+${NAME}`, 'i');
@@ -37,19 +49,34 @@ export function statementKind(sql: string): string {
 
 /** Sums statement times by kind; `log` is the function to give openDatabase as its `log` option. */
 export class StatementTimes {
-  readonly #byKind = new Map<string, { statements: number; milliseconds: number }>();
+  readonly #byKind = new Map<string, { statements: number; milliseconds: number; maxMilliseconds: number }>();
+  /** The slowest statements so far, slowest first, at most SLOWEST_KEPT. */
+  readonly #slowest: SlowStatement[] = [];
 
   readonly log = (event: LogEvent): void => {
     const kind = statementKind(event.query.sql);
-    const sum = this.#byKind.get(kind) ?? { statements: 0, milliseconds: 0 };
+    const ms = event.queryDurationMillis;
+    const sum = this.#byKind.get(kind) ?? { statements: 0, milliseconds: 0, maxMilliseconds: 0 };
     sum.statements++;
-    sum.milliseconds += event.queryDurationMillis;
+    sum.milliseconds += ms;
+    sum.maxMilliseconds = Math.max(sum.maxMilliseconds, ms);
     this.#byKind.set(kind, sum);
+    if (this.#slowest.length < SLOWEST_KEPT || ms > this.#slowest.at(-1)!.milliseconds) {
+      const at = this.#slowest.findIndex((s) => s.milliseconds < ms);
+      this.#slowest.splice(at === -1 ? this.#slowest.length : at, 0, { kind, milliseconds: ms, endedAt: Date.now() });
+      this.#slowest.length = Math.min(this.#slowest.length, SLOWEST_KEPT);
+    }
   };
 
   /** Forgets what was summed so far (say, a migration before the measured work). */
   reset(): void {
     this.#byKind.clear();
+    this.#slowest.length = 0;
+  }
+
+  /** The slowest statements since the last reset (at most 20), slowest first. */
+  slowest(): SlowStatement[] {
+    return this.#slowest.map((s) => ({ ...s }));
   }
 
   /** Each kind with its sums, the most time first. */

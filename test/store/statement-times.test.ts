@@ -26,6 +26,24 @@ describe('statementKind', () => {
   });
 });
 
+describe('StatementTimes', () => {
+  const event = (sql: string, ms: number) => ({ level: 'query', query: { sql, parameters: [] }, queryDurationMillis: ms }) as unknown as Parameters<StatementTimes['log']>[0];
+
+  it('keeps each kind’s longest statement and the 20 slowest of all, slowest first', () => {
+    const times = new StatementTimes();
+    const durations = Array.from({ length: 200 }, (_, i) => (i * 37) % 200);
+    for (const ms of durations) times.log(event(ms % 2 === 0 ? 'commit' : 'insert into t (a) values (1)', ms));
+    expect(times.summary()).toEqual([
+      { kind: 'commit', statements: 100, milliseconds: durations.filter((d) => d % 2 === 0).reduce((a, b) => a + b), maxMilliseconds: 198 },
+      { kind: 'insert t', statements: 100, milliseconds: durations.filter((d) => d % 2 === 1).reduce((a, b) => a + b), maxMilliseconds: 199 },
+    ].sort((a, b) => b.milliseconds - a.milliseconds));
+    const slowest = times.slowest();
+    expect(slowest.map((s) => s.milliseconds)).toEqual(Array.from({ length: 20 }, (_, i) => 199 - i));
+    expect(slowest[0]!.kind).toBe('insert t');
+    for (const s of slowest) expect(Math.abs(s.endedAt - Date.now())).toBeLessThan(60_000);
+  });
+});
+
 describe.each(TEST_ENGINES)('StatementTimes as the log of openDatabase (%s)', (engine) => {
   it('counts each statement, a transaction’s commit included, and forgets on reset', async () => {
     const t = await createTestDatabase(engine);
@@ -41,10 +59,19 @@ describe.each(TEST_ENGINES)('StatementTimes as the log of openDatabase (%s)', (e
       await sql`select n from timed`.execute(db);
       const summary = times.summary();
       expect(Object.fromEntries(summary.map((s) => [s.kind, s.statements]))).toEqual({ begin: 1, 'insert timed': 2, commit: 1, 'select timed': 1 });
-      for (const s of summary) expect(s.milliseconds).toBeGreaterThanOrEqual(0);
+      for (const s of summary) {
+        expect(s.milliseconds).toBeGreaterThanOrEqual(0);
+        expect(s.maxMilliseconds).toBeLessThanOrEqual(s.milliseconds);
+        if (s.statements === 1) expect(s.maxMilliseconds).toBe(s.milliseconds);
+      }
+      const slowest = times.slowest();
+      expect(slowest).toHaveLength(5);
+      expect(slowest.map((s) => s.milliseconds)).toEqual([...slowest.map((s) => s.milliseconds)].sort((a, b) => b - a));
+      expect(slowest[0]!.milliseconds).toBe(Math.max(...summary.map((s) => s.maxMilliseconds)));
       expect(summary.map((s) => s.milliseconds)).toEqual([...summary.map((s) => s.milliseconds)].sort((a, b) => b - a));
       times.reset();
       expect(times.summary()).toEqual([]);
+      expect(times.slowest()).toEqual([]);
     } finally {
       await db.destroy();
       await t.cleanup();

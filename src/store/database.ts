@@ -9,7 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 import { CompiledQuery, Kysely, PostgresDialect, sql, type LogConfig } from 'kysely';
 import type { DatabaseSchema } from './schema.js';
 import { SqliteConnections, TarmacSqliteDialect } from './sqlite-driver.js';
-import { SQLITE_SAFETY_CHECKPOINT_PAGES, startCheckpointThread } from './sqlite-checkpointer.js';
+import { SQLITE_AUTOCHECKPOINT_PAGES, startCheckpointThread } from './sqlite-checkpointer.js';
 
 export type Db = Kysely<DatabaseSchema>;
 
@@ -98,12 +98,10 @@ function openSqlite(file: string, dir: string, options: DatabaseOptions): Db {
       conn.pragma(`cache_size = -${SQLITE_READER_CACHE_KIB}`);
       return reusePreparedStatements(conn);
     }
-    // Checkpoint every 64 MB of WAL, not SQLite's default 4 MB: an import writes each queue row three times
-    // (accept, claim, settle) and the same index pages over and over, and a rarer checkpoint copies each page
-    // once instead of once per few batches (bench import: commits of the accept path 8x cheaper). The file is
-    // cut back to 64 MB after a checkpoint. The server checkpoints in a thread of its own instead
-    // (sqlite-checkpointer.ts), so that no commit on the event loop copies the WAL; its threshold is then a safety net.
-    conn.pragma(`wal_autocheckpoint = ${options.checkpointInBackground ? SQLITE_SAFETY_CHECKPOINT_PAGES : 16384}`);
+    // Checkpoint every 64 MB of WAL (SQLITE_AUTOCHECKPOINT_PAGES); the file is cut back to 64 MB after a
+    // checkpoint. The server checkpoints in a thread of its own instead (sqlite-checkpointer.ts), so that no commit
+    // on the event loop copies the WAL: SqliteConnections turns this off while the thread works.
+    conn.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     conn.pragma('journal_size_limit = 67108864');
     conn.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
     return reusePreparedStatements(conn);

@@ -10,11 +10,23 @@
 // on its own while writes kept coming never caught up, and the WAL grew to 450–480 MB in a 100k import until the
 // writer's own safety checkpoint ran anyway (and held the event loop 400–600 ms each time). PASSIVE never blocks
 // readers, and the event loop serves requests while the writer awaits the thread.
+//
+// While the thread works, the writer checkpoints never (`wal_autocheckpoint = 0`, SqliteConnections): a safety net
+// of 256 MB of WAL still ran inside commits at 1M devices, where 2 s of an import's writes dirty that much (one page
+// per random index entry), and each such commit held the event loop 1.6–1.8 s (bench import, 2026-12-07 20:00: the
+// 20 slowest statements all commits, each ending with one of the slowest lookups). The WAL between two of the
+// thread's checkpoints is then as large as those 2 s of writes; should the thread fail, the writer takes SQLite's
+// own checkpoints again (SQLITE_AUTOCHECKPOINT_PAGES).
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** The writer's automatic checkpoint while the thread runs, in pages: a safety net (256 MB of WAL). */
-export const SQLITE_SAFETY_CHECKPOINT_PAGES = 65_536;
+/**
+ * The writer's automatic checkpoint, in pages (64 MB of WAL), without a thread or once it has failed. Not SQLite's
+ * default 4 MB: an import writes each queue row three times (accept, claim, settle) and the same index pages over
+ * and over, and a rarer checkpoint copies each page once instead of once per few batches (bench import: commits of
+ * the accept path 8x cheaper).
+ */
+export const SQLITE_AUTOCHECKPOINT_PAGES = 16_384;
 
 /** A PASSIVE checkpoint's result: whether another checkpoint was running, the WAL's frames, and those copied. */
 export interface CheckpointResult {

@@ -22,7 +22,7 @@
 //   with SQLITE_BUSY if another process wrote in between, busy timeout or not. DDL is transactional, so each migration
 //   runs in one transaction: two processes migrating one fresh file serialise, and a failed migration leaves nothing.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { CheckpointThread } from './sqlite-checkpointer.js';
+import { SQLITE_AUTOCHECKPOINT_PAGES, type CheckpointThread } from './sqlite-checkpointer.js';
 import type SqliteDatabase from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -89,6 +89,8 @@ export class SqliteConnections {
     this.#checkpoints = checkpoints?.thread;
     this.#checkpointEveryMs = checkpoints?.everyMs ?? CHECKPOINT_EVERY_MS;
     if (checkpoints !== undefined) {
+      // No commit checkpoints while the thread works (sqlite-checkpointer.ts): SQLite's would run on the event loop.
+      writer.pragma('wal_autocheckpoint = 0');
       // Writes outside transactions (a PC's contact time, an admin's change) end in no commit that checkpoints.
       this.#timer = setInterval(() => void this.#checkpointWhenFree(), Math.max(this.#checkpointEveryMs, 10));
       this.#timer.unref();
@@ -123,7 +125,8 @@ export class SqliteConnections {
       await this.#checkpoints.checkpoint();
       this.log?.({ level: 'query', query: CHECKPOINT_QUERY, queryDurationMillis: performance.now() - this.#lastCheckpointAt });
     } catch {
-      // The thread failed or is stopping: the writer's own automatic checkpoint (the safety net) takes over.
+      // The thread failed or is stopping: the writer's own automatic checkpoints take over.
+      if (this.writer.open) this.writer.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
     }
   }
 

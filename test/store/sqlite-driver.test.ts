@@ -8,7 +8,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, SQLITE_FILE_NAME, type Db } from '../../src/store/database.js';
-import { YIELD_AFTER_MS } from '../../src/store/sqlite-driver.js';
+import SqliteDatabase from 'better-sqlite3';
+import { SQLITE_AUTOCHECKPOINT_PAGES } from '../../src/store/sqlite-checkpointer.js';
+import { SqliteConnections, YIELD_AFTER_MS } from '../../src/store/sqlite-driver.js';
 import { createSqliteScratchDir, createTestDatabase, type TestDatabase } from '../support/test-databases.js';
 
 let t: TestDatabase | undefined;
@@ -185,6 +187,32 @@ describe('WAL checkpoints in a thread (checkpointInBackground)', () => {
     const after = sizes();
     expect(after.wal).toBeGreaterThan(40e6);
     expect(after.db).toBeLessThan(4e6);
+  });
+
+  it('while the thread works no commit checkpoints (SQLite would, on the event loop); without it, at 64 MB of WAL', async () => {
+    const autocheckpoint = async (db: Db) => (await sql<{ wal_autocheckpoint: number }>`pragma wal_autocheckpoint`.execute(db)).rows[0]!.wal_autocheckpoint;
+    const threaded = await open(2000);
+    expect(await autocheckpoint(threaded.db)).toBe(0);
+    await threaded.db.destroy();
+    scratch.db = undefined;
+    rmSync(scratch.dir!, { recursive: true, force: true });
+    expect(await autocheckpoint((await open(undefined)).db)).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
+  });
+
+  it('once the thread fails, the writer takes SQLite’s own checkpoints again', async () => {
+    scratch.dir = createSqliteScratchDir();
+    const writer = new SqliteDatabase(join(scratch.dir, SQLITE_FILE_NAME));
+    writer.pragma('journal_mode = WAL');
+    const failing = { checkpoint: () => Promise.reject(new Error('the SQLite checkpoint thread has ended')), stop: () => Promise.resolve() };
+    const connections = new SqliteConnections(writer, () => writer, { thread: failing, everyMs: 0 });
+    try {
+      expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      connections.noteWrite();
+      await connections.checkpointIfDue();
+      expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(SQLITE_AUTOCHECKPOINT_PAGES);
+    } finally {
+      await connections.close();
+    }
   });
 
   it('checkpoints writes made outside transactions from its timer', async () => {

@@ -564,6 +564,11 @@ export function registryConformance(engine: string, migrated: () => Promise<Test
         const together = await Promise.all([mine, other, theirs].map((m) => r.store.devices.bootDeviceOfHash(m.hardwareHash!)));
         expect(together.map((d) => d?.deploymentProfile)).toEqual([p, null, null]);
         expect(together[2]?.deploymentProfileId).toBe(p.id);
+        // The parsed settings are shared between lookups, so frozen; a changed profile is read as changed.
+        expect(Object.isFrozen(alone?.deploymentProfile?.outOfBoxExperienceSetting)).toBe(true);
+        const changed = { ...p, deviceNameTemplate: 'CHANGED-%SERIAL%', outOfBoxExperienceSetting: { ...p.outOfBoxExperienceSetting, eulaHidden: !p.outOfBoxExperienceSetting.eulaHidden }, lastModifiedAt: at };
+        await r.store.profiles.replace(changed);
+        expect((await r.store.devices.bootDeviceOfHash(mine.hardwareHash!))?.deploymentProfile).toEqual(changed);
         await r.store.profiles.delete(r.a.id, p.id);
         expect((await r.store.devices.bootDeviceOfHash(mine.hardwareHash!))?.deploymentProfile).toBeNull();
       });

@@ -273,8 +273,8 @@ interface LookupProbe {
   maxMs: number;
   /** Answers by HTTP status. */
   statuses: Record<string, number>;
-  /** The slowest lookups (at most 10), slowest first, each with when it ended (Date.now(); and after the first POST). */
-  slowest: { ms: number; endedAt: number; endedAfterMs?: number }[];
+  /** The slowest lookups (at most 10), slowest first, each with when it ended (Date.now(), and ms after the first POST). */
+  slowest: { ms: number; endedAt: number; endedAfterMs: number }[];
 }
 
 /** The hashes (base64) and serial numbers of the workload's first request. */
@@ -303,9 +303,10 @@ async function registered(poll: Db, tenantId: string, serialNumbers: string[]): 
 
 /**
  * A PC's profile lookup every PROBE_INTERVAL_MS, one at a time, with a hash of `hashes` at random, until `done()`:
- * each lookup's latency and status. Started once the worker has registered those devices.
+ * each lookup's latency and status, the slowest placed after `start` (Date.now() of the first POST). Started once the
+ * worker has registered those devices.
  */
-async function probeLookups(base: string, hashes: string[], done: () => boolean): Promise<LookupProbe> {
+async function probeLookups(base: string, hashes: string[], start: number, done: () => boolean): Promise<LookupProbe> {
   const latencies: number[] = [];
   const endedAt: number[] = [];
   const statuses: Record<string, number> = {};
@@ -323,7 +324,7 @@ async function probeLookups(base: string, hashes: string[], done: () => boolean)
     }
   }
   const slowest = latencies
-    .map((ms, i) => ({ ms, endedAt: endedAt[i]! }))
+    .map((ms, i) => ({ ms, endedAt: endedAt[i]!, endedAfterMs: endedAt[i]! - start }))
     .sort((a, b) => b.ms - a.ms)
     .slice(0, 10);
   return { requests: latencies.length, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), maxMs: percentile(latencies, 100), statuses, slowest };
@@ -430,7 +431,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         if (failed) await posting;
         readBatches();
         if (engine === 'sqlite') walSize();
-        probing ??= settled >= probe.hashes.length && (await registered(poll, who.tenant.id, probe.serialNumbers)) ? probeLookups(base, probe.hashes, () => importDone || failed) : undefined;
+        probing ??= settled >= probe.hashes.length && (await registered(poll, who.tenant.id, probe.serialNumbers)) ? probeLookups(base, probe.hashes, start, () => importDone || failed) : undefined;
         if (postsDone && settledDuringPosts === undefined) settledDuringPosts = settled;
         if (postsDone && settled >= work.count) {
           const r = await poll
@@ -452,7 +453,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
       }
       readBatches();
       importDone = true;
-      const lookups = (await probing) ?? (await probeLookups(base, probe.hashes, () => true));
+      const lookups = (await probing) ?? (await probeLookups(base, probe.hashes, start, () => true));
       const peak = memoryOf(pid).peakMB;
       const end = Math.max(lastSettledAt, lastResponseAt);
       const seconds = (end - start) / 1000;
@@ -482,7 +483,7 @@ async function benchTarmac(engine: Engine, work: Workload): Promise<TarmacResult
         tables,
         statements: statementsOf(server),
         slowestStatements: slowestStatementsOf(server, start),
-        lookups: { ...lookups, slowest: lookups.slowest.map((l) => ({ ...l, endedAfterMs: l.endedAt - start })) },
+        lookups,
         ...(engine === 'sqlite' ? { walMaxMB: walMaxBytes / 2 ** 20 } : {}),
       };
     } finally {
@@ -725,7 +726,7 @@ export async function run(): Promise<void> {
         const l = tarmac.lookups;
         console.log(`  ${fmt(count)} ${engine}: ${fmt(l.requests)} PC profile lookups meanwhile: p50 ${fmt(l.p50Ms, 1)} ms, p99 ${fmt(l.p99Ms, 1)} ms, max ${fmt(l.maxMs, 1)} ms (${JSON.stringify(l.statuses)})`);
         const at = (ms: number) => `${fmt(ms / 1000, 1)} s`;
-        console.log(`  ${fmt(count)} ${engine}: the slowest lookups (ms, ended at, after the first POST): ${l.slowest.map((x) => `${fmt(x.ms)} at ${at(x.endedAfterMs ?? NaN)}`).join(', ')}`);
+        console.log(`  ${fmt(count)} ${engine}: the slowest lookups (ms, ended at, after the first POST): ${l.slowest.map((x) => `${fmt(x.ms)} at ${at(x.endedAfterMs)}`).join(', ')}`);
         if (tarmac.walMaxMB !== undefined) console.log(`  ${fmt(count)} ${engine}: the WAL file grew to ${fmt(tarmac.walMaxMB)} MB at most`);
         if (tarmac.slowestStatements) console.log(`  ${fmt(count)} ${engine}: the slowest statements: ${tarmac.slowestStatements.slice(0, 10).map((x) => `${x.kind} ${fmt(x.milliseconds)} ms at ${at(x.endedAfterMs)}`).join(', ')}`);
         if (TARMAC_ONLY) continue;
@@ -780,6 +781,7 @@ export async function run(): Promise<void> {
   printStatementTimes(sizes);
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`  load average before ${load(loadBefore)}, after ${load(loadAfter)} (${os.cpus().length} CPUs)`);
+  if (TARMAC_ONLY) return;
   const file = record(sizes, loadBefore);
   console.log(`  wrote ${path.relative(process.cwd(), file)}`);
 }

@@ -231,8 +231,7 @@ export class KyselyDeviceRepository implements DeviceRepository {
 
   async recordContacts(contacts: DeviceContact[]): Promise<void> {
     if (contacts.length === 0) return;
-    // UPDATE … FROM a VALUES list (both engines; SQLite names its columns column1… as PostgreSQL does): one statement,
-    // one commit, however many devices — the device's primary key finds each row.
+    // One statement, one commit, however many devices — the device's primary key finds each row.
     //
     // PostgreSQL, outside a caller's transaction: asynchronous commit for contact times only. A WAL flush per batch cost
     // milliseconds per profile download; a crash of the database server may lose the last fraction of a second of
@@ -242,11 +241,15 @@ export class KyselyDeviceRepository implements DeviceRepository {
     // next download, which sees that it differs.
     //
     // A contact with a delivery is written even when the device holds a later contact time (that one keeps its time).
-    // delivers and in_sync are integers (cast: PostgreSQL would type bare parameters in VALUES as text).
-    //
-    // SQLite: written without stalling the process while another process (`serve --workers`) holds the write lock
-    // (writeWithoutStalling, database.ts).
-    const asynchronous = this.engine === 'postgres' && !this.db.isTransaction;
+    if (this.engine === 'postgres') {
+      const asynchronous = !this.db.isTransaction;
+      const statement = asynchronous ? (this.contactStatementAsync ??= contactStatement(this.db, true)) : (this.contactStatementSync ??= contactStatement(this.db, false));
+      await this.db.executeQuery(CompiledQuery.raw(statement, contactArrays(contacts)));
+      return;
+    }
+    // SQLite: UPDATE … FROM a VALUES list (its columns named column1…), at most INSERT_CHUNK rows a statement; written
+    // without stalling the process while another process (`serve --workers`) holds the write lock (writeWithoutStalling,
+    // database.ts). delivers and in_sync are integers.
     for (const part of chunks(contacts, INSERT_CHUNK)) {
       const values = sql.join(
         part.map(
@@ -255,21 +258,19 @@ export class KyselyDeviceRepository implements DeviceRepository {
         ),
       );
       const update = sql`
-        update autopilot_devices set
-          last_contacted_at = case when last_contacted_at is null or last_contacted_at < v.at then v.at else last_contacted_at end,
-          delivered_profile_id = case when v.delivers = 1 then v.profile_id else delivered_profile_id end,
-          deployment_profile_assignment_status = case when v.in_sync = 1 then 'assignedInSync' else deployment_profile_assignment_status end,
-          updated_at = case when updated_at < v.at then v.at else updated_at end
+        update autopilot_devices set ${CONTACT_ASSIGNMENTS}
         from (
           select column1 as tenant_id, column2 as id, column3 as at, column4 as delivers, column5 as profile_id, column6 as in_sync
           from (values ${values}) as contact
         ) as v
-        where autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
-          and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at or v.delivers = 1)
-          ${asynchronous ? sql`and (select set_config('synchronous_commit', 'off', true)) = 'off'` : sql``}`.compile(this.db);
+        where ${CONTACT_MATCH}`.compile(this.db);
       await writeWithoutStalling(this.db, update);
     }
   }
+
+  /** PostgreSQL: recordContacts' statements (with and without asynchronous commit), compiled once: contactStatement. */
+  private contactStatementAsync: string | undefined;
+  private contactStatementSync: string | undefined;
 
   async hardwareHash(tenantId: string, id: string): Promise<Buffer | undefined> {
     const row = await this.db
@@ -444,6 +445,45 @@ async function bootDevicesInOneRead(db: Executor, statement: string, digests: Bu
     if (row) found.set(digest.toString('latin1'), bootDeviceFromRow(row));
   });
   return found;
+}
+
+/** recordContacts: what a contact sets on its device row (v: the contacts, by tenant_id, id, at, delivers, profile_id, in_sync). */
+const CONTACT_ASSIGNMENTS = sql`
+  last_contacted_at = case when last_contacted_at is null or last_contacted_at < v.at then v.at else last_contacted_at end,
+  delivered_profile_id = case when v.delivers = 1 then v.profile_id else delivered_profile_id end,
+  deployment_profile_assignment_status = case when v.in_sync = 1 then 'assignedInSync' else deployment_profile_assignment_status end,
+  updated_at = case when updated_at < v.at then v.at else updated_at end`;
+
+/** recordContacts: the rows a contact updates: its device, unless that holds a later contact and this brings no delivery. */
+const CONTACT_MATCH = sql`autopilot_devices.tenant_id = v.tenant_id and autopilot_devices.id = v.id
+  and (autopilot_devices.last_contacted_at is null or autopilot_devices.last_contacted_at < v.at or v.delivers = 1)`;
+
+/**
+ * PostgreSQL: recordContacts as one statement of fixed text whatever the batch holds — its contacts as six arrays,
+ * unnested — kept prepared (a named statement: parsed once per connection, then run on a generic plan). A VALUES list
+ * has a text per batch size, so each batch was parsed and planned afresh; profile downloads of a first boot are written
+ * in batches of a turn's downloads (contact-writer.ts), a few to a few dozen each.
+ */
+function contactStatement(db: Executor, asynchronous: boolean): string {
+  const text = sql`
+    update autopilot_devices set ${CONTACT_ASSIGNMENTS}
+    from unnest(${[] as string[]}::text[], ${[] as string[]}::text[], ${[] as string[]}::text[], ${[] as number[]}::integer[], ${[] as (string | null)[]}::text[], ${[] as number[]}::integer[])
+      as v(tenant_id, id, at, delivers, profile_id, in_sync)
+    where ${CONTACT_MATCH}
+      ${asynchronous ? sql`and (select set_config('synchronous_commit', 'off', true)) = 'off'` : sql``}`.compile(db).sql;
+  return prepared(text);
+}
+
+/** contactStatement's parameters: the contacts' columns, one array each, in its order. */
+function contactArrays(contacts: DeviceContact[]): unknown[] {
+  return [
+    contacts.map((c) => c.tenantId),
+    contacts.map((c) => c.id),
+    contacts.map((c) => c.at),
+    contacts.map((c) => (c.delivery ? 1 : 0)),
+    contacts.map((c) => c.delivery?.profileId ?? null),
+    contacts.map((c) => (c.delivery?.assignedInSync ? 1 : 0)),
+  ];
 }
 
 /**

@@ -1,7 +1,8 @@
 // Statements marked `prepared` (src/store/database.ts) run as named prepared statements on PostgreSQL, one per text and
 // connection, with the same results as unmarked ones; on SQLite the marker is a comment and changes nothing. The boot
-// lookup (DeviceRepository.bootDeviceOfHash, every PC's profile download) is one of them.
-import { randomBytes } from 'node:crypto';
+// lookup (DeviceRepository.bootDeviceOfHash, every PC's profile download) and the contact write (recordContacts, the
+// downloads' batches, whatever their size) are among them.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createStore, migrateToLatest, prepared, type DatabaseSchema } from '../../src/store/index.js';
@@ -62,6 +63,39 @@ describe.each(TEST_ENGINES)('prepared statements (%s)', (engine) => {
         expect(held).toHaveLength(1);
         expect(held[0].statement).toContain('autopilot_device_hashes');
       });
+    } finally {
+      await t.cleanup();
+    }
+  });
+
+  it.runIf(engine === 'postgres')('writes contacts with one prepared statement whatever the batch holds, and one more inside a transaction', async () => {
+    const t = await createTestDatabase(engine);
+    try {
+      await migrateToLatest(t.db);
+      const tenantId = randomUUID();
+      const ids = Array.from({ length: 40 }, () => randomUUID());
+      const created = '2026-01-01T00:00:00.000Z';
+      await sql`insert into tenants (id, display_name, created_at) values (${tenantId}, 'Contoso', ${created})`.execute(t.db);
+      for (const id of ids) await sql`insert into autopilot_devices (id, tenant_id, created_at, updated_at) values (${id}, ${tenantId}, ${created}, ${created})`.execute(t.db);
+      const contact = (id: string, second: number) => ({ tenantId, id, at: `2026-02-01T00:00:${String(second).padStart(2, '0')}.000Z` });
+      await t.db.connection().execute(async (conn) => {
+        const store = createStore(conn);
+        await store.devices.recordContacts([contact(ids[0]!, 1)]);
+        await store.devices.recordContacts(ids.slice(0, 3).map((id) => contact(id, 2)));
+        await store.devices.recordContacts(ids.map((id, i) => ({ ...contact(id, 3), ...(i % 2 === 0 ? { delivery: { profileId: null, assignedInSync: true } } : {}) })));
+        const held = await preparedOn(conn);
+        expect(held).toHaveLength(1);
+        expect(held[0]!.statement).toContain('unnest');
+        await store.transaction(async (tx) => tx.devices.recordContacts([contact(ids[1]!, 4)]));
+        expect(await preparedOn(conn)).toHaveLength(2);
+      });
+      const rows = await sql<{ id: string; last_contacted_at: string; deployment_profile_assignment_status: string }>`
+        select id, last_contacted_at, deployment_profile_assignment_status from autopilot_devices where tenant_id = ${tenantId}`.execute(t.db);
+      const byId = new Map(rows.rows.map((r) => [r.id, r]));
+      expect(byId.get(ids[0]!)).toMatchObject({ last_contacted_at: contact('', 3).at, deployment_profile_assignment_status: 'assignedInSync' });
+      expect(byId.get(ids[1]!)).toMatchObject({ last_contacted_at: contact('', 4).at });
+      expect(byId.get(ids[3]!)?.deployment_profile_assignment_status).not.toBe('assignedInSync');
+      expect(rows.rows.every((r) => r.last_contacted_at !== null)).toBe(true);
     } finally {
       await t.cleanup();
     }

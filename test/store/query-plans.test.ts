@@ -84,7 +84,7 @@ const SMALL: Record<string, string> = {
  */
 const DERIVED: Record<string, string> = {
   held: 'holdersOf: the identity keys one device presents (four at most), grouped per holder',
-  contact: 'recordContacts: the VALUES list of one batch of profile downloads (500 at most)',
+  contact: 'recordContacts on SQLite: the VALUES list of one batch of profile downloads (500 at most; PostgreSQL unnests arrays)',
 };
 
 /**

@@ -77,7 +77,8 @@ describe.each(TEST_ENGINES)('prepared statements (%s)', (engine) => {
       const created = '2026-01-01T00:00:00.000Z';
       await sql`insert into tenants (id, display_name, created_at) values (${tenantId}, 'Contoso', ${created})`.execute(t.db);
       for (const id of ids) await sql`insert into autopilot_devices (id, tenant_id, created_at, updated_at) values (${id}, ${tenantId}, ${created}, ${created})`.execute(t.db);
-      const contact = (id: string, second: number) => ({ tenantId, id, at: `2026-02-01T00:00:${String(second).padStart(2, '0')}.000Z` });
+      const at = (second: number) => `2026-02-01T00:00:${String(second).padStart(2, '0')}.000Z`;
+      const contact = (id: string, second: number) => ({ tenantId, id, at: at(second) });
       await t.db.connection().execute(async (conn) => {
         const store = createStore(conn);
         await store.devices.recordContacts([contact(ids[0]!, 1)]);
@@ -92,8 +93,8 @@ describe.each(TEST_ENGINES)('prepared statements (%s)', (engine) => {
       const rows = await sql<{ id: string; last_contacted_at: string; deployment_profile_assignment_status: string }>`
         select id, last_contacted_at, deployment_profile_assignment_status from autopilot_devices where tenant_id = ${tenantId}`.execute(t.db);
       const byId = new Map(rows.rows.map((r) => [r.id, r]));
-      expect(byId.get(ids[0]!)).toMatchObject({ last_contacted_at: contact('', 3).at, deployment_profile_assignment_status: 'assignedInSync' });
-      expect(byId.get(ids[1]!)).toMatchObject({ last_contacted_at: contact('', 4).at });
+      expect(byId.get(ids[0]!)).toMatchObject({ last_contacted_at: at(3), deployment_profile_assignment_status: 'assignedInSync' });
+      expect(byId.get(ids[1]!)).toMatchObject({ last_contacted_at: at(4) });
       expect(byId.get(ids[3]!)?.deployment_profile_assignment_status).not.toBe('assignedInSync');
       expect(rows.rows.every((r) => r.last_contacted_at !== null)).toBe(true);
     } finally {
